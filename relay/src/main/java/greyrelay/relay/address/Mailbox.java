@@ -1,0 +1,45 @@
+package greyrelay.relay.address;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A plain {@code local@domain} mailbox: what every check and the prober work with. The domain is lower case
+ * (no trailing dot), the local part keeps its case (RFC 5321 §2.4) but is compared case-insensitively where
+ * that is the convention (role addresses, greylist triplets).
+ */
+public record Mailbox(String localPart, String domain) {
+    public static final int MAX_LOCAL = 64;
+    public static final int MAX_ADDRESS = 254;
+
+    public Mailbox {
+        if (localPart == null || localPart.isEmpty() || domain == null || domain.isEmpty()) {
+            throw new IllegalArgumentException("empty local part or domain");
+        }
+        domain = domain.toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a path as SMTP delivered it (angle brackets already removed). Only the plain form; anything else is empty. */
+    public static Optional<Mailbox> parse(String address) {
+        return AddressSyntax.parseMailbox(address);
+    }
+
+    /** True when the local part is a plain dot-atom: the only form the prober will ever put on the wire. */
+    public boolean isPlain() {
+        return AddressSyntax.isDotAtom(localPart);
+    }
+
+    public String address() {
+        return localPart + "@" + domain;
+    }
+
+    /** Lower-case form for keys (greylist triplets, caches). */
+    public String normalised() {
+        return localPart.toLowerCase(Locale.ROOT) + "@" + domain;
+    }
+
+    @Override
+    public String toString() {
+        return address();
+    }
+}

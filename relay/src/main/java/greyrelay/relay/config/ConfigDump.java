@@ -1,0 +1,71 @@
+package greyrelay.relay.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code greyrelay config}: the effective configuration (like {@code postconf}) and what differs from the defaults ({@code postconf -n}). */
+public final class ConfigDump {
+    public static final String MASK = "********";
+
+    private ConfigDump() {}
+
+    /** The effective configuration as YAML, secrets masked. */
+    public static String effectiveYaml(RelayConfig config) {
+        try {
+            return ConfigLoader.yamlMapper().writeValueAsString(masked(config));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The effective configuration as a tree, secrets masked (for the admin panel's settings page). */
+    public static ObjectNode masked(RelayConfig config) {
+        ObjectNode tree = ConfigLoader.yamlMapper().valueToTree(config);
+        for (ConfigSchema.Key k : ConfigLoader.schema().keys()) {
+            if (!k.secret()) continue;
+            JsonNode v = tree.at(pointer(k.path()));
+            if (v.isTextual() && !v.asText().isEmpty()) {
+                String[] parts = k.path().split("\\.");
+                ObjectNode parent = (ObjectNode) tree.at(pointer(k.path().substring(0, Math.max(0, k.path().lastIndexOf('.')))));
+                parent.put(parts[parts.length - 1], MASK);
+            }
+        }
+        return tree;
+    }
+
+    /** One line per key whose value differs from its default: {@code key = value   (default: d, env: NAME)}. */
+    public static List<String> nonDefaults(RelayConfig config) {
+        JsonNode now = masked(config);
+        JsonNode defaults = masked(RelayConfig.defaults());
+        List<String> out = new ArrayList<>();
+        for (ConfigSchema.Key k : ConfigLoader.schema().keys()) {
+            if (k.kind() == ConfigSchema.Kind.SECTION) continue;
+            JsonNode a = now.at(pointer(k.path()));
+            JsonNode d = defaults.at(pointer(k.path()));
+            if (!a.equals(d)) out.add(k.path() + " = " + show(a) + "   (default: " + show(d) + ")");
+        }
+        return out;
+    }
+
+    /** Every key with its environment variable, for documentation and {@code greyrelay config --keys}. */
+    public static List<String> keyReference() {
+        JsonNode defaults = masked(RelayConfig.defaults());
+        List<String> out = new ArrayList<>();
+        for (ConfigSchema.Key k : ConfigLoader.schema().keys()) {
+            if (k.kind() == ConfigSchema.Kind.SECTION) continue;
+            out.add(k.path() + "\t" + k.envName() + "\t" + show(defaults.at(pointer(k.path()))));
+        }
+        return out;
+    }
+
+    private static String show(JsonNode n) {
+        return n.isValueNode() ? n.asText() : n.toString();
+    }
+
+    private static String pointer(String path) {
+        return path.isEmpty() ? "" : "/" + path.replace('.', '/');
+    }
+}

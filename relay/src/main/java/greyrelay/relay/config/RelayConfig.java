@@ -1,0 +1,44 @@
+package greyrelay.relay.config;
+
+import java.nio.file.Path;
+
+/**
+ * The whole configuration: one record per YAML section. Every key and default is written once, in the
+ * section's {@code defaults()}; README.md's configuration reference documents them.
+ */
+public record RelayConfig(
+        String dataDir,
+        SmtpConfig smtp,
+        DownstreamConfig downstream,
+        QueueConfig queue,
+        GreylistConfig greylist,
+        VerificationConfig verification,
+        DnsConfig dns,
+        DatabaseConfig database,
+        AdminConfig admin,
+        DecisionLogConfig decisionLog) {
+
+    public RelayConfig {
+        Require.present("dataDir", dataDir, "a directory path");
+        if (dataDir.isBlank()) throw ConfigException.invalid("dataDir", "a directory path", dataDir);
+        Require.present("smtp", smtp, "a section");
+        Require.present("downstream", downstream, "a section");
+        Require.present("queue", queue, "a section");
+        Require.present("greylist", greylist, "a section");
+        Require.present("verification", verification, "a section");
+        Require.present("dns", dns, "a section");
+        Require.present("database", database, "a section");
+        Require.present("admin", admin, "a section");
+        Require.present("decisionLog", decisionLog, "a section");
+    }
+
+    public static RelayConfig defaults() {
+        return new RelayConfig("./data", SmtpConfig.defaults(), DownstreamConfig.defaults(), QueueConfig.defaults(),
+                GreylistConfig.defaults(), VerificationConfig.defaults(), DnsConfig.defaults(), DatabaseConfig.defaults(),
+                AdminConfig.defaults(), DecisionLogConfig.defaults());
+    }
+
+    public Path dataPath() {
+        return Path.of(dataDir).toAbsolutePath().normalize();
+    }
+}

@@ -1,0 +1,95 @@
+package greyrelay.relay.policy;
+
+import greyrelay.relay.address.Sender;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every final decision becomes one log line (Postfix's {@code reject: RCPT from …; from=<…> to=<…>} form),
+ * one metric increment and one decision-log row; observe-mode checks record their would-be answer the same way.
+ */
+public final class DecisionRecorder {
+    private static final Logger log = LoggerFactory.getLogger("greyrelay.decision");
+
+    private final Clock clock;
+    private final MeterRegistry metrics;
+    private final DecisionSink sink;
+
+    public DecisionRecorder(Clock clock, MeterRegistry metrics, DecisionSink sink) {
+        this.clock = clock;
+        this.metrics = metrics;
+        this.sink = sink;
+    }
+
+    /** A check's non-continue verdict (or, when {@code observe}, what it would have answered). */
+    public void decided(PolicyRequest request, String check, Verdict verdict, boolean observe) {
+        Reply reply;
+        String why;
+        Decision.Outcome outcome;
+        switch (verdict) {
+            case Verdict.Defer d -> { reply = d.reply(); why = d.why(); outcome = Decision.Outcome.DEFERRED; }
+            case Verdict.Reject r -> { reply = r.reply(); why = r.why(); outcome = Decision.Outcome.REJECTED; }
+            case Verdict.Disconnect d -> { reply = d.reply(); why = d.why(); outcome = Decision.Outcome.DISCONNECTED; }
+            case Verdict.Accept a -> { return; }
+            case Verdict.Continue c -> { return; }
+        }
+        SessionFacts s = request.session();
+        String txId = null;
+        String sender = null;
+        List<String> recipients = List.of();
+        switch (request) {
+            case PolicyRequest.Connect c -> { }
+            case PolicyRequest.Mail m -> { txId = m.transactionId(); sender = m.reversePath(); }
+            case PolicyRequest.Rcpt r -> {
+                txId = r.tx().id();
+                sender = r.tx().sender().toString();
+                recipients = List.of(r.recipientText());
+            }
+            case PolicyRequest.Data d -> {
+                txId = d.tx().id();
+                sender = d.tx().sender().toString();
+                recipients = d.tx().recipients().stream().map(x -> x.mailbox().address()).toList();
+            }
+        }
+        String verb = observe ? "observe" : switch (outcome) {
+            case DEFERRED -> "defer";
+            case REJECTED -> "reject";
+            case DISCONNECTED -> "disconnect";
+            case ACCEPTED -> "accept";
+        };
+        log.info("{}: {}: {} from {}: {}; from={} to={} helo=<{}> check={} reason={}",
+                txId == null ? s.sessionId() : txId, verb, request.phase().name(), s.clientLabel(), reply.line(),
+                sender == null ? "-" : "<" + sender + ">", recipients.isEmpty() ? "-" : "<" + String.join(">,<", recipients) + ">",
+                s.helo().orElse(""), check, why);
+        metrics.counter("greyrelay.decisions", "phase", request.phase().label(), "check", check,
+                "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT), "observe", Boolean.toString(observe)).increment();
+        var now = clock.instant();
+        if (recipients.isEmpty()) {
+            sink.accept(new Decision(now, s.sessionId(), txId, request.phase(), check, outcome, observe, reply, why,
+                    s.clientAddress().getHostAddress(), s.helo().orElse(null), sender, null, null));
+        } else {
+            for (String rcpt : recipients) {
+                sink.accept(new Decision(now, s.sessionId(), txId, request.phase(), check, outcome, observe, reply, why,
+                        s.clientAddress().getHostAddress(), s.helo().orElse(null), sender, rcpt, null));
+            }
+        }
+    }
+
+    /** The message is on disk and the client got 250: one row per recipient. */
+    public void accepted(SessionFacts s, Transaction tx, String queueId, long size, Reply reply) {
+        Sender sender = tx.sender();
+        List<String> rcpts = tx.recipients().stream().map(r -> r.mailbox().address()).toList();
+        log.info("{}: queued as {}: from={} to=<{}> size={} client={} helo=<{}>", tx.id(), queueId, sender.bracketed(),
+                String.join(">,<", rcpts), size, s.clientLabel(), s.helo().orElse(""));
+        Counter.builder("greyrelay.messages.accepted").register(metrics).increment();
+        var now = clock.instant();
+        for (String rcpt : rcpts) {
+            sink.accept(new Decision(now, s.sessionId(), tx.id(), Phase.DATA, "queue", Decision.Outcome.ACCEPTED, false, reply,
+                    "queued", s.clientAddress().getHostAddress(), s.helo().orElse(null), sender.toString(), rcpt, queueId));
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package greyrelay.relay.policy;
+
+import greyrelay.relay.address.Sender;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * One envelope: MAIL FROM to end of DATA (or RSET). Its id is {@code <session>.<n>}, as Haraka numbers
+ * transactions. Checks add trace headers here ({@code X-Greylist}, {@code Received-SPF}); they are put on
+ * top of the delivered message, at most one of each name.
+ */
+public final class Transaction {
+    private final String id;
+    private final Sender sender;
+    private final OptionalLong declaredSize;
+    private final List<Recipient> recipients = new ArrayList<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
+
+    public Transaction(String id, Sender sender, OptionalLong declaredSize) {
+        this.id = id;
+        this.sender = sender;
+        this.declaredSize = declaredSize;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Sender sender() {
+        return sender;
+    }
+
+    public OptionalLong declaredSize() {
+        return declaredSize;
+    }
+
+    public List<Recipient> recipients() {
+        return List.copyOf(recipients);
+    }
+
+    public void addRecipient(Recipient r) {
+        recipients.add(r);
+    }
+
+    /** Adds a trace header once per name; the first check to set it wins. Value is one logical line, no CR/LF. */
+    public void addHeaderOnce(String name, String value) {
+        headers.putIfAbsent(name, Replies.printable(value));
+    }
+
+    public Map<String, String> headers() {
+        return Map.copyOf(headers);
+    }
+
+    public List<Map.Entry<String, String>> headersInOrder() {
+        return List.copyOf(headers.entrySet());
+    }
+}

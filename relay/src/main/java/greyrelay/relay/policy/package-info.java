@@ -1,0 +1,14 @@
+/**
+ * The policy engine, and nothing else: {@link greyrelay.relay.policy.Verdict} (sealed), {@link greyrelay.relay.policy.Reply}
+ * (cannot be illegal), {@link greyrelay.relay.policy.Replies} (the reply contract of DESIGN.md as constants),
+ * the per-phase requests, {@link greyrelay.relay.policy.Pipeline} and {@link greyrelay.relay.policy.DecisionRecorder}.
+ *
+ * <p>It knows no check and no SMTP library: checks live in their feature packages ({@code access}, {@code greylist},
+ * {@code verify}, …) and {@code smtp} turns verdicts into replies. Connection facts are {@link
+ * greyrelay.relay.policy.SessionFacts}, envelope facts a {@link greyrelay.relay.policy.Transaction}; checks that learn
+ * something for later checks write it to {@link greyrelay.relay.policy.SessionNotes} or as exemptions on the request.
+ *
+ * <p>Failure rule: a check that throws is answered {@code 451 4.3.0 Temporary local problem} and logged — never
+ * pass unchecked, never 5xx for our own trouble. Observe mode records the would-be answer and continues.
+ */
+package greyrelay.relay.policy;

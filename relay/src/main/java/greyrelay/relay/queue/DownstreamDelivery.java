@@ -1,0 +1,201 @@
+package greyrelay.relay.queue;
+
+import greyrelay.relay.config.DownstreamConfig;
+import greyrelay.relay.config.HostPort;
+import greyrelay.relay.smtpclient.ClientLimits;
+import greyrelay.relay.smtpclient.EhloReply;
+import greyrelay.relay.smtpclient.ServerReply;
+import greyrelay.relay.smtpclient.SmtpClient;
+import greyrelay.relay.smtpclient.SmtpClientException;
+import greyrelay.relay.smtpclient.Transcript;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands queued mail to the downstream MTA: one SMTP conversation per route (recipients whose domain
+ * {@code downstream.routes} sends elsewhere are delivered there separately), STARTTLS when offered, each recipient's
+ * result kept apart. The downstream is the organisation's own mail server: its certificate is not verified
+ * (opportunistic TLS, like Postfix's {@code smtp_tls_security_level = may}); {@code required} insists on encryption.
+ */
+public final class DownstreamDelivery {
+    private static final Logger log = LoggerFactory.getLogger(DownstreamDelivery.class);
+
+    /** Where one group of recipients goes. */
+    public record Route(String host, int port) {
+        @Override
+        public String toString() {
+            return new HostPort(host, port).toString();
+        }
+    }
+
+    private final DownstreamConfig config;
+    private final String heloName;
+    private final Spool spool;
+    private final ClientLimits limits;
+    private final SSLSocketFactory tlsFactory;
+
+    public DownstreamDelivery(DownstreamConfig config, String heloName, Spool spool) {
+        this.config = config;
+        this.heloName = heloName;
+        this.spool = spool;
+        this.limits = ClientLimits.defaults().withConnectTimeout(config.connectTimeout()).withReplyTimeout(config.replyTimeout());
+        this.tlsFactory = trustAll();
+    }
+
+    public Route routeFor(String recipient) {
+        String domain = recipient.substring(recipient.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        for (var e : config.routes().entrySet()) {
+            String key = e.getKey();
+            boolean match = key.startsWith(".") ? domain.endsWith(key) : domain.equals(key);
+            if (match) {
+                HostPort hp = HostPort.parse("downstream.routes", e.getValue(), 25);
+                return new Route(hp.host(), hp.port());
+            }
+        }
+        return new Route(config.host(), config.port());
+    }
+
+    /** Delivers the pending recipients of {@code env}; returns a result for each of them, by address. */
+    public Map<String, DeliveryResult> deliver(Envelope env) {
+        Map<Route, List<String>> groups = new LinkedHashMap<>();
+        for (RecipientState r : env.pending()) groups.computeIfAbsent(routeFor(r.address()), k -> new ArrayList<>()).add(r.address());
+        Map<String, DeliveryResult> out = new LinkedHashMap<>();
+        for (var g : groups.entrySet()) out.putAll(deliver(env, g.getKey(), g.getValue()));
+        return out;
+    }
+
+    private Map<String, DeliveryResult> deliver(Envelope env, Route route, List<String> recipients) {
+        Map<String, DeliveryResult> results = new LinkedHashMap<>();
+        InetSocketAddress address;
+        try {
+            address = new InetSocketAddress(InetAddress.getByName(route.host()), route.port());
+        } catch (UnknownHostException e) {
+            return all(recipients, new DeliveryResult.Deferred("cannot resolve downstream host " + route.host()));
+        }
+        try (SmtpClient c = SmtpClient.connect(address, limits, Transcript.none())) {
+            ServerReply greeting = c.greeting();
+            if (!greeting.isPositive()) {
+                c.quit();
+                return all(recipients, new DeliveryResult.Deferred("downstream " + route + " greeted with " + greeting));
+            }
+            EhloReply ehlo = c.ehlo(heloName);
+            boolean esmtp = ehlo.isPositive();
+            if (!esmtp) {
+                ServerReply helo = c.helo(heloName);
+                if (!helo.isPositive()) {
+                    c.quit();
+                    return all(recipients, new DeliveryResult.Deferred("downstream " + route + " refused HELO: " + helo));
+                }
+            }
+            if (config.tls() != DownstreamConfig.TlsPolicy.OFF) {
+                if (esmtp && ehlo.supports("STARTTLS")) {
+                    ServerReply st = c.startTls(tlsFactory, route.host());
+                    if (c.isTls()) {
+                        ehlo = c.ehlo(heloName);
+                    } else if (config.tls() == DownstreamConfig.TlsPolicy.REQUIRED) {
+                        c.quit();
+                        return all(recipients, new DeliveryResult.Deferred("downstream " + route + " refused STARTTLS: " + st));
+                    }
+                } else if (config.tls() == DownstreamConfig.TlsPolicy.REQUIRED) {
+                    c.quit();
+                    return all(recipients, new DeliveryResult.Deferred("downstream " + route + " does not offer STARTTLS (downstream.tls: required)"));
+                }
+            }
+            String mail = "MAIL FROM:<" + env.sender() + ">" + (esmtp && ehlo.supports("SIZE") ? " SIZE=" + env.size() : "");
+            ServerReply m = c.command(mail);
+            if (!m.isPositive()) {
+                c.quit();
+                DeliveryResult r = m.isPermanent() ? new DeliveryResult.Bounced(m.toString())
+                        : new DeliveryResult.Deferred("MAIL FROM refused: " + m);
+                return all(recipients, r);
+            }
+            List<String> accepted = new ArrayList<>();
+            for (String rcpt : recipients) {
+                ServerReply r = c.command("RCPT TO:<" + rcpt + ">");
+                if (r.isPositive()) {
+                    accepted.add(rcpt);
+                } else if (r.isPermanent()) {
+                    results.put(rcpt, new DeliveryResult.Bounced(r.toString()));
+                } else {
+                    results.put(rcpt, new DeliveryResult.Deferred("RCPT refused: " + r));
+                }
+            }
+            if (accepted.isEmpty()) {
+                c.command("RSET");
+                c.quit();
+                return results;
+            }
+            ServerReply end;
+            try (InputStream msg = messageWithTrace(env)) {
+                end = c.data(msg);
+            }
+            DeliveryResult r = end.isPositive() ? new DeliveryResult.Delivered(end.toString())
+                    : end.isPermanent() ? new DeliveryResult.Bounced(end.toString())
+                    : new DeliveryResult.Deferred("DATA refused: " + end);
+            for (String rcpt : accepted) results.put(rcpt, r);
+            c.quit();
+            return results;
+        } catch (SmtpClientException e) {
+            log.info("{}: delivery to {} failed: {}", env.id(), route, e.getMessage());
+            for (String rcpt : recipients) results.putIfAbsent(rcpt, new DeliveryResult.Deferred(e.getMessage()));
+            return results;
+        } catch (IOException e) {
+            for (String rcpt : recipients) results.putIfAbsent(rcpt, new DeliveryResult.Deferred("local error: " + e.getMessage()));
+            return results;
+        }
+    }
+
+    /** Our trace headers on top, then the message exactly as it was received. */
+    InputStream messageWithTrace(Envelope env) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (String h : env.traceHeaders()) sb.append(h).append("\r\n");
+        InputStream head = new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8));
+        return new SequenceInputStream(head, spool.openMessage(new QueueId(env.id())));
+    }
+
+    private static Map<String, DeliveryResult> all(List<String> recipients, DeliveryResult r) {
+        Map<String, DeliveryResult> m = new LinkedHashMap<>();
+        for (String rcpt : recipients) m.put(rcpt, r);
+        return m;
+    }
+
+    private static SSLSocketFactory trustAll() {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, new SecureRandom());
+            return ctx.getSocketFactory();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

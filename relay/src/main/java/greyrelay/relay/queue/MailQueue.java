@@ -1,0 +1,309 @@
+package greyrelay.relay.queue;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The queue: every committed message, its delivery schedule and the workers that deliver it. The spool is the truth
+ * (the queue rebuilds itself from it at start); this class only keeps an index in memory. Each attempt's result is
+ * written to the spool before anything else happens, so a recipient the downstream accepted is never sent again
+ * (except the one attempt in flight at a crash). Permanent failures and expired messages produce a DSN to the sender —
+ * never to the null sender, never about a DSN.
+ */
+public final class MailQueue implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MailQueue.class);
+
+    private final Spool spool;
+    private final DownstreamDelivery delivery;
+    private final RetrySchedule schedule;
+    private final Clock clock;
+    private final String hostname;
+    private final Duration maxLifetime;
+    private final Map<String, Envelope> entries = new ConcurrentHashMap<>();
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Semaphore workers;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private volatile boolean running;
+    private Thread loop;
+
+    public MailQueue(Spool spool, DownstreamDelivery delivery, RetrySchedule schedule, Clock clock, String hostname,
+            Duration maxLifetime, int workers, MeterRegistry metrics) {
+        this.spool = spool;
+        this.delivery = delivery;
+        this.schedule = schedule;
+        this.clock = clock;
+        this.hostname = hostname;
+        this.maxLifetime = maxLifetime;
+        this.workers = new Semaphore(workers);
+        Gauge.builder("greyrelay.queue.depth", entries, Map::size).register(metrics);
+        Gauge.builder("greyrelay.queue.oldest.seconds", this, q -> q.oldestAge().map(Duration::toSeconds).orElse(0L)).register(metrics);
+    }
+
+    /** Loads what the spool holds (after a crash: everything acknowledged) and, if {@code background}, starts delivering. */
+    public void start(boolean background) throws SpoolException {
+        for (Envelope e : spool.recover()) entries.put(e.id(), e);
+        if (!entries.isEmpty()) log.info("queue: {} message(s) recovered from the spool", entries.size());
+        if (background) {
+            running = true;
+            loop = Thread.ofVirtual().name("queue-scheduler").start(this::schedulerLoop);
+        }
+    }
+
+    /** A message was just committed by the SMTP layer: deliver it now. */
+    public void accept(Envelope e) {
+        entries.put(e.id(), e);
+        signal();
+    }
+
+    /** Delivers everything due now and waits for those attempts to finish (tests, CLI "flush"). */
+    public int runDue() {
+        List<CompletableFuture<Void>> started = dispatchDue();
+        CompletableFuture.allOf(started.toArray(new CompletableFuture[0])).join();
+        return started.size();
+    }
+
+    private List<CompletableFuture<Void>> dispatchDue() {
+        Instant now = clock.instant();
+        List<CompletableFuture<Void>> started = new ArrayList<>();
+        List<Envelope> due = entries.values().stream().filter(e -> !e.nextAttempt().isAfter(now))
+                .sorted(Comparator.comparing(Envelope::nextAttempt)).toList();
+        for (Envelope e : due) {
+            if (!inFlight.add(e.id())) continue;
+            if (!workers.tryAcquire()) {
+                inFlight.remove(e.id());
+                break;
+            }
+            started.add(CompletableFuture.runAsync(() -> {
+                try {
+                    attempt(e.id());
+                } catch (RuntimeException ex) {
+                    log.error("{}: delivery attempt failed unexpectedly", e.id(), ex);
+                } finally {
+                    inFlight.remove(e.id());
+                    workers.release();
+                    signal();
+                }
+            }, executor));
+        }
+        return started;
+    }
+
+    private void attempt(String id) {
+        Envelope env = entries.get(id);
+        if (env == null) return;
+        MDC.put("queue", id);
+        try {
+            Instant now = clock.instant();
+            Map<String, DeliveryResult> results = now.isBefore(env.deadline()) ? delivery.deliver(env) : Map.of();
+            Instant after = clock.instant();
+            List<RecipientState> updated = new ArrayList<>();
+            String lastError = null;
+            for (RecipientState r : env.recipients()) {
+                DeliveryResult res = results.get(r.address());
+                if (r.status() != RecipientState.Status.PENDING) {
+                    updated.add(r);
+                } else if (res == null) {
+                    String why = "delivery time expired" + (r.lastReply() == null ? "" : " (last error: " + r.lastReply() + ")");
+                    updated.add(r.attempted(RecipientState.Status.FAILED, why, after));
+                    log.info("{}: to=<{}> status=expired {}", id, r.address(), why);
+                } else {
+                    switch (res) {
+                        case DeliveryResult.Delivered d -> {
+                            updated.add(r.attempted(RecipientState.Status.DELIVERED, d.reply(), after));
+                            log.info("{}: to=<{}> relay={} status=sent ({})", id, r.address(), delivery.routeFor(r.address()), d.reply());
+                        }
+                        case DeliveryResult.Deferred d -> {
+                            updated.add(r.attempted(RecipientState.Status.PENDING, d.reason(), after));
+                            lastError = d.reason();
+                            log.info("{}: to=<{}> relay={} status=deferred ({})", id, r.address(), delivery.routeFor(r.address()), d.reason());
+                        }
+                        case DeliveryResult.Bounced b -> {
+                            updated.add(r.attempted(RecipientState.Status.FAILED, b.reply(), after));
+                            log.info("{}: to=<{}> relay={} status=bounced ({})", id, r.address(), delivery.routeFor(r.address()), b.reply());
+                        }
+                    }
+                }
+            }
+            int attempts = env.attempts() + 1;
+            Instant next = after.plus(schedule.after(attempts));
+            if (next.isAfter(env.deadline())) next = env.deadline();
+            Envelope done = env.withRecipients(updated).withSchedule(next, attempts, lastError);
+            finish(env, done);
+        } finally {
+            MDC.remove("queue");
+        }
+    }
+
+    /** Persists the new state first; then bounces what failed and removes the message once nothing is pending. */
+    private void finish(Envelope before, Envelope after) {
+        try {
+            if (after.isFinished()) {
+                bounce(before, after);
+                spool.delete(new QueueId(after.id()));
+                entries.remove(after.id());
+                log.info("{}: removed", after.id());
+            } else {
+                spool.update(after);
+                entries.put(after.id(), after);
+                // failures of this attempt are reported now; the pending rest later
+                List<RecipientState> newlyFailed = newlyFailed(before, after);
+                if (!newlyFailed.isEmpty()) sendDsn(after, newlyFailed);
+            }
+        } catch (SpoolException e) {
+            // the state is still in memory; the spool keeps the older state, which can only cause a repeat attempt
+            log.error("{}: cannot record delivery state: {}", after.id(), e.getMessage());
+            entries.put(after.id(), after);
+        }
+    }
+
+    private void bounce(Envelope before, Envelope after) {
+        List<RecipientState> failed = newlyFailed(before, after);
+        if (!failed.isEmpty()) sendDsn(after, failed);
+    }
+
+    private static List<RecipientState> newlyFailed(Envelope before, Envelope after) {
+        List<RecipientState> out = new ArrayList<>();
+        for (int i = 0; i < after.recipients().size(); i++) {
+            RecipientState b = before.recipients().get(i);
+            RecipientState a = after.recipients().get(i);
+            if (b.status() != RecipientState.Status.FAILED && a.status() == RecipientState.Status.FAILED) out.add(a);
+        }
+        return out;
+    }
+
+    private void sendDsn(Envelope original, List<RecipientState> failed) {
+        if (original.isNullSender()) {
+            log.info("{}: no DSN: the sender is the null sender", original.id());
+            return;
+        }
+        if (original.kind() == Envelope.Kind.DSN) {
+            log.warn("{}: no DSN about a DSN: failed recipients {} discarded", original.id(),
+                    failed.stream().map(RecipientState::address).toList());
+            return;
+        }
+        try (Spool.Incoming in = spool.begin()) {
+            Instant now = clock.instant();
+            byte[] dsn = Dsn.build(hostname, in.id().value(), original, failed, originalHeaders(original), now, clock.getZone());
+            in.out().write(dsn);
+            Envelope env = new Envelope(in.id().value(), "", List.of(RecipientState.pending(original.sender())), now, null, null, null,
+                    dsn.length, Envelope.Kind.DSN, now, now.plus(maxLifetime), 0, null, List.of());
+            in.commit(env);
+            log.info("{}: sender non-delivery notification: {}", original.id(), in.id());
+            accept(env);
+        } catch (IOException e) {
+            log.error("{}: cannot queue the DSN for {}: {}", original.id(), failed.stream().map(RecipientState::address).toList(),
+                    e.getMessage());
+        }
+    }
+
+    private byte[] originalHeaders(Envelope env) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            for (String h : env.traceHeaders()) out.write((h + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            try (InputStream in = spool.openMessage(new QueueId(env.id()))) {
+                int prev3 = -1, prev2 = -1, prev1 = -1, b;
+                while ((b = in.read()) != -1 && out.size() < 64 * 1024) {
+                    out.write(b);
+                    if (prev3 == '\r' && prev2 == '\n' && prev1 == '\r' && b == '\n') break;
+                    prev3 = prev2;
+                    prev2 = prev1;
+                    prev1 = b;
+                }
+            }
+        } catch (IOException e) {
+            log.warn("{}: cannot read the original headers: {}", env.id(), e.toString());
+        }
+        return out.toByteArray();
+    }
+
+    // --- operations for the CLI and the admin panel ---
+
+    public List<Envelope> list() {
+        return entries.values().stream().sorted(Comparator.comparing(Envelope::receivedAt)).toList();
+    }
+
+    public Optional<Envelope> get(QueueId id) {
+        return Optional.ofNullable(entries.get(id.value()));
+    }
+
+    public int depth() {
+        return entries.size();
+    }
+
+    public Optional<Duration> oldestAge() {
+        Instant now = clock.instant();
+        return entries.values().stream().map(Envelope::receivedAt).min(Comparator.naturalOrder()).map(t -> Duration.between(t, now));
+    }
+
+    /** Makes a message due now. */
+    public boolean retryNow(QueueId id) {
+        Envelope e = entries.computeIfPresent(id.value(), (k, v) -> v.withSchedule(clock.instant(), v.attempts(), v.lastError()));
+        signal();
+        return e != null;
+    }
+
+    public void signal() {
+        lock.lock();
+        try {
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void schedulerLoop() {
+        while (running) {
+            try {
+                dispatchDue();
+                lock.lock();
+                try {
+                    // wake at least every second: the clock may be moved by an operator (or a test) at any time
+                    wake.await(1, TimeUnit.SECONDS);
+                } finally {
+                    lock.unlock();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("queue scheduler", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (loop != null) loop.interrupt();
+        executor.shutdown();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
