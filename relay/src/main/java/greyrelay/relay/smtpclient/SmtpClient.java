@@ -1,0 +1,374 @@
+package greyrelay.relay.smtpclient;
+
+import greyrelay.relay.smtpclient.SmtpClientException.Kind;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * A small SMTP client for one conversation with one peer, bounded in time and memory whatever the peer does.
+ *
+ * <p>Call order: {@link #connect} (reads the greeting) → {@link #ehlo} (or {@link #helo} if EHLO is refused)
+ * → optionally {@link #startTls} then {@link #ehlo} again → {@link #command} for MAIL, RCPT, RSET, NOOP … →
+ * optionally {@link #data} → {@link #quit}. One command, one reply: no pipelining.
+ *
+ * <p>Every reply the peer sends in due form, 4xx and 5xx included, is returned as a {@link ServerReply}. When
+ * the conversation cannot go on (timeout, protocol violation, closed connection) an {@link SmtpClientException}
+ * is thrown and the connection is closed. Not thread-safe: one thread runs the conversation.
+ */
+public final class SmtpClient implements AutoCloseable {
+
+    /** RFC 5321 §4.5.3.1.4: a command line is at most 512 octets including CRLF. */
+    static final int MAX_COMMAND_OCTETS = 512;
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
+    private static final int CHUNK = 8192;
+
+    private final Socket raw;
+    private final ClientLimits limits;
+    private final Transcript transcript;
+    private final Watchdog watchdog;
+    private final ReplyReader reader;
+    private Socket socket;
+    private OutputStream out;
+    private ServerReply greeting;
+    private boolean tls;
+    private boolean closed;
+
+    private SmtpClient(Socket raw, ClientLimits limits, Transcript transcript) throws IOException {
+        this.raw = raw;
+        this.socket = raw;
+        this.limits = limits;
+        this.transcript = transcript;
+        this.watchdog = new Watchdog(raw);
+        this.out = raw.getOutputStream();
+        this.reader = new ReplyReader(raw, raw.getInputStream(), limits, transcript);
+    }
+
+    /**
+     * Connects within {@link ClientLimits#connectTimeout()} and reads the greeting within
+     * {@link ClientLimits#replyTimeout()}. A greeting that is not 220 (e.g. 554) is not an error: check
+     * {@link #greeting()} and {@link #quit()}.
+     *
+     * @param address an already resolved address; this client never looks anything up in DNS
+     */
+    public static SmtpClient connect(InetSocketAddress address, ClientLimits limits, Transcript transcript)
+            throws SmtpClientException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(transcript, "transcript");
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("address must be resolved (the client does no DNS lookups): " + address);
+        }
+        String peer = describe(address);
+        Socket raw = new Socket();
+        try {
+            raw.setTcpNoDelay(true);
+            raw.connect(address, millis(limits.connectTimeout()));
+        } catch (SocketTimeoutException e) {
+            closeQuietly(raw);
+            throw failedToConnect(transcript, new SmtpClientException(Kind.CONNECT_TIMEOUT,
+                    "connect to " + peer + " did not complete within " + ReplyReader.describe(limits.connectTimeout()), e));
+        } catch (IOException e) {
+            closeQuietly(raw);
+            throw failedToConnect(transcript, new SmtpClientException(Kind.CONNECT_FAILED,
+                    "connect to " + peer + " failed: " + e.getMessage(), e));
+        }
+        transcript.note("connected to " + peer);
+        SmtpClient client;
+        try {
+            client = new SmtpClient(raw, limits, transcript);
+        } catch (IOException e) {
+            closeQuietly(raw);
+            throw failedToConnect(transcript, new SmtpClientException(Kind.IO_ERROR, "socket unusable: " + e.getMessage(), e));
+        }
+        client.greeting = client.readReply(limits.replyTimeout());
+        return client;
+    }
+
+    /** The reply the server greeted us with. */
+    public ServerReply greeting() {
+        return greeting;
+    }
+
+    /** Whether TLS has been established with {@link #startTls}. */
+    public boolean isTls() {
+        return tls;
+    }
+
+    /** Whether the connection is still usable: not closed, not failed, not quit. */
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /**
+     * Sends one command line and reads its reply.
+     *
+     * @param line the command without CRLF; at most 510 octets in UTF-8 (512 with CRLF)
+     * @throws IllegalArgumentException if the line contains CR, LF or NUL, or is too long: callers must never
+     *                                  pass text they did not check, or a stranger's address could smuggle
+     *                                  a second command
+     */
+    public ServerReply command(String line) throws SmtpClientException {
+        byte[] bytes = commandBytes(line);
+        ensureOpen();
+        transcript.client(line);
+        send(bytes, 0, bytes.length);
+        return readReply(limits.replyTimeout());
+    }
+
+    /** EHLO, with the extensions the peer announced. A refused EHLO (e.g. 502) is returned, not thrown. */
+    public EhloReply ehlo(String hostname) throws SmtpClientException {
+        return EhloReply.parse(command("EHLO " + hostname));
+    }
+
+    /** HELO, for peers that refuse EHLO. */
+    public ServerReply helo(String hostname) throws SmtpClientException {
+        return command("HELO " + hostname);
+    }
+
+    /**
+     * Opportunistic STARTTLS (RFC 3207), without checking the certificate's host name: whether the certificate
+     * is trusted at all is up to {@code factory}'s trust managers. See
+     * {@link #startTls(SSLSocketFactory, String, boolean)}.
+     */
+    public ServerReply startTls(SSLSocketFactory factory, String peerHost) throws SmtpClientException {
+        return startTls(factory, peerHost, false);
+    }
+
+    /**
+     * Sends STARTTLS; on 220 performs the TLS handshake within {@link ClientLimits#replyTimeout()}, after which
+     * all I/O goes over TLS and the caller must send EHLO again (the peer forgets everything).
+     *
+     * @param peerHost       the peer's host name, sent as SNI (and checked when {@code verifyHostname})
+     * @param verifyHostname whether the certificate must name {@code peerHost} (HTTPS-style identity check)
+     * @return the reply to STARTTLS: if it is not 220, TLS is not established ({@link #isTls()} stays false) and
+     *         the connection remains usable in plain text
+     * @throws SmtpClientException {@link Kind#TLS_FAILED} if the handshake fails or times out, or if the peer sent
+     *                             anything after its 220 before the handshake (a plaintext injection, as in
+     *                             CVE-2011-0411); the connection is then closed
+     */
+    public ServerReply startTls(SSLSocketFactory factory, String peerHost, boolean verifyHostname)
+            throws SmtpClientException {
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(peerHost, "peerHost");
+        ensureOpen();
+        if (tls) {
+            throw new IllegalStateException("TLS is already established");
+        }
+        ServerReply reply = command("STARTTLS");
+        if (reply.code() != 220) {
+            return reply;
+        }
+        if (reader.hasBufferedBytes() || rawBytesWaiting()) {
+            throw fail(new SmtpClientException(Kind.TLS_FAILED,
+                    "peer sent data after its 220 to STARTTLS, before the TLS handshake; not trusting that stream"));
+        }
+        watchdog.arm(deadline(limits.replyTimeout()));
+        try {
+            SSLSocket ssl = (SSLSocket) factory.createSocket(raw, peerHost, raw.getPort(), true);
+            ssl.setUseClientMode(true);
+            if (verifyHostname) {
+                SSLParameters parameters = ssl.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                ssl.setSSLParameters(parameters);
+            }
+            ssl.setSoTimeout(millis(limits.replyTimeout()));
+            ssl.startHandshake();
+            socket = ssl;
+            out = ssl.getOutputStream();
+            reader.switchTo(ssl, ssl.getInputStream());
+            tls = true;
+            SSLSession session = ssl.getSession();
+            transcript.note("TLS established (" + session.getProtocol() + ", " + session.getCipherSuite() + ")");
+            return reply;
+        } catch (IOException e) {
+            String why = watchdog.fired() || e instanceof SocketTimeoutException
+                    ? "TLS handshake did not complete within " + ReplyReader.describe(limits.replyTimeout())
+                    : "TLS handshake failed: " + e.getMessage();
+            throw fail(new SmtpClientException(Kind.TLS_FAILED, why, e));
+        } finally {
+            watchdog.disarm();
+        }
+    }
+
+    /**
+     * Sends DATA and, on 354, the message, then reads the final reply within {@link ClientLimits#dataTimeout()}.
+     *
+     * @param message the message (headers and body) with CRLF line endings; it is dot-stuffed and ended with
+     *                CRLF "." CRLF here, nothing else is rewritten. The caller closes it.
+     * @return the reply to DATA if it was not 354 (refused), otherwise the reply to the end of data
+     */
+    public ServerReply data(InputStream message) throws SmtpClientException {
+        Objects.requireNonNull(message, "message");
+        ServerReply reply = command("DATA");
+        if (reply.code() != 354) {
+            return reply;
+        }
+        BodyEncoder encoder = new BodyEncoder();
+        byte[] chunk = new byte[CHUNK];
+        byte[] encoded = new byte[2 * CHUNK];
+        while (true) {
+            int n;
+            try {
+                n = message.read(chunk);
+            } catch (IOException e) {
+                throw fail(new SmtpClientException(Kind.MESSAGE_UNREADABLE,
+                        "reading the message failed after " + encoder.count() + " bytes: " + e.getMessage(), e));
+            }
+            if (n < 0) {
+                break;
+            }
+            send(encoded, 0, encoder.encode(chunk, n, encoded));
+        }
+        transcript.client("<message body, " + encoder.count() + " bytes>");
+        transcript.client(".");
+        byte[] end = encoder.finish();
+        send(end, 0, end.length);
+        return readReply(limits.dataTimeout());
+    }
+
+    /**
+     * Sends QUIT, reads the reply and closes. Never throws: after QUIT nothing depends on the peer any more, so
+     * a peer that closes instead of replying (or misbehaves) yields an empty result, noted in the transcript.
+     */
+    public Optional<ServerReply> quit() {
+        if (closed) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(command("QUIT"));
+        } catch (SmtpClientException e) {
+            return Optional.empty();
+        } finally {
+            close();
+        }
+    }
+
+    /** Closes the connection without QUIT. Always safe, also twice or after a failure. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (socket != raw) {
+            // Closing TLS sends close_notify, a write; the watchdog bounds it in case the peer stopped reading.
+            watchdog.arm(deadline(CLOSE_GRACE));
+            closeQuietly(socket);
+            watchdog.disarm();
+        }
+        closeQuietly(raw);
+    }
+
+    private ServerReply readReply(Duration timeout) throws SmtpClientException {
+        long deadline = deadline(timeout);
+        watchdog.arm(deadline);
+        try {
+            return reader.read(deadline, timeout);
+        } catch (SmtpClientException e) {
+            // a read cut short by the watchdog looks like a closed connection; it was our deadline
+            throw fail(watchdog.fired() && e.kind() == Kind.CONNECTION_CLOSED ? ReplyReader.timedOut(timeout) : e);
+        } catch (IOException e) {
+            throw fail(watchdog.fired() ? ReplyReader.timedOut(timeout)
+                    : new SmtpClientException(Kind.IO_ERROR, "reading reply failed: " + e.getMessage(), e));
+        } finally {
+            watchdog.disarm();
+        }
+    }
+
+    /** Writes bytes within {@link ClientLimits#replyTimeout()} (RFC 5321's per-block send timeout). */
+    private void send(byte[] bytes, int offset, int length) throws SmtpClientException {
+        watchdog.arm(deadline(limits.replyTimeout()));
+        try {
+            out.write(bytes, offset, length);
+            out.flush();
+        } catch (IOException e) {
+            throw fail(watchdog.fired()
+                    ? new SmtpClientException(Kind.SEND_TIMEOUT,
+                            "peer did not take our data within " + ReplyReader.describe(limits.replyTimeout()), e)
+                    : new SmtpClientException(Kind.IO_ERROR, "writing failed: " + e.getMessage(), e));
+        } finally {
+            watchdog.disarm();
+        }
+    }
+
+    static byte[] commandBytes(String line) {
+        Objects.requireNonNull(line, "line");
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\r' || c == '\n' || c == '\0') {
+                throw new IllegalArgumentException("an SMTP command must not contain CR, LF or NUL");
+            }
+        }
+        byte[] bytes = (line + "\r\n").getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_COMMAND_OCTETS) {
+            throw new IllegalArgumentException("an SMTP command line is at most " + MAX_COMMAND_OCTETS
+                    + " octets with CRLF, this one has " + bytes.length);
+        }
+        return bytes;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the SMTP client is closed");
+        }
+    }
+
+    private boolean rawBytesWaiting() {
+        try {
+            return raw.getInputStream().available() > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Records the failure, closes the connection (its state is unknown now) and returns the exception to throw. */
+    private SmtpClientException fail(SmtpClientException e) {
+        transcript.error(e.getMessage());
+        close();
+        return e;
+    }
+
+    private static SmtpClientException failedToConnect(Transcript transcript, SmtpClientException e) {
+        transcript.error(e.getMessage());
+        return e;
+    }
+
+    private static long deadline(Duration timeout) {
+        return System.nanoTime() + timeout.toNanos();
+    }
+
+    private static int millis(Duration timeout) {
+        return Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE);
+    }
+
+    /** "mx.example.com [192.0.2.1]:25", or "[192.0.2.1]:25" when the address carries no host name. */
+    static String describe(InetSocketAddress address) {
+        InetAddress ip = address.getAddress();
+        String literal = ip.getHostAddress();
+        String host = address.getHostString();
+        String where = "[" + literal + "]:" + address.getPort();
+        return host.equals(literal) ? where : host + " " + where;
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing more to do with a socket we are giving up
+        }
+    }
+}

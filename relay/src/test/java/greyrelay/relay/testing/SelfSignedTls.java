@@ -1,0 +1,94 @@
+package greyrelay.relay.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * TLS for tests: a server context with a self-signed certificate for "localhost", made at test time by the
+ * JDK's own keytool (nothing checked in, nothing copied), and a client factory that trusts any certificate.
+ */
+public final class SelfSignedTls {
+
+    private static final char[] PASSWORD = "changeit".toCharArray();
+    private static SSLContext server;
+
+    private SelfSignedTls() {}
+
+    /** A server-side context for CN=localhost (SAN dns:localhost, ip:127.0.0.1); made once per JVM. */
+    public static synchronized SSLContext serverContext() {
+        if (server == null) {
+            server = makeServerContext();
+        }
+        return server;
+    }
+
+    /** A client factory that trusts every certificate (host names are still checked if a caller asks for it). */
+    public static SSLSocketFactory trustAllClientFactory() {
+        X509TrustManager trustAll = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trustAll}, null);
+            return context.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static SSLContext makeServerContext() {
+        try {
+            Path dir = Files.createTempDirectory("greyrelay-tls");
+            Path keystore = dir.resolve("mx.p12");
+            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            Process process = new ProcessBuilder(List.of(keytool, "-genkeypair", "-alias", "mx",
+                    "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                    "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
+                    "-keystore", keystore.toString(), "-storetype", "PKCS12",
+                    "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD), "-noprompt"))
+                    .redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("keytool failed: " + output);
+            }
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(keystore)) {
+                store.load(in, PASSWORD);
+            }
+            Files.delete(keystore);
+            Files.delete(dir);
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, PASSWORD);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make a test certificate", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
