@@ -4,6 +4,7 @@ package greyrelay.relay.config;
 public record AdminConfig(boolean enabled, String bind, int port, @Secret String password) {
     public AdminConfig {
         Require.present("admin.bind", bind, "an IP address, 127.0.0.1 by default");
+        if (!SmtpConfig.isIpLiteral(bind)) throw ConfigException.invalid("admin.bind", "an IP address such as 127.0.0.1", bind);
         Require.port("admin.port", port);
         Require.present("admin.password", password, "a password or \"\"");
     }

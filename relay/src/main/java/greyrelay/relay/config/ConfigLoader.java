@@ -55,8 +55,13 @@ public final class ConfigLoader {
 
     /** Loads from an in-memory YAML text (tests, {@code greyrelay demo}). */
     public static RelayConfig fromYaml(String yaml, Map<String, String> env) {
+        return fromYamlLayers(java.util.List.of(yaml), env);
+    }
+
+    /** Several YAML texts, each merged over the previous one, then the environment. */
+    public static RelayConfig fromYamlLayers(java.util.List<String> layers, Map<String, String> env) {
         ObjectNode tree = (ObjectNode) YAML.valueToTree(RelayConfig.defaults());
-        merge(tree, parse(yaml, "configuration"), "");
+        for (String yaml : layers) merge(tree, parse(yaml, "configuration"), "");
         applyEnvironment(tree, env);
         return bind(tree);
     }

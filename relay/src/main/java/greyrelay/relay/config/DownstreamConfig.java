@@ -15,7 +15,7 @@ public record DownstreamConfig(
         Duration replyTimeout) {
 
     /** STARTTLS towards the downstream. */
-    public enum TlsPolicy { OPPORTUNISTIC, REQUIRED, OFF }
+    public enum TlsPolicy { OPPORTUNISTIC, REQUIRED, NONE }
 
     public DownstreamConfig {
         Require.present("downstream.host", host, "a host name or IP address");
@@ -30,7 +30,7 @@ public record DownstreamConfig(
             normalised.put(domain, e.getValue().trim());
         }
         routes = Map.copyOf(normalised);
-        Require.present("downstream.tls", tls, "opportunistic, required or off");
+        Require.present("downstream.tls", tls, "opportunistic, required or none");
         Require.duration("downstream.connectTimeout", connectTimeout, Duration.ofMillis(100), Duration.ofMinutes(10));
         Require.duration("downstream.replyTimeout", replyTimeout, Duration.ofMillis(100), Duration.ofHours(1));
     }

@@ -22,6 +22,7 @@ public record SmtpConfig(
 
     public SmtpConfig {
         Require.present("smtp.bind", bind, "an IP address to listen on, \"::\" for all");
+        if (!isIpLiteral(bind)) throw ConfigException.invalid("smtp.bind", "an IP address such as :: or 0.0.0.0 or 192.0.2.1", bind);
         Require.port("smtp.port", port);
         Require.present("smtp.hostname", hostname, "a fully-qualified host name");
         if (!HostNames.isValid(hostname)) throw ConfigException.invalid("smtp.hostname", "a host name such as mx.example.com", hostname);
@@ -44,6 +45,15 @@ public record SmtpConfig(
         Require.range("smtp.maxHops", maxHops, 1, 1000);
         Require.duration("smtp.shutdownGrace", shutdownGrace, Duration.ZERO, Duration.ofHours(1));
         Require.present("smtp.tls", tls, "a section");
+    }
+
+    /** IPv4 dotted quad or an IPv6 literal: binding must never depend on a DNS lookup. */
+    static boolean isIpLiteral(String s) {
+        if (s.matches("(\\d{1,3})(\\.\\d{1,3}){3}")) {
+            for (String p : s.split("\\.")) if (Integer.parseInt(p) > 255) return false;
+            return true;
+        }
+        return s.contains(":") && s.matches("[0-9a-fA-F:.]+");
     }
 
     static SmtpConfig defaults() {

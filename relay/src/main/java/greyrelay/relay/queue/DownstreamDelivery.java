@@ -106,7 +106,7 @@ public final class DownstreamDelivery {
                     return all(recipients, new DeliveryResult.Deferred("downstream " + route + " refused HELO: " + helo));
                 }
             }
-            if (config.tls() != DownstreamConfig.TlsPolicy.OFF) {
+            if (config.tls() != DownstreamConfig.TlsPolicy.NONE) {
                 if (esmtp && ehlo.supports("STARTTLS")) {
                     ServerReply st = c.startTls(tlsFactory, route.host());
                     if (c.isTls()) {

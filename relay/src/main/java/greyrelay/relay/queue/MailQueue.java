@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -43,7 +42,7 @@ public final class MailQueue implements AutoCloseable {
     private final String hostname;
     private final Duration maxLifetime;
     private final Map<String, Envelope> entries = new ConcurrentHashMap<>();
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final Semaphore workers;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ReentrantLock lock = new ReentrantLock();
@@ -80,10 +79,12 @@ public final class MailQueue implements AutoCloseable {
         signal();
     }
 
-    /** Delivers everything due now and waits for those attempts to finish (tests, CLI "flush"). */
+    /** Delivers everything due now and waits until no attempt is running (tests, CLI "flush"). Returns how many started. */
     public int runDue() {
         List<CompletableFuture<Void>> started = dispatchDue();
-        CompletableFuture.allOf(started.toArray(new CompletableFuture[0])).join();
+        List<CompletableFuture<Void>> running = new ArrayList<>(inFlight.values());
+        running.addAll(started);
+        CompletableFuture.allOf(running.toArray(new CompletableFuture[0])).join();
         return started.size();
     }
 
@@ -93,12 +94,14 @@ public final class MailQueue implements AutoCloseable {
         List<Envelope> due = entries.values().stream().filter(e -> !e.nextAttempt().isAfter(now))
                 .sorted(Comparator.comparing(Envelope::nextAttempt)).toList();
         for (Envelope e : due) {
-            if (!inFlight.add(e.id())) continue;
-            if (!workers.tryAcquire()) {
-                inFlight.remove(e.id());
-                break;
+            if (inFlight.containsKey(e.id())) continue;
+            if (!workers.tryAcquire()) break;
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            if (inFlight.putIfAbsent(e.id(), done) != null) {
+                workers.release();
+                continue;
             }
-            started.add(CompletableFuture.runAsync(() -> {
+            executor.execute(() -> {
                 try {
                     attempt(e.id());
                 } catch (RuntimeException ex) {
@@ -106,9 +109,11 @@ public final class MailQueue implements AutoCloseable {
                 } finally {
                     inFlight.remove(e.id());
                     workers.release();
+                    done.complete(null);
                     signal();
                 }
-            }, executor));
+            });
+            started.add(done);
         }
         return started;
     }

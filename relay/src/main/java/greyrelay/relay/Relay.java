@@ -1,0 +1,238 @@
+package greyrelay.relay;
+
+import greyrelay.admin.AdminApp;
+import greyrelay.admin.health.Health;
+import greyrelay.db.Database;
+import greyrelay.db.DbSettings;
+import greyrelay.db.decision.DecisionLog;
+import greyrelay.relay.access.ConnectionLimitCheck;
+import greyrelay.relay.access.DeclaredSizeCheck;
+import greyrelay.relay.access.MailLoopCheck;
+import greyrelay.relay.access.MessageSizeCheck;
+import greyrelay.relay.access.RelayDomainCheck;
+import greyrelay.relay.access.RelayDomains;
+import greyrelay.relay.access.RoleRecipientCheck;
+import greyrelay.relay.access.SenderSyntaxCheck;
+import greyrelay.relay.config.HostPort;
+import greyrelay.relay.config.RelayConfig;
+import greyrelay.relay.decisions.DecisionLogWriter;
+import greyrelay.relay.dns.CachingDns;
+import greyrelay.relay.dns.Dns;
+import greyrelay.relay.dns.DnsJavaResolver;
+import greyrelay.relay.policy.DecisionRecorder;
+import greyrelay.relay.policy.Pipeline;
+import greyrelay.relay.policy.PolicyRequest;
+import greyrelay.relay.queue.DownstreamDelivery;
+import greyrelay.relay.queue.MailQueue;
+import greyrelay.relay.queue.RetrySchedule;
+import greyrelay.relay.queue.Spool;
+import greyrelay.relay.smtp.ConnectionCounter;
+import greyrelay.relay.smtp.SmtpListener;
+import greyrelay.relay.smtp.SmtpServices;
+import greyrelay.relay.smtp.TlsContexts;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The appliance, wired by hand (no container): config → database → checks → pipeline → SMTP listener, queue and
+ * delivery, embedded admin. Tests build it with a fake clock, fake peers on loopback and port 0.
+ */
+public final class Relay implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+    private final RelayConfig config;
+    private final Clock clock;
+    private final Database database;
+    private final boolean ownsDatabase;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final DecisionLogWriter decisions;
+    private final Dns dns;
+    private final Pipeline pipeline;
+    private final Spool spool;
+    private final MailQueue queue;
+    private final SmtpListener smtp;
+    private final Javalin admin;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "greyrelay-scheduler");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Opens the database named by the configuration. */
+    public static Relay create(RelayConfig config, Clock clock) throws Exception {
+        Database db = Database.open(settings(config));
+        try {
+            return new Relay(config, clock, db, true);
+        } catch (Exception | Error e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** With a database the caller owns (tests: TestDatabases). */
+    public static Relay create(RelayConfig config, Clock clock, Database database) throws Exception {
+        return new Relay(config, clock, database, false);
+    }
+
+    public static DbSettings settings(RelayConfig c) {
+        return new DbSettings(c.database().url(), c.database().user(), c.database().password(), c.dataPath(), c.database().poolSize());
+    }
+
+    private Relay(RelayConfig config, Clock clock, Database database, boolean ownsDatabase) throws Exception {
+        this.config = config;
+        this.clock = clock;
+        this.database = database;
+        this.ownsDatabase = ownsDatabase;
+        String hostname = config.smtp().hostname();
+
+        this.decisions = new DecisionLogWriter(new DecisionLog(database), hostname, metrics);
+        this.dns = new CachingDns(new DnsJavaResolver(dnsServers(config), config.dns().timeout(), config.dns().attempts()), clock,
+                Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofMinutes(1), 100_000);
+
+        ConnectionCounter connections = new ConnectionCounter();
+        RelayDomains domains = new RelayDomains(config.smtp().relayDomains());
+        long maxSize = config.smtp().maxMessageSize().bytes();
+        DecisionRecorder recorder = new DecisionRecorder(clock, metrics, decisions);
+        this.pipeline = new Pipeline(
+                List.of(Pipeline.Step.<PolicyRequest.Connect>enforce(new ConnectionLimitCheck(connections,
+                        config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp(), hostname))),
+                List.of(Pipeline.Step.enforce(new SenderSyntaxCheck()), Pipeline.Step.enforce(new DeclaredSizeCheck(maxSize))),
+                List.of(Pipeline.Step.enforce(new RelayDomainCheck(domains)), Pipeline.Step.enforce(new RoleRecipientCheck())),
+                List.of(Pipeline.Step.enforce(new MessageSizeCheck()), Pipeline.Step.enforce(new MailLoopCheck(config.smtp().maxHops()))),
+                recorder, metrics);
+
+        Path spoolDir = config.dataPath().resolve("spool");
+        this.spool = new Spool(spoolDir, clock, config.queue().minFreeSpace().bytes());
+        DownstreamDelivery delivery = new DownstreamDelivery(config.downstream(), hostname, spool);
+        this.queue = new MailQueue(spool, delivery, new RetrySchedule(config.queue().retrySchedule()), clock, hostname,
+                config.queue().maxLifetime(), config.queue().workers(), metrics);
+
+        Optional<SSLContext> tls = config.smtp().tls().enabled()
+                ? Optional.of(TlsContexts.fromPem(Path.of(config.smtp().tls().certificate()), Path.of(config.smtp().tls().key()), "smtp.tls"))
+                : Optional.empty();
+        SmtpServices services = new SmtpServices(pipeline, spool, queue::accept, clock, hostname, maxSize,
+                config.queue().maxLifetime(), field -> false, domains.postmasterDomain(hostname));
+        this.smtp = new SmtpListener(config.smtp(), services, connections, tls);
+        this.admin = config.admin().enabled() ? AdminApp.create(this::health, metrics::scrape) : null;
+    }
+
+    private static List<InetSocketAddress> dnsServers(RelayConfig c) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String s : c.dns().servers()) {
+            HostPort hp = HostPort.parse("dns.servers", s, 53);
+            out.add(new InetSocketAddress(hp.host(), hp.port()));
+        }
+        return out;
+    }
+
+    /** Starts delivery, then the listener, then the panel. */
+    public Relay start() throws Exception {
+        queue.start(true);
+        smtp.start();
+        if (admin != null) admin.start(config.admin().bind(), config.admin().port());
+        Duration retention = config.decisionLog().retention();
+        scheduler.scheduleWithFixedDelay(() -> trimDecisions(retention), 1, 60, TimeUnit.MINUTES);
+        for (String line : pipeline.describe()) log.info("pipeline {}", line);
+        log.info("greyrelay {} ready: smtp port {}, admin {}, database {}, data {}", version(), smtp.port(),
+                admin == null ? "off" : config.admin().bind() + ":" + admin.port(), database, config.dataPath());
+        return this;
+    }
+
+    void trimDecisions(Duration retention) {
+        try {
+            var cutoff = clock.instant().minus(retention);
+            var store = new DecisionLog(database);
+            int total = 0;
+            int n;
+            do {
+                n = store.deleteOlderThan(cutoff, 1000);
+                total += n;
+            } while (n == 1000);
+            log.info("decision log cleanup: {} row(s) older than {} dropped", total, cutoff);
+        } catch (RuntimeException e) {
+            log.warn("decision log cleanup failed: {}", e.getMessage());
+        }
+    }
+
+    public Health health() {
+        boolean db = database.ping(Duration.ofSeconds(2));
+        return new Health(smtp.isListening(), db, queue.depth(), queue.oldestAge().map(Duration::toSeconds).orElse(0L));
+    }
+
+    public static String version() {
+        String v = Relay.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    public int smtpPort() {
+        return smtp.port();
+    }
+
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    public MailQueue queue() {
+        return queue;
+    }
+
+    public Spool spool() {
+        return spool;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public Dns dns() {
+        return dns;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    public DecisionLogWriter decisions() {
+        return decisions;
+    }
+
+    public RelayConfig config() {
+        return config;
+    }
+
+    /** Graceful: stop taking mail (421 to newcomers), let transactions finish within smtp.shutdownGrace, stop delivery. */
+    @Override
+    public void close() {
+        log.info("greyrelay stopping");
+        smtp.shutdown(config.smtp().shutdownGrace());
+        if (admin != null) admin.stop();
+        queue.close();
+        scheduler.shutdownNow();
+        decisions.close();
+        if (ownsDatabase) database.close();
+        log.info("greyrelay stopped");
+    }
+
+    /** A crash, for tests: the listener and workers stop at once, nothing is flushed or drained. */
+    public void crash() {
+        smtp.shutdown(Duration.ZERO);
+        if (admin != null) admin.stop();
+        queue.close();
+        scheduler.shutdownNow();
+        if (ownsDatabase) database.close();
+    }
+}

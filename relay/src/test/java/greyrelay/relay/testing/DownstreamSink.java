@@ -1,0 +1,116 @@
+package greyrelay.relay.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
+
+/**
+ * The downstream MTA in tests (like Wiser): a real SMTP server on loopback that records what it accepts, can refuse
+ * chosen recipients (4xx/5xx), refuse at end of data, and go down and come back up on the same port.
+ */
+public final class DownstreamSink implements AutoCloseable {
+    /** One accepted transaction: envelope and the bytes exactly as received (after dot-unstuffing). */
+    public record Received(String sender, List<String> recipients, byte[] data) {
+        public String text() {
+            return new String(data, StandardCharsets.UTF_8);
+        }
+    }
+
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, String> recipientReplies = new ConcurrentHashMap<>();
+    private volatile String dataReply;
+    private volatile int port;
+    private SMTPServer server;
+
+    public static DownstreamSink start() {
+        DownstreamSink s = new DownstreamSink();
+        s.up();
+        return s;
+    }
+
+    /** RCPT for {@code address} gets this reply, e.g. "550 5.1.1 User unknown" or "451 4.3.0 try later"; null = accept. */
+    public DownstreamSink replyToRecipient(String address, String reply) {
+        if (reply == null) recipientReplies.remove(address.toLowerCase()); else recipientReplies.put(address.toLowerCase(), reply);
+        return this;
+    }
+
+    /** The end of DATA gets this reply instead of 250; null = accept. */
+    public DownstreamSink replyToData(String reply) {
+        this.dataReply = reply;
+        return this;
+    }
+
+    public synchronized void up() {
+        if (server != null) return;
+        server = SMTPServer.port(port)
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .hostName("downstream.example.com")
+                .executorService(Executors.newVirtualThreadPerTaskExecutor())
+                .insertReceivedHeaders(false)
+                .messageHandlerFactory(ctx -> new MessageHandler() {
+                    private String from;
+                    private final List<String> to = new ArrayList<>();
+
+                    @Override
+                    public void from(String f) {
+                        from = f;
+                    }
+
+                    @Override
+                    public void recipient(String r) throws RejectException {
+                        String reply = recipientReplies.get(r.toLowerCase());
+                        if (reply != null) throw new RejectException(Integer.parseInt(reply.substring(0, 3)), reply.substring(4));
+                        to.add(r);
+                    }
+
+                    @Override
+                    public String data(InputStream data) throws IOException, RejectException {
+                        byte[] bytes = data.readAllBytes();
+                        String reply = dataReply;
+                        if (reply != null) throw new RejectException(Integer.parseInt(reply.substring(0, 3)), reply.substring(4));
+                        received.add(new Received(from, List.copyOf(to), bytes));
+                        return "2.0.0 Ok: stored";
+                    }
+
+                    @Override
+                    public void done() {}
+                })
+                .build();
+        server.start();
+        port = server.getPortAllocated();
+    }
+
+    /** Stops listening (connections are refused) until {@link #up()}; the port is kept. */
+    public synchronized void down() {
+        if (server == null) return;
+        server.stop();
+        server = null;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    public List<Received> receivedFor(String recipient) {
+        return received.stream().filter(r -> r.recipients().contains(recipient)).toList();
+    }
+
+    @Override
+    public void close() {
+        down();
+    }
+}

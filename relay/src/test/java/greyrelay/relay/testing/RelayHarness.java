@@ -1,0 +1,108 @@
+package greyrelay.relay.testing;
+
+import greyrelay.db.Database;
+import greyrelay.db.testing.TestDatabases;
+import greyrelay.relay.Relay;
+import greyrelay.relay.config.ConfigLoader;
+import greyrelay.relay.config.RelayConfig;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A whole relay for scenario tests: SMTP and admin on port 0, H2 (or a given database) in a temp dir, the fake DNS
+ * and the downstream sink as its peers, and a {@link TestClock}. Extra YAML is merged over the test defaults.
+ */
+public final class RelayHarness implements AutoCloseable {
+    public final TestClock clock;
+    public final FakeDnsServer dns;
+    public final DownstreamSink downstream;
+    public final Relay relay;
+    private final Database database;
+    private final boolean ownDns;
+    private final boolean ownDownstream;
+
+    private RelayHarness(TestClock clock, FakeDnsServer dns, boolean ownDns, DownstreamSink downstream, boolean ownDownstream,
+            Database database, Relay relay) {
+        this.clock = clock;
+        this.dns = dns;
+        this.ownDns = ownDns;
+        this.downstream = downstream;
+        this.ownDownstream = ownDownstream;
+        this.database = database;
+        this.relay = relay;
+    }
+
+    /** The test defaults: relay for example.com, our host name mx.example.com, delivery to the sink, DNS from the fake. */
+    public static String baseYaml(Path dataDir, int dnsPort, int downstreamPort) {
+        return """
+                dataDir: %s
+                smtp:
+                  bind: 127.0.0.1
+                  port: 0
+                  hostname: %s
+                  relayDomains: [%s]
+                  shutdownGrace: 2s
+                downstream:
+                  host: 127.0.0.1
+                  port: %d
+                  tls: none
+                  connectTimeout: 2s
+                  replyTimeout: 10s
+                queue:
+                  retrySchedule: [1m, 5m, 15m]
+                dns:
+                  servers: ["127.0.0.1:%d"]
+                  timeout: 500ms
+                  attempts: 1
+                admin:
+                  port: 0
+                """.formatted(dataDir, Examples.RELAY_HOSTNAME, Examples.OUR_DOMAIN, downstreamPort, dnsPort);
+    }
+
+    public static RelayHarness start(Path dataDir, String extraYaml) throws Exception {
+        FakeDnsServer dns = FakeDnsServer.start();
+        DownstreamSink sink = DownstreamSink.start();
+        return start(dataDir, extraYaml, new TestClock(), dns, true, sink, true, TestDatabases.h2(dataDir));
+    }
+
+    /** For multi-node scenarios: shared clock, DNS, downstream and database; the caller closes those. */
+    public static RelayHarness start(Path dataDir, String extraYaml, TestClock clock, FakeDnsServer dns, DownstreamSink sink,
+            Database database) throws Exception {
+        return start(dataDir, extraYaml, clock, dns, false, sink, false, database);
+    }
+
+    private static RelayHarness start(Path dataDir, String extraYaml, TestClock clock, FakeDnsServer dns, boolean ownDns,
+            DownstreamSink sink, boolean ownSink, Database database) throws Exception {
+        RelayConfig config = config(dataDir, extraYaml, dns.address().getPort(), sink.port());
+        Relay relay = Relay.create(config, clock, database).start();
+        return new RelayHarness(clock, dns, ownDns, sink, ownSink, database, relay);
+    }
+
+    public static RelayConfig config(Path dataDir, String extraYaml, int dnsPort, int downstreamPort) {
+        String base = baseYaml(dataDir, dnsPort, downstreamPort);
+        RelayConfig merged = ConfigLoader.fromYaml(base, Map.of());
+        if (extraYaml == null || extraYaml.isBlank()) return merged;
+        return ConfigLoader.fromYamlLayers(java.util.List.of(base, extraYaml), Map.of());
+    }
+
+    public int smtpPort() {
+        return relay.smtpPort();
+    }
+
+    public SmtpConversation connect() throws java.io.IOException {
+        return SmtpConversation.open(relay.smtpPort());
+    }
+
+    /** Delivers whatever is due now and waits for it. */
+    public void deliverDue() {
+        relay.queue().runDue();
+    }
+
+    @Override
+    public void close() {
+        relay.close();
+        if (ownDownstream) downstream.close();
+        if (ownDns) dns.close();
+        if (ownDns) database.close(); // we opened it in start(dataDir, yaml)
+    }
+}
