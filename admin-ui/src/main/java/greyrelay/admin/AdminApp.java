@@ -1,24 +1,214 @@
 package greyrelay.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import greyrelay.admin.audit.AuditController;
+import greyrelay.admin.audit.Auditor;
+import greyrelay.admin.auth.AccessController;
+import greyrelay.admin.auth.AccessGate;
+import greyrelay.admin.auth.AdminAccounts;
+import greyrelay.admin.auth.ApiTokenService;
+import greyrelay.admin.auth.LoginController;
+import greyrelay.admin.auth.LoginThrottle;
+import greyrelay.admin.auth.PasswordHasher;
+import greyrelay.admin.auth.Sessions;
+import greyrelay.admin.dashboard.DashboardController;
+import greyrelay.admin.decisions.DecisionsController;
 import greyrelay.admin.health.HealthController;
 import greyrelay.admin.health.HealthSource;
+import greyrelay.admin.queue.QueueController;
+import greyrelay.admin.queue.QueueOperations;
+import greyrelay.admin.settings.SettingsController;
+import greyrelay.admin.web.Assets;
+import greyrelay.admin.web.Json;
+import greyrelay.admin.web.NavItem;
+import greyrelay.admin.web.OpenApi;
+import greyrelay.admin.web.Pages;
+import greyrelay.admin.web.Problems;
+import greyrelay.admin.web.Requests;
+import greyrelay.admin.web.SecurityHeaders;
+import greyrelay.admin.web.Templates;
+import greyrelay.db.Database;
+import greyrelay.db.admin.AdminUsers;
+import greyrelay.db.admin.ApiTokens;
+import greyrelay.db.admin.AuditLog;
+import greyrelay.db.decision.DecisionLog;
 import io.javalin.Javalin;
+import io.javalin.config.JettyConfig;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Builds the admin web app, unstarted, so tests can start it on port 0 and the relay can embed it. Javalin 7:
- * routes are declared inside the config lambda; handlers run on virtual threads.
+ * Builds the admin web app, unstarted, so tests can start it on port 0 and the relay can embed it. Wired by hand:
+ * stores from the database, the auth pieces, then one {@link AdminFeature} per page. Javalin 7: routes are declared
+ * inside the config lambda; handlers run on virtual threads.
+ *
+ * <pre>{@code
+ * Javalin app = AdminApp.builder(settings, database).clock(clock).health(relay::health).metrics(registry::scrape)
+ *         .queue(queueOperations).configuration(ConfigDump.masked(config)).build();
+ * app.start("127.0.0.1", 8080);
+ * }</pre>
  */
 public final class AdminApp {
+    private static final Logger log = LoggerFactory.getLogger(AdminApp.class);
+
     private AdminApp() {}
 
-    public static Javalin create(HealthSource health, Supplier<String> metrics) {
-        HealthController hc = new HealthController(health, metrics);
+    public static Builder builder(AdminSettings settings, Database database) {
+        return new Builder(settings, database);
+    }
+
+    /** Collects what the embedding process provides; {@link #build()} wires it. */
+    public static final class Builder {
+        private final AdminSettings settings;
+        private final Database database;
+        private Clock clock = Clock.systemUTC();
+        private HealthSource health;
+        private Supplier<String> metrics = () -> "";
+        private QueueOperations queue;
+        private JsonNode configuration;
+        private final List<Function<AdminContext, AdminFeature>> extra = new ArrayList<>();
+
+        private Builder(AdminSettings settings, Database database) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            this.database = Objects.requireNonNull(database, "database");
+            this.health = () -> new greyrelay.admin.health.Health(null, database.ping(java.time.Duration.ofSeconds(2)), null, null);
+        }
+
+        public Builder clock(Clock c) {
+            this.clock = Objects.requireNonNull(c);
+            return this;
+        }
+
+        public Builder health(HealthSource h) {
+            this.health = Objects.requireNonNull(h);
+            return this;
+        }
+
+        /** The Prometheus text for {@code /metrics}. */
+        public Builder metrics(Supplier<String> m) {
+            this.metrics = Objects.requireNonNull(m);
+            return this;
+        }
+
+        /** This node's queue (embedded panel); without it there is no queue page. */
+        public Builder queue(QueueOperations q) {
+            this.queue = Objects.requireNonNull(q);
+            return this;
+        }
+
+        /** The effective configuration with secrets masked, for the settings page. */
+        public Builder configuration(JsonNode masked) {
+            this.configuration = Objects.requireNonNull(masked);
+            return this;
+        }
+
+        /** Adds a page: the factory gets the shared services and returns the feature. */
+        public Builder feature(Function<AdminContext, AdminFeature> factory) {
+            extra.add(Objects.requireNonNull(factory));
+            return this;
+        }
+
+        public Javalin build() {
+            return wire(this);
+        }
+    }
+
+    private static Javalin wire(Builder b) {
+        AdminSettings settings = b.settings;
+        Clock clock = b.clock;
+        Auditor auditor = new Auditor(new AuditLog(b.database), clock, settings.node());
+        AdminAccounts accounts = new AdminAccounts(new AdminUsers(b.database), new PasswordHasher(), auditor, clock);
+        accounts.ensureFirstUser(settings.initialPassword()).ifPresent(pw -> log.warn(
+                "admin panel: created the first user \"{}\" with the one-time password {} (shown only now; log in and change"
+                        + " it on the Access page, or: greyrelay admin-user passwd {})", AdminAccounts.FIRST_USER, pw,
+                AdminAccounts.FIRST_USER));
+        Sessions sessions = new Sessions(clock, settings.sessionTimeout());
+        ApiTokenService tokens = new ApiTokenService(new ApiTokens(b.database), auditor, clock, settings.controlToken());
+        LoginThrottle throttle = new LoginThrottle(clock, settings.loginMaxFailures(), settings.loginWindow());
+        boolean tls = settings.tls().isPresent();
+
+        List<NavItem> nav = new ArrayList<>();
+        Pages pages = new Pages(settings.node(), settings.version(), Assets.fromClasspath(), () -> nav, sessions::takeFlash);
+        AccessGate gate = new AccessGate(sessions, tokens, accounts, pages, tls, settings.metricsOpen());
+        AdminContext context = new AdminContext(b.database, clock, auditor, pages, settings);
+
+        List<AdminFeature> features = new ArrayList<>();
+        Optional<QueueOperations> queue = Optional.ofNullable(b.queue);
+        features.add(new DashboardController(new DecisionLog(b.database), queue, pages, clock));
+        features.add(new DecisionsController(new DecisionLog(b.database), pages));
+        queue.ifPresent(q -> features.add(new QueueController(q, auditor, pages, clock,
+                (ctx, message) -> Requests.sessionId(ctx).ifPresent(id -> sessions.flash(id, message)))));
+        features.add(new AuditController(new AuditLog(b.database), pages));
+        features.add(new AccessController(accounts, tokens, sessions, gate, pages));
+        if (b.configuration != null) features.add(new SettingsController(b.configuration, pages));
+        for (Function<AdminContext, AdminFeature> f : b.extra) features.add(f.apply(context));
+        features.stream().flatMap(f -> f.nav().stream()).sorted(Comparator.comparingInt(NavItem::order)).forEach(nav::add);
+        ObjectNode openApi = OpenApi.build(settings.version(), features.stream().flatMap(f -> f.openApi().stream()).toList());
+
+        LoginController login = new LoginController(accounts, sessions, throttle, auditor, pages, gate, tls);
+        HealthController hc = new HealthController(b.health, b.metrics);
+
         return Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
             cfg.startup.showJavalinBanner = false;
+            cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            cfg.staticFiles.enableWebjars();
+            cfg.staticFiles.add(sf -> {
+                sf.hostedPath = "/static";
+                sf.directory = "/static";
+                sf.location = Location.CLASSPATH;
+            });
+            // Jetty's per-connection header cache matches values case-insensitively: a second request on the same
+            // connection with "Bearer grt_ab" could be handed the earlier "Bearer grt_AB". Tokens are case-sensitive.
+            cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
+            Templates.install(cfg);
+            Problems.install(cfg, pages);
+            settings.tls().ifPresent(context1 -> httpsOnly(cfg.jetty, context1));
+
+            cfg.routes.before(ctx -> SecurityHeaders.apply(ctx, tls));
+            cfg.routes.before(gate::handle);
             cfg.routes.get("/health", hc::health);
             cfg.routes.get("/metrics", hc::metrics);
+            login.routes(cfg.routes);
+            cfg.routes.get("/api/openapi.json", ctx -> ctx.json(openApi));
+            cfg.routes.get("/api/me", ctx -> ctx.json(Map.of("name", Requests.caller(ctx).name(), "kind",
+                    Requests.caller(ctx).kind().name().toLowerCase(java.util.Locale.ROOT))));
+            for (AdminFeature f : features) f.routes(cfg.routes);
+        });
+    }
+
+    /**
+     * Replaces Javalin's plain connector by a TLS one on the same host and port ({@code start(host, port)} sets them
+     * before connectors are made). No SNI host check: administrators often reach the panel by IP address.
+     */
+    private static void httpsOnly(JettyConfig jetty, SSLContext context) {
+        jetty.addConnector((server, httpConfig) -> {
+            httpConfig.addCustomizer(new SecureRequestCustomizer(false));
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setSslContext(context);
+            ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                    new HttpConnectionFactory(httpConfig));
+            connector.setHost(jetty.host);
+            connector.setPort(jetty.port);
+            return connector;
         });
     }
 }

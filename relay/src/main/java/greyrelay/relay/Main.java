@@ -1,5 +1,8 @@
 package greyrelay.relay;
 
+import greyrelay.relay.cli.AdminCommand;
+import greyrelay.relay.cli.AdminTokenCommand;
+import greyrelay.relay.cli.AdminUserCommand;
 import greyrelay.relay.config.ConfigDump;
 import greyrelay.relay.config.ConfigException;
 import greyrelay.relay.config.ConfigLoader;
@@ -18,9 +21,14 @@ import picocli.CommandLine.Option;
 /** {@code greyrelay <command>}: the command line (picocli). Exit status 2 for a bad configuration or usage, 1 for a failure. */
 @Command(name = "greyrelay", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Greylisting SMTP relay with callback verification.",
-        subcommands = {Main.Run.class, Main.Demo.class, Main.Config.class})
+        subcommands = {Main.Run.class, Main.Demo.class, Main.Config.class, AdminCommand.class, AdminUserCommand.class,
+                AdminTokenCommand.class})
 public final class Main implements Callable<Integer> {
+    /** Commands that run a server and log to stdout; every other command prints its result there and logs to stderr. */
+    static final java.util.Set<String> SERVERS = java.util.Set.of("run", "demo", "admin");
+
     public static void main(String[] args) {
+        if (args.length > 0 && !SERVERS.contains(args[0])) System.setProperty("greyrelay.log.target", "System.err");
         System.exit(execute(args, System.getenv()));
     }
 
@@ -52,7 +60,8 @@ public final class Main implements Callable<Integer> {
         return 2;
     }
 
-    static RelayConfig load(Path file) {
+    /** The configuration: the file given, else $GREYRELAY_CONFIG, else defaults; then GREYRELAY_* variables. */
+    public static RelayConfig load(Path file) {
         Map<String, String> env = ENV.get();
         Path f = file;
         if (f == null && env.get("GREYRELAY_CONFIG") != null && !env.get("GREYRELAY_CONFIG").isBlank()) f = Path.of(env.get("GREYRELAY_CONFIG"));

@@ -1,6 +1,8 @@
 package greyrelay.relay;
 
 import greyrelay.admin.AdminApp;
+import greyrelay.admin.AdminSettings;
+import greyrelay.admin.auth.ControlToken;
 import greyrelay.admin.health.Health;
 import greyrelay.db.Database;
 import greyrelay.db.DbSettings;
@@ -13,6 +15,8 @@ import greyrelay.relay.access.RelayDomainCheck;
 import greyrelay.relay.access.RelayDomains;
 import greyrelay.relay.access.RoleRecipientCheck;
 import greyrelay.relay.access.SenderSyntaxCheck;
+import greyrelay.relay.config.AdminConfig;
+import greyrelay.relay.config.ConfigDump;
 import greyrelay.relay.config.HostPort;
 import greyrelay.relay.config.RelayConfig;
 import greyrelay.relay.decisions.DecisionLogWriter;
@@ -24,6 +28,7 @@ import greyrelay.relay.policy.Pipeline;
 import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.queue.DownstreamDelivery;
 import greyrelay.relay.queue.MailQueue;
+import greyrelay.relay.queue.MailQueueOperations;
 import greyrelay.relay.queue.RetrySchedule;
 import greyrelay.relay.queue.Spool;
 import greyrelay.relay.smtp.ConnectionCounter;
@@ -127,7 +132,24 @@ public final class Relay implements AutoCloseable {
         SmtpServices services = new SmtpServices(pipeline, spool, queue::accept, clock, hostname, maxSize,
                 config.queue().maxLifetime(), field -> false, domains.postmasterDomain(hostname));
         this.smtp = new SmtpListener(config.smtp(), services, connections, tls);
-        this.admin = config.admin().enabled() ? AdminApp.create(this::health, metrics::scrape) : null;
+        this.admin = config.admin().enabled() ? adminApp(config, clock, database) : null;
+    }
+
+    /** The embedded panel: shared state from the database, this node's queue, and a fresh local control token. */
+    private Javalin adminApp(RelayConfig config, Clock clock, Database database) throws java.io.IOException {
+        AdminSettings settings = adminSettings(config).withControlToken(ControlToken.create(config.dataPath()));
+        return AdminApp.builder(settings, database).clock(clock).health(this::health).metrics(metrics::scrape)
+                .queue(new MailQueueOperations(queue)).configuration(ConfigDump.masked(config)).build();
+    }
+
+    /** The panel's settings from {@code admin.*} (also for {@code greyrelay admin}, the panel alone). */
+    public static AdminSettings adminSettings(RelayConfig c) {
+        AdminConfig a = c.admin();
+        AdminSettings s = new AdminSettings(c.smtp().hostname(), version(), a.metricsOpen(), a.sessionTimeout(), a.loginMaxFailures(),
+                a.loginWindow(), a.password(), Optional.empty(), Optional.empty());
+        return a.tls().enabled()
+                ? s.withTls(TlsContexts.fromPem(Path.of(a.tls().certificate()), Path.of(a.tls().key()), "admin.tls"))
+                : s;
     }
 
     private static List<InetSocketAddress> dnsServers(RelayConfig c) {
@@ -148,7 +170,8 @@ public final class Relay implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(() -> trimDecisions(retention), 1, 60, TimeUnit.MINUTES);
         for (String line : pipeline.describe()) log.info("pipeline {}", line);
         log.info("greyrelay {} ready: smtp port {}, admin {}, database {}, data {}", version(), smtp.port(),
-                admin == null ? "off" : config.admin().bind() + ":" + admin.port(), database, config.dataPath());
+                admin == null ? "off" : (config.admin().tls().enabled() ? "https://" : "http://") + config.admin().bind() + ":"
+                        + admin.port(), database, config.dataPath());
         return this;
     }
 

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** {@code GET /health} (JSON, 200 or 503, no login: for container health checks) and {@code GET /metrics} (Prometheus text). */
+/** {@code GET /health} (JSON, 200 or 503, no login: for container health checks) and {@code GET /metrics} (Prometheus text; the access gate decides who may read it). */
 public final class HealthController {
     private final HealthSource health;
     private final Supplier<String> metrics;

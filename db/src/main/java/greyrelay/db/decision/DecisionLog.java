@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -41,6 +43,13 @@ public final class DecisionLog {
 
     private static final String COUNT = "SELECT outcome, COUNT(*) FROM decision_log WHERE decided_at >= ?"
             + " GROUP BY outcome";
+
+    // epoch seconds are extracted the same way on both databases; the division is done in DOUBLE PRECISION because
+    // H2 rounds a NUMERIC quotient to the dividend's scale (3599 / 3600 gave 1), and FLOOR then keeps it whole
+    private static final String HISTOGRAM = "SELECT b, outcome, check_name, COUNT(*) FROM (SELECT"
+            + " FLOOR(CAST(EXTRACT(EPOCH FROM decided_at) - ? AS DOUBLE PRECISION) / ?) AS b, outcome, check_name"
+            + " FROM decision_log"
+            + " WHERE decided_at >= ? AND decided_at < ? AND observe = FALSE) t GROUP BY b, outcome, check_name";
 
     /** '!' rather than the backslash: no doubt about string-literal escaping on either database. */
     private static final char LIKE_ESCAPE = '!';
@@ -224,6 +233,117 @@ public final class DecisionLog {
             return counts;
         } catch (SQLException e) {
             throw DatabaseException.failed("decision log: count failed", e);
+        }
+    }
+
+    /** One decision by its id. */
+    public Optional<DecisionRecord> find(long id) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM decision_log WHERE id = ?")) {
+            select.setLong(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw DatabaseException.failed("decision log: lookup failed", e);
+        }
+    }
+
+    /** Every decision of one SMTP session, oldest first, at most {@code limit}: the story of one connection. */
+    public List<DecisionRecord> forSession(String sessionId, int limit) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        if (limit < 1 || limit > DecisionQuery.MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1.." + DecisionQuery.MAX_LIMIT + ", got " + limit);
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
+                        + " FROM decision_log WHERE session_id = ? ORDER BY decided_at, id LIMIT ?")) {
+            select.setString(1, sessionId);
+            select.setInt(2, limit);
+            List<DecisionRecord> found = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.add(read(rows));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw DatabaseException.failed("decision log: session lookup failed", e);
+        }
+    }
+
+    /**
+     * Enforced decisions (observe-mode rows left out) counted per time bucket, outcome and check, for the dashboard's
+     * charts: bucket {@code i} covers {@code [from + i·bucket, from + (i+1)·bucket)}. Buckets without decisions are
+     * absent. The bucket number is computed in SQL from the epoch seconds, which both databases extract the same way.
+     */
+    public List<BucketCount> histogram(Instant from, Duration bucket, int buckets) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(bucket, "bucket");
+        if (bucket.toSeconds() < 1) {
+            throw new IllegalArgumentException("bucket must be at least one second, got " + bucket);
+        }
+        if (buckets < 1 || buckets > 10_000) {
+            throw new IllegalArgumentException("buckets must be 1..10000, got " + buckets);
+        }
+        Instant to = from.plus(bucket.multipliedBy(buckets));
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(HISTOGRAM)) {
+            select.setLong(1, from.getEpochSecond());
+            select.setDouble(2, bucket.toSeconds());
+            select.setObject(3, utc(from));
+            select.setObject(4, utc(to));
+            List<BucketCount> found = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    int b = (int) rows.getLong(1);
+                    if (b >= 0 && b < buckets) {
+                        found.add(new BucketCount(b, Outcome.valueOf(rows.getString(2)), rows.getString(3), rows.getLong(4)));
+                    }
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw DatabaseException.failed("decision log: histogram failed", e);
+        }
+    }
+
+    /** The client IPs with the most enforced decisions of this outcome since {@code since}, most first (ties by IP). */
+    public List<KeyCount> topClientIps(Outcome outcome, Instant since, int limit) {
+        return top("client_ip", "client_ip IS NOT NULL", outcome, since, limit);
+    }
+
+    /**
+     * The sender domains (the part after the last {@code @}, lower-cased) with the most enforced decisions of this
+     * outcome since {@code since}, most first. The null sender and senders without {@code @} are left out.
+     */
+    public List<KeyCount> topSenderDomains(Outcome outcome, Instant since, int limit) {
+        // REGEXP_REPLACE exists on both; the greedy '^.*@' eats up to the last '@' (a quoted local part may hold one)
+        return top("LOWER(REGEXP_REPLACE(sender, '^.*@', ''))", "sender LIKE '%@%'", outcome, since, limit);
+    }
+
+    private List<KeyCount> top(String keyExpression, String condition, Outcome outcome, Instant since, int limit) {
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(since, "since");
+        if (limit < 1 || limit > DecisionQuery.MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1.." + DecisionQuery.MAX_LIMIT + ", got " + limit);
+        }
+        String sql = "SELECT k, COUNT(*) AS n FROM (SELECT " + keyExpression + " AS k FROM decision_log"
+                + " WHERE outcome = ? AND observe = FALSE AND decided_at >= ? AND " + condition + ") t"
+                + " GROUP BY k ORDER BY n DESC, k LIMIT ?";
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, outcome.name());
+            select.setObject(2, utc(since));
+            select.setInt(3, limit);
+            List<KeyCount> found = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.add(new KeyCount(rows.getString(1), rows.getLong(2)));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw DatabaseException.failed("decision log: top list failed", e);
         }
     }
 

@@ -3,8 +3,10 @@
  * check, the reply and the client, so an admin can answer "why was this deferred?".
  *
  * <p>{@link greyrelay.db.decision.DecisionLog} appends in batches (one JDBC batch, one transaction), searches for
- * the admin panel (newest first, paged, optional filters), counts by outcome for the dashboard, and trims rows older
- * than a cut-off in bounded batches for the retention job. Writers: the relay's decision recorder. Readers: the
+ * the admin panel (newest first, paged, optional filters; one row by id; one SMTP session's rows), counts for the
+ * dashboard (by outcome; per time bucket, outcome and check; top client IPs and sender domains of an outcome; the
+ * dashboard counts leave observe-mode rows out), and trims rows older than a cut-off in bounded batches for the
+ * retention job. Writers: the relay's decision recorder. Readers: the
  * admin panel.
  *
  * <p>Trusts nothing in the text it stores: reply texts, HELO names and addresses come from strangers.

@@ -346,6 +346,83 @@ abstract class DecisionLogContract {
     }
 
     @Test
+    void finds_one_decision_by_id() {
+        log.appendAll(List.of(at(T0), decision(T0, Outcome.REJECTED, "x@example.org", "bob@example.com", "192.0.2.9")));
+        DecisionRecord rejected = log.search(DecisionQuery.newest(10).withOutcome(Outcome.REJECTED)).get(0);
+
+        assertThat(log.find(rejected.id())).contains(rejected);
+        assertThat(log.find(rejected.id() + 1000)).isEmpty();
+    }
+
+    @Test
+    void lists_the_decisions_of_one_session_oldest_first() {
+        DecisionRecord other = new DecisionRecord(null, T0, "mx1", "s2", "s2.1", "RCPT", "greylist", Outcome.DEFERRED,
+                false, 451, "r", "w", "192.0.2.1", "h", "a@example.org", "b@example.com", null);
+        log.appendAll(List.of(at(T0.plusSeconds(60)), other, at(T0)));
+
+        assertThat(minutes(log.forSession("s1", 10))).containsExactly(0L, 1L);
+        assertThat(log.forSession("s2", 10)).extracting(DecisionRecord::sessionId).containsExactly("s2");
+        assertThat(log.forSession("s1", 1)).hasSize(1);
+    }
+
+    @Test
+    void counts_enforced_decisions_per_time_bucket_outcome_and_check() {
+        DecisionRecord observed = new DecisionRecord(null, T0, "mx1", "s1", "s1.1", "RCPT", "greylist", Outcome.DEFERRED,
+                true, 451, "r", "w", "192.0.2.1", "h", "a@example.org", "b@example.com", null);
+        log.appendAll(List.of(
+                decision(T0.minusSeconds(1), Outcome.DEFERRED, "before@example.org", "b@example.com", "192.0.2.1"),
+                decision(T0, Outcome.DEFERRED, "a@example.org", "b@example.com", "192.0.2.1"),
+                decision(T0.plusSeconds(3599), Outcome.DEFERRED, "a@example.org", "b@example.com", "192.0.2.1"),
+                decision(T0.plusSeconds(3600), Outcome.ACCEPTED, "a@example.org", "b@example.com", "192.0.2.1"),
+                decision(T0.plusSeconds(2 * 3600 + 5), Outcome.REJECTED, "a@example.org", "b@example.com", "192.0.2.1"),
+                decision(T0.plusSeconds(3 * 3600), Outcome.REJECTED, "after@example.org", "b@example.com", "192.0.2.1"),
+                observed));
+
+        List<BucketCount> counts = log.histogram(T0, Duration.ofHours(1), 3);
+
+        assertThat(counts).containsExactlyInAnyOrder(
+                new BucketCount(0, Outcome.DEFERRED, "greylist", 2),
+                new BucketCount(1, Outcome.ACCEPTED, "greylist", 1),
+                new BucketCount(2, Outcome.REJECTED, "greylist", 1));
+    }
+
+    @Test
+    void buckets_a_histogram_from_an_instant_that_is_not_on_the_hour() {
+        Instant from = T0.plusSeconds(1234);
+        log.appendAll(List.of(at(from), at(from.plusSeconds(86_399)), at(from.plusSeconds(86_400))));
+
+        assertThat(log.histogram(from, Duration.ofDays(1), 1)).containsExactly(new BucketCount(0, Outcome.DEFERRED, "greylist", 2));
+    }
+
+    @Test
+    void ranks_client_ips_by_enforced_decisions_of_one_outcome() {
+        log.appendAll(List.of(
+                decision(T0, Outcome.DEFERRED, "a@example.org", "b@example.com", "192.0.2.7"),
+                decision(T0, Outcome.DEFERRED, "a@example.org", "b@example.com", "192.0.2.7"),
+                decision(T0, Outcome.DEFERRED, "a@example.org", "b@example.com", "2001:db8::1"),
+                decision(T0, Outcome.DEFERRED, "a@example.org", "b@example.com", null),
+                decision(T0, Outcome.ACCEPTED, "a@example.org", "b@example.com", "198.51.100.1"),
+                decision(T0.minusSeconds(1), Outcome.DEFERRED, "a@example.org", "b@example.com", "198.51.100.2")));
+
+        assertThat(log.topClientIps(Outcome.DEFERRED, T0, 10))
+                .containsExactly(new KeyCount("192.0.2.7", 2), new KeyCount("2001:db8::1", 1));
+        assertThat(log.topClientIps(Outcome.DEFERRED, T0, 1)).hasSize(1);
+    }
+
+    @Test
+    void ranks_sender_domains_lower_cased_after_the_last_at_sign() {
+        log.appendAll(List.of(
+                decision(T0, Outcome.DEFERRED, "a@Example.ORG", "b@example.com", "192.0.2.7"),
+                decision(T0, Outcome.DEFERRED, "\"x@y\"@example.org", "b@example.com", "192.0.2.7"),
+                decision(T0, Outcome.DEFERRED, "c@example.net", "b@example.com", "192.0.2.7"),
+                decision(T0, Outcome.DEFERRED, "", "b@example.com", "192.0.2.7"),
+                decision(T0, Outcome.DEFERRED, null, "b@example.com", "192.0.2.7")));
+
+        assertThat(log.topSenderDomains(Outcome.DEFERRED, T0, 10))
+                .containsExactly(new KeyCount("example.org", 2), new KeyCount("example.net", 1));
+    }
+
+    @Test
     void reports_a_closed_database_as_a_one_line_database_exception() throws SQLException {
         // a store over a closed pool: what the relay sees when the database goes away
         Database closed = closedDatabase();

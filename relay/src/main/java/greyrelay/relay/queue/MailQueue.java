@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +33,9 @@ import org.slf4j.MDC;
  */
 public final class MailQueue implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MailQueue.class);
+
+    /** Most header bytes shown to an administrator or quoted in a DSN. */
+    static final int MAX_HEADER_BYTES = 64 * 1024;
 
     private final Spool spool;
     private final DownstreamDelivery delivery;
@@ -226,20 +228,12 @@ public final class MailQueue implements AutoCloseable {
         }
     }
 
+    /** Our trace fields, then the message's header section as received; at most {@link #MAX_HEADER_BYTES}. */
     private byte[] originalHeaders(Envelope env) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (String h : env.traceHeaders()) out.writeBytes((h + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try {
-            for (String h : env.traceHeaders()) out.write((h + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            try (InputStream in = spool.openMessage(new QueueId(env.id()))) {
-                int prev3 = -1, prev2 = -1, prev1 = -1, b;
-                while ((b = in.read()) != -1 && out.size() < 64 * 1024) {
-                    out.write(b);
-                    if (prev3 == '\r' && prev2 == '\n' && prev1 == '\r' && b == '\n') break;
-                    prev3 = prev2;
-                    prev2 = prev1;
-                    prev1 = b;
-                }
-            }
+            out.writeBytes(spool.readHeaderSection(new QueueId(env.id()), MAX_HEADER_BYTES));
         } catch (IOException e) {
             log.warn("{}: cannot read the original headers: {}", env.id(), e.toString());
         }
@@ -263,6 +257,101 @@ public final class MailQueue implements AutoCloseable {
     public Optional<Duration> oldestAge() {
         Instant now = clock.instant();
         return entries.values().stream().map(Envelope::receivedAt).min(Comparator.naturalOrder()).map(t -> Duration.between(t, now));
+    }
+
+    /** What an operator's change did. */
+    public enum Change {
+        DONE,
+        /** Not in the queue (delivered meanwhile, or never queued). */
+        NOT_FOUND,
+        /** A delivery attempt for it is running; nothing was changed. */
+        IN_DELIVERY
+    }
+
+    /** The header section as it will be relayed (trace fields on top), at most 64 KB; empty when not queued. */
+    public Optional<byte[]> headers(QueueId id) {
+        Envelope e = entries.get(id.value());
+        return e == null ? Optional.empty() : Optional.of(originalHeaders(e));
+    }
+
+    /** Makes a message due now, unless an attempt is running (whose result would overwrite the new schedule). */
+    public Change retry(QueueId id) {
+        return operate(id, e -> {
+            entries.put(e.id(), e.withSchedule(clock.instant(), e.attempts(), e.lastError()));
+            log.info("{}: retry now, asked by an administrator", e.id());
+            signal();
+        });
+    }
+
+    /** Removes a message from the queue and the spool without telling anyone (no DSN). */
+    public Change delete(QueueId id) throws SpoolException {
+        return operateOnSpool(id, e -> {
+            spool.delete(id);
+            entries.remove(e.id());
+            log.info("{}: deleted by an administrator: from=<{}> {} recipient(s) pending", e.id(), e.sender(), e.pending().size());
+        });
+    }
+
+    /**
+     * Gives up on the pending recipients as if the downstream had refused them with a 5xx: the sender gets a DSN (not
+     * for the null sender, not about a DSN) and the message leaves the queue.
+     *
+     * @param reason the administrator's words, put in the DSN; control characters are replaced, at most 200 characters
+     */
+    public Change bounce(QueueId id, String reason) throws SpoolException {
+        return operateOnSpool(id, e -> {
+            String why = "5.0.0 Returned to the sender by the mail administrator" + (reason == null || reason.isBlank() ? ""
+                    : ": " + oneLine(reason.strip(), 200));
+            Instant now = clock.instant();
+            List<RecipientState> failed = new ArrayList<>();
+            for (RecipientState r : e.recipients()) {
+                failed.add(r.status() == RecipientState.Status.PENDING
+                        ? new RecipientState(r.address(), RecipientState.Status.FAILED, r.attempts(), why, now) : r);
+            }
+            log.info("{}: bounced by an administrator: {} pending recipient(s) failed ({})", e.id(), e.pending().size(), why);
+            finish(e, e.withRecipients(failed));
+        });
+    }
+
+    private interface Operation {
+        void apply(Envelope e) throws SpoolException;
+    }
+
+    private Change operate(QueueId id, java.util.function.Consumer<Envelope> op) {
+        try {
+            return operateOnSpool(id, op::accept);
+        } catch (SpoolException e) {
+            throw new IllegalStateException("unreachable: the operation does not touch the spool", e);
+        }
+    }
+
+    /**
+     * Runs an operator's change with the message claimed in {@code inFlight}, exactly as a delivery attempt claims it,
+     * so the two never overlap: a message being delivered is refused, and no attempt starts during the change.
+     */
+    private Change operateOnSpool(QueueId id, Operation op) throws SpoolException {
+        CompletableFuture<Void> claim = new CompletableFuture<>();
+        if (inFlight.putIfAbsent(id.value(), claim) != null) {
+            return entries.containsKey(id.value()) ? Change.IN_DELIVERY : Change.NOT_FOUND;
+        }
+        try {
+            Envelope e = entries.get(id.value());
+            if (e == null) return Change.NOT_FOUND;
+            op.apply(e);
+            return Change.DONE;
+        } finally {
+            inFlight.remove(id.value(), claim);
+            claim.complete(null);
+        }
+    }
+
+    private static String oneLine(String s, int max) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.length() && out.length() < max; i++) {
+            char c = s.charAt(i);
+            out.append(c < 0x20 || c == 0x7f ? ' ' : c);
+        }
+        return out.toString();
     }
 
     /** Makes a message due now. */

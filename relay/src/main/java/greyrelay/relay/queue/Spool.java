@@ -166,6 +166,25 @@ public final class Spool {
         return Files.newInputStream(queue.resolve(id + ".msg"));
     }
 
+    /**
+     * The message's header section as received, up to and including the empty line that ends it, at most
+     * {@code maxBytes}: for DSNs and the admin panel.
+     */
+    public byte[] readHeaderSection(QueueId id, int maxBytes) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (InputStream in = new java.io.BufferedInputStream(openMessage(id))) {
+            int prev3 = -1, prev2 = -1, prev1 = -1, b;
+            while (out.size() < maxBytes && (b = in.read()) != -1) {
+                out.write(b);
+                if (prev3 == '\r' && prev2 == '\n' && prev1 == '\r' && b == '\n') break;
+                prev3 = prev2;
+                prev2 = prev1;
+                prev1 = b;
+            }
+        }
+        return out.toByteArray();
+    }
+
     public Path messageFile(QueueId id) {
         return queue.resolve(id + ".msg");
     }

@@ -1,0 +1,132 @@
+package greyrelay.admin.decisions;
+
+import greyrelay.admin.AdminFeature;
+import greyrelay.admin.web.Form;
+import greyrelay.admin.web.NavItem;
+import greyrelay.admin.web.Pages;
+import greyrelay.admin.web.Paging;
+import greyrelay.admin.web.Problems;
+import greyrelay.db.decision.DecisionLog;
+import greyrelay.db.decision.DecisionQuery;
+import greyrelay.db.decision.DecisionRecord;
+import greyrelay.db.decision.Outcome;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * "Why was this message deferred?": the decision log searched by sender, recipient, client and time
+ * ({@code /decisions}, {@code GET /api/decisions}), and one decision with the rest of its SMTP session
+ * ({@code /decisions/{id}}, {@code GET /api/decisions/{id}}). Observe-mode rows show what the check would have
+ * answered. Everything shown came from strangers (HELO, addresses, replies) and is escaped by the templates.
+ */
+public final class DecisionsController implements AdminFeature {
+    /** How many decisions of one session the detail page shows. */
+    static final int SESSION_ROWS = 200;
+    private static final Pattern IP_TEXT = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+    private final DecisionLog store;
+    private final Pages pages;
+
+    public DecisionsController(DecisionLog store, Pages pages) {
+        this.store = store;
+        this.pages = pages;
+    }
+
+    @Override
+    public List<NavItem> nav() {
+        return List.of(new NavItem("Decisions", "/decisions", 20));
+    }
+
+    @Override
+    public Optional<String> openApi() {
+        return Optional.of("openapi/decisions.json");
+    }
+
+    @Override
+    public void routes(RoutesConfig r) {
+        r.get("/decisions", this::page);
+        r.get("/decisions/{id}", this::detail);
+        r.get("/api/decisions", this::api);
+        r.get("/api/decisions/{id}", this::apiDetail);
+    }
+
+    /** A parsed search; {@code form} holds the errors. */
+    record Search(Form form, DecisionQuery query, Paging paging) {}
+
+    static Search search(Form f) {
+        String sender = f.text("sender");
+        String recipient = f.text("recipient");
+        String client = f.text("client", 45);
+        if (client != null && !IP_TEXT.matcher(client).matches()) {
+            f.error("client", "an IP address such as 192.0.2.7 or 2001:db8::7");
+            client = null;
+        }
+        Outcome outcome = f.choice("outcome", Outcome.class);
+        var from = f.time("from");
+        var to = f.time("to");
+        if (from != null && to != null && !from.isBefore(to)) f.error("to", "must be after from");
+        Paging paging = Paging.from(f);
+        DecisionQuery q = new DecisionQuery(sender, recipient, client, outcome, from, to, paging.limit() + 1, paging.offset());
+        return new Search(f, q, paging);
+    }
+
+    private void page(Context ctx) {
+        Search s = search(Form.query(ctx));
+        List<DecisionRecord> rows = s.form().ok() ? store.search(s.query()) : List.of();
+        Map<String, Object> model = new HashMap<>();
+        model.put("page", pages.of(ctx, "Decisions", "/decisions"));
+        model.put("form", s.form());
+        model.put("rows", rows.size() > s.paging().limit() ? rows.subList(0, s.paging().limit()) : rows);
+        model.put("more", rows.size() > s.paging().limit());
+        model.put("paging", s.paging());
+        model.put("outcomes", List.of(Outcome.values()));
+        ctx.status(s.form().ok() ? 200 : 400).render("decisions/list.jte", model);
+    }
+
+    private void detail(Context ctx) {
+        DecisionRecord d = find(ctx);
+        Map<String, Object> model = new HashMap<>();
+        model.put("page", pages.of(ctx, "Decision " + d.id(), "/decisions"));
+        model.put("d", d);
+        model.put("session", d.sessionId() == null ? List.of() : store.forSession(d.sessionId(), SESSION_ROWS));
+        ctx.render("decisions/detail.jte", model);
+    }
+
+    private void api(Context ctx) {
+        Search s = search(Form.query(ctx));
+        if (!s.form().ok()) {
+            Problems.answer(ctx, pages, 400, "invalid query", s.form().errors());
+            return;
+        }
+        List<DecisionRecord> rows = store.search(s.query());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("decisions", rows.size() > s.paging().limit() ? rows.subList(0, s.paging().limit()) : rows);
+        body.put("more", rows.size() > s.paging().limit());
+        ctx.json(body);
+    }
+
+    private void apiDetail(Context ctx) {
+        DecisionRecord d = find(ctx);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("decision", d);
+        body.put("session", d.sessionId() == null ? List.of() : store.forSession(d.sessionId(), SESSION_ROWS));
+        ctx.json(body);
+    }
+
+    private DecisionRecord find(Context ctx) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new NotFoundResponse("no decision " + ctx.pathParam("id"));
+        }
+        return store.find(id).orElseThrow(() -> new NotFoundResponse("no decision " + id));
+    }
+}

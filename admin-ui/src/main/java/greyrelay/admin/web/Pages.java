@@ -1,0 +1,45 @@
+package greyrelay.admin.web;
+
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/** Builds the {@link Page} of a request: title, navigation, user, CSRF token, one-time message. */
+public final class Pages {
+    private final String node;
+    private final String version;
+    private final Assets assets;
+    private final Supplier<List<NavItem>> nav;
+    private final Function<String, Optional<String>> takeFlash;
+
+    /**
+     * @param takeFlash the one-time message of a session id (removed as it is read)
+     */
+    public Pages(String node, String version, Assets assets, Supplier<List<NavItem>> nav,
+            Function<String, Optional<String>> takeFlash) {
+        this.node = node;
+        this.version = version;
+        this.assets = assets;
+        this.nav = nav;
+        this.takeFlash = takeFlash;
+    }
+
+    /** A page behind the login: navigation, user, CSRF token and any pending message. */
+    public Page of(Context ctx, String title, String active) {
+        String user = Requests.principal(ctx).map(Principal::name).orElse(null);
+        String flash = Requests.sessionId(ctx).flatMap(takeFlash).orElse(null);
+        return new Page(title, active, user, Requests.csrf(ctx), user == null ? List.of() : nav.get(), flash, node, version,
+                assets, List.of(), List.of());
+    }
+
+    /** A page without navigation (login), with its own CSRF token. */
+    public Page anonymous(String title, String csrf) {
+        return new Page(title, "", null, csrf, List.of(), null, node, version, assets, List.of(), List.of());
+    }
+
+    public String node() {
+        return node;
+    }
+}

@@ -1,0 +1,56 @@
+package greyrelay.admin.web;
+
+import greyrelay.admin.audit.Actor;
+import io.javalin.http.Context;
+import io.javalin.http.UnauthorizedResponse;
+import java.util.Optional;
+
+/** What the access gate learned about a request, for handlers and templates. */
+public final class Requests {
+    private static final String PRINCIPAL = "greyrelay.principal";
+    private static final String SESSION = "greyrelay.session";
+    private static final String CSRF = "greyrelay.csrf";
+
+    private Requests() {}
+
+    /** Called by the access gate once it knows who is asking. */
+    public static void authenticated(Context ctx, Principal who, String sessionId, String csrfToken) {
+        ctx.attribute(PRINCIPAL, who);
+        if (sessionId != null) ctx.attribute(SESSION, sessionId);
+        if (csrfToken != null) ctx.attribute(CSRF, csrfToken);
+    }
+
+    public static Optional<Principal> principal(Context ctx) {
+        return Optional.ofNullable(ctx.attribute(PRINCIPAL));
+    }
+
+    /** The caller of a route behind the gate; never absent there. */
+    public static Principal caller(Context ctx) {
+        return principal(ctx).orElseThrow(() -> new UnauthorizedResponse("not logged in"));
+    }
+
+    /** Who, for the audit log: the caller and the client address. */
+    public static Actor actor(Context ctx) {
+        return new Actor(caller(ctx).actor(), ctx.ip());
+    }
+
+    public static Optional<String> sessionId(Context ctx) {
+        return Optional.ofNullable(ctx.attribute(SESSION));
+    }
+
+    /** The session's CSRF token, "" for token callers (who need none). */
+    public static String csrf(Context ctx) {
+        String t = ctx.attribute(CSRF);
+        return t == null ? "" : t;
+    }
+
+    /** JSON API routes live under {@code /api/}; everything else answers HTML. */
+    public static boolean isApi(Context ctx) {
+        String p = ctx.path();
+        return p.equals("/api") || p.startsWith("/api/");
+    }
+
+    public static boolean isHtmx(Context ctx) {
+        return "true".equals(ctx.header("HX-Request"));
+    }
+}

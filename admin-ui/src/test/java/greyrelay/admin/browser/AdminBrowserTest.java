@@ -1,0 +1,192 @@
+package greyrelay.admin.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import greyrelay.admin.testing.AdminServer;
+import greyrelay.admin.testing.FakeQueue;
+import greyrelay.admin.testing.HeadlessChrome;
+import greyrelay.db.decision.DecisionLog;
+import greyrelay.db.decision.DecisionRecord;
+import greyrelay.db.decision.Outcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The panel in headless Chromium: log in, hostile remote text shown as text with no script run, the dashboard's charts
+ * drawn, no CSP violation on any page, and a screenshot of each page in {@code target/screenshots/}. One browser and one
+ * server for the class; the tests run in order (the first logs in).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AdminBrowserTest {
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final String HOSTILE_HELO = "<script>window.__xss='helo'</script>";
+    static final String HOSTILE_SENDER = "<img src=x onerror=\"window.__xss='sender'\">@example.net";
+
+    @TempDir
+    static Path dir;
+    static AdminServer server;
+    static HeadlessChrome browser;
+
+    @BeforeAll
+    static void start() {
+        browser = HeadlessChrome.start(SCREENSHOTS);
+        server = AdminServer.start(dir);
+        Instant now = server.clock.instant();
+        List<DecisionRecord> rows = new ArrayList<>();
+        String[] ips = {"192.0.2.10", "192.0.2.77", "198.51.100.20", "203.0.113.5"};
+        for (int h = 0; h < 24; h++) {
+            for (int i = 0; i <= h % 5; i++) {
+                rows.add(row(now.minusSeconds(h * 3600L + i * 60L), Outcome.DEFERRED, "greylist", ips[i % 4], "client.example.org",
+                        "sender" + i + "@example.org", 451, "4.7.1 Greylisted, please try again in 300 seconds"));
+            }
+            rows.add(row(now.minusSeconds(h * 3600L + 30), Outcome.ACCEPTED, "queue", "192.0.2.10", "client.example.org",
+                    "jane@example.org", 250, "2.0.0 Ok: queued as 0ABC"));
+            if (h % 3 == 0) {
+                rows.add(row(now.minusSeconds(h * 3600L + 90), Outcome.REJECTED, "relay-domain", "203.0.113.5", "mail.example.net",
+                        "spam@example.net", 554, "5.7.1 <x@example.net>: Relay access denied"));
+            }
+        }
+        rows.add(row(now.minusSeconds(5), Outcome.REJECTED, "sender-verification", "198.51.100.66", HOSTILE_HELO, HOSTILE_SENDER, 550,
+                "5.1.7 <script>window.__xss='reply'</script> undeliverable"));
+        new DecisionLog(server.database).appendAll(rows);
+        server.queue.add(FakeQueue.message("0AAA111BBB", "jane@example.org", "bob@example.com", now.minusSeconds(5400),
+                "451 4.3.0 <bob@example.com>: mailbox busy, try later"), "Received: from client.example.org ([192.0.2.10])\r\n"
+                + "\tby mx.example.com (greyrelay) with ESMTP id 0AAA111BBB\r\nFrom: Jane <jane@example.org>\r\nTo: bob@example.com\r\n"
+                + "Subject: <script>alert('subject')</script> quarterly report\r\n");
+        server.queue.add(FakeQueue.message("0CCC222DDD", "", "postmaster@example.com", now.minusSeconds(600), null), "Subject: DSN\r\n");
+    }
+
+    static DecisionRecord row(Instant at, Outcome outcome, String check, String ip, String helo, String sender, int code, String reply) {
+        return new DecisionRecord(null, at, "mx1", "s" + at.getEpochSecond(), "s" + at.getEpochSecond() + ".1", "RCPT", check, outcome,
+                false, code, reply, "reason", ip, helo, sender, "bob@example.com", null);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) browser.close();
+        if (server != null) server.close();
+    }
+
+    String url(String path) {
+        return server.base + path;
+    }
+
+    @Test
+    @Order(1)
+    void logs_in_and_lands_on_the_page_asked_for() {
+        browser.open(url("/decisions"));
+        browser.waitFor(d -> d.getCurrentUrl().contains("/login"));
+        browser.find("input[name=username]").sendKeys("admin");
+        browser.find("input[name=password]").sendKeys(AdminServer.PASSWORD);
+        browser.screenshot("login");
+        browser.find("form[action='/login'] button[type=submit]").click();
+
+        browser.waitFor(d -> d.getCurrentUrl().endsWith("/decisions"));
+        assertThat(browser.find("h1").getText()).startsWith("Decisions");
+        assertThat(browser.find(".logout .who").getText()).isEqualTo("admin");
+    }
+
+    @Test
+    @Order(2)
+    void shows_hostile_helo_sender_and_reply_as_text_and_runs_no_script() {
+        browser.open(url("/decisions?client=198.51.100.66"));
+
+        WebElement table = browser.find("table.decisions");
+        assertThat(table.getText()).contains(HOSTILE_HELO).contains(HOSTILE_SENDER).contains("<script>window.__xss='reply'</script>");
+        assertThat(table.findElements(By.tagName("img"))).isEmpty();
+        assertThat(table.findElements(By.tagName("script"))).isEmpty();
+        assertThat(browser.script("return window.__xss === undefined")).isEqualTo(true);
+        browser.screenshot("decisions-hostile");
+
+        browser.find("table.decisions tbody a[href^='/decisions/']").click();
+        browser.waitFor(d -> d.getCurrentUrl().matches(".*/decisions/\\d+$"));
+        assertThat(browser.find(".facts").getText()).contains(HOSTILE_HELO);
+        assertThat(browser.script("return window.__xss === undefined")).isEqualTo(true);
+        browser.screenshot("decision-detail");
+    }
+
+    @Test
+    @Order(3)
+    void draws_the_dashboard_charts_from_the_decision_log() {
+        browser.open(url("/"));
+
+        browser.waitFor(d -> "true".equals(browser.find("#charts").getAttribute("data-ready")));
+        List<WebElement> canvases = browser.findAll("#charts canvas");
+        assertThat(canvases).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(canvases.get(0).getSize().getWidth()).isGreaterThan(200);
+        assertThat(browser.findAll("#chart-decisions-24h .u-legend .u-series")).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(browser.find(".tiles").getText()).contains("Greylisted, 24 h");
+        browser.screenshot("dashboard");
+    }
+
+    @Test
+    @Order(4)
+    void searches_decisions_in_place_and_sorts_a_table_by_a_click() {
+        browser.open(url("/decisions"));
+        browser.find("input[name=sender]").sendKeys("spam@");
+        browser.find("form.filters button[type=submit]").click();
+
+        browser.waitFor(d -> d.getCurrentUrl().contains("sender=spam"));
+        browser.waitFor(d -> browser.findAll("table.decisions tbody tr").stream().allMatch(r -> r.getText().contains("spam@example.net")));
+        WebElement header = browser.findAll("table.decisions thead th").get(0);
+        header.click();
+        assertThat(header.getAttribute("aria-sort")).isEqualTo("ascending");
+        List<String> times = browser.findAll("table.decisions tbody tr td:first-child").stream().map(WebElement::getText).toList();
+        assertThat(times).isSorted();
+        browser.screenshot("decisions-search");
+    }
+
+    @Test
+    @Order(5)
+    void every_page_renders_without_a_content_security_policy_violation() {
+        browser.consoleMessages();
+        for (String[] page : new String[][] {{"/", "dashboard-again"}, {"/queue", "queue"}, {"/queue/0AAA111BBB", "queue-message"},
+                {"/audit", "audit"}, {"/settings", "settings"}, {"/access", "access"}, {"/decisions", "decisions"}}) {
+            browser.open(url(page[0]));
+            browser.waitFor(d -> browser.find("footer").isDisplayed());
+            if (page[0].equals("/")) browser.waitFor(d -> "true".equals(browser.find("#charts").getAttribute("data-ready")));
+            if (!page[1].equals("dashboard-again")) browser.screenshot(page[1]);
+        }
+        assertThat(browser.find("body").getText()).doesNotContain("Internal error");
+        assertThat(browser.consoleMessages()).noneMatch(m -> m.contains("Content Security Policy") || m.contains("Refused to"));
+    }
+
+    @Test
+    @Order(6)
+    void the_queue_message_page_shows_hostile_headers_as_text() {
+        browser.open(url("/queue/0AAA111BBB"));
+
+        assertThat(browser.find("pre.headers").getText()).contains("Subject: <script>alert('subject')</script> quarterly report");
+        assertThat(browser.script("return document.querySelectorAll('main script').length")).isEqualTo(0L);
+    }
+
+    @Test
+    @Order(7)
+    void is_readable_on_a_phone() {
+        browser.resize(390, 844);
+        try {
+            browser.open(url("/decisions"));
+            browser.screenshot("decisions-phone");
+            browser.open(url("/"));
+            browser.waitFor(d -> "true".equals(browser.find("#charts").getAttribute("data-ready")));
+            browser.screenshot("dashboard-phone");
+            Object overflow = browser.script("return document.documentElement.scrollWidth <= window.innerWidth + 1");
+            assertThat(overflow).as("the page itself does not scroll sideways; wide tables scroll in their own box").isEqualTo(true);
+        } finally {
+            browser.resize(1280, 900);
+        }
+        assertThat(Files.exists(SCREENSHOTS.resolve("dashboard.png"))).isTrue();
+    }
+}

@@ -1,0 +1,93 @@
+package greyrelay.relay.cli;
+
+import greyrelay.admin.audit.Actor;
+import greyrelay.admin.auth.ApiTokenService;
+import greyrelay.db.Database;
+import greyrelay.db.admin.ApiToken;
+import greyrelay.relay.Main;
+import greyrelay.relay.config.RelayConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code greyrelay admin-token create|list|revoke}: API tokens for the panel's JSON API ({@code Authorization: Bearer}).
+ * {@code create} prints the token once, on standard output; only its SHA-256 is stored.
+ */
+@Command(name = "admin-token", description = "Manage API tokens for the admin JSON API.", mixinStandardHelpOptions = true,
+        subcommands = {AdminTokenCommand.Create.class, AdminTokenCommand.ListTokens.class, AdminTokenCommand.Revoke.class})
+public final class AdminTokenCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 2;
+    }
+
+    static class Common {
+        @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (default: none, or $GREYRELAY_CONFIG)")
+        Path config;
+
+        int withTokens(Function<ApiTokenService, Integer> action) {
+            RelayConfig c = Main.load(config);
+            try (Database db = Databases.open(c)) {
+                return action.apply(ApiTokenService.open(db, Clock.systemUTC(), c.smtp().hostname()));
+            }
+        }
+    }
+
+    @Command(name = "create", description = "Create a token and print it (shown only now).")
+    static final class Create extends Common implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME", description = "what the token is for: A-Z a-z 0-9 . _ -")
+        String name;
+
+        @Override
+        public Integer call() {
+            return withTokens(t -> switch (t.create(name, Actor.cli())) {
+                case ApiTokenService.Created.Done d -> {
+                    System.err.println("token " + d.token().name() + " created; it is shown only now:");
+                    System.out.println(d.secret());
+                    yield 0;
+                }
+                case ApiTokenService.Created.Invalid i -> AdminUserCommand.Common.fail(i.field() + ": " + i.message());
+            });
+        }
+    }
+
+    @Command(name = "list", description = "List the tokens (names and use, never the secrets).")
+    static final class ListTokens extends Common implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            return withTokens(t -> {
+                System.out.println("token\tcreated by\tcreated\tlast used");
+                for (ApiToken k : t.list()) {
+                    System.out.println(k.name() + "\t" + k.createdBy() + "\t" + k.createdAt() + "\t" + (k.lastUsedAt() == null ? "-" : k.lastUsedAt()));
+                }
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "revoke", description = "Revoke a token.")
+    static final class Revoke extends Common implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            return withTokens(t -> {
+                if (!t.revoke(name, Actor.cli())) return AdminUserCommand.Common.fail("no such token: " + name);
+                System.out.println("token " + name + " revoked");
+                return 0;
+            });
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package greyrelay.relay.queue;
+
+import greyrelay.admin.queue.QueueAction;
+import greyrelay.admin.queue.QueueOperations;
+import greyrelay.admin.queue.QueuedMessage;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The admin panel's view of this node's {@link MailQueue} ({@link QueueOperations}, declared by admin-ui). Ids the
+ * panel passes are operator input: one that is not a queue id is simply "not found". A spool failure during delete or
+ * bounce surfaces as an exception (the panel answers 500 and the log has the reason).
+ */
+public final class MailQueueOperations implements QueueOperations {
+    private final MailQueue queue;
+
+    public MailQueueOperations(MailQueue queue) {
+        this.queue = queue;
+    }
+
+    @Override
+    public List<QueuedMessage> list() {
+        return queue.list().stream().map(MailQueueOperations::view).toList();
+    }
+
+    @Override
+    public Optional<QueuedMessage> find(String id) {
+        return parse(id).flatMap(queue::get).map(MailQueueOperations::view);
+    }
+
+    @Override
+    public Optional<String> headers(String id) {
+        // headers are mostly ASCII; 8-bit ones (SMTPUTF8) are read as UTF-8, anything else shows as U+FFFD
+        return parse(id).flatMap(queue::headers).map(b -> new String(b, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public QueueAction retryNow(String id) {
+        Optional<QueueId> q = parse(id);
+        return q.isEmpty() ? new QueueAction.NotFound(id) : action(id, queue.retry(q.get()));
+    }
+
+    @Override
+    public QueueAction delete(String id) {
+        Optional<QueueId> q = parse(id);
+        if (q.isEmpty()) return new QueueAction.NotFound(id);
+        try {
+            return action(q.get().value(), queue.delete(q.get()));
+        } catch (SpoolException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public QueueAction bounce(String id, String reason) {
+        Optional<QueueId> q = parse(id);
+        if (q.isEmpty()) return new QueueAction.NotFound(id);
+        try {
+            return action(q.get().value(), queue.bounce(q.get(), reason));
+        } catch (SpoolException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static QueueAction action(String id, MailQueue.Change c) {
+        return switch (c) {
+            case DONE -> new QueueAction.Done(id);
+            case NOT_FOUND -> new QueueAction.NotFound(id);
+            case IN_DELIVERY -> new QueueAction.Busy(id);
+        };
+    }
+
+    private static Optional<QueueId> parse(String id) {
+        try {
+            return Optional.of(QueueId.parse(id));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+
+    static QueuedMessage view(Envelope e) {
+        List<QueuedMessage.QueuedRecipient> rcpts = e.recipients().stream()
+                .map(r -> new QueuedMessage.QueuedRecipient(r.address(), r.status().name().toLowerCase(Locale.ROOT), r.attempts(), r.lastReply()))
+                .toList();
+        return new QueuedMessage(e.id(), e.sender() == null ? "" : e.sender(), e.kind().name().toLowerCase(Locale.ROOT), e.receivedAt(),
+                e.clientAddress(), e.helo(), e.size(), e.attempts(), e.nextAttempt(), e.deadline(), e.lastError(), rcpts);
+    }
+}
