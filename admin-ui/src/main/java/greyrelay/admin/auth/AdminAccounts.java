@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * again except by the CLI).
  */
 public final class AdminAccounts {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AdminAccounts.class);
     public static final int MIN_PASSWORD = 10;
     public static final int MAX_PASSWORD = 1024;
     /** The first user's name on first start. */
@@ -124,6 +125,9 @@ public final class AdminAccounts {
         boolean generate = configuredPassword == null || configuredPassword.isEmpty();
         String password = generate ? generatePassword() : configuredPassword;
         if (!users.createFirst(FIRST_USER, hasher.hash(password), clock.instant())) return Optional.empty();
+        if (!generate && password.length() < MIN_PASSWORD) {
+            log.warn("admin panel: admin.password is shorter than {} characters; change it on the Access page", MIN_PASSWORD);
+        }
         audit.record(Actor.system(), "user.add", FIRST_USER,
                 generate ? "first start: one-time password printed in the log" : "first start: password from admin.password");
         return generate ? Optional.of(password) : Optional.empty();

@@ -18,9 +18,6 @@ public record AdminConfig(boolean enabled, String bind, int port, @Secret String
         if (!SmtpConfig.isIpLiteral(bind)) throw ConfigException.invalid("admin.bind", "an IP address such as 127.0.0.1", bind);
         Require.port("admin.port", port);
         Require.present("admin.password", password, "a password or \"\"");
-        if (!password.isEmpty() && password.length() < 10) {
-            throw new ConfigException("admin.password: expected at least 10 characters (or \"\" for a generated one-time password)");
-        }
         Require.present("admin.tls", tls, "a section");
         Require.duration("admin.sessionTimeout", sessionTimeout, Duration.ofMinutes(1), Duration.ofHours(12));
         Require.range("admin.loginMaxFailures", loginMaxFailures, 1, 1000);

@@ -152,7 +152,8 @@ class MailQueueOperatorTest {
 
         String headers = ops.headers(id).orElseThrow();
 
-        assertThat(headers).startsWith("Received: from " + HELO).contains("Subject: headers\r\n").endsWith("\r\n\r\n");
+        assertThat(headers).contains("\r\nReceived: from " + HELO).contains("Subject: headers\r\n").endsWith("\r\n\r\n");
+        assertThat(headers.indexOf("Received: from")).isLessThan(headers.indexOf("From: " + JANE));
         assertThat(headers.substring(headers.indexOf("\r\n\r\n") + 4)).isEmpty();
         ops.delete(id);
     }
