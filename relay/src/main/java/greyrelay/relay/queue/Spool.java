@@ -280,6 +280,11 @@ public final class Spool {
                 return Instant.parse(p.getValueAsString());
             }
         });
-        return JsonMapper.builder().addModule(m).build();
+        // only the record components are the format; unknown fields are ignored so that a spool written by a newer
+        // version is still delivered after a downgrade (never refuse acknowledged mail over a format detail)
+        return JsonMapper.builder().addModule(m)
+                .disable(com.fasterxml.jackson.databind.MapperFeature.AUTO_DETECT_IS_GETTERS)
+                .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
     }
 }
