@@ -126,6 +126,8 @@ public final class Main implements Callable<Integer> {
                       delay: 30s
                     verification:
                       enabled: false
+                    spf:
+                      enabled: false
                     """.formatted(inbox.port());
             RelayConfig c = ConfigLoader.fromYaml(yaml, env);
             Relay relay;

@@ -26,6 +26,8 @@ import greyrelay.relay.queue.DownstreamDelivery;
 import greyrelay.relay.queue.MailQueue;
 import greyrelay.relay.queue.RetrySchedule;
 import greyrelay.relay.queue.Spool;
+import greyrelay.relay.spf.SpfCheck;
+import greyrelay.relay.smtp.AuthenticationResults;
 import greyrelay.relay.smtp.ConnectionCounter;
 import greyrelay.relay.smtp.SmtpListener;
 import greyrelay.relay.smtp.SmtpServices;
@@ -111,7 +113,7 @@ public final class Relay implements AutoCloseable {
                 List.of(Pipeline.Step.<PolicyRequest.Connect>enforce(new ConnectionLimitCheck(connections,
                         config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp(), hostname))),
                 List.of(Pipeline.Step.enforce(new SenderSyntaxCheck()), Pipeline.Step.enforce(new DeclaredSizeCheck(maxSize))),
-                List.of(Pipeline.Step.enforce(new RelayDomainCheck(domains)), Pipeline.Step.enforce(new RoleRecipientCheck())),
+                rcptSteps(config, domains, hostname, clock),
                 List.of(Pipeline.Step.enforce(new MessageSizeCheck()), Pipeline.Step.enforce(new MailLoopCheck(config.smtp().maxHops()))),
                 recorder, metrics);
 
@@ -125,9 +127,21 @@ public final class Relay implements AutoCloseable {
                 ? Optional.of(TlsContexts.fromPem(Path.of(config.smtp().tls().certificate()), Path.of(config.smtp().tls().key()), "smtp.tls"))
                 : Optional.empty();
         SmtpServices services = new SmtpServices(pipeline, spool, queue::accept, clock, hostname, maxSize,
-                config.queue().maxLifetime(), field -> false, domains.postmasterDomain(hostname));
+                config.queue().maxLifetime(), AuthenticationResults.claimsAuthservId(hostname), domains.postmasterDomain(hostname));
         this.smtp = new SmtpListener(config.smtp(), services, connections, tls);
         this.admin = config.admin().enabled() ? AdminApp.create(this::health, metrics::scrape) : null;
+    }
+
+    /** RCPT order of DESIGN.md: 1 relay domain → 2 role recipient → … → 9 SPF → … */
+    private List<Pipeline.Step<PolicyRequest.Rcpt>> rcptSteps(RelayConfig config, RelayDomains domains, String hostname,
+            Clock clock) {
+        List<Pipeline.Step<PolicyRequest.Rcpt>> steps = new ArrayList<>();
+        steps.add(Pipeline.Step.enforce(new RelayDomainCheck(domains)));
+        steps.add(Pipeline.Step.enforce(new RoleRecipientCheck()));
+        if (config.spf().enabled()) {
+            steps.add(new Pipeline.Step<>(SpfCheck.create(config.spf(), dns, clock, hostname, metrics), config.spf().mode()));
+        }
+        return steps;
     }
 
     private static List<InetSocketAddress> dnsServers(RelayConfig c) {

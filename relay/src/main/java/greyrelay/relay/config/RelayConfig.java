@@ -13,6 +13,7 @@ public record RelayConfig(
         QueueConfig queue,
         GreylistConfig greylist,
         VerificationConfig verification,
+        SpfConfig spf,
         DnsConfig dns,
         DatabaseConfig database,
         AdminConfig admin,
@@ -26,6 +27,7 @@ public record RelayConfig(
         Require.present("queue", queue, "a section");
         Require.present("greylist", greylist, "a section");
         Require.present("verification", verification, "a section");
+        Require.present("spf", spf, "a section");
         Require.present("dns", dns, "a section");
         Require.present("database", database, "a section");
         Require.present("admin", admin, "a section");
@@ -34,7 +36,7 @@ public record RelayConfig(
 
     public static RelayConfig defaults() {
         return new RelayConfig("./data", SmtpConfig.defaults(), DownstreamConfig.defaults(), QueueConfig.defaults(),
-                GreylistConfig.defaults(), VerificationConfig.defaults(), DnsConfig.defaults(), DatabaseConfig.defaults(),
+                GreylistConfig.defaults(), VerificationConfig.defaults(), SpfConfig.defaults(), DnsConfig.defaults(), DatabaseConfig.defaults(),
                 AdminConfig.defaults(), DecisionLogConfig.defaults());
     }
 

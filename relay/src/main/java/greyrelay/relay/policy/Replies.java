@@ -66,6 +66,16 @@ public final class Replies {
         return new Reply(451, "4.7.24", "<" + sender + ">: SPF validation error, try again later");
     }
 
+    /** SPF fail (or another negative result) where the site chose to defer rather than reject (RFC 7372 X.7.23). */
+    public static Reply spfFailDeferred(String sender) {
+        return new Reply(451, "4.7.23", "<" + sender + ">: SPF validation failed, try again later");
+    }
+
+    /** SPF permerror where the site chose to reject (RFC 7372 X.7.24). */
+    public static Reply spfPermError(String sender) {
+        return new Reply(550, "5.7.24", "<" + sender + ">: SPF validation error");
+    }
+
     public static Reply senderUndeliverableTemporarily(String sender) {
         return new Reply(451, "4.1.7", "<" + sender + ">: Sender address rejected: undeliverable address");
     }
