@@ -160,4 +160,55 @@ class ListenerIT {
         h.dns.close();
         h = null;
     }
+
+    @Test
+    void listening_on_the_wildcard_address_serves_ipv4_and_ipv6_clients() throws Exception {
+        h = RelayHarness.start(dir, BASE + "smtp:\n  bind: \"::\"\n");
+        for (String server : new String[] {"127.0.0.1", "::1"}) {
+            try (SmtpConversation c = SmtpConversation.open(InetAddress.getByName(server), h.smtpPort(), null)) {
+                c.expect(220);
+                c.ehlo(HELO);
+            }
+        }
+    }
+
+    @Test
+    void an_idle_client_is_disconnected_after_the_command_timeout() throws Exception {
+        h = RelayHarness.start(dir, BASE + "smtp:\n  commandTimeout: 1s\n");
+        try (SmtpConversation c = h.connect()) {
+            c.expect(220);
+            c.expect(421); // real time: the socket read timeout
+            assertThat(c.isClosedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void utf8_addresses_are_accepted_with_smtputf8() throws Exception {
+        h = RelayHarness.start(dir, BASE);
+        try (SmtpConversation c = h.connect()) {
+            c.expect(220);
+            assertThat(c.ehlo(HELO).lines()).contains("250 SMTPUTF8");
+            c.send("MAIL FROM:<jos\u00e9@example.org> SMTPUTF8").expect(250);
+            c.send("RCPT TO:<j\u00fcrgen@example.com>").expect(250);
+            assertThat(c.data(Examples.message("utf8")).code()).isEqualTo(250);
+        }
+        h.deliverDue();
+        assertThat(h.downstream.received()).singleElement().satisfies(r -> {
+            assertThat(r.sender()).isEqualTo("jos\u00e9@example.org");
+            assertThat(r.recipients()).containsExactly("j\u00fcrgen@example.com");
+        });
+    }
+
+    @Test
+    void too_many_recipients_are_refused_beyond_the_limit() throws Exception {
+        h = RelayHarness.start(dir, BASE + "smtp:\n  maxRecipients: 2\n");
+        try (SmtpConversation c = h.connect()) {
+            c.expect(220);
+            c.ehlo(HELO);
+            c.send("MAIL FROM:<" + JANE + ">").expect(250);
+            c.send("RCPT TO:<a@example.com>").expect(250);
+            c.send("RCPT TO:<b@example.com>").expect(250);
+            c.send("RCPT TO:<c@example.com>").expect(452);
+        }
+    }
 }
