@@ -62,6 +62,7 @@ public final class Relay implements AutoCloseable {
     private final DecisionLogWriter decisions;
     private final Dns dns;
     private final Pipeline pipeline;
+    private final AbuseControls abuse;
     private final Spool spool;
     private final MailQueue queue;
     private final SmtpListener smtp;
@@ -107,11 +108,13 @@ public final class Relay implements AutoCloseable {
         RelayDomains domains = new RelayDomains(config.smtp().relayDomains());
         long maxSize = config.smtp().maxMessageSize().bytes();
         DecisionRecorder recorder = new DecisionRecorder(clock, metrics, decisions);
+        this.abuse = new AbuseControls(config, clock, database, dns, connections, metrics);
         this.pipeline = new Pipeline(
-                List.of(Pipeline.Step.<PolicyRequest.Connect>enforce(new ConnectionLimitCheck(connections,
-                        config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp(), hostname))),
+                AbuseControls.concat(List.of(Pipeline.Step.<PolicyRequest.Connect>enforce(new ConnectionLimitCheck(connections,
+                        config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp(), hostname))), abuse.connectSteps()),
                 List.of(Pipeline.Step.enforce(new SenderSyntaxCheck()), Pipeline.Step.enforce(new DeclaredSizeCheck(maxSize))),
-                List.of(Pipeline.Step.enforce(new RelayDomainCheck(domains)), Pipeline.Step.enforce(new RoleRecipientCheck())),
+                AbuseControls.concat(List.of(Pipeline.Step.enforce(new RelayDomainCheck(domains)), Pipeline.Step.enforce(new RoleRecipientCheck())),
+                        abuse.rcptStep6(), abuse.rcptStep7()),
                 List.of(Pipeline.Step.enforce(new MessageSizeCheck()), Pipeline.Step.enforce(new MailLoopCheck(config.smtp().maxHops()))),
                 recorder, metrics);
 
@@ -146,6 +149,7 @@ public final class Relay implements AutoCloseable {
         if (admin != null) admin.start(config.admin().bind(), config.admin().port());
         Duration retention = config.decisionLog().retention();
         scheduler.scheduleWithFixedDelay(() -> trimDecisions(retention), 1, 60, TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(abuse::removeExpiredBuckets, 10, 10, TimeUnit.MINUTES);
         for (String line : pipeline.describe()) log.info("pipeline {}", line);
         log.info("greyrelay {} ready: smtp port {}, admin {}, database {}, data {}", version(), smtp.port(),
                 admin == null ? "off" : config.admin().bind() + ":" + admin.port(), database, config.dataPath());
@@ -204,6 +208,11 @@ public final class Relay implements AutoCloseable {
 
     public PrometheusMeterRegistry metrics() {
         return metrics;
+    }
+
+    /** Rate-limit overrides in force; {@code invalidate()} after editing them in this process. */
+    public greyrelay.relay.ratelimit.Overrides rateLimitOverrides() {
+        return abuse.overrides();
     }
 
     public DecisionLogWriter decisions() {
