@@ -64,6 +64,7 @@ public final class Relay implements AutoCloseable {
     private final DecisionLogWriter decisions;
     private final Dns dns;
     private final Pipeline pipeline;
+    private final AbuseControls abuse;
     private final Spool spool;
     private final MailQueue queue;
     private final SmtpListener smtp;
@@ -109,9 +110,10 @@ public final class Relay implements AutoCloseable {
         RelayDomains domains = new RelayDomains(config.smtp().relayDomains());
         long maxSize = config.smtp().maxMessageSize().bytes();
         DecisionRecorder recorder = new DecisionRecorder(clock, metrics, decisions);
+        this.abuse = new AbuseControls(config, clock, database, dns, connections, metrics);
         this.pipeline = new Pipeline(
-                List.of(Pipeline.Step.<PolicyRequest.Connect>enforce(new ConnectionLimitCheck(connections,
-                        config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp(), hostname))),
+                AbuseControls.concat(List.of(Pipeline.Step.<PolicyRequest.Connect>enforce(new ConnectionLimitCheck(connections,
+                        config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp(), hostname))), abuse.connectSteps()),
                 List.of(Pipeline.Step.enforce(new SenderSyntaxCheck()), Pipeline.Step.enforce(new DeclaredSizeCheck(maxSize))),
                 rcptSteps(config, domains, hostname, clock),
                 List.of(Pipeline.Step.enforce(new MessageSizeCheck()), Pipeline.Step.enforce(new MailLoopCheck(config.smtp().maxHops()))),
@@ -138,6 +140,8 @@ public final class Relay implements AutoCloseable {
         List<Pipeline.Step<PolicyRequest.Rcpt>> steps = new ArrayList<>();
         steps.add(Pipeline.Step.enforce(new RelayDomainCheck(domains)));
         steps.add(Pipeline.Step.enforce(new RoleRecipientCheck()));
+        steps.addAll(abuse.rcptStep6());
+        steps.addAll(abuse.rcptStep7());
         if (config.spf().enabled()) {
             steps.add(new Pipeline.Step<>(SpfCheck.create(config.spf(), dns, clock, hostname, metrics), config.spf().mode()));
         }
@@ -160,6 +164,7 @@ public final class Relay implements AutoCloseable {
         if (admin != null) admin.start(config.admin().bind(), config.admin().port());
         Duration retention = config.decisionLog().retention();
         scheduler.scheduleWithFixedDelay(() -> trimDecisions(retention), 1, 60, TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(abuse::removeExpiredBuckets, 10, 10, TimeUnit.MINUTES);
         for (String line : pipeline.describe()) log.info("pipeline {}", line);
         log.info("greyrelay {} ready: smtp port {}, admin {}, database {}, data {}", version(), smtp.port(),
                 admin == null ? "off" : config.admin().bind() + ":" + admin.port(), database, config.dataPath());
@@ -218,6 +223,11 @@ public final class Relay implements AutoCloseable {
 
     public PrometheusMeterRegistry metrics() {
         return metrics;
+    }
+
+    /** Rate-limit overrides in force; {@code invalidate()} after editing them in this process. */
+    public greyrelay.relay.ratelimit.Overrides rateLimitOverrides() {
+        return abuse.overrides();
     }
 
     public DecisionLogWriter decisions() {

@@ -17,7 +17,10 @@ public record RelayConfig(
         DnsConfig dns,
         DatabaseConfig database,
         AdminConfig admin,
-        DecisionLogConfig decisionLog) {
+        DecisionLogConfig decisionLog,
+        RateLimitsConfig rateLimits,
+        HygieneConfig hygiene,
+        DnsblConfig dnsbl) {
 
     public RelayConfig {
         Require.present("dataDir", dataDir, "a directory path");
@@ -32,12 +35,16 @@ public record RelayConfig(
         Require.present("database", database, "a section");
         Require.present("admin", admin, "a section");
         Require.present("decisionLog", decisionLog, "a section");
+        Require.present("rateLimits", rateLimits, "a section");
+        Require.present("hygiene", hygiene, "a section");
+        Require.present("dnsbl", dnsbl, "a section");
     }
 
     public static RelayConfig defaults() {
         return new RelayConfig("./data", SmtpConfig.defaults(), DownstreamConfig.defaults(), QueueConfig.defaults(),
-                GreylistConfig.defaults(), VerificationConfig.defaults(), SpfConfig.defaults(), DnsConfig.defaults(), DatabaseConfig.defaults(),
-                AdminConfig.defaults(), DecisionLogConfig.defaults());
+                GreylistConfig.defaults(), VerificationConfig.defaults(), SpfConfig.defaults(), DnsConfig.defaults(),
+                DatabaseConfig.defaults(), AdminConfig.defaults(), DecisionLogConfig.defaults(), RateLimitsConfig.defaults(),
+                HygieneConfig.defaults(), DnsblConfig.defaults());
     }
 
     public Path dataPath() {

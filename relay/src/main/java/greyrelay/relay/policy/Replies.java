@@ -34,6 +34,11 @@ public final class Replies {
         return new Reply(554, "5.7.1", "Service unavailable; client [" + addr(client) + "] blocked using " + list);
     }
 
+    /** A DNSBL with action {@code defer}: the same words as the reject, as a temporary failure at RCPT. */
+    public static Reply dnsblDeferred(InetAddress client, String list) {
+        return new Reply(451, "4.7.1", "Service unavailable; client [" + addr(client) + "] blocked using " + list);
+    }
+
     public static final Reply PROTOCOL_ERROR = new Reply(554, "5.5.1", "Protocol error");
 
     public static Reply heloInvalid(String helo) {
