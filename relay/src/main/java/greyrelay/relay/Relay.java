@@ -5,6 +5,7 @@ import greyrelay.admin.health.Health;
 import greyrelay.db.Database;
 import greyrelay.db.DbSettings;
 import greyrelay.db.decision.DecisionLog;
+import greyrelay.db.whitelist.WhitelistStore;
 import greyrelay.relay.access.ConnectionLimitCheck;
 import greyrelay.relay.access.DeclaredSizeCheck;
 import greyrelay.relay.access.MailLoopCheck;
@@ -19,6 +20,8 @@ import greyrelay.relay.decisions.DecisionLogWriter;
 import greyrelay.relay.dns.CachingDns;
 import greyrelay.relay.dns.Dns;
 import greyrelay.relay.dns.DnsJavaResolver;
+import greyrelay.relay.greylist.GreylistCheck;
+import greyrelay.relay.greylist.Greylisting;
 import greyrelay.relay.policy.DecisionRecorder;
 import greyrelay.relay.policy.Pipeline;
 import greyrelay.relay.policy.PolicyRequest;
@@ -30,6 +33,7 @@ import greyrelay.relay.smtp.ConnectionCounter;
 import greyrelay.relay.smtp.SmtpListener;
 import greyrelay.relay.smtp.SmtpServices;
 import greyrelay.relay.smtp.TlsContexts;
+import greyrelay.relay.whitelist.Whitelisting;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -61,6 +65,8 @@ public final class Relay implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DecisionLogWriter decisions;
     private final Dns dns;
+    private final Whitelisting whitelisting;
+    private final Greylisting greylisting;
     private final Pipeline pipeline;
     private final Spool spool;
     private final MailQueue queue;
@@ -107,13 +113,25 @@ public final class Relay implements AutoCloseable {
         RelayDomains domains = new RelayDomains(config.smtp().relayDomains());
         long maxSize = config.smtp().maxMessageSize().bytes();
         DecisionRecorder recorder = new DecisionRecorder(clock, metrics, decisions);
+        this.whitelisting = Whitelisting.create(config.greylist(), new WhitelistStore(database), dns, clock.instant(), metrics);
+        this.greylisting = Greylisting.create(config.greylist(), database, clock, metrics, hostname, version(),
+                GreylistCheck.FirstSight.NONE);
+        List<Pipeline.Step<PolicyRequest.Rcpt>> rcpt = new ArrayList<>();
+        rcpt.add(Pipeline.Step.enforce(new RelayDomainCheck(domains)));   // 1
+        rcpt.add(Pipeline.Step.enforce(new RoleRecipientCheck()));       // 2
+        rcpt.addAll(greylisting.trapSteps());                            // 3 spamtrap, 4 trapped client
+        rcpt.add(whitelisting.rcptStep());                               // 5
+        rcpt.addAll(greylisting.greylistSteps());                        // 11
+        List<Pipeline.Step<PolicyRequest.Data>> data = new ArrayList<>();
+        data.add(Pipeline.Step.enforce(new MessageSizeCheck()));
+        data.add(Pipeline.Step.enforce(new MailLoopCheck(config.smtp().maxHops())));
+        data.addAll(greylisting.dataSteps());                            // null sender: spamtrap, greylisting
         this.pipeline = new Pipeline(
                 List.of(Pipeline.Step.<PolicyRequest.Connect>enforce(new ConnectionLimitCheck(connections,
-                        config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp(), hostname))),
+                        config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp(), hostname)),
+                        whitelisting.clientStep()),
                 List.of(Pipeline.Step.enforce(new SenderSyntaxCheck()), Pipeline.Step.enforce(new DeclaredSizeCheck(maxSize))),
-                List.of(Pipeline.Step.enforce(new RelayDomainCheck(domains)), Pipeline.Step.enforce(new RoleRecipientCheck())),
-                List.of(Pipeline.Step.enforce(new MessageSizeCheck()), Pipeline.Step.enforce(new MailLoopCheck(config.smtp().maxHops()))),
-                recorder, metrics);
+                rcpt, data, recorder, metrics);
 
         Path spoolDir = config.dataPath().resolve("spool");
         this.spool = new Spool(spoolDir, clock, config.queue().minFreeSpace().bytes());
@@ -146,6 +164,8 @@ public final class Relay implements AutoCloseable {
         if (admin != null) admin.start(config.admin().bind(), config.admin().port());
         Duration retention = config.decisionLog().retention();
         scheduler.scheduleWithFixedDelay(() -> trimDecisions(retention), 1, 60, TimeUnit.MINUTES);
+        whitelisting.schedule(scheduler);
+        greylisting.schedule(scheduler);
         for (String line : pipeline.describe()) log.info("pipeline {}", line);
         log.info("greyrelay {} ready: smtp port {}, admin {}, database {}, data {}", version(), smtp.port(),
                 admin == null ? "off" : config.admin().bind() + ":" + admin.port(), database, config.dataPath());
@@ -200,6 +220,14 @@ public final class Relay implements AutoCloseable {
 
     public Dns dns() {
         return dns;
+    }
+
+    public Whitelisting whitelisting() {
+        return whitelisting;
+    }
+
+    public Greylisting greylisting() {
+        return greylisting;
     }
 
     public PrometheusMeterRegistry metrics() {
