@@ -64,6 +64,7 @@ public final class GreylistBench {
         int[] sizes = args.length > 1 ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] {10_000, 1_000_000};
         int decisions = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 4;
+        System.out.println("# " + Runtime.getRuntime().availableProcessors() + " cores, load average at start: " + loadAverage());
         System.out.println("| database   |   stored  | load  | threads | decisions/s | p50 (µs) | p99 (µs) |");
         System.out.println("|---|---|---|---|---|---|---|");
         for (String db : which.equals("all") ? List.of("h2", "postgres") : List.of(which)) {
@@ -72,6 +73,16 @@ public final class GreylistBench {
                     run(db, database, size, decisions, threads).forEach(System.out::println);
                 }
             }
+        }
+        System.out.println("# load average at end: " + loadAverage());
+    }
+
+    /** Other work on the machine skews the figures: print what it was (Linux). */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (java.io.IOException e) {
+            return "unknown";
         }
     }
 
