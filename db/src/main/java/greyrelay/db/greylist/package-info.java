@@ -9,6 +9,10 @@
  * {@code INSERT … ON CONFLICT DO NOTHING} on the unique key, then the loser re-reads. Later writes are conditional on
  * what was read (first_seen, passed_at), so a race is reported as {@code false} and the caller decides again.
  *
+ * <p>Durability: on PostgreSQL the SMTP path's writes commit with {@code synchronous_commit = off} (per transaction):
+ * a database crash may lose the last fraction of a second of them — a sender greylisted once more — never corrupt
+ * them. Trap blocks and whitelist entries commit normally.
+ *
  * <p>Cleanup: each row carries {@code expires_at}, computed by the policy when it is written from the periods in
  * force then; {@code deleteExpired…(now, batch)} drops expired rows oldest first, one short statement per batch.
  * A period changed in the configuration applies to decisions at once and to cleanup as rows are next written.
