@@ -75,6 +75,16 @@ public final class GreylistBench {
             }
         }
         System.out.println("# load average at end: " + loadAverage());
+        for (Path d : TEMP_DIRS) deleteTree(d);
+    }
+
+    /** H2 files of this run (up to a few hundred MB at 1M triplets), deleted at the end. */
+    static final List<Path> TEMP_DIRS = new ArrayList<>();
+
+    static void deleteTree(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     /** Other work on the machine skews the figures: print what it was (Linux). */
@@ -89,6 +99,7 @@ public final class GreylistBench {
     static Database open(String which) throws Exception {
         if (which.equals("h2")) {
             Path dir = Files.createTempDirectory("greylist-bench");
+            TEMP_DIRS.add(dir);
             return Database.open(new DbSettings("", "", "", dir, 10));
         }
         TestDatabases.requirePostgres();
