@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code greyrelay <command>}: the command line (picocli). Exit status 2 for a bad configuration or usage, 1 for a failure. */
 @Command(name = "greyrelay", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Greylisting SMTP relay with callback verification.",
-        subcommands = {Main.Run.class, Main.Demo.class, Main.Config.class})
+        subcommands = {Main.Run.class, Main.Demo.class, Main.Config.class, greyrelay.relay.cli.WhitelistCommand.class})
 public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         System.exit(execute(args, System.getenv()));

@@ -5,6 +5,7 @@ import greyrelay.admin.health.Health;
 import greyrelay.db.Database;
 import greyrelay.db.DbSettings;
 import greyrelay.db.decision.DecisionLog;
+import greyrelay.db.whitelist.WhitelistStore;
 import greyrelay.relay.access.ConnectionLimitCheck;
 import greyrelay.relay.access.DeclaredSizeCheck;
 import greyrelay.relay.access.MailLoopCheck;
@@ -19,6 +20,8 @@ import greyrelay.relay.decisions.DecisionLogWriter;
 import greyrelay.relay.dns.CachingDns;
 import greyrelay.relay.dns.Dns;
 import greyrelay.relay.dns.DnsJavaResolver;
+import greyrelay.relay.greylist.GreylistCheck;
+import greyrelay.relay.greylist.Greylisting;
 import greyrelay.relay.policy.DecisionRecorder;
 import greyrelay.relay.policy.Pipeline;
 import greyrelay.relay.policy.PolicyRequest;
@@ -32,6 +35,7 @@ import greyrelay.relay.smtp.ConnectionCounter;
 import greyrelay.relay.smtp.SmtpListener;
 import greyrelay.relay.smtp.SmtpServices;
 import greyrelay.relay.smtp.TlsContexts;
+import greyrelay.relay.whitelist.Whitelisting;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -63,6 +67,8 @@ public final class Relay implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DecisionLogWriter decisions;
     private final Dns dns;
+    private final Whitelisting whitelisting;
+    private final Greylisting greylisting;
     private final Pipeline pipeline;
     private final AbuseControls abuse;
     private final Spool spool;
@@ -111,13 +117,21 @@ public final class Relay implements AutoCloseable {
         long maxSize = config.smtp().maxMessageSize().bytes();
         DecisionRecorder recorder = new DecisionRecorder(clock, metrics, decisions);
         this.abuse = new AbuseControls(config, clock, database, dns, connections, metrics);
-        this.pipeline = new Pipeline(
-                AbuseControls.concat(List.of(Pipeline.Step.<PolicyRequest.Connect>enforce(new ConnectionLimitCheck(connections,
-                        config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp(), hostname))), abuse.connectSteps()),
+        this.whitelisting = Whitelisting.create(config.greylist(), new WhitelistStore(database), dns, clock.instant(), metrics);
+        this.greylisting = Greylisting.create(config.greylist(), database, clock, metrics, hostname, version(),
+                GreylistCheck.FirstSight.NONE);
+        List<Pipeline.Step<PolicyRequest.Connect>> connect = new ArrayList<>();
+        connect.add(Pipeline.Step.enforce(new ConnectionLimitCheck(connections, config.smtp().maxConnections(),
+                config.smtp().maxConnectionsPerIp(), hostname)));
+        connect.add(whitelisting.clientStep()); // marks exemptions the later connect checks honour
+        connect.addAll(abuse.connectSteps());   // connection rate → pre-greeting → DNSBL reject
+        List<Pipeline.Step<PolicyRequest.Data>> data = new ArrayList<>();
+        data.add(Pipeline.Step.enforce(new MessageSizeCheck()));
+        data.add(Pipeline.Step.enforce(new MailLoopCheck(config.smtp().maxHops())));
+        data.addAll(greylisting.dataSteps());   // null sender: spamtrap, greylisting
+        this.pipeline = new Pipeline(connect,
                 List.of(Pipeline.Step.enforce(new SenderSyntaxCheck()), Pipeline.Step.enforce(new DeclaredSizeCheck(maxSize))),
-                rcptSteps(config, domains, hostname, clock),
-                List.of(Pipeline.Step.enforce(new MessageSizeCheck()), Pipeline.Step.enforce(new MailLoopCheck(config.smtp().maxHops()))),
-                recorder, metrics);
+                rcptSteps(config, domains, hostname, clock), data, recorder, metrics);
 
         Path spoolDir = config.dataPath().resolve("spool");
         this.spool = new Spool(spoolDir, clock, config.queue().minFreeSpace().bytes());
@@ -134,17 +148,21 @@ public final class Relay implements AutoCloseable {
         this.admin = config.admin().enabled() ? AdminApp.create(this::health, metrics::scrape) : null;
     }
 
-    /** RCPT order of DESIGN.md: 1 relay domain → 2 role recipient → … → 9 SPF → … */
+    /** RCPT order of DESIGN.md: 1 relay domain → 2 role recipient → 3, 4 spamtraps → 5 whitelists → 6 DNS lists, HELO → 7 rate
+     *  limits → 9 SPF → 11 greylisting. */
     private List<Pipeline.Step<PolicyRequest.Rcpt>> rcptSteps(RelayConfig config, RelayDomains domains, String hostname,
             Clock clock) {
         List<Pipeline.Step<PolicyRequest.Rcpt>> steps = new ArrayList<>();
         steps.add(Pipeline.Step.enforce(new RelayDomainCheck(domains)));
         steps.add(Pipeline.Step.enforce(new RoleRecipientCheck()));
+        steps.addAll(greylisting.trapSteps());
+        steps.add(whitelisting.rcptStep());
         steps.addAll(abuse.rcptStep6());
         steps.addAll(abuse.rcptStep7());
         if (config.spf().enabled()) {
             steps.add(new Pipeline.Step<>(SpfCheck.create(config.spf(), dns, clock, hostname, metrics), config.spf().mode()));
         }
+        steps.addAll(greylisting.greylistSteps());
         return steps;
     }
 
@@ -165,6 +183,8 @@ public final class Relay implements AutoCloseable {
         Duration retention = config.decisionLog().retention();
         scheduler.scheduleWithFixedDelay(() -> trimDecisions(retention), 1, 60, TimeUnit.MINUTES);
         scheduler.scheduleWithFixedDelay(abuse::removeExpiredBuckets, 10, 10, TimeUnit.MINUTES);
+        whitelisting.schedule(scheduler);
+        greylisting.schedule(scheduler);
         for (String line : pipeline.describe()) log.info("pipeline {}", line);
         log.info("greyrelay {} ready: smtp port {}, admin {}, database {}, data {}", version(), smtp.port(),
                 admin == null ? "off" : config.admin().bind() + ":" + admin.port(), database, config.dataPath());
@@ -219,6 +239,14 @@ public final class Relay implements AutoCloseable {
 
     public Dns dns() {
         return dns;
+    }
+
+    public Whitelisting whitelisting() {
+        return whitelisting;
+    }
+
+    public Greylisting greylisting() {
+        return greylisting;
     }
 
     public PrometheusMeterRegistry metrics() {

@@ -20,6 +20,7 @@ public final class Transaction {
     private final List<Recipient> recipients = new ArrayList<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final Map<String, AuthResult> authResults = new LinkedHashMap<>();
+    private final Map<String, List<String>> notes = new LinkedHashMap<>();
 
     public Transaction(String id, Sender sender, OptionalLong declaredSize) {
         this.id = id;
@@ -68,5 +69,17 @@ public final class Transaction {
     /** The authentication results in the order they were added. */
     public List<AuthResult> authResults() {
         return List.copyOf(authResults.values());
+    }
+
+    /**
+     * Notes why a check let {@code recipient} (its address as accepted) through, e.g. {@code greylist: passed after
+     * 312 s}; they end up in the reason of that recipient's "queued" decision-log row. One line, no CR/LF.
+     */
+    public void note(String recipient, String text) {
+        notes.computeIfAbsent(recipient.toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(Replies.printable(text));
+    }
+
+    public List<String> notes(String recipient) {
+        return List.copyOf(notes.getOrDefault(recipient.toLowerCase(java.util.Locale.ROOT), List.of()));
     }
 }

@@ -2,6 +2,8 @@ package greyrelay.relay.spf;
 
 import greyrelay.relay.config.SpfConfig;
 import greyrelay.relay.dns.Dns;
+import greyrelay.relay.greylist.GreylistCheck;
+import greyrelay.relay.greylist.SpfPass;
 import greyrelay.relay.policy.AuthResult;
 import greyrelay.relay.policy.Check;
 import greyrelay.relay.policy.Exemption;
@@ -77,6 +79,8 @@ public final class SpfCheck implements Check<PolicyRequest.Rcpt> {
 
         SpfOutcome outcome = new SpfOutcome(r.tx().id(), e);
         r.notes().put(SpfOutcome.KEY, outcome);
+        // greylisting keys the triplet on the SPF-authorised domain (greylist.spfDomainKey)
+        outcome.authorisedDomain().ifPresent(d -> r.notes().put(GreylistCheck.SPF_PASS_DOMAIN, new SpfPass(r.tx().id(), d)));
         return outcome;
     }
 
