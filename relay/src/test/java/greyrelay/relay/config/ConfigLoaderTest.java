@@ -122,7 +122,7 @@ class ConfigLoaderTest {
             smtp: {port: abc}                      | smtp.port: expected a whole number, got "abc"
             smtp: {port: 70000}                    | smtp.port: expected a port number 0-65535 (0 = any free port), got 70000
             greylist: {delay: 5 minutes}           | greylist.delay: expected a duration like 30s, 5m, 2d, got "5 minutes"
-            greylist: {delay: 3d}                  | greylist.delay: expected a duration from 0s to 1d, got "3d"
+            greylist: {delay: 3d}                  | greylist.delay: expected a duration from 1s to 1d, got "3d"
             greylist: {mode: block}                | greylist.mode: expected one of enforce, observe, got "block"
             greylist: {enabled: maybe}             | greylist.enabled: expected true or false, got "maybe"
             smtp: {maxMessageSize: lots}           | smtp.maxMessageSize: expected a size like 25MB, got "lots"

@@ -179,6 +179,8 @@ class SpfConversationTest {
                   proxyProtocol: true
                 spf:
                   mode: observe
+                greylist:
+                  enabled: false
                 """)) {
             o.dns.txt("fail.example.org", "v=spf1 -all");
             try (var c = SmtpConversation.openAs(CLIENT, o.smtpPort())) {
