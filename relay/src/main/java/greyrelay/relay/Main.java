@@ -140,10 +140,15 @@ public final class Main implements Callable<Integer> {
             int port = relay.smtpPort();
             System.out.println();
             System.out.println("greyrelay demo is running: SMTP on port " + port + ", mail for example.com goes to " + inbox.dir());
+            String swaks = "  swaks --server 127.0.0.1:" + port + " --helo mail.sender.example --from jane@sender.example";
             System.out.println("Try (in another terminal):");
-            System.out.println("  swaks --server 127.0.0.1:" + port + " --from jane@sender.example --to john@example.com");
-            System.out.println("  swaks --server 127.0.0.1:" + port + " --from jane@sender.example --to john@elsewhere.example   # 554 relay denied");
+            System.out.println(swaks + " --to john@example.com");
+            System.out.println("      → 451 4.7.1 Greylisted, please try again in 30 seconds (a new sender/recipient/network triplet)");
+            System.out.println("  sleep 30; " + swaks.strip() + " --to john@example.com");
+            System.out.println("      → 250 2.0.0 Ok: queued as …, then delivered:");
             System.out.println("  ls " + inbox.dir());
+            System.out.println(swaks + " --to john@elsewhere.example");
+            System.out.println("      → 554 5.7.1 <john@elsewhere.example>: Relay access denied");
             if (relay.adminPort() > 0) System.out.println("  curl http://127.0.0.1:" + relay.adminPort() + "/health");
             System.out.println("Stop with Ctrl-C.");
             runUntilStopped(relay, inbox::close);
