@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 /** {@code greyrelay <command>}: the command line (picocli). Exit status 2 for a bad configuration or usage, 1 for a failure. */
 @Command(name = "greyrelay", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Greylisting SMTP relay with callback verification.",
-        subcommands = {Main.Run.class, Main.Demo.class, Main.Config.class, AdminCommand.class, AdminUserCommand.class,
-                AdminTokenCommand.class})
+        subcommands = {Main.Run.class, Main.Demo.class, Main.Config.class, greyrelay.relay.cli.WhitelistCommand.class,
+                AdminCommand.class, AdminUserCommand.class, AdminTokenCommand.class})
 public final class Main implements Callable<Integer> {
     /** Commands that run a server and log to stdout; every other command prints its result there and logs to stderr. */
     static final java.util.Set<String> SERVERS = java.util.Set.of("run", "demo", "admin");
@@ -135,6 +135,8 @@ public final class Main implements Callable<Integer> {
                       delay: 30s
                     verification:
                       enabled: false
+                    spf:
+                      enabled: false
                     """.formatted(inbox.port());
             RelayConfig c = ConfigLoader.fromYaml(yaml, env);
             Relay relay;
@@ -147,10 +149,15 @@ public final class Main implements Callable<Integer> {
             int port = relay.smtpPort();
             System.out.println();
             System.out.println("greyrelay demo is running: SMTP on port " + port + ", mail for example.com goes to " + inbox.dir());
+            String swaks = "  swaks --server 127.0.0.1:" + port + " --helo mail.sender.example --from jane@sender.example";
             System.out.println("Try (in another terminal):");
-            System.out.println("  swaks --server 127.0.0.1:" + port + " --from jane@sender.example --to john@example.com");
-            System.out.println("  swaks --server 127.0.0.1:" + port + " --from jane@sender.example --to john@elsewhere.example   # 554 relay denied");
+            System.out.println(swaks + " --to john@example.com");
+            System.out.println("      → 451 4.7.1 Greylisted, please try again in 30 seconds (a new sender/recipient/network triplet)");
+            System.out.println("  sleep 30; " + swaks.strip() + " --to john@example.com");
+            System.out.println("      → 250 2.0.0 Ok: queued as …, then delivered:");
             System.out.println("  ls " + inbox.dir());
+            System.out.println(swaks + " --to john@elsewhere.example");
+            System.out.println("      → 554 5.7.1 <john@elsewhere.example>: Relay access denied");
             if (relay.adminPort() > 0) System.out.println("  curl http://127.0.0.1:" + relay.adminPort() + "/health");
             System.out.println("Stop with Ctrl-C.");
             runUntilStopped(relay, inbox::close);

@@ -7,6 +7,7 @@ import greyrelay.admin.health.Health;
 import greyrelay.db.Database;
 import greyrelay.db.DbSettings;
 import greyrelay.db.decision.DecisionLog;
+import greyrelay.db.whitelist.WhitelistStore;
 import greyrelay.relay.access.ConnectionLimitCheck;
 import greyrelay.relay.access.DeclaredSizeCheck;
 import greyrelay.relay.access.MailLoopCheck;
@@ -23,6 +24,8 @@ import greyrelay.relay.decisions.DecisionLogWriter;
 import greyrelay.relay.dns.CachingDns;
 import greyrelay.relay.dns.Dns;
 import greyrelay.relay.dns.DnsJavaResolver;
+import greyrelay.relay.greylist.GreylistCheck;
+import greyrelay.relay.greylist.Greylisting;
 import greyrelay.relay.policy.DecisionRecorder;
 import greyrelay.relay.policy.Pipeline;
 import greyrelay.relay.policy.PolicyRequest;
@@ -31,10 +34,13 @@ import greyrelay.relay.queue.MailQueue;
 import greyrelay.relay.queue.MailQueueOperations;
 import greyrelay.relay.queue.RetrySchedule;
 import greyrelay.relay.queue.Spool;
+import greyrelay.relay.spf.SpfCheck;
+import greyrelay.relay.smtp.AuthenticationResults;
 import greyrelay.relay.smtp.ConnectionCounter;
 import greyrelay.relay.smtp.SmtpListener;
 import greyrelay.relay.smtp.SmtpServices;
 import greyrelay.relay.smtp.TlsContexts;
+import greyrelay.relay.whitelist.Whitelisting;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -66,7 +72,10 @@ public final class Relay implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DecisionLogWriter decisions;
     private final Dns dns;
+    private final Whitelisting whitelisting;
+    private final Greylisting greylisting;
     private final Pipeline pipeline;
+    private final AbuseControls abuse;
     private final Spool spool;
     private final MailQueue queue;
     private final SmtpListener smtp;
@@ -112,13 +121,22 @@ public final class Relay implements AutoCloseable {
         RelayDomains domains = new RelayDomains(config.smtp().relayDomains());
         long maxSize = config.smtp().maxMessageSize().bytes();
         DecisionRecorder recorder = new DecisionRecorder(clock, metrics, decisions);
-        this.pipeline = new Pipeline(
-                List.of(Pipeline.Step.<PolicyRequest.Connect>enforce(new ConnectionLimitCheck(connections,
-                        config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp(), hostname))),
+        this.abuse = new AbuseControls(config, clock, database, dns, connections, metrics);
+        this.whitelisting = Whitelisting.create(config.greylist(), new WhitelistStore(database), dns, clock.instant(), metrics);
+        this.greylisting = Greylisting.create(config.greylist(), database, clock, metrics, hostname, version(),
+                GreylistCheck.FirstSight.NONE);
+        List<Pipeline.Step<PolicyRequest.Connect>> connect = new ArrayList<>();
+        connect.add(Pipeline.Step.enforce(new ConnectionLimitCheck(connections, config.smtp().maxConnections(),
+                config.smtp().maxConnectionsPerIp(), hostname)));
+        connect.add(whitelisting.clientStep()); // marks exemptions the later connect checks honour
+        connect.addAll(abuse.connectSteps());   // connection rate → pre-greeting → DNSBL reject
+        List<Pipeline.Step<PolicyRequest.Data>> data = new ArrayList<>();
+        data.add(Pipeline.Step.enforce(new MessageSizeCheck()));
+        data.add(Pipeline.Step.enforce(new MailLoopCheck(config.smtp().maxHops())));
+        data.addAll(greylisting.dataSteps());   // null sender: spamtrap, greylisting
+        this.pipeline = new Pipeline(connect,
                 List.of(Pipeline.Step.enforce(new SenderSyntaxCheck()), Pipeline.Step.enforce(new DeclaredSizeCheck(maxSize))),
-                List.of(Pipeline.Step.enforce(new RelayDomainCheck(domains)), Pipeline.Step.enforce(new RoleRecipientCheck())),
-                List.of(Pipeline.Step.enforce(new MessageSizeCheck()), Pipeline.Step.enforce(new MailLoopCheck(config.smtp().maxHops()))),
-                recorder, metrics);
+                rcptSteps(config, domains, hostname, clock), data, recorder, metrics);
 
         Path spoolDir = config.dataPath().resolve("spool");
         this.spool = new Spool(spoolDir, clock, config.queue().minFreeSpace().bytes());
@@ -130,7 +148,7 @@ public final class Relay implements AutoCloseable {
                 ? Optional.of(TlsContexts.fromPem(Path.of(config.smtp().tls().certificate()), Path.of(config.smtp().tls().key()), "smtp.tls"))
                 : Optional.empty();
         SmtpServices services = new SmtpServices(pipeline, spool, queue::accept, clock, hostname, maxSize,
-                config.queue().maxLifetime(), field -> false, domains.postmasterDomain(hostname));
+                config.queue().maxLifetime(), AuthenticationResults.claimsAuthservId(hostname), domains.postmasterDomain(hostname));
         this.smtp = new SmtpListener(config.smtp(), services, connections, tls);
         this.admin = config.admin().enabled() ? adminApp(config, clock, database) : null;
     }
@@ -152,6 +170,24 @@ public final class Relay implements AutoCloseable {
                 : s;
     }
 
+    /** RCPT order of DESIGN.md: 1 relay domain → 2 role recipient → 3, 4 spamtraps → 5 whitelists → 6 DNS lists, HELO → 7 rate
+     *  limits → 9 SPF → 11 greylisting. */
+    private List<Pipeline.Step<PolicyRequest.Rcpt>> rcptSteps(RelayConfig config, RelayDomains domains, String hostname,
+            Clock clock) {
+        List<Pipeline.Step<PolicyRequest.Rcpt>> steps = new ArrayList<>();
+        steps.add(Pipeline.Step.enforce(new RelayDomainCheck(domains)));
+        steps.add(Pipeline.Step.enforce(new RoleRecipientCheck()));
+        steps.addAll(greylisting.trapSteps());
+        steps.add(whitelisting.rcptStep());
+        steps.addAll(abuse.rcptStep6());
+        steps.addAll(abuse.rcptStep7());
+        if (config.spf().enabled()) {
+            steps.add(new Pipeline.Step<>(SpfCheck.create(config.spf(), dns, clock, hostname, metrics), config.spf().mode()));
+        }
+        steps.addAll(greylisting.greylistSteps());
+        return steps;
+    }
+
     private static List<InetSocketAddress> dnsServers(RelayConfig c) {
         List<InetSocketAddress> out = new ArrayList<>();
         for (String s : c.dns().servers()) {
@@ -168,6 +204,9 @@ public final class Relay implements AutoCloseable {
         if (admin != null) admin.start(config.admin().bind(), config.admin().port());
         Duration retention = config.decisionLog().retention();
         scheduler.scheduleWithFixedDelay(() -> trimDecisions(retention), 1, 60, TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(abuse::removeExpiredBuckets, 10, 10, TimeUnit.MINUTES);
+        whitelisting.schedule(scheduler);
+        greylisting.schedule(scheduler);
         for (String line : pipeline.describe()) log.info("pipeline {}", line);
         log.info("greyrelay {} ready: smtp port {}, admin {}, database {}, data {}", version(), smtp.port(),
                 admin == null ? "off" : (config.admin().tls().enabled() ? "https://" : "http://") + config.admin().bind() + ":"
@@ -225,8 +264,21 @@ public final class Relay implements AutoCloseable {
         return dns;
     }
 
+    public Whitelisting whitelisting() {
+        return whitelisting;
+    }
+
+    public Greylisting greylisting() {
+        return greylisting;
+    }
+
     public PrometheusMeterRegistry metrics() {
         return metrics;
+    }
+
+    /** Rate-limit overrides in force; {@code invalidate()} after editing them in this process. */
+    public greyrelay.relay.ratelimit.Overrides rateLimitOverrides() {
+        return abuse.overrides();
     }
 
     public DecisionLogWriter decisions() {

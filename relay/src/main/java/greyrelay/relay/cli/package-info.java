@@ -1,12 +1,24 @@
 /**
- * Command-line tools around the admin panel: {@code greyrelay admin-user add|passwd|delete|list},
- * {@code greyrelay admin-token create|list|revoke} and {@code greyrelay admin} (the panel alone against the shared
- * database). Registered in {@link greyrelay.relay.Main}.
+ * Command-line subcommands beyond {@code run}, {@code demo} and {@code config} (which live in {@code Main}), one
+ * picocli class per command, registered in {@code Main}'s {@code subcommands}. Commands that print a result (all but
+ * {@code run}, {@code demo} and {@code admin}) log to stderr, so their stdout can be piped.
  *
- * <p>Talks to: the database the configuration names (opened as the relay opens it), through admin-ui's
- * {@code AdminAccounts} and {@code ApiTokenService}, so the panel's rules (Argon2id, name syntax, never the last user)
- * and its audit log apply. Trusts: the operator at the terminal. Known limits: the embedded H2 file belongs to one
- * process: with it, stop the relay before using {@code admin-user}/{@code admin-token}. Config keys: {@code dataDir},
- * {@code database.*}, {@code admin.*}, {@code smtp.hostname} (the node name in the audit log).
+ * <p>{@link greyrelay.relay.cli.WhitelistCommand}: {@code greyrelay whitelist import FILE [--type clients|recipients|senders]
+ * [--keep] [--config FILE]} reads a postgrey-format whitelist file (all or nothing: any bad line imports nothing and
+ * exits 2) into the database; {@code greyrelay whitelist list} prints the entries. With PostgreSQL the running nodes
+ * pick the change up within {@code greylist.whitelistRefresh}.
+ *
+ * <p>{@link greyrelay.relay.cli.AdminUserCommand} ({@code greyrelay admin-user add|passwd|delete|list}) and
+ * {@link greyrelay.relay.cli.AdminTokenCommand} ({@code greyrelay admin-token create|list|revoke}) manage the admin
+ * panel's users and API tokens through admin-ui's {@code AdminAccounts} and {@code ApiTokenService}, so the panel's
+ * rules (Argon2id, name syntax, never the last user) and its audit log apply ({@code cli:<os user>}).
+ * {@link greyrelay.relay.cli.AdminCommand} ({@code greyrelay admin --config FILE}) runs the panel alone against the
+ * database the configuration names (shared state only, no queue page).
+ *
+ * <p>Talks to: the database named by the configuration, opened as the relay opens it. Trusts: the operator at the
+ * terminal. Known limit: the embedded H2 file belongs to one process, so with H2 the relay must be stopped first (or
+ * use the admin panel). Config keys: {@code dataDir}, {@code database.*}, {@code admin.*}, {@code smtp.hostname} (the
+ * node name in the audit log), {@code greylist.whitelistRefresh} (for the message). Exit status: 0 done, 1 failure,
+ * 2 bad usage (or a bad whitelist file).
  */
 package greyrelay.relay.cli;

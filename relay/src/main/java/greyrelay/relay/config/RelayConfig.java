@@ -13,10 +13,14 @@ public record RelayConfig(
         QueueConfig queue,
         GreylistConfig greylist,
         VerificationConfig verification,
+        SpfConfig spf,
         DnsConfig dns,
         DatabaseConfig database,
         AdminConfig admin,
-        DecisionLogConfig decisionLog) {
+        DecisionLogConfig decisionLog,
+        RateLimitsConfig rateLimits,
+        HygieneConfig hygiene,
+        DnsblConfig dnsbl) {
 
     public RelayConfig {
         Require.present("dataDir", dataDir, "a directory path");
@@ -26,16 +30,21 @@ public record RelayConfig(
         Require.present("queue", queue, "a section");
         Require.present("greylist", greylist, "a section");
         Require.present("verification", verification, "a section");
+        Require.present("spf", spf, "a section");
         Require.present("dns", dns, "a section");
         Require.present("database", database, "a section");
         Require.present("admin", admin, "a section");
         Require.present("decisionLog", decisionLog, "a section");
+        Require.present("rateLimits", rateLimits, "a section");
+        Require.present("hygiene", hygiene, "a section");
+        Require.present("dnsbl", dnsbl, "a section");
     }
 
     public static RelayConfig defaults() {
         return new RelayConfig("./data", SmtpConfig.defaults(), DownstreamConfig.defaults(), QueueConfig.defaults(),
-                GreylistConfig.defaults(), VerificationConfig.defaults(), DnsConfig.defaults(), DatabaseConfig.defaults(),
-                AdminConfig.defaults(), DecisionLogConfig.defaults());
+                GreylistConfig.defaults(), VerificationConfig.defaults(), SpfConfig.defaults(), DnsConfig.defaults(),
+                DatabaseConfig.defaults(), AdminConfig.defaults(), DecisionLogConfig.defaults(), RateLimitsConfig.defaults(),
+                HygieneConfig.defaults(), DnsblConfig.defaults());
     }
 
     public Path dataPath() {

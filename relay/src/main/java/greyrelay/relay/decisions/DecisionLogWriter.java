@@ -30,6 +30,8 @@ public final class DecisionLogWriter implements DecisionSink, AutoCloseable {
     private final Counter dropped;
     private final Thread thread;
     private volatile boolean running = true;
+    private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong handled = new java.util.concurrent.atomic.AtomicLong();
     private long lastFailureLog;
 
     public DecisionLogWriter(DecisionLog store, String node, MeterRegistry metrics) {
@@ -41,7 +43,11 @@ public final class DecisionLogWriter implements DecisionSink, AutoCloseable {
 
     @Override
     public void accept(Decision d) {
-        if (!pending.offer(d)) dropped.increment();
+        if (pending.offer(d)) {
+            queued.incrementAndGet();
+        } else {
+            dropped.increment();
+        }
     }
 
     private void run() {
@@ -60,17 +66,32 @@ public final class DecisionLogWriter implements DecisionSink, AutoCloseable {
         }
     }
 
-    /** Writes everything queued so far (tests, shutdown). */
+    /** Returns once everything queued before the call is written (or given up on): tests, shutdown. At most 5 s. */
     public void flush() {
-        List<Decision> batch = new ArrayList<>();
-        pending.drainTo(batch);
-        if (!batch.isEmpty()) write(batch);
+        long target = queued.get();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (handled.get() < target && System.nanoTime() < deadline) {
+            if (!thread.isAlive()) {
+                List<Decision> batch = new ArrayList<>();
+                pending.drainTo(batch);
+                if (!batch.isEmpty()) write(batch);
+            } else {
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     private void write(List<Decision> batch) {
         try {
             store.appendAll(batch.stream().map(this::toRecord).toList());
+            handled.addAndGet(batch.size());
         } catch (RuntimeException e) {
+            handled.addAndGet(batch.size());
             dropped.increment(batch.size());
             long now = System.currentTimeMillis();
             if (now - lastFailureLog > 60_000) {

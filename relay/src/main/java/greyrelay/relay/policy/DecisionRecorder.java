@@ -88,8 +88,10 @@ public final class DecisionRecorder {
         Counter.builder("greyrelay.messages.accepted").register(metrics).increment();
         var now = clock.instant();
         for (String rcpt : rcpts) {
+            List<String> notes = tx.notes(rcpt);
+            String why = notes.isEmpty() ? "queued" : "queued; " + String.join("; ", notes);
             sink.accept(new Decision(now, s.sessionId(), tx.id(), Phase.DATA, "queue", Decision.Outcome.ACCEPTED, false, reply,
-                    "queued", s.clientAddress().getHostAddress(), s.helo().orElse(null), sender.toString(), rcpt, queueId));
+                    why, s.clientAddress().getHostAddress(), s.helo().orElse(null), sender.toString(), rcpt, queueId));
         }
     }
 }

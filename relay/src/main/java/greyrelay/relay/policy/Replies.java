@@ -34,6 +34,11 @@ public final class Replies {
         return new Reply(554, "5.7.1", "Service unavailable; client [" + addr(client) + "] blocked using " + list);
     }
 
+    /** A DNSBL with action {@code defer}: the same words as the reject, as a temporary failure at RCPT. */
+    public static Reply dnsblDeferred(InetAddress client, String list) {
+        return new Reply(451, "4.7.1", "Service unavailable; client [" + addr(client) + "] blocked using " + list);
+    }
+
     public static final Reply PROTOCOL_ERROR = new Reply(554, "5.5.1", "Protocol error");
 
     public static Reply heloInvalid(String helo) {
@@ -64,6 +69,16 @@ public final class Replies {
 
     public static Reply spfTempError(String sender) {
         return new Reply(451, "4.7.24", "<" + sender + ">: SPF validation error, try again later");
+    }
+
+    /** SPF fail (or another negative result) where the site chose to defer rather than reject (RFC 7372 X.7.23). */
+    public static Reply spfFailDeferred(String sender) {
+        return new Reply(451, "4.7.23", "<" + sender + ">: SPF validation failed, try again later");
+    }
+
+    /** SPF permerror where the site chose to reject (RFC 7372 X.7.24). */
+    public static Reply spfPermError(String sender) {
+        return new Reply(550, "5.7.24", "<" + sender + ">: SPF validation error");
     }
 
     public static Reply senderUndeliverableTemporarily(String sender) {

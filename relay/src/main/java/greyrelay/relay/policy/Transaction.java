@@ -10,7 +10,8 @@ import java.util.OptionalLong;
 /**
  * One envelope: MAIL FROM to end of DATA (or RSET). Its id is {@code <session>.<n>}, as Haraka numbers
  * transactions. Checks add trace headers here ({@code X-Greylist}, {@code Received-SPF}); they are put on
- * top of the delivered message, at most one of each name.
+ * top of the delivered message, at most one of each name. Authentication results ({@link AuthResult}, one per
+ * method) are collected here too and rendered as one {@code Authentication-Results:} header at the end of DATA.
  */
 public final class Transaction {
     private final String id;
@@ -18,6 +19,8 @@ public final class Transaction {
     private final OptionalLong declaredSize;
     private final List<Recipient> recipients = new ArrayList<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private final Map<String, AuthResult> authResults = new LinkedHashMap<>();
+    private final Map<String, List<String>> notes = new LinkedHashMap<>();
 
     public Transaction(String id, Sender sender, OptionalLong declaredSize) {
         this.id = id;
@@ -56,5 +59,27 @@ public final class Transaction {
 
     public List<Map.Entry<String, String>> headersInOrder() {
         return List.copyOf(headers.entrySet());
+    }
+
+    /** Adds an authentication result once per method (case-insensitive); the first check to set it wins. */
+    public void addAuthResult(AuthResult result) {
+        authResults.putIfAbsent(result.method().toLowerCase(java.util.Locale.ROOT), result);
+    }
+
+    /** The authentication results in the order they were added. */
+    public List<AuthResult> authResults() {
+        return List.copyOf(authResults.values());
+    }
+
+    /**
+     * Notes why a check let {@code recipient} (its address as accepted) through, e.g. {@code greylist: passed after
+     * 312 s}; they end up in the reason of that recipient's "queued" decision-log row. One line, no CR/LF.
+     */
+    public void note(String recipient, String text) {
+        notes.computeIfAbsent(recipient.toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(Replies.printable(text));
+    }
+
+    public List<String> notes(String recipient) {
+        return List.copyOf(notes.getOrDefault(recipient.toLowerCase(java.util.Locale.ROOT), List.of()));
     }
 }

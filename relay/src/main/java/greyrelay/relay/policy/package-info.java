@@ -7,6 +7,8 @@
  * {@code verify}, …) and {@code smtp} turns verdicts into replies. Connection facts are {@link
  * greyrelay.relay.policy.SessionFacts}, envelope facts a {@link greyrelay.relay.policy.Transaction}; checks that learn
  * something for later checks write it to {@link greyrelay.relay.policy.SessionNotes} or as exemptions on the request.
+ * Checks that authenticate something (SPF, sender verification) add an {@link greyrelay.relay.policy.AuthResult} to
+ * the transaction; the SMTP layer renders them into one {@code Authentication-Results:} header.
  *
  * <p>Failure rule: a check that throws is answered {@code 451 4.3.0 Temporary local problem} and logged — never
  * pass unchecked, never 5xx for our own trouble. Observe mode records the would-be answer and continues.

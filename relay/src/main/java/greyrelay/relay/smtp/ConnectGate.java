@@ -47,6 +47,7 @@ final class ConnectGate implements SessionHandler {
         }
         counter.opened(c.client);
         connections.put(session, c);
+        c.notes.put(GreetingProbe.KEY, new BannerProbe(session, services.hostname()));
         log.debug("connect from {}", c.facts().clientLabel());
         Verdict v;
         try {

@@ -27,4 +27,16 @@ public final class ConnectionCounter {
         AtomicInteger n = perClient.get(client);
         return n == null ? 0 : n.get();
     }
+
+    /**
+     * Open connections from the clients that {@code sameNetwork} says share {@code client}'s network. Walks the
+     * per-client map, which holds at most {@code smtp.maxConnections} entries, so it is cheap at connect time.
+     */
+    public int inNetwork(InetAddress client, java.util.function.BiPredicate<InetAddress, InetAddress> sameNetwork) {
+        int sum = 0;
+        for (var e : perClient.entrySet()) {
+            if (sameNetwork.test(client, e.getKey())) sum += e.getValue().get();
+        }
+        return sum;
+    }
 }

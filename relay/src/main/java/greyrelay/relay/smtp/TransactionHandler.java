@@ -135,11 +135,16 @@ final class TransactionHandler implements MessageHandler {
         Instant now = services.clock().instant();
         String id = incoming.id().value();
         SessionFacts s = conn.facts();
+        // Top to bottom: Authentication-Results, the checks' trace headers (Received-SPF, ...), our Received. RFC 7208
+        // §9.1 puts Received-SPF above the receiver's Received; RFC 8601 makes Authentication-Results a trace field,
+        // prepended the same way.
         List<String> trace = new ArrayList<>();
+        AuthenticationResults.headerValue(services.hostname(), tx.authResults())
+                .ifPresent(value -> trace.add("Authentication-Results: " + value));
+        for (var h : tx.headersInOrder()) trace.add(h.getKey() + ": " + h.getValue());
         trace.add(ReceivedHeader.build(s.helo().orElse(null), s.clientAddress().getHostAddress(), services.hostname(),
                 conn.protocol(), id, tx.recipients().size() == 1 ? tx.recipients().get(0).mailbox().address() : null,
                 now.atZone(services.clock().getZone())));
-        for (var h : tx.headersInOrder()) trace.add(h.getKey() + ": " + h.getValue());
         List<RecipientState> rcpts = tx.recipients().stream().map(r -> RecipientState.pending(r.mailbox().address())).toList();
         Envelope env = new Envelope(id, tx.sender().toString(), rcpts, now, s.clientAddress().getHostAddress(), s.helo().orElse(null),
                 s.sessionId(), facts.size(), Envelope.Kind.MESSAGE, now, now.plus(services.maxLifetime()), 0, null, trace);

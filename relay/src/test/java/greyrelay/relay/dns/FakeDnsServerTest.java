@@ -119,4 +119,28 @@ class FakeDnsServerTest {
         assertThat(resolver.a("host.example.com")).isInstanceOfSatisfying(DnsAnswer.Found.class,
                 f -> assertThat(f.ttl()).isEqualTo(Duration.ofMinutes(5))); // the TTL is back to its default
     }
+
+    @Test
+    void can_time_out_only_the_types_a_name_does_not_have() {
+        dns.txt("partial.example.com", "v=spf1 -all").timeoutOtherTypes("partial.example.com");
+        DnsJavaResolver impatient = new DnsJavaResolver(List.of(dns.address()), Duration.ofMillis(200), 1);
+
+        assertThat(impatient.txt("partial.example.com")).isInstanceOf(DnsAnswer.Found.class);
+        assertThat(impatient.a("partial.example.com"))
+                .isInstanceOfSatisfying(DnsAnswer.TempFail.class, f -> assertThat(f.why()).startsWith("timeout"));
+        assertThat(dns.unexpectedQueries()).isEmpty();
+    }
+
+    @Test
+    void serves_ptr_records_at_a_reverse_name_and_the_obsolete_spf_type() throws Exception {
+        dns.ptrAt("4.3.2.1.in-addr.arpa", "Mail.Example.com.").spfType("example.com", "v=spf1 -all");
+
+        assertThat(resolver.ptr(java.net.InetAddress.getByAddress(new byte[] {1, 2, 3, 4})))
+                .isEqualTo(new DnsAnswer.Found<>(List.of("mail.example.com"), Duration.ofMinutes(5)));
+        assertThat(resolver.txt("example.com")).isEqualTo(new DnsAnswer.NoData<>());
+        SimpleResolver raw = new SimpleResolver(dns.address());
+        raw.setTimeout(Duration.ofSeconds(2));
+        Message reply = raw.send(Message.newQuery(Record.newRecord(Name.fromString("example.com."), Type.SPF, DClass.IN)));
+        assertThat(reply.getSection(Section.ANSWER)).singleElement().satisfies(r -> assertThat(r.getType()).isEqualTo(Type.SPF));
+    }
 }

@@ -41,6 +41,8 @@ class RelayConversationIT {
                   enabled: false
                 verification:
                   enabled: false
+                spf:
+                  enabled: false
                 """);
     }
 

@@ -31,11 +31,26 @@ public final class DownstreamSink implements AutoCloseable {
     private volatile String dataReply;
     private volatile int port;
     private SMTPServer server;
+    private javax.net.ssl.SSLContext tls;
+    private final List<Boolean> overTls = new CopyOnWriteArrayList<>();
 
     public static DownstreamSink start() {
         DownstreamSink s = new DownstreamSink();
         s.up();
         return s;
+    }
+
+    /** A sink that offers STARTTLS with a self-signed certificate. */
+    public static DownstreamSink startWithTls() {
+        DownstreamSink s = new DownstreamSink();
+        s.tls = SelfSignedTls.serverContext();
+        s.up();
+        return s;
+    }
+
+    /** For each accepted transaction, whether it came over TLS. */
+    public List<Boolean> overTls() {
+        return List.copyOf(overTls);
     }
 
     /** RCPT for {@code address} gets this reply, e.g. "550 5.1.1 User unknown" or "451 4.3.0 try later"; null = accept. */
@@ -52,7 +67,7 @@ public final class DownstreamSink implements AutoCloseable {
 
     public synchronized void up() {
         if (server != null) return;
-        server = SMTPServer.port(port)
+        SMTPServer.Builder b = SMTPServer.port(port)
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("downstream.example.com")
                 .executorService(Executors.newVirtualThreadPerTaskExecutor())
@@ -79,13 +94,15 @@ public final class DownstreamSink implements AutoCloseable {
                         String reply = dataReply;
                         if (reply != null) throw new RejectException(Integer.parseInt(reply.substring(0, 3)), reply.substring(4));
                         received.add(new Received(from, List.copyOf(to), bytes));
+                        overTls.add(((org.subethamail.smtp.server.Session) ctx).isTLSStarted());
                         return "2.0.0 Ok: stored";
                     }
 
                     @Override
                     public void done() {}
-                })
-                .build();
+                });
+        if (tls != null) b.enableTLS(true).startTlsSocketFactory(tls);
+        server = b.build();
         server.start();
         port = server.getPortAllocated();
     }

@@ -69,6 +69,8 @@ import org.xbill.DNS.Type;
  *       SERVFAIL, as a recursive server would); a target nobody registered gives NXDOMAIN.</li>
  *   <li>A name nobody registered answers NXDOMAIN (REFUSED in {@link #strict()} mode) and is recorded as
  *       unexpected; see {@link #assertNoUnexpectedQueries()}.</li>
+ *   <li>{@link #timeoutOtherTypes} makes a name answer only the types it has and let every other query time
+ *       out (the RFC 7208 test suite's {@code TIMEOUT} entries).</li>
  *   <li>UDP replies respect 512 bytes or the client's EDNS size, setting TC when they do not fit.</li>
  * </ul>
  *
@@ -97,6 +99,7 @@ public final class FakeDnsServer implements AutoCloseable {
     private final Map<Name, List<Record>> records = new HashMap<>();
     private final Map<Name, Failure> failures = new HashMap<>();
     private final Set<Name> truncated = new HashSet<>();
+    private final Set<Name> otherTypesTimeOut = new HashSet<>();
     private final List<Query> queries = new ArrayList<>();
     private final List<Query> unexpected = new ArrayList<>();
     private long ttlSeconds = DEFAULT_TTL.toSeconds();
@@ -177,6 +180,22 @@ public final class FakeDnsServer implements AutoCloseable {
 
     /** One TXT record with raw bytes as its character-strings (for non-UTF-8 data); long ones are split. */
     public FakeDnsServer txtBytes(String name, byte[]... strings) {
+        return add(Record.newRecord(name(name), Type.TXT, DClass.IN, ttlSeconds(), characterStrings(strings)));
+    }
+
+    /**
+     * One record of the obsolete SPF type (99, RFC 4408), same data format as TXT. RFC 7208 §3.1 says not to use it;
+     * tests serve it to show nobody asks for it.
+     */
+    public FakeDnsServer spfType(String name, String... strings) {
+        byte[][] raw = new byte[strings.length][];
+        for (int i = 0; i < strings.length; i++) {
+            raw[i] = strings[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return add(Record.newRecord(name(name), Type.SPF, DClass.IN, ttlSeconds(), characterStrings(raw)));
+    }
+
+    private static byte[] characterStrings(byte[]... strings) {
         ByteArrayOutputStream rdata = new ByteArrayOutputStream();
         if (strings.length == 0) {
             rdata.write(0);
@@ -190,7 +209,7 @@ public final class FakeDnsServer implements AutoCloseable {
                 at += n;
             } while (at < s.length);
         }
-        return add(Record.newRecord(name(name), Type.TXT, DClass.IN, ttlSeconds(), rdata.toByteArray()));
+        return rdata.toByteArray();
     }
 
     /** A PTR record for the address literal {@code ip} (IPv4 or IPv6). */
@@ -198,6 +217,11 @@ public final class FakeDnsServer implements AutoCloseable {
         int family = ip.contains(":") ? Address.IPv6 : Address.IPv4;
         Name reverse = ReverseMap.fromAddress(literal(ip, family));
         return add(new PTRRecord(reverse, DClass.IN, ttlSeconds(), name(name)));
+    }
+
+    /** A PTR record at the reverse name {@code owner} as written (e.g. {@code 4.3.2.1.in-addr.arpa}). */
+    public FakeDnsServer ptrAt(String owner, String target) {
+        return add(new PTRRecord(name(owner), DClass.IN, ttlSeconds(), name(target)));
     }
 
     public FakeDnsServer cname(String name, String target) {
@@ -221,6 +245,18 @@ public final class FakeDnsServer implements AutoCloseable {
         return fail(name, Failure.TIMEOUT);
     }
 
+    /**
+     * Queries for {@code name} of a type it has no records of (and no CNAME) are never answered, as a broken server
+     * that knows only some types; a name with no records at all then never answers. Registered records still answer.
+     * Stays set until {@link #remove} or {@link #reset}.
+     */
+    public FakeDnsServer timeoutOtherTypes(String name) {
+        synchronized (lock) {
+            otherTypesTimeOut.add(name(name));
+        }
+        return this;
+    }
+
     /** UDP replies for {@code name} carry no records and the TC flag, so the client retries over TCP. */
     public FakeDnsServer truncate(String name) {
         synchronized (lock) {
@@ -242,6 +278,7 @@ public final class FakeDnsServer implements AutoCloseable {
             records.remove(owner);
             failures.remove(owner);
             truncated.remove(owner);
+            otherTypesTimeOut.remove(owner);
         }
         return this;
     }
@@ -252,6 +289,7 @@ public final class FakeDnsServer implements AutoCloseable {
             records.clear();
             failures.clear();
             truncated.clear();
+            otherTypesTimeOut.clear();
             queries.clear();
             unexpected.clear();
             ttlSeconds = DEFAULT_TTL.toSeconds();
@@ -387,6 +425,9 @@ public final class FakeDnsServer implements AutoCloseable {
             if (failure == Failure.TIMEOUT) {
                 return Optional.empty();
             }
+            if (failure == null && otherTypesTimeOut.contains(qname) && !hasType(qname, qtype)) {
+                return Optional.empty();
+            }
             if (failure != null) {
                 reply.getHeader().setRcode(rcode(failure));
             } else if (!records.containsKey(qname)) {
@@ -439,6 +480,12 @@ public final class FakeDnsServer implements AutoCloseable {
             reply.addRecord(alias.get(), Section.ANSWER);
             current = ((CNAMERecord) alias.get()).getTarget().canonicalize();
         }
+    }
+
+    /** True when {@code name} has records of {@code type}, or a CNAME (which answers every type). */
+    private boolean hasType(Name name, int type) {
+        List<Record> here = records.getOrDefault(name, List.of());
+        return here.stream().anyMatch(r -> r.getType() == type || r.getType() == Type.CNAME);
     }
 
     private static int rcode(Failure failure) {

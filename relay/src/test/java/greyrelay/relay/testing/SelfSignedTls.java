@@ -58,6 +58,40 @@ public final class SelfSignedTls {
         }
     }
 
+    /** PEM certificate and PKCS#8 key files, as an operator would configure them ({@code smtp.tls.*}). */
+    public record PemFiles(Path certificate, Path key) {}
+
+    public static PemFiles pemFiles(Path dir, String cn) {
+        try {
+            Path keystore = dir.resolve("pem-src.p12");
+            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            Process process = new ProcessBuilder(List.of(keytool, "-genkeypair", "-alias", "mx", "-keyalg", "EC", "-groupname",
+                    "secp256r1", "-dname", "CN=" + cn, "-ext", "SAN=dns:" + cn, "-validity", "2", "-keystore", keystore.toString(),
+                    "-storetype", "PKCS12", "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD), "-noprompt"))
+                    .redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) throw new IllegalStateException("keytool failed: " + output);
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(keystore)) {
+                store.load(in, PASSWORD);
+            }
+            java.util.Base64.Encoder b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+            Path cert = dir.resolve("fullchain.pem");
+            Path key = dir.resolve("privkey.pem");
+            Files.writeString(cert, "-----BEGIN CERTIFICATE-----\n" + b64.encodeToString(store.getCertificate("mx").getEncoded())
+                    + "\n-----END CERTIFICATE-----\n");
+            Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + b64.encodeToString(store.getKey("mx", PASSWORD).getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n");
+            Files.delete(keystore);
+            return new PemFiles(cert, key);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make PEM files", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static SSLContext makeServerContext() {
         try {
             Path dir = Files.createTempDirectory("greyrelay-tls");

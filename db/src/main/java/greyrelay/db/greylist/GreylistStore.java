@@ -1,0 +1,434 @@
+package greyrelay.db.greylist;
+
+import greyrelay.db.Database;
+import greyrelay.db.DatabaseException;
+import greyrelay.db.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The greylist's shared memory: triplets and the auto-whitelist counters of client networks.
+ *
+ * <p>Every decision reads one row through a unique index ({@code greylist_triplet_key}, or the client network's
+ * primary key), so its cost does not grow with the table. Writes are conditional on what the caller read
+ * (optimistic): when two threads or two nodes race, one write wins and the other learns it from the returned
+ * {@code false}, re-reads and decides again. First sight is {@code INSERT … ON CONFLICT DO NOTHING} on the unique
+ * key (valid on H2 and PostgreSQL), so concurrent first sights create exactly one row.
+ *
+ * <p>Every method takes a connection from the pool and gives it back; failures are {@link DatabaseException}s with
+ * a one-line message. Thread-safe. Time is always passed in, never read here.
+ *
+ * <p>On PostgreSQL the writes of the SMTP path commit with {@code synchronous_commit = off} (set per transaction,
+ * nothing else is affected): the client does not wait for the WAL flush, which is most of the cost of a first sight.
+ * A crash of the database server can then lose the last fraction of a second of greylist writes (PostgreSQL's
+ * documentation: up to three times {@code wal_writer_delay}), never corrupt them; at worst a sender is greylisted
+ * once more. H2 does not flush per commit anyway.
+ */
+public final class GreylistStore {
+    private static final String TRIPLET_COLUMNS = "client_key, sender, recipient, first_seen, last_seen, passed_at, attempts,"
+            + " expires_at";
+    private static final String KEY_MATCH = "client_key = ? AND sender = ? AND recipient = ?";
+
+    private static final String FIND = "SELECT " + TRIPLET_COLUMNS + " FROM greylist_triplet WHERE " + KEY_MATCH;
+    private static final String INSERT = "INSERT INTO greylist_triplet (" + TRIPLET_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String ATTEMPT = "UPDATE greylist_triplet SET attempts = attempts + 1, last_seen = ? WHERE "
+            + KEY_MATCH + " AND first_seen = ? AND passed_at IS NULL";
+    private static final String PASS = "UPDATE greylist_triplet SET passed_at = ?, last_seen = ?, expires_at = ? WHERE "
+            + KEY_MATCH + " AND first_seen = ? AND passed_at IS NULL";
+    private static final String RESTART = "UPDATE greylist_triplet SET first_seen = ?, last_seen = ?, passed_at = ?,"
+            + " attempts = ?, expires_at = ? WHERE " + KEY_MATCH + " AND first_seen = ? AND last_seen = ?";
+    private static final String TOUCH = "UPDATE greylist_triplet SET last_seen = ?, expires_at = ? WHERE " + KEY_MATCH
+            + " AND last_seen < ?";
+    private static final String DELETE = "DELETE FROM greylist_triplet WHERE " + KEY_MATCH;
+    // oldest first through the expires_at index; LIMIT in a subquery is portable, DELETE … LIMIT is not
+    private static final String DELETE_EXPIRED = "DELETE FROM greylist_triplet WHERE id IN (SELECT id FROM greylist_triplet"
+            + " WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)";
+    private static final String RECENT = "SELECT " + TRIPLET_COLUMNS + " FROM greylist_triplet ORDER BY id DESC LIMIT ? OFFSET ?";
+
+    // one round trip for everything a decision reads: the triplet and its client network's counter, each through
+    // its unique index; the one-row subquery keeps a row even when neither exists
+    private static final String READ = "SELECT t.client_key, t.sender, t.recipient, t.first_seen, t.last_seen, t.passed_at,"
+            + " t.attempts, t.expires_at, c.client_network, c.passes, c.first_seen, c.last_seen, c.expires_at"
+            + " FROM (SELECT CAST(? AS VARCHAR(64)) AS net) q"
+            + " LEFT JOIN greylist_triplet t ON t.client_key = ? AND t.sender = ? AND t.recipient = ?"
+            + " LEFT JOIN greylist_client c ON c.client_network = q.net";
+    private static final String CLIENT_COLUMNS = "client_network, passes, first_seen, last_seen, expires_at";
+    private static final String FIND_CLIENT = "SELECT " + CLIENT_COLUMNS + " FROM greylist_client WHERE client_network = ?";
+    // a network silent since before forgetBefore starts counting again from 1; SET expressions see the old row
+    private static final String COUNT_PASS = "UPDATE greylist_client SET"
+            + " passes = CASE WHEN last_seen < ? THEN 1 ELSE passes + 1 END,"
+            + " first_seen = CASE WHEN last_seen < ? THEN ? ELSE first_seen END,"
+            + " last_seen = ?, expires_at = ? WHERE client_network = ?";
+    private static final String INSERT_CLIENT = "INSERT INTO greylist_client (" + CLIENT_COLUMNS
+            + ") VALUES (?, 1, ?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String TOUCH_CLIENT = "UPDATE greylist_client SET last_seen = ?, expires_at = ? WHERE"
+            + " client_network = ? AND last_seen < ?";
+    private static final String DELETE_EXPIRED_CLIENTS = "DELETE FROM greylist_client WHERE client_network IN (SELECT"
+            + " client_network FROM greylist_client WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)";
+
+    private final DataSource dataSource;
+    private final boolean relaxedCommit;
+
+    public GreylistStore(Database database) {
+        this.dataSource = database.dataSource();
+        this.relaxedCommit = database.dialect() == Dialect.POSTGRESQL;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** One write of the SMTP path in its own transaction; on PostgreSQL without waiting for the WAL flush. */
+    private <T> T write(Work<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            if (!relaxedCommit) return work.run(c);
+            c.setAutoCommit(false);
+            try {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET LOCAL synchronous_commit TO OFF");
+                }
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    // ---- triplets ----------------------------------------------------------------------------------------------
+
+    public Optional<GreylistEntry> find(TripletKey key) {
+        Objects.requireNonNull(key, "key");
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(FIND)) {
+            bindKey(s, 1, key);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(readTriplet(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw DatabaseException.failed("greylist: cannot read triplet", e);
+        }
+    }
+
+    /** What one decision reads: a triplet and the auto-whitelist counter of a client network, if stored. */
+    public record Seen(Optional<GreylistEntry> triplet, Optional<ClientNetworkEntry> client) {}
+
+    /** Reads a triplet and a client network's counter in one statement (the SMTP path's only read). */
+    public Seen read(TripletKey key, String network) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(network, "network");
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(READ)) {
+            s.setString(1, network);
+            bindKey(s, 2, key);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) return new Seen(Optional.empty(), Optional.empty());
+                Optional<GreylistEntry> t = rs.getString(1) == null ? Optional.empty() : Optional.of(readTriplet(rs));
+                Optional<ClientNetworkEntry> n = rs.getString(9) == null ? Optional.empty()
+                        : Optional.of(new ClientNetworkEntry(rs.getString(9), rs.getInt(10), instant(rs, 11), instant(rs, 12),
+                                instant(rs, 13)));
+                return new Seen(t, n);
+            }
+        } catch (SQLException e) {
+            throw DatabaseException.failed("greylist: cannot read triplet", e);
+        }
+    }
+
+    /**
+     * Stores a triplet seen for the first time, unless one with the same key exists (another thread or node was
+     * first). Returns true when this call created it; on false, {@link #find} what the winner stored.
+     */
+    public boolean insertIfAbsent(GreylistEntry entry) {
+        try {
+            return write(c -> {
+                try (PreparedStatement s = c.prepareStatement(INSERT)) {
+                    bindTriplet(s, entry);
+                    return s.executeUpdate() == 1;
+                }
+            });
+        } catch (SQLException e) {
+            if (isDuplicateKey(e)) return false; // a racing insert the database did not fold into DO NOTHING
+            throw DatabaseException.failed("greylist: cannot insert triplet", e);
+        }
+    }
+
+    /** Stores many triplets in batches of one transaction each (benchmarks, tests, migrations); existing keys stay. */
+    public void insertAll(List<GreylistEntry> entries) {
+        if (entries.isEmpty()) return;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement(INSERT)) {
+                int n = 0;
+                for (GreylistEntry e : entries) {
+                    bindTriplet(s, e);
+                    s.addBatch();
+                    if (++n % 5000 == 0) {
+                        s.executeBatch();
+                        c.commit();
+                    }
+                }
+                s.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw DatabaseException.failed("greylist: cannot insert " + entries.size() + " triplets", e);
+        }
+    }
+
+    /** A deferred retry: one more attempt, clock not restarted. False if the entry changed since it was read. */
+    public boolean recordAttempt(GreylistEntry read, Instant now) {
+        return update("record attempt", ATTEMPT, s -> {
+            s.setObject(1, utc(now));
+            bindKey(s, 2, read.key());
+            s.setObject(5, utc(read.firstSeen()));
+        });
+    }
+
+    /**
+     * The retry came within the window: the triplet passes from now on. False if the entry changed since it was
+     * read (another node passed or restarted it first).
+     */
+    public boolean markPassed(GreylistEntry read, Instant now, Instant expiresAt) {
+        return update("mark passed", PASS, s -> {
+            s.setObject(1, utc(now));
+            s.setObject(2, utc(now));
+            s.setObject(3, utc(expiresAt));
+            bindKey(s, 4, read.key());
+            s.setObject(7, utc(read.firstSeen()));
+        });
+    }
+
+    /** Replaces an entry the policy found expired with a fresh round. False if it changed since it was read. */
+    public boolean restart(GreylistEntry read, GreylistEntry replacement) {
+        if (!read.key().equals(replacement.key())) throw new IllegalArgumentException("restart must keep the key");
+        return update("restart triplet", RESTART, s -> {
+            s.setObject(1, utc(replacement.firstSeen()));
+            s.setObject(2, utc(replacement.lastSeen()));
+            s.setObject(3, replacement.passedAt() == null ? null : utc(replacement.passedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+            s.setInt(4, replacement.attempts());
+            s.setObject(5, utc(replacement.expiresAt()));
+            bindKey(s, 6, read.key());
+            s.setObject(9, utc(read.firstSeen()));
+            s.setObject(10, utc(read.lastSeen()));
+        });
+    }
+
+    /** Moves last use forward (never back) for a passed triplet used again. */
+    public void touch(TripletKey key, Instant lastSeen, Instant expiresAt) {
+        update("touch triplet", TOUCH, s -> {
+            s.setObject(1, utc(lastSeen));
+            s.setObject(2, utc(expiresAt));
+            bindKey(s, 3, key);
+            s.setObject(6, utc(lastSeen));
+        });
+    }
+
+    /** Forgets one triplet (admin). */
+    public boolean delete(TripletKey key) {
+        return update("delete triplet", DELETE, s -> bindKey(s, 1, key));
+    }
+
+    /** The most recently created triplets first, one page (admin panel). */
+    public List<GreylistEntry> recent(int limit, int offset) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(RECENT)) {
+            s.setInt(1, limit);
+            s.setInt(2, offset);
+            List<GreylistEntry> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) out.add(readTriplet(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw DatabaseException.failed("greylist: cannot list triplets", e);
+        }
+    }
+
+    /** Drops at most {@code batchSize} triplets that expired at or before {@code now}; returns how many. */
+    public int deleteExpiredTriplets(Instant now, int batchSize) {
+        return deleteExpired("triplets", DELETE_EXPIRED, now, batchSize);
+    }
+
+    public long countTriplets() {
+        return count("greylist_triplet");
+    }
+
+    // ---- auto-whitelist counters -------------------------------------------------------------------------------
+
+    public Optional<ClientNetworkEntry> client(String network) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(FIND_CLIENT)) {
+            s.setString(1, network);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) return Optional.empty();
+                return Optional.of(new ClientNetworkEntry(rs.getString(1), rs.getInt(2), instant(rs, 3), instant(rs, 4),
+                        instant(rs, 5)));
+            }
+        } catch (SQLException e) {
+            throw DatabaseException.failed("greylist: cannot read client network", e);
+        }
+    }
+
+    /**
+     * Counts one more passed triplet for a client network. A network not seen since before {@code forgetBefore}
+     * starts again at 1. Atomic under concurrency: update, else insert-or-ignore, else update again.
+     */
+    public void countPass(String network, Instant now, Instant forgetBefore, Instant expiresAt) {
+        try {
+            write(c -> countPass(c, network, now, forgetBefore, expiresAt));
+        } catch (SQLException e) {
+            throw DatabaseException.failed("greylist: cannot count a pass for a client network", e);
+        }
+    }
+
+    private static Void countPass(Connection c, String network, Instant now, Instant forgetBefore, Instant expiresAt)
+            throws SQLException {
+        for (int round = 0; round < 2; round++) {
+            try (PreparedStatement s = c.prepareStatement(COUNT_PASS)) {
+                s.setObject(1, utc(forgetBefore));
+                s.setObject(2, utc(forgetBefore));
+                s.setObject(3, utc(now));
+                s.setObject(4, utc(now));
+                s.setObject(5, utc(expiresAt));
+                s.setString(6, network);
+                if (s.executeUpdate() == 1) return null;
+            }
+            if (round == 1) break;
+            // a racing insert is folded into DO NOTHING (0 rows), then the update of round 2 counts ours
+            try (PreparedStatement s = c.prepareStatement(INSERT_CLIENT)) {
+                s.setString(1, network);
+                s.setObject(2, utc(now));
+                s.setObject(3, utc(now));
+                s.setObject(4, utc(expiresAt));
+                if (s.executeUpdate() == 1) return null;
+            } catch (SQLException e) {
+                if (!isDuplicateKey(e)) throw e; // H2 (auto-commit) may report the race instead of folding it
+            }
+        }
+        throw new DatabaseException("greylist: cannot count a pass for " + network + ": row vanished twice");
+    }
+
+    /** Moves an auto-whitelisted network's last pass forward (never back). */
+    public void touchClient(String network, Instant lastSeen, Instant expiresAt) {
+        update("touch client network", TOUCH_CLIENT, s -> {
+            s.setObject(1, utc(lastSeen));
+            s.setObject(2, utc(expiresAt));
+            s.setString(3, network);
+            s.setObject(4, utc(lastSeen));
+        });
+    }
+
+    public int deleteExpiredClients(Instant now, int batchSize) {
+        return deleteExpired("client networks", DELETE_EXPIRED_CLIENTS, now, batchSize);
+    }
+
+    public long countClients() {
+        return count("greylist_client");
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement s) throws SQLException;
+    }
+
+    private boolean update(String what, String sql, Binder binder) {
+        try {
+            return write(c -> {
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    binder.bind(s);
+                    return s.executeUpdate() > 0;
+                }
+            });
+        } catch (SQLException e) {
+            throw DatabaseException.failed("greylist: cannot " + what, e);
+        }
+    }
+
+    private int deleteExpired(String what, String sql, Instant now, int batchSize) {
+        if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setObject(1, utc(now));
+            s.setInt(2, batchSize);
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw DatabaseException.failed("greylist: cannot drop expired " + what, e);
+        }
+    }
+
+    private long count(String table) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM " + table);
+                ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw DatabaseException.failed("greylist: cannot count " + table, e);
+        }
+    }
+
+    private static void bindKey(PreparedStatement s, int first, TripletKey key) throws SQLException {
+        s.setString(first, key.client());
+        s.setString(first + 1, key.sender());
+        s.setString(first + 2, key.recipient());
+    }
+
+    private static void bindTriplet(PreparedStatement s, GreylistEntry e) throws SQLException {
+        bindKey(s, 1, e.key());
+        s.setObject(4, utc(e.firstSeen()));
+        s.setObject(5, utc(e.lastSeen()));
+        s.setObject(6, e.passedAt() == null ? null : utc(e.passedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+        s.setInt(7, e.attempts());
+        s.setObject(8, utc(e.expiresAt()));
+    }
+
+    private static GreylistEntry readTriplet(ResultSet rs) throws SQLException {
+        return new GreylistEntry(new TripletKey(rs.getString(1), rs.getString(2), rs.getString(3)), instant(rs, 4),
+                instant(rs, 5), nullableInstant(rs, 6), rs.getInt(7), instant(rs, 8));
+    }
+
+    /** getObject(i) gives OffsetDateTime on H2 but Timestamp on PostgreSQL; asking for the type round-trips both. */
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    static Instant nullableInstant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** SQLState 23505: unique violation, on both databases. */
+    static boolean isDuplicateKey(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && "23505".equals(s.getSQLState())) return true;
+        }
+        return false;
+    }
+}

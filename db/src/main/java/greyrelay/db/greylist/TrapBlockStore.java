@@ -1,0 +1,145 @@
+package greyrelay.db.greylist;
+
+import static greyrelay.db.greylist.GreylistStore.instant;
+import static greyrelay.db.greylist.GreylistStore.isDuplicateKey;
+import static greyrelay.db.greylist.GreylistStore.utc;
+
+import greyrelay.db.Database;
+import greyrelay.db.DatabaseException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Client networks blocked by spamtrap hits (OpenBSD spamd's greytrapping), shared by all nodes. One primary-key
+ * read per RCPT; a hit while blocked extends the block and counts the hit. Thread-safe; failures are
+ * {@link DatabaseException}s. Time is passed in.
+ */
+public final class TrapBlockStore {
+    private static final String COLUMNS = "client_network, blocked_at, expires_at, hits, client_ip, sender, trap, reason";
+    private static final String ACTIVE = "SELECT " + COLUMNS + " FROM greylist_trap_block WHERE client_network = ?"
+            + " AND expires_at > ?";
+    private static final String LIST = "SELECT " + COLUMNS + " FROM greylist_trap_block WHERE expires_at > ?"
+            + " ORDER BY expires_at DESC LIMIT ?";
+    // an old block not yet cleaned up starts over: new blocked_at, hits from 1; SET expressions see the old row
+    private static final String EXTEND = "UPDATE greylist_trap_block SET"
+            + " blocked_at = CASE WHEN expires_at <= ? THEN ? ELSE blocked_at END,"
+            + " hits = CASE WHEN expires_at <= ? THEN 1 ELSE hits + 1 END,"
+            + " expires_at = CASE WHEN expires_at > ? THEN expires_at ELSE ? END,"
+            + " client_ip = ?, sender = ?, trap = ?, reason = ? WHERE client_network = ?";
+    private static final String INSERT = "INSERT INTO greylist_trap_block (" + COLUMNS + ") VALUES (?, ?, ?, 1, ?, ?, ?, ?)"
+            + " ON CONFLICT DO NOTHING";
+    private static final String UNBLOCK = "DELETE FROM greylist_trap_block WHERE client_network = ?";
+    private static final String DELETE_EXPIRED = "DELETE FROM greylist_trap_block WHERE client_network IN (SELECT"
+            + " client_network FROM greylist_trap_block WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)";
+
+    private final DataSource dataSource;
+
+    public TrapBlockStore(Database database) {
+        this.dataSource = database.dataSource();
+    }
+
+    /** The block on {@code network} if it is still in force at {@code now}. */
+    public Optional<TrapBlock> active(String network, Instant now) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(ACTIVE)) {
+            s.setString(1, network);
+            s.setObject(2, utc(now));
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw DatabaseException.failed("spamtrap: cannot read block", e);
+        }
+    }
+
+    /** Blocks in force at {@code now}, the longest-lasting first (admin panel). */
+    public List<TrapBlock> active(Instant now, int limit) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(LIST)) {
+            s.setObject(1, utc(now));
+            s.setInt(2, limit);
+            List<TrapBlock> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) out.add(read(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw DatabaseException.failed("spamtrap: cannot list blocks", e);
+        }
+    }
+
+    /**
+     * Records a trap hit at {@code hit.blockedAt()}: blocks the network until {@code hit.expiresAt()}, or, when it is
+     * already blocked, counts the hit and keeps the later expiry. Returns the block as stored.
+     */
+    public TrapBlock block(TrapBlock hit) {
+        Objects.requireNonNull(hit, "hit");
+        Instant now = hit.blockedAt();
+        try (Connection c = dataSource.getConnection()) {
+            for (int round = 0; round < 2; round++) {
+                try (PreparedStatement s = c.prepareStatement(EXTEND)) {
+                    s.setObject(1, utc(now));
+                    s.setObject(2, utc(now));
+                    s.setObject(3, utc(now));
+                    s.setObject(4, utc(hit.expiresAt()));
+                    s.setObject(5, utc(hit.expiresAt()));
+                    s.setString(6, hit.clientIp());
+                    s.setString(7, hit.sender());
+                    s.setString(8, hit.trap());
+                    s.setString(9, hit.reason());
+                    s.setString(10, hit.network());
+                    if (s.executeUpdate() == 1) break;
+                }
+                try (PreparedStatement s = c.prepareStatement(INSERT)) {
+                    s.setString(1, hit.network());
+                    s.setObject(2, utc(now));
+                    s.setObject(3, utc(hit.expiresAt()));
+                    s.setString(4, hit.clientIp());
+                    s.setString(5, hit.sender());
+                    s.setString(6, hit.trap());
+                    s.setString(7, hit.reason());
+                    if (s.executeUpdate() == 1) break;
+                } catch (SQLException e) {
+                    if (!isDuplicateKey(e)) throw e;
+                }
+            }
+        } catch (SQLException e) {
+            throw DatabaseException.failed("spamtrap: cannot block " + hit.network(), e);
+        }
+        return active(hit.network(), now).orElseThrow(() -> new DatabaseException("spamtrap: block of " + hit.network()
+                + " not found after writing it"));
+    }
+
+    /** Lifts a block (admin). */
+    public boolean unblock(String network) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(UNBLOCK)) {
+            s.setString(1, network);
+            return s.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw DatabaseException.failed("spamtrap: cannot unblock " + network, e);
+        }
+    }
+
+    /** Drops at most {@code batchSize} blocks that ended at or before {@code now}; returns how many. */
+    public int deleteExpired(Instant now, int batchSize) {
+        if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(DELETE_EXPIRED)) {
+            s.setObject(1, utc(now));
+            s.setInt(2, batchSize);
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw DatabaseException.failed("spamtrap: cannot drop expired blocks", e);
+        }
+    }
+
+    private static TrapBlock read(ResultSet rs) throws SQLException {
+        return new TrapBlock(rs.getString(1), instant(rs, 2), instant(rs, 3), rs.getInt(4), rs.getString(5), rs.getString(6),
+                rs.getString(7), rs.getString(8));
+    }
+}

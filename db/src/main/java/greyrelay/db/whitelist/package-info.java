@@ -1,0 +1,16 @@
+/**
+ * Whitelist entries: {@link greyrelay.db.whitelist.WhitelistEntry} (kind + a value validated and normalised to one
+ * canonical spelling, see its table), {@link greyrelay.db.whitelist.WhitelistStore} (list, add, add many in one
+ * transaction, remove) and {@link greyrelay.db.whitelist.IpNetwork} (IPv4/IPv6 networks parsed from literals only,
+ * canonical text).
+ *
+ * <p>Writers: the admin panel, {@code greyrelay whitelist import}. Reader: the relay, which loads all entries into
+ * an in-memory snapshot every {@code greylist.whitelistRefresh} and matches there (never a query per message). The
+ * matching itself (forward-confirmed host names, extensions of recipient addresses) is the relay's
+ * {@code greyrelay.relay.whitelist} package; this package only guarantees that what is stored parses.
+ *
+ * <p>Trusts: admins and import files for intent, not for syntax (every value is validated). Regular expressions are
+ * compiled once here to validate them. Known limits: domains are ASCII (IDNs as A-labels, {@code xn--…}); a row that
+ * no longer parses is skipped by {@code all()}, not reported. Migration: {@code V2__greylist.sql}. Config keys: none.
+ */
+package greyrelay.db.whitelist;

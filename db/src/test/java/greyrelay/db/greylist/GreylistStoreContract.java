@@ -1,0 +1,373 @@
+package greyrelay.db.greylist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import greyrelay.db.Database;
+import greyrelay.db.DatabaseException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What {@link GreylistStore} and {@link TrapBlockStore} promise, run against H2 ({@link H2GreylistStoreTest}) and
+ * PostgreSQL ({@link PostgresGreylistStoreTest}). Each subclass opens one database per class; rows are cleared before
+ * each test.
+ */
+abstract class GreylistStoreContract {
+    static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+    static final TripletKey KEY = new TripletKey("192.0.2.0/24", "jane@example.org", "john@example.com");
+
+    GreylistStore store;
+    TrapBlockStore traps;
+
+    abstract Database database();
+
+    /** Another node on the same database: a second pool (PostgreSQL) or the same database (H2, one process). */
+    abstract Database secondNode();
+
+    /** A database of the same kind, closed. */
+    abstract Database closedDatabase();
+
+    @BeforeEach
+    void empty() throws SQLException {
+        try (Connection c = database().dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM greylist_triplet");
+            s.executeUpdate("DELETE FROM greylist_client");
+            s.executeUpdate("DELETE FROM greylist_trap_block");
+        }
+        store = new GreylistStore(database());
+        traps = new TrapBlockStore(database());
+    }
+
+    static GreylistEntry grey(TripletKey key, Instant at) {
+        return new GreylistEntry(key, at, at, null, 1, at.plus(Duration.ofDays(2)));
+    }
+
+    @Test
+    void finds_nothing_for_an_unknown_triplet() {
+        assertThat(store.find(KEY)).isEmpty();
+    }
+
+    @Test
+    void reads_a_triplet_and_its_client_network_in_one_go() {
+        assertThat(store.read(KEY, "192.0.2.0/24")).isEqualTo(new GreylistStore.Seen(java.util.Optional.empty(),
+                java.util.Optional.empty()));
+        GreylistEntry e = grey(KEY, T0);
+        store.insertIfAbsent(e);
+        assertThat(store.read(KEY, "192.0.2.0/24").triplet()).contains(e);
+        assertThat(store.read(KEY, "192.0.2.0/24").client()).isEmpty();
+
+        store.countPass("192.0.2.0/24", T0, T0.minus(Duration.ofDays(35)), T0.plus(Duration.ofDays(35)));
+
+        GreylistStore.Seen seen = store.read(KEY, "192.0.2.0/24");
+        assertThat(seen.triplet()).contains(e);
+        assertThat(seen.client()).contains(new ClientNetworkEntry("192.0.2.0/24", 1, T0, T0, T0.plus(Duration.ofDays(35))));
+        assertThat(store.read(new TripletKey("192.0.2.0/24", "other@example.org", KEY.recipient()), "192.0.2.0/24").triplet())
+                .isEmpty();
+    }
+
+    @Test
+    void stores_a_new_triplet_and_reads_it_back_equal() {
+        GreylistEntry e = grey(KEY, T0.plusNanos(123_456_789));
+
+        assertThat(store.insertIfAbsent(e)).isTrue();
+
+        assertThat(store.find(KEY)).contains(e);
+        assertThat(store.find(KEY).orElseThrow().firstSeen()).isEqualTo(T0.plusNanos(123_456_000));
+        assertThat(store.find(KEY).orElseThrow().passed()).isFalse();
+    }
+
+    @Test
+    void keys_are_compared_exactly_so_other_triplets_stay_apart() {
+        store.insertIfAbsent(grey(KEY, T0));
+        TripletKey otherNet = new TripletKey("192.0.3.0/24", KEY.sender(), KEY.recipient());
+        TripletKey nullSender = new TripletKey(KEY.client(), TripletKey.NULL_SENDER, KEY.recipient());
+
+        assertThat(store.find(otherNet)).isEmpty();
+        assertThat(store.insertIfAbsent(grey(nullSender, T0))).isTrue();
+        assertThat(store.find(nullSender).orElseThrow().key().nullSender()).isTrue();
+        assertThat(store.countTriplets()).isEqualTo(2);
+    }
+
+    @Test
+    void a_second_first_sight_keeps_the_first_entry() {
+        assertThat(store.insertIfAbsent(grey(KEY, T0))).isTrue();
+
+        assertThat(store.insertIfAbsent(grey(KEY, T0.plusSeconds(60)))).isFalse();
+
+        assertThat(store.find(KEY).orElseThrow().firstSeen()).isEqualTo(T0);
+    }
+
+    @Test
+    void concurrent_first_sight_on_two_nodes_creates_exactly_one_entry() throws Exception {
+        int threads = 8;
+        List<GreylistStore> nodes = List.of(new GreylistStore(database()), new GreylistStore(secondNode()));
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                GreylistStore node = nodes.get(i % 2);
+                GreylistEntry mine = grey(KEY, T0.plusMillis(i));
+                Callable<Boolean> task = () -> {
+                    go.await();
+                    return node.insertIfAbsent(mine);
+                };
+                results.add(pool.submit(task));
+            }
+            go.countDown();
+            int created = 0;
+            for (Future<Boolean> f : results) created += f.get() ? 1 : 0;
+
+            assertThat(created).isEqualTo(1);
+            assertThat(store.countTriplets()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void records_a_too_early_retry_without_restarting_the_clock() {
+        GreylistEntry e = grey(KEY, T0);
+        store.insertIfAbsent(e);
+
+        assertThat(store.recordAttempt(e, T0.plusSeconds(60))).isTrue();
+
+        GreylistEntry after = store.find(KEY).orElseThrow();
+        assertThat(after.attempts()).isEqualTo(2);
+        assertThat(after.firstSeen()).isEqualTo(T0);
+        assertThat(after.lastSeen()).isEqualTo(T0.plusSeconds(60));
+    }
+
+    @Test
+    void marks_a_grey_triplet_passed_once() {
+        GreylistEntry e = grey(KEY, T0);
+        store.insertIfAbsent(e);
+        Instant now = T0.plusSeconds(400);
+
+        assertThat(store.markPassed(e, now, now.plus(Duration.ofDays(35)))).isTrue();
+        assertThat(store.markPassed(e, now, now.plus(Duration.ofDays(35)))).as("already passed").isFalse();
+        assertThat(store.recordAttempt(e, now)).as("no attempts after passing").isFalse();
+
+        GreylistEntry after = store.find(KEY).orElseThrow();
+        assertThat(after.passedAt()).isEqualTo(now);
+        assertThat(after.lastSeen()).isEqualTo(now);
+        assertThat(after.expiresAt()).isEqualTo(now.plus(Duration.ofDays(35)));
+    }
+
+    @Test
+    void a_write_based_on_a_stale_read_is_refused() {
+        GreylistEntry stale = grey(KEY, T0);
+        store.insertIfAbsent(stale);
+        GreylistEntry restarted = grey(KEY, T0.plus(Duration.ofDays(3)));
+        assertThat(store.restart(stale, restarted)).isTrue();
+
+        assertThat(store.markPassed(stale, T0.plusSeconds(400), T0.plus(Duration.ofDays(35)))).isFalse();
+        assertThat(store.restart(stale, grey(KEY, T0.plus(Duration.ofDays(4))))).isFalse();
+        assertThat(store.find(KEY)).contains(restarted);
+    }
+
+    @Test
+    void touching_moves_last_use_forward_only() {
+        GreylistEntry e = grey(KEY, T0);
+        store.insertIfAbsent(e);
+        store.markPassed(e, T0.plusSeconds(400), T0.plus(Duration.ofDays(35)));
+
+        store.touch(KEY, T0.plus(Duration.ofDays(1)), T0.plus(Duration.ofDays(36)));
+        store.touch(KEY, T0.plus(Duration.ofHours(2)), T0.plus(Duration.ofDays(2)));
+
+        GreylistEntry after = store.find(KEY).orElseThrow();
+        assertThat(after.lastSeen()).isEqualTo(T0.plus(Duration.ofDays(1)));
+        assertThat(after.expiresAt()).isEqualTo(T0.plus(Duration.ofDays(36)));
+    }
+
+    @Test
+    void drops_expired_triplets_in_batches_oldest_first() {
+        for (int i = 0; i < 5; i++) {
+            TripletKey k = new TripletKey("192.0.2.0/24", "s" + i + "@example.org", "john@example.com");
+            store.insertIfAbsent(new GreylistEntry(k, T0, T0, null, 1, T0.plusSeconds(i * 60L)));
+        }
+        Instant now = T0.plusSeconds(180); // expiry at 0, 1, 2, 3 minutes: four expired (<= now)
+
+        assertThat(store.deleteExpiredTriplets(now, 3)).isEqualTo(3);
+        assertThat(store.find(new TripletKey("192.0.2.0/24", "s0@example.org", "john@example.com"))).isEmpty();
+        assertThat(store.deleteExpiredTriplets(now, 3)).isEqualTo(1);
+        assertThat(store.deleteExpiredTriplets(now, 3)).isZero();
+        assertThat(store.countTriplets()).isEqualTo(1);
+    }
+
+    @Test
+    void inserts_many_triplets_in_batches() {
+        List<GreylistEntry> many = new ArrayList<>();
+        for (int i = 0; i < 12_000; i++) {
+            many.add(grey(new TripletKey("10." + (i / 256 % 256) + "." + (i % 256) + ".0/24", "s" + i + "@example.org",
+                    "john@example.com"), T0));
+        }
+
+        store.insertAll(many);
+
+        assertThat(store.countTriplets()).isEqualTo(12_000);
+        assertThat(store.find(many.get(11_999).key())).contains(many.get(11_999));
+    }
+
+    @Test
+    void lists_recent_triplets_and_deletes_one() {
+        store.insertIfAbsent(grey(KEY, T0));
+        TripletKey other = new TripletKey("198.51.100.0/24", "a@example.org", "john@example.com");
+        store.insertIfAbsent(grey(other, T0));
+
+        assertThat(store.recent(10, 0)).extracting(GreylistEntry::key).containsExactly(other, KEY);
+        assertThat(store.delete(other)).isTrue();
+        assertThat(store.recent(10, 0)).extracting(GreylistEntry::key).containsExactly(KEY);
+    }
+
+    @Test
+    void counts_passes_of_a_client_network() {
+        String net = "192.0.2.0/24";
+        Instant forget = T0.minus(Duration.ofDays(35));
+
+        store.countPass(net, T0, forget, T0.plus(Duration.ofDays(35)));
+        store.countPass(net, T0.plusSeconds(60), forget, T0.plus(Duration.ofDays(36)));
+
+        ClientNetworkEntry c = store.client(net).orElseThrow();
+        assertThat(c.passes()).isEqualTo(2);
+        assertThat(c.firstSeen()).isEqualTo(T0);
+        assertThat(c.lastSeen()).isEqualTo(T0.plusSeconds(60));
+        assertThat(c.expiresAt()).isEqualTo(T0.plus(Duration.ofDays(36)));
+        assertThat(store.client("198.51.100.0/24")).isEmpty();
+    }
+
+    @Test
+    void a_client_network_silent_for_too_long_counts_from_one_again() {
+        String net = "192.0.2.0/24";
+        store.countPass(net, T0, T0.minus(Duration.ofDays(35)), T0.plus(Duration.ofDays(35)));
+        store.countPass(net, T0, T0.minus(Duration.ofDays(35)), T0.plus(Duration.ofDays(35)));
+        Instant later = T0.plus(Duration.ofDays(40));
+
+        store.countPass(net, later, later.minus(Duration.ofDays(35)), later.plus(Duration.ofDays(35)));
+
+        ClientNetworkEntry c = store.client(net).orElseThrow();
+        assertThat(c.passes()).isEqualTo(1);
+        assertThat(c.firstSeen()).isEqualTo(later);
+    }
+
+    @Test
+    void concurrent_passes_of_one_network_are_all_counted() throws Exception {
+        String net = "2001:db8:1:2::/64";
+        List<GreylistStore> nodes = List.of(new GreylistStore(database()), new GreylistStore(secondNode()));
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                GreylistStore node = nodes.get(i % 2);
+                done.add(pool.submit(() -> {
+                    go.await();
+                    node.countPass(net, T0, T0.minus(Duration.ofDays(35)), T0.plus(Duration.ofDays(35)));
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.client(net).orElseThrow().passes()).isEqualTo(12);
+    }
+
+    @Test
+    void touching_a_client_network_and_dropping_expired_ones() {
+        store.countPass("192.0.2.0/24", T0, T0, T0.plusSeconds(60));
+        store.countPass("198.51.100.0/24", T0, T0, T0.plusSeconds(600));
+        store.touchClient("198.51.100.0/24", T0.plusSeconds(30), T0.plusSeconds(900));
+
+        assertThat(store.client("198.51.100.0/24").orElseThrow().lastSeen()).isEqualTo(T0.plusSeconds(30));
+        assertThat(store.deleteExpiredClients(T0.plusSeconds(60), 10)).isEqualTo(1);
+        assertThat(store.countClients()).isEqualTo(1);
+    }
+
+    static TrapBlock hit(String net, Instant at, String trap) {
+        return new TrapBlock(net, at, at.plus(Duration.ofHours(24)), 1, "192.0.2.10", "spam@example.net", trap,
+                "sent to spamtrap " + trap);
+    }
+
+    @Test
+    void blocks_a_network_until_the_block_expires() {
+        TrapBlock stored = traps.block(hit("192.0.2.0/24", T0, "trap@example.com"));
+
+        assertThat(stored.hits()).isEqualTo(1);
+        assertThat(stored.reason()).isEqualTo("sent to spamtrap trap@example.com");
+        assertThat(traps.active("192.0.2.0/24", T0.plus(Duration.ofHours(23)))).contains(stored);
+        assertThat(traps.active("192.0.2.0/24", T0.plus(Duration.ofHours(24)))).isEmpty();
+        assertThat(traps.active("198.51.100.0/24", T0)).isEmpty();
+    }
+
+    @Test
+    void a_hit_while_blocked_extends_the_block_and_counts() {
+        traps.block(hit("192.0.2.0/24", T0, "trap@example.com"));
+
+        TrapBlock again = traps.block(hit("192.0.2.0/24", T0.plus(Duration.ofHours(1)), "other-trap@example.com"));
+
+        assertThat(again.hits()).isEqualTo(2);
+        assertThat(again.blockedAt()).isEqualTo(T0);
+        assertThat(again.expiresAt()).isEqualTo(T0.plus(Duration.ofHours(25)));
+        assertThat(again.trap()).isEqualTo("other-trap@example.com");
+    }
+
+    @Test
+    void a_hit_after_an_expired_block_starts_a_new_one() {
+        traps.block(hit("192.0.2.0/24", T0, "trap@example.com"));
+        Instant later = T0.plus(Duration.ofDays(2));
+
+        TrapBlock fresh = traps.block(hit("192.0.2.0/24", later, "trap@example.com"));
+
+        assertThat(fresh.hits()).isEqualTo(1);
+        assertThat(fresh.blockedAt()).isEqualTo(later);
+    }
+
+    @Test
+    void lists_unblocks_and_drops_expired_blocks() {
+        traps.block(hit("192.0.2.0/24", T0, "trap@example.com"));
+        traps.block(hit("198.51.100.0/24", T0.plus(Duration.ofHours(1)), "trap@example.com"));
+        traps.block(hit("203.0.113.0/24", T0.minus(Duration.ofDays(2)), "trap@example.com"));
+
+        assertThat(traps.active(T0, 10)).extracting(TrapBlock::network).containsExactly("198.51.100.0/24", "192.0.2.0/24");
+        assertThat(traps.unblock("198.51.100.0/24")).isTrue();
+        assertThat(traps.deleteExpired(T0, 10)).isEqualTo(1);
+        assertThat(traps.active(T0, 10)).extracting(TrapBlock::network).containsExactly("192.0.2.0/24");
+    }
+
+    @Test
+    void stores_long_and_hostile_trap_details_cut_to_size() {
+        TrapBlock b = new TrapBlock("192.0.2.0/24", T0, T0.plusSeconds(60), 1, "192.0.2.10", "x".repeat(400) + "\0",
+                "trap@example.com", "r".repeat(2000));
+
+        TrapBlock stored = traps.block(b);
+
+        assertThat(stored.sender()).hasSize(320);
+        assertThat(stored.reason()).hasSize(1000);
+    }
+
+    @Test
+    void reports_a_closed_database_as_a_database_exception() {
+        Database closed = closedDatabase();
+        GreylistStore broken = new GreylistStore(closed);
+
+        assertThatThrownBy(() -> broken.find(KEY)).isInstanceOf(DatabaseException.class)
+                .hasMessageStartingWith("greylist: cannot read triplet: ");
+        assertThatThrownBy(() -> broken.insertIfAbsent(grey(KEY, T0))).isInstanceOf(DatabaseException.class);
+        assertThatThrownBy(() -> new TrapBlockStore(closed).active("192.0.2.0/24", T0)).isInstanceOf(DatabaseException.class);
+    }
+}

@@ -1,0 +1,33 @@
+package greyrelay.db.whitelist;
+
+import greyrelay.db.Database;
+import greyrelay.db.testing.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** Skipped when PostgreSQL is unreachable, failed instead with {@code REQUIRE_POSTGRES=1}. */
+class PostgresWhitelistStoreTest extends WhitelistStoreContract {
+    private static Database database;
+
+    @BeforeAll
+    static void open() {
+        database = TestDatabases.postgres();
+    }
+
+    @AfterAll
+    static void close() {
+        if (database != null) database.close();
+    }
+
+    @Override
+    Database database() {
+        return database;
+    }
+
+    @Override
+    Database closedDatabase() {
+        Database other = TestDatabases.postgres();
+        other.close();
+        return other;
+    }
+}

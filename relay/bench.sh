@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs a benchmark main class from relay's test sources: relay/bench.sh <name> [args...]
+#   throughput [sessions] [messagesPerSession] [extra-yaml]   SMTP → spool → delivery (ThroughputBench)
+#   greylist [h2|postgres|all] [sizes] [decisions] [threads]      greylist decisions (GreylistBench; PostgreSQL = the test server)
+# Benchmarks print figures; they are not tests and assert nothing about speed.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+name="${1:?usage: relay/bench.sh <name> [args...]}"; shift
+class="greyrelay.relay.bench.$(tr '[:lower:]' '[:upper:]' <<< "${name:0:1}")${name:1}Bench"
+"$here/greyrelay" build
+cd "$here"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+./mvnw -B -q -Dstyle.color=never -pl relay -am test-compile dependency:build-classpath -Dmdep.outputFile="$here/relay/target/bench.classpath" -Dmdep.includeScope=test > /dev/null || { echo "bench: build failed" >&2; exit 1; }
+exec "$JAVA_HOME/bin/java" -Xmx1g -cp "relay/target/test-classes:relay/target/classes:$(cat relay/target/bench.classpath)" \
+  -Dlogback.configurationFile=relay/src/test/resources/logback-bench.xml "$class" "$@"

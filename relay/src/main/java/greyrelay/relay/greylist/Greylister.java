@@ -1,0 +1,105 @@
+package greyrelay.relay.greylist;
+
+import greyrelay.db.greylist.GreylistStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The mechanism around {@link GreylistPolicy}: load what is stored, decide, write what the outcome says. Writes are
+ * conditional on what was read; when another thread or node changed the entry in between, the write reports it and
+ * the decision is made again on a fresh read (at most a few rounds). A store failure propagates (the pipeline
+ * answers {@code 451 4.3.0}). Shared by the RCPT check and the null sender's end-of-DATA check; thread-safe.
+ */
+final class Greylister {
+    /** What was decided after storage. */
+    sealed interface Result {
+        /** Deferred; {@code firstSight}: this call started a new round (the triplet is newly greylisted). */
+        record Deferred(GreylistOutcome outcome, long retryInSeconds, boolean firstSight) implements Result {}
+
+        /** Passes greylisting. */
+        record Passed(GreylistOutcome outcome, Metric metric) implements Result {}
+    }
+
+    /** The outcomes counted by {@code greyrelay.greylist.decisions{outcome=…}}. */
+    enum Metric {
+        GREYLISTED, PASSED, AUTO_WHITELISTED, WHITELISTED, TRAPPED;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private static final int ROUNDS = 4;
+
+    private final GreylistStore store;
+    private final GreylistPolicy policy;
+    private final Map<Metric, Counter> counters = new EnumMap<>(Metric.class);
+
+    Greylister(GreylistStore store, GreylistPolicy policy, MeterRegistry metrics) {
+        this.store = store;
+        this.policy = policy;
+        for (Metric m : Metric.values()) {
+            counters.put(m, Counter.builder("greyrelay.greylist.decisions").tag("outcome", m.tag())
+                    .description("greylisting outcomes, per recipient").register(metrics));
+        }
+    }
+
+    void count(Metric m) {
+        counters.get(m).increment();
+    }
+
+    /**
+     * Decides one triplet at {@code now}. {@code clientNetwork} keys the auto-whitelist; a first pass is counted
+     * for it only when {@code countsForAutoWhitelist} (never for the null sender).
+     */
+    Result decide(Triplet triplet, String clientNetwork, boolean countsForAutoWhitelist, Instant now) {
+        var key = triplet.key();
+        for (int round = 0; round < ROUNDS; round++) {
+            GreylistStore.Seen seen = store.read(key, clientNetwork);
+            GreylistOutcome outcome = policy.decide(key, seen.triplet(), seen.client(), now);
+            switch (outcome) {
+                case GreylistOutcome.FirstSight f -> {
+                    if (store.insertIfAbsent(f.create())) return deferred(outcome, f.retryInSeconds(), true);
+                }
+                case GreylistOutcome.TooEarly t -> {
+                    if (store.recordAttempt(t.entry(), now)) return deferred(outcome, t.retryInSeconds(), false);
+                }
+                case GreylistOutcome.Restart r -> {
+                    if (store.restart(r.previous(), r.replacement())) return deferred(outcome, r.retryInSeconds(), true);
+                }
+                case GreylistOutcome.FirstPass p -> {
+                    if (store.markPassed(p.previous(), now, p.expiresAt())) {
+                        if (countsForAutoWhitelist) {
+                            store.countPass(clientNetwork, now, now.minus(policy.maxAge()), now.plus(policy.maxAge()));
+                        }
+                        return passed(outcome, Metric.PASSED);
+                    }
+                }
+                case GreylistOutcome.KnownPass k -> {
+                    if (k.touch()) store.touch(key, now, k.expiresAt());
+                    return passed(outcome, Metric.PASSED);
+                }
+                case GreylistOutcome.AutoWhitelisted a -> {
+                    if (a.touch()) store.touchClient(a.client().network(), now, a.expiresAt());
+                    return passed(outcome, Metric.AUTO_WHITELISTED);
+                }
+            }
+            // another thread or node changed the entry between our read and our write: read again
+        }
+        throw new IllegalStateException("greylist entry " + triplet + " kept changing under concurrent updates");
+    }
+
+    private Result deferred(GreylistOutcome o, long seconds, boolean firstSight) {
+        count(Metric.GREYLISTED);
+        return new Result.Deferred(o, seconds, firstSight);
+    }
+
+    private Result passed(GreylistOutcome o, Metric m) {
+        count(m);
+        return new Result.Passed(o, m);
+    }
+}

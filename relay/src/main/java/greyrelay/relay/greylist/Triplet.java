@@ -1,0 +1,84 @@
+package greyrelay.relay.greylist;
+
+import greyrelay.db.greylist.TripletKey;
+import greyrelay.db.whitelist.IpNetwork;
+import greyrelay.relay.address.Mailbox;
+import greyrelay.relay.address.Sender;
+import greyrelay.relay.policy.PolicyRequest;
+import greyrelay.relay.policy.SessionNotes;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A greylist triplet: (client, sender, recipient), each part normalised so that one real sender retrying from its
+ * pool of servers keeps one triplet.
+ *
+ * <ul>
+ *   <li>client: the client's network, IPv4 {@code /ipv4Prefix} (default /24) and IPv6 {@code /ipv6Prefix} (default
+ *       /64), as canonical text ({@code 192.0.2.0/24}, {@code 2001:db8:1:2::/64}); or, when
+ *       {@code greylist.spfDomainKey} is on and SPF passed for this transaction ({@link SpfPass}),
+ *       {@code spf:<domain>}: every server that domain's SPF record authorises is one client.</li>
+ *   <li>sender: {@link SenderNormalisation} (case, BATV, SRS, extensions, per-message numbers); {@code <>} for the
+ *       null sender.</li>
+ *   <li>recipient: lower-cased only. Extensions are kept: {@code john+lists@} is its own recipient, so each new
+ *       extension is greylisted once.</li>
+ * </ul>
+ */
+public record Triplet(String client, String sender, String recipient) {
+    public static final String SPF_PREFIX = "spf:";
+
+    public TripletKey key() {
+        return new TripletKey(client, sender, recipient);
+    }
+
+    @Override
+    public String toString() {
+        return "(" + client + ", " + sender + ", " + recipient + ")";
+    }
+
+    public static String sender(Sender sender) {
+        return switch (sender) {
+            case Sender.Null n -> TripletKey.NULL_SENDER;
+            case Sender.Address a -> SenderNormalisation.normalise(a.mailbox());
+        };
+    }
+
+    public static String recipient(Mailbox recipient) {
+        return recipient.address().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * How triplets are keyed, from {@code greylist.ipv4Prefix}, {@code greylist.ipv6Prefix} and
+     * {@code greylist.spfDomainKey}.
+     */
+    public record Keying(int ipv4Prefix, int ipv6Prefix, boolean spfDomainKey) {
+        public Keying {
+            if (ipv4Prefix < 0 || ipv4Prefix > 32 || ipv6Prefix < 0 || ipv6Prefix > 128) {
+                throw new IllegalArgumentException("prefix out of range: /" + ipv4Prefix + ", /" + ipv6Prefix);
+            }
+        }
+
+        /** The client network an address belongs to: also the key of auto-whitelisting and spamtrap blocks. */
+        public String network(InetAddress client) {
+            return IpNetwork.of(client, client instanceof Inet4Address ? ipv4Prefix : ipv6Prefix).toString();
+        }
+
+        public Triplet of(InetAddress client, Optional<String> spfDomain, Sender sender, Mailbox recipient) {
+            String c = spfDomainKey && spfDomain.isPresent() ? SPF_PREFIX + spfDomain.get() : network(client);
+            return new Triplet(c, Triplet.sender(sender), Triplet.recipient(recipient));
+        }
+
+        /** The triplet of one RCPT (the recipient must be a mailbox). */
+        public Triplet of(PolicyRequest.Rcpt r) {
+            return of(r.session().clientAddress(), spfDomain(r.notes(), r.tx().id()), r.tx().sender(), r.recipient());
+        }
+
+        /** The SPF-authorised domain noted for this transaction, if any. */
+        public static Optional<String> spfDomain(SessionNotes notes, String transactionId) {
+            return notes.get(GreylistCheck.SPF_PASS_DOMAIN).filter(p -> p.transactionId().equals(transactionId))
+                    .map(SpfPass::domain);
+        }
+    }
+}

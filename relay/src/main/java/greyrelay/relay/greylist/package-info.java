@@ -1,0 +1,46 @@
+/**
+ * Triplet greylisting: the first attempt of an unknown (client network, sender, recipient) is answered
+ * {@code 451 4.7.1 Greylisted, please try again in N seconds}; real MTAs retry, most spam software does not.
+ *
+ * <h2>Pieces</h2>
+ * <ul>
+ *   <li>{@link greyrelay.relay.greylist.Triplet}: the key; client network by {@code ipv4Prefix}/{@code ipv6Prefix}
+ *       (or {@code spf:<domain>} after an SPF pass, see {@link greyrelay.relay.greylist.SpfPass}); sender normalised
+ *       by {@code SenderNormalisation}: lower case; BATV ({@code prvs=}, {@code msprvs1=}, {@code btv1==}) removed; SRS0
+ *       and SRS1 undone to the original sender; {@code +extension} (VERP with plus) dropped; per-message tokens
+ *       (all digits, or hex of 4+ characters with a digit) replaced by {@code #}. Recipient lower-cased only
+ *       (plus-addressed recipients are separate triplets).</li>
+ *   <li>{@link greyrelay.relay.greylist.GreylistPolicy}: the pure decision (entry + client network + now → a sealed
+ *       {@link greyrelay.relay.greylist.GreylistOutcome}); every period boundary is in its Javadoc.</li>
+ *   <li>{@code Greylister}: loads, decides, writes conditionally, re-decides after a lost race.</li>
+ *   <li>Checks: {@link greyrelay.relay.greylist.SpamtrapCheck} (RCPT 3), {@link greyrelay.relay.greylist.TrappedClientCheck}
+ *       (RCPT 4), {@link greyrelay.relay.greylist.GreylistCheck} (RCPT 11, with the {@code FirstSight} hook and the
+ *       {@code SPF_PASS_DOMAIN} note key), {@link greyrelay.relay.greylist.NullSenderSpamtrapCheck} and
+ *       {@link greyrelay.relay.greylist.NullSenderGreylistCheck} (end of DATA).</li>
+ *   <li>{@link greyrelay.relay.greylist.GreylistCleanup}: scheduled, batched deletes of expired rows.</li>
+ *   <li>{@link greyrelay.relay.greylist.Greylisting}: wires the above from the configuration for {@code Relay}.</li>
+ * </ul>
+ *
+ * <h2>Talks to, trusts</h2>
+ * The database through {@code greyrelay.db.greylist} (shared by all nodes on PostgreSQL); a store failure propagates
+ * and the pipeline answers {@code 451 4.3.0}: never pass unchecked. Addresses come from strangers; they are values
+ * ({@code Mailbox}) already free of control characters, bound as parameters, never parsed again.
+ *
+ * <h2>Decisions and metrics</h2>
+ * Deferrals (greylisted, trapped) are decision-log rows through the pipeline, with the triplet in the reason; a
+ * pass notes why on the transaction ({@code greylist: passed after N s}, {@code … auto-whitelisted …},
+ * {@code … whitelisted}, {@code … known triplet}), which ends in the reason of the recipient's "queued" row.
+ * {@code greyrelay_greylist_decisions_total{outcome=greylisted|passed|auto_whitelisted|whitelisted|trapped}},
+ * {@code greyrelay_greylist_trap_hits_total}, {@code greyrelay_greylist_cleanup_dropped_total{what}}.
+ *
+ * <h2>Known limits</h2>
+ * Last use of a busy triplet is written at most hourly, so it is forgotten up to an hour before maxAge says. The
+ * null sender's auto-whitelist: its passes never count, but an auto-whitelisted network's bounces pass. A spamtrap
+ * never blocks a client exempt from greylisting (whitelisted). With the null sender, a whole message is deferred when
+ * any of its recipients is.
+ *
+ * <p>Config keys: {@code greylist.enabled}, {@code mode}, {@code delay}, {@code retryWindow}, {@code maxAge},
+ * {@code ipv4Prefix}, {@code ipv6Prefix}, {@code autoWhitelistAfter}, {@code spamtraps}, {@code trapDuration},
+ * {@code cleanupInterval}, {@code spfDomainKey}. See README.md, "Greylisting".
+ */
+package greyrelay.relay.greylist;

@@ -1,0 +1,49 @@
+package greyrelay.relay.ratelimit;
+
+import greyrelay.relay.policy.Check;
+import greyrelay.relay.policy.Exemption;
+import greyrelay.relay.policy.PolicyRequest;
+import greyrelay.relay.policy.Replies;
+import greyrelay.relay.policy.Verdict;
+import greyrelay.relay.smtp.ConnectionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+
+/**
+ * Connect, beside the foundation's per-address and total limits: open connections from one client network (its /24
+ * or /64) on this node, {@code rateLimits.maxConnectionsPerNetwork}. Over it: {@code 421 4.7.0} and close. A count
+ * of this node's sockets, so per node by nature (README). Skipped for sessions exempt from
+ * {@link Exemption#RATE_LIMITS}.
+ */
+public final class NetworkConnectionLimitCheck implements Check<PolicyRequest.Connect> {
+    private final ConnectionCounter counter;
+    private final ClientNetwork network;
+    private final int max;
+    private final String hostname;
+    private final MeterRegistry metrics;
+
+    public NetworkConnectionLimitCheck(ConnectionCounter counter, ClientNetwork network, int max, String hostname,
+            MeterRegistry metrics) {
+        this.counter = counter;
+        this.network = network;
+        this.max = max;
+        this.hostname = hostname;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public String name() {
+        return "network-connection-limit";
+    }
+
+    @Override
+    public Verdict evaluate(PolicyRequest.Connect r) {
+        if (max <= 0 || r.notes().exemptions().contains(Exemption.RATE_LIMITS)) return Verdict.CONTINUE;
+        InetAddress client = r.session().clientAddress();
+        int open = counter.inNetwork(client, network::same); // includes this connection
+        if (open <= max) return Verdict.CONTINUE;
+        metrics.counter("greyrelay.ratelimit.exceeded", "limit", "network-concurrency").increment();
+        return new Verdict.Disconnect(Replies.tooManyConnections(hostname, client),
+                open + " connections from network " + network.of(client) + ", limit " + max);
+    }
+}

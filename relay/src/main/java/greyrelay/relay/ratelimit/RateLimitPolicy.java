@@ -1,0 +1,72 @@
+package greyrelay.relay.ratelimit;
+
+import greyrelay.db.ratelimit.RateLimitOverride;
+import greyrelay.relay.config.RateLimitsConfig;
+import greyrelay.relay.ratelimit.RateLimiter.Limit;
+import java.net.InetAddress;
+import java.util.Optional;
+
+/**
+ * Which numbers apply, and which buckets they count in: pure, no I/O. The configured defaults, replaced (per number)
+ * by the override that covers the client or the sender domain. A client override's numbers apply to both the
+ * client's own buckets and its network's: "this block may send n an hour" means n, not n per address and a smaller
+ * cap per /24. An override's number null keeps the default, 0 lifts that limit.
+ */
+public final class RateLimitPolicy {
+
+    /** A bucket to take from: its key, its limit, and what to call it in logs, reasons and metrics. */
+    public record Counted(String key, Limit limit, String label, String metric) {}
+
+    /** The limits for one client, and where they came from ("defaults" or "override 192.0.2.0/24"). */
+    public record ClientLimits(Counted ipConnections, Counted networkConnections, Counted ipMessages,
+            Counted networkMessages, Counted ipRecipients, Counted networkRecipients, String source) {}
+
+    private final RateLimitsConfig config;
+    private final ClientNetwork network;
+
+    public RateLimitPolicy(RateLimitsConfig config) {
+        this.config = config;
+        this.network = new ClientNetwork(config.ipv4Prefix(), config.ipv6Prefix());
+    }
+
+    public ClientNetwork network() {
+        return network;
+    }
+
+    public ClientLimits forClient(InetAddress client, OverrideTable overrides) {
+        Optional<RateLimitOverride> o = overrides.forClient(client);
+        Integer cpm = o.map(RateLimitOverride::connectionsPerMinute).orElse(null);
+        Integer mph = o.map(RateLimitOverride::messagesPerHour).orElse(null);
+        Integer rph = o.map(RateLimitOverride::recipientsPerHour).orElse(null);
+        var ip = config.perIp();
+        var net = config.perNetwork();
+        String addr = client.getHostAddress();
+        String nw = network.of(client);
+        return new ClientLimits(
+                new Counted("conn:ip:" + addr, Limit.perMinute(pick(cpm, ip.connectionsPerMinute())),
+                        "connections per minute from [" + addr + "]", "ip-connections"),
+                new Counted("conn:net:" + nw, Limit.perMinute(pick(cpm, net.connectionsPerMinute())),
+                        "connections per minute from network " + nw, "network-connections"),
+                new Counted("msg:ip:" + addr, Limit.perHour(pick(mph, ip.messagesPerHour())),
+                        "messages per hour from [" + addr + "]", "ip-messages"),
+                new Counted("msg:net:" + nw, Limit.perHour(pick(mph, net.messagesPerHour())),
+                        "messages per hour from network " + nw, "network-messages"),
+                new Counted("rcpt:ip:" + addr, Limit.perHour(pick(rph, ip.recipientsPerHour())),
+                        "recipients per hour from [" + addr + "]", "ip-recipients"),
+                new Counted("rcpt:net:" + nw, Limit.perHour(pick(rph, net.recipientsPerHour())),
+                        "recipients per hour from network " + nw, "network-recipients"),
+                o.map(x -> "override " + x.match()).orElse("defaults"));
+    }
+
+    /** Messages per hour for one MAIL FROM domain (lower case). */
+    public Counted forSenderDomain(String domain, OverrideTable overrides) {
+        Optional<RateLimitOverride> o = overrides.forSenderDomain(domain);
+        int n = pick(o.map(RateLimitOverride::messagesPerHour).orElse(null), config.senderDomainMessagesPerHour());
+        return new Counted("msg:dom:" + domain, Limit.perHour(n), "messages per hour from sender domain " + domain
+                + o.map(x -> " (override " + x.match() + ")").orElse(""), "sender-domain-messages");
+    }
+
+    private static int pick(Integer override, int configured) {
+        return override == null ? configured : override;
+    }
+}

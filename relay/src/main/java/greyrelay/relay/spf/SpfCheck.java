@@ -1,0 +1,110 @@
+package greyrelay.relay.spf;
+
+import greyrelay.relay.config.SpfConfig;
+import greyrelay.relay.dns.Dns;
+import greyrelay.relay.greylist.GreylistCheck;
+import greyrelay.relay.greylist.SpfPass;
+import greyrelay.relay.policy.AuthResult;
+import greyrelay.relay.policy.Check;
+import greyrelay.relay.policy.Exemption;
+import greyrelay.relay.policy.PolicyRequest;
+import greyrelay.relay.policy.Replies;
+import greyrelay.relay.policy.SessionFacts;
+import greyrelay.relay.policy.Verdict;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RCPT step 9: SPF for the transaction's MAIL FROM (the HELO identity for the null sender), evaluated once per
+ * transaction, and answered per result as {@code spf.*Action} says. The first evaluation also puts
+ * {@code Received-SPF:} and an {@code spf=} authentication result on the transaction, and leaves an
+ * {@link SpfOutcome} in the session notes for later checks. Recipients exempt from SPF (whitelists) skip it.
+ */
+public final class SpfCheck implements Check<PolicyRequest.Rcpt> {
+    private static final Logger log = LoggerFactory.getLogger(SpfCheck.class);
+
+    private final SpfEvaluator evaluator;
+    private final SpfConfig config;
+    private final String receiver;
+    private final MeterRegistry metrics;
+
+    /**
+     * @param receiver our host name ({@code smtp.hostname}): Received-SPF's receiver and the {@code %{r}} macro
+     */
+    public SpfCheck(SpfEvaluator evaluator, SpfConfig config, String receiver, MeterRegistry metrics) {
+        this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+        this.config = Objects.requireNonNull(config, "config");
+        this.receiver = Objects.requireNonNull(receiver, "receiver");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** The check as the relay wires it: over the relay's DNS, with the configured deadline and void-lookup limit. */
+    public static SpfCheck create(SpfConfig config, Dns dns, Clock clock, String hostname, MeterRegistry metrics) {
+        SpfEvaluator.Settings settings = new SpfEvaluator.Settings(config.deadline(), config.voidLookupLimit(), hostname,
+                SpfEvaluator.DEFAULT_EXPLANATION);
+        return new SpfCheck(new SpfEvaluator(dns, clock, settings), config, hostname, metrics);
+    }
+
+    @Override
+    public String name() {
+        return "spf";
+    }
+
+    @Override
+    public Verdict evaluate(PolicyRequest.Rcpt r) {
+        if (r.exempt(Exemption.SPF)) return Verdict.CONTINUE;
+        SpfOutcome outcome = SpfOutcome.forTransaction(r.notes(), r.tx().id()).orElseGet(() -> firstEvaluation(r));
+        return verdict(outcome.evaluation(), r.tx().sender().toString());
+    }
+
+    private SpfOutcome firstEvaluation(PolicyRequest.Rcpt r) {
+        SessionFacts s = r.session();
+        String mailFrom = r.tx().sender().toString();
+        String helo = s.helo().orElse("");
+        SpfEvaluation e = evaluator.evaluate(s.clientAddress(), mailFrom, helo);
+        log.info("{}: spf {} identity={} domain={} client={} mechanism={}: {}", r.tx().id(), e.result().token(),
+                e.identity().token(), e.domain(), s.clientLabel(), e.mechanism().orElse("-"), e.reason());
+        metrics.counter("greyrelay.spf.results", "result", e.result().token()).increment();
+
+        r.tx().addHeaderOnce("Received-SPF", ReceivedSpfHeader.value(e, s.clientAddress(), mailFrom, helo, receiver));
+        // RFC 8601 §2.7.2: the identity checked, as smtp.mailfrom (the address) or smtp.helo
+        AuthResult.Property property = e.identity() == SpfEvaluation.Identity.MAILFROM
+                ? new AuthResult.Property("smtp.mailfrom", mailFrom)
+                : new AuthResult.Property("smtp.helo", helo);
+        r.tx().addAuthResult(AuthResult.of("spf", e.result().token(), property));
+
+        SpfOutcome outcome = new SpfOutcome(r.tx().id(), e);
+        r.notes().put(SpfOutcome.KEY, outcome);
+        // greylisting keys the triplet on the SPF-authorised domain (greylist.spfDomainKey)
+        outcome.authorisedDomain().ifPresent(d -> r.notes().put(GreylistCheck.SPF_PASS_DOMAIN, new SpfPass(r.tx().id(), d)));
+        return outcome;
+    }
+
+    private Verdict verdict(SpfEvaluation e, String sender) {
+        SpfConfig.Action action = switch (e.result()) {
+            case PASS -> SpfConfig.Action.CONTINUE;
+            case FAIL -> config.failAction();
+            case SOFTFAIL -> config.softfailAction();
+            case NEUTRAL -> config.neutralAction();
+            case NONE -> config.noneAction();
+            case PERMERROR -> config.permerrorAction();
+            case TEMPERROR -> config.temperrorAction();
+        };
+        boolean error = e.result() == SpfResult.PERMERROR || e.result() == SpfResult.TEMPERROR;
+        return switch (action) {
+            case CONTINUE -> Verdict.CONTINUE;
+            case REJECT -> new Verdict.Reject(error ? Replies.spfPermError(sender) : Replies.spfFail(sender), why(e));
+            case DEFER -> new Verdict.Defer(error ? Replies.spfTempError(sender) : Replies.spfFailDeferred(sender), why(e));
+        };
+    }
+
+    /** For the decision log: result, domain, reason and any explanation (remote text, already sanitised). */
+    private static String why(SpfEvaluation e) {
+        Optional<String> exp = e.explanation().map(x -> "; explanation: " + x);
+        return "spf " + e.result().token() + " for " + e.domain() + ": " + e.reason() + exp.orElse("");
+    }
+}

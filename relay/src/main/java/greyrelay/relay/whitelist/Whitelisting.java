@@ -1,0 +1,115 @@
+package greyrelay.relay.whitelist;
+
+import greyrelay.db.whitelist.WhitelistEntry;
+import greyrelay.db.whitelist.WhitelistStore;
+import greyrelay.relay.config.ConfigException;
+import greyrelay.relay.config.GreylistConfig;
+import greyrelay.relay.dns.Dns;
+import greyrelay.relay.policy.Pipeline;
+import greyrelay.relay.policy.PolicyRequest;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whitelists feature, wired from {@code greylist.*}: the database entries, the files of
+ * {@code greylist.whitelistFiles} and (with {@code greylist.defaultWhitelist}) the bundled default list, its two
+ * pipeline steps and its refresh schedule. Whitelists work even with greylisting disabled, since they also exempt
+ * clients from SPF, DNSBL, HELO checks and rate limits.
+ */
+public final class Whitelisting {
+    /** The bundled list of large senders that retry from many addresses, in the clients file format. */
+    static final String DEFAULT_LIST = "default-clients.txt";
+
+    private final Whitelists whitelists;
+    private final ForwardConfirmed names;
+    private final GreylistConfig config;
+
+    private Whitelisting(GreylistConfig config, Whitelists whitelists, ForwardConfirmed names) {
+        this.config = config;
+        this.whitelists = whitelists;
+        this.names = names;
+    }
+
+    /**
+     * Reads the configured files and the default list, and loads the database entries once.
+     *
+     * @throws ConfigException when a configured file is missing or has a bad line
+     */
+    public static Whitelisting create(GreylistConfig config, WhitelistStore store, Dns dns, Instant now, MeterRegistry metrics) {
+        List<WhitelistEntry> fixed = new ArrayList<>();
+        for (String spec : config.whitelistFiles()) fixed.addAll(readConfigured(spec, now));
+        if (config.defaultWhitelist()) fixed.addAll(defaultList(now));
+        Whitelists w = new Whitelists(store::all, fixed, metrics);
+        w.refresh();
+        return new Whitelisting(config, w, new ForwardConfirmed(dns));
+    }
+
+    /** {@code clients:PATH}, {@code recipients:PATH}, {@code senders:PATH}, or a path whose name says which. */
+    static List<WhitelistEntry> readConfigured(String spec, Instant now) {
+        WhitelistFile.Type type = null;
+        String p = spec.strip();
+        int colon = p.indexOf(':');
+        if (colon > 0) {
+            String prefix = p.substring(0, colon).toUpperCase(Locale.ROOT);
+            for (WhitelistFile.Type t : WhitelistFile.Type.values()) {
+                if (t.name().equals(prefix)) {
+                    type = t;
+                    p = p.substring(colon + 1);
+                }
+            }
+        }
+        Path file = Path.of(p);
+        if (type == null) type = WhitelistFile.Type.guess(file);
+        WhitelistFile.Parsed parsed;
+        try {
+            parsed = WhitelistFile.read(file, type, "file:" + file, now);
+        } catch (IOException e) {
+            throw new ConfigException("greylist.whitelistFiles: cannot read " + file + " (" + e + ")");
+        }
+        if (!parsed.ok()) throw new ConfigException("greylist.whitelistFiles: " + file + ": " + parsed.summary());
+        return parsed.entries();
+    }
+
+    static List<WhitelistEntry> defaultList(Instant now) {
+        try (InputStream in = Whitelisting.class.getResourceAsStream(DEFAULT_LIST)) {
+            if (in == null) throw new IllegalStateException("default whitelist " + DEFAULT_LIST + " missing from the build");
+            WhitelistFile.Parsed parsed = WhitelistFile.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), DEFAULT_LIST,
+                    WhitelistFile.Type.CLIENTS, "default", now);
+            if (!parsed.ok()) throw new IllegalStateException("default whitelist: " + parsed.summary());
+            return parsed.entries();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Connect phase, after the connection limits and before connection rate limits and DNSBLs. */
+    public Pipeline.Step<PolicyRequest.Connect> clientStep() {
+        return Pipeline.Step.enforce(new ClientWhitelistCheck(whitelists, names));
+    }
+
+    /** RCPT step 5. */
+    public Pipeline.Step<PolicyRequest.Rcpt> rcptStep() {
+        return Pipeline.Step.enforce(new WhitelistCheck(whitelists));
+    }
+
+    /** The live whitelists: {@code invalidate()} after an in-process edit. */
+    public Whitelists whitelists() {
+        return whitelists;
+    }
+
+    /** Reloads the database entries every {@code greylist.whitelistRefresh}. */
+    public void schedule(ScheduledExecutorService scheduler) {
+        long every = config.whitelistRefresh().toMillis();
+        scheduler.scheduleWithFixedDelay(whitelists::refreshQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,122 @@
+package greyrelay.relay.bench;
+
+import greyrelay.relay.testing.Examples;
+import greyrelay.relay.testing.RelayHarness;
+import greyrelay.relay.testing.SmtpConversation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Throughput benchmark (not a test): N parallel SMTP sessions send 1 KiB messages through a whole relay (H2, spool
+ * with fsync, delivery) into a fast sink. Prints accepted msgs/s, end-to-end msgs/s, p50/p99 of end-of-DATA → 250,
+ * and the peak RSS of this JVM (relay, clients and sink together).
+ *
+ * <p>Run: {@code relay/bench.sh throughput [sessions] [messagesPerSession] [extra yaml file]}
+ */
+public final class ThroughputBench {
+    public static void main(String[] args) throws Exception {
+        int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 16;
+        int perSession = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        String extra = args.length > 2 ? Files.readString(Path.of(args[2])) : """
+                greylist:
+                  enabled: false
+                verification:
+                  enabled: false
+                """;
+        Path dir = Files.createTempDirectory("greyrelay-bench");
+        String body = "From: " + Examples.JANE + "\r\nTo: " + Examples.JOHN + "\r\nSubject: bench\r\n\r\n"
+                + ("x".repeat(70) + "\r\n").repeat(13);
+        try (RelayHarness h = RelayHarness.start(dir, extra + "\nsmtp:\n  maxConnectionsPerIp: 1000\n  maxConnections: 2000\n"
+                + "queue:\n  workers: 32\n"
+                // one loopback client sends everything: per-client limits would measure the limiter, not the relay
+                + "rateLimits:\n  enabled: false\n")) {
+            // warm-up: JIT, connection paths, H2
+            run(h, Math.min(4, sessions), 50, body, new ConcurrentLinkedQueue<>());
+            awaitDelivered(h, 4 * 50L);
+            int before = h.downstream.received().size();
+
+            ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+            long t0 = System.nanoTime();
+            run(h, sessions, perSession, body, latencies);
+            long accepted = System.nanoTime();
+            long total = (long) sessions * perSession;
+            awaitDelivered(h, before + total);
+            long delivered = System.nanoTime();
+
+            List<Long> l = new ArrayList<>(latencies);
+            Collections.sort(l);
+            double acceptedRate = total / ((accepted - t0) / 1e9);
+            double e2eRate = total / ((delivered - t0) / 1e9);
+            System.out.printf("sessions=%d messages=%d size=%dB%n", sessions, total, body.length());
+            System.out.printf("accepted: %.0f msgs/s   end to end (delivered by the sink): %.0f msgs/s%n", acceptedRate, e2eRate);
+            System.out.printf("end of DATA -> 250: p50 %.2f ms  p99 %.2f ms  max %.2f ms%n", pct(l, 50), pct(l, 99), l.get(l.size() - 1) / 1e6);
+            System.out.printf("peak RSS (whole JVM: relay + %d clients + sink): %s%n", sessions, peakRss());
+        }
+    }
+
+    private static void run(RelayHarness h, int sessions, int perSession, String body, ConcurrentLinkedQueue<Long> latencies)
+            throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(sessions);
+        AtomicInteger failures = new AtomicInteger();
+        for (int s = 0; s < sessions; s++) {
+            Thread.ofVirtual().start(() -> {
+                try (SmtpConversation c = h.connect()) {
+                    c.expect(220);
+                    c.ehlo(Examples.HELO);
+                    for (int i = 0; i < perSession; i++) {
+                        c.send("MAIL FROM:<" + Examples.JANE + ">").expect(250);
+                        c.send("RCPT TO:<" + Examples.JOHN + ">").expect(250);
+                        c.send("DATA").expect(354);
+                        byte[] msg = (body + ".\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                        long t = System.nanoTime();
+                        c.raw(msg);
+                        var r = c.read();
+                        latencies.add(System.nanoTime() - t);
+                        if (r.code() != 250) failures.incrementAndGet();
+                    }
+                    c.send("QUIT").expect(221);
+                } catch (Exception e) {
+                    failures.incrementAndGet();
+                    e.printStackTrace();
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        if (failures.get() > 0) throw new IllegalStateException(failures.get() + " failures");
+    }
+
+    private static void awaitDelivered(RelayHarness h, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (h.downstream.received().size() < n) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("not delivered in time");
+            Thread.sleep(2);
+        }
+    }
+
+    private static double pct(List<Long> sorted, int p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1e6;
+    }
+
+    static String peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return line.substring(6).trim();
+            }
+        } catch (Exception ignored) {
+            // not Linux
+        }
+        return "n/a";
+    }
+
+    static final AtomicLong SINK = new AtomicLong();
+}

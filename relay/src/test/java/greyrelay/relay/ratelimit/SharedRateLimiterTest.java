@@ -1,0 +1,99 @@
+package greyrelay.relay.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import greyrelay.db.Database;
+import greyrelay.db.testing.TestDatabases;
+import greyrelay.relay.ratelimit.RateLimiter.Limit;
+import greyrelay.relay.ratelimit.RateLimiter.Take;
+import greyrelay.relay.testing.TestClock;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two "nodes" (two RateLimiter instances, each with its own pool) on one PostgreSQL schema share their buckets:
+ * the limit holds across nodes. Skipped without PostgreSQL, failed with {@code REQUIRE_POSTGRES=1}.
+ */
+class SharedRateLimiterTest {
+    static Database db;
+    static TestClock clock;
+    static RateLimiter node1;
+    static RateLimiter node2;
+
+    @BeforeAll
+    static void open() {
+        db = TestDatabases.postgres();
+        // the buckets' clock must be wall-based: start at the real time, move by hand
+        clock = new TestClock(Instant.now());
+        node1 = RateLimiter.shared(db.dataSource(), clock);
+        node2 = RateLimiter.shared(db.dataSource(), clock);
+    }
+
+    @AfterAll
+    static void close() {
+        if (db != null) db.close();
+    }
+
+    @Test
+    void two_nodes_take_from_one_bucket_and_both_are_refused_at_the_limit() {
+        Limit five = Limit.perMinute(5);
+        assertThat(List.of(node1.take("ip:192.0.2.7", five), node1.take("ip:192.0.2.7", five), node1.take("ip:192.0.2.7", five),
+                node2.take("ip:192.0.2.7", five), node2.take("ip:192.0.2.7", five))).allMatch(t -> t instanceof Take.Granted);
+
+        assertThat(node1.take("ip:192.0.2.7", five)).isInstanceOf(Take.Refused.class);
+        assertThat(node2.take("ip:192.0.2.7", five)).isInstanceOf(Take.Refused.class);
+
+        clock.advance(Duration.ofSeconds(12)); // one token per 12 s
+        assertThat(node2.take("ip:192.0.2.7", five)).isInstanceOf(Take.Granted.class);
+        assertThat(node1.take("ip:192.0.2.7", five)).isInstanceOf(Take.Refused.class);
+    }
+
+    @Test
+    void concurrent_takes_through_both_nodes_grant_exactly_the_capacity() throws Exception {
+        Limit eight = Limit.perHour(8);
+        List<Callable<Boolean>> calls = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            RateLimiter node = i % 2 == 0 ? node1 : node2;
+            calls.add(() -> node.take("race", eight) instanceof Take.Granted);
+        }
+        int granted = 0;
+        try (var pool = Executors.newFixedThreadPool(4)) {
+            for (Future<Boolean> f : pool.invokeAll(calls)) if (f.get()) granted++;
+        }
+        assertThat(granted).isEqualTo(8);
+    }
+
+    @Test
+    void a_token_given_back_on_one_node_is_seen_by_the_other() {
+        Limit one = Limit.perHour(1);
+        node1.take("giveback", one);
+        assertThat(node2.take("giveback", one)).isInstanceOf(Take.Refused.class);
+
+        node1.giveBack("giveback", one);
+        assertThat(node2.take("giveback", one)).isInstanceOf(Take.Granted.class);
+    }
+
+    @Test
+    void each_bucket_row_expires_when_it_would_be_full_again() throws Exception {
+        Instant before = clock.instant();
+        node1.take("expiry", Limit.perMinute(2));
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT expires_at FROM rate_limit_bucket WHERE id = 'expiry|2/1m'")) {
+            assertThat(rs.next()).isTrue();
+            // refilled after about 30 s, then kept one more minute (basedOnTimeForRefillingBucketUpToMax)
+            assertThat(rs.getLong(1)).isBetween(before.plusSeconds(85).toEpochMilli(), before.plusSeconds(100).toEpochMilli());
+        }
+        assertThat(node1.removeExpired()).as("cleanup compares with the real time: nothing is due yet").isZero();
+    }
+}
