@@ -30,8 +30,8 @@ import java.util.Optional;
  * are what would have happened). Hours and days are UTC.
  */
 public final class DashboardController implements AdminFeature {
-    /** The name under which the greylisting check records its decisions. */
-    public static final String GREYLIST_CHECK = "greylist";
+    /** The names under which the greylisting checks (RCPT, and null sender at end of DATA) record their decisions. */
+    public static final java.util.Set<String> GREYLIST_CHECKS = java.util.Set.of("greylist", "null-sender-greylist");
     static final int TOP = 10;
     /** IPs read to build the network top list: enough that the top 10 networks are right in all but odd cases. */
     static final int TOP_IPS = 1000;
@@ -132,7 +132,7 @@ public final class DashboardController implements AdminFeature {
     static String seriesOf(BucketCount c) {
         return switch (c.outcome()) {
             case ACCEPTED -> "accepted";
-            case DEFERRED -> GREYLIST_CHECK.equals(c.checkName()) ? "greylisted" : "deferred";
+            case DEFERRED -> GREYLIST_CHECKS.contains(c.checkName()) ? "greylisted" : "deferred";
             case REJECTED -> "rejected";
             case DISCONNECTED -> "disconnected";
         };

@@ -34,7 +34,7 @@ class DashboardTest {
         Instant now = server.clock.instant();
         List<DecisionRecord> rows = new ArrayList<>();
         rows.add(row(now.minusSeconds(60), Outcome.DEFERRED, "greylist", false, "192.0.2.10", "a@example.org"));
-        rows.add(row(now.minusSeconds(120), Outcome.DEFERRED, "greylist", false, "192.0.2.77", "b@example.org"));
+        rows.add(row(now.minusSeconds(120), Outcome.DEFERRED, "null-sender-greylist", false, "192.0.2.77", "b@example.org"));
         rows.add(row(now.minusSeconds(3600), Outcome.DEFERRED, "greylist", false, "198.51.100.20", "c@Example.NET"));
         rows.add(row(now.minusSeconds(3700), Outcome.DEFERRED, "sender-verification", false, "2001:db8::10", "d@example.org"));
         rows.add(row(now.minusSeconds(30), Outcome.ACCEPTED, "queue", false, "192.0.2.10", "a@example.org"));
