@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "greyrelay", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Greylisting SMTP relay with callback verification.",
         subcommands = {Main.Run.class, Main.Demo.class, Main.Config.class, greyrelay.relay.cli.WhitelistCommand.class,
-                AdminCommand.class, AdminUserCommand.class, AdminTokenCommand.class})
+                AdminCommand.class, AdminUserCommand.class, AdminTokenCommand.class, greyrelay.relay.cli.QueueCommand.class})
 public final class Main implements Callable<Integer> {
     /** Commands that run a server and log to stdout; every other command prints its result there and logs to stderr. */
     static final java.util.Set<String> SERVERS = java.util.Set.of("run", "demo", "admin");

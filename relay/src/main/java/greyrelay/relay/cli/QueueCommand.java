@@ -1,0 +1,237 @@
+package greyrelay.relay.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import greyrelay.relay.Main;
+import greyrelay.relay.config.RelayConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code greyrelay queue list|show|retry|delete|bounce}: the running relay's queue, like Postfix's postqueue. The queue
+ * lives in the relay process (an index over the spool), so the CLI asks that process through the admin API on this
+ * host, authenticated with the control token the relay writes to {@code <dataDir>/control.token} at each start.
+ */
+@Command(name = "queue", description = "Show and act on the running relay's queue.", mixinStandardHelpOptions = true,
+        subcommands = {QueueCommand.ListMessages.class, QueueCommand.Show.class, QueueCommand.Retry.class, QueueCommand.Delete.class,
+                QueueCommand.Bounce.class})
+public final class QueueCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 2;
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Exit 1 with one line for the operator. */
+    static final class Failure extends RuntimeException {
+        Failure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    abstract static class Common implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (default: none, or $GREYRELAY_CONFIG)")
+        Path config;
+
+        @Override
+        public final Integer call() throws Exception {
+            RelayConfig c = Main.load(config);
+            try {
+                return run(new Api(c));
+            } catch (Failure f) {
+                System.err.println("greyrelay: " + f.getMessage());
+                return 1;
+            }
+        }
+
+        abstract int run(Api api) throws Exception;
+    }
+
+    /** The local admin API with the control token. */
+    static final class Api {
+        private final URI base;
+        private final String token;
+        private final HttpClient http;
+
+        Api(RelayConfig c) throws Exception {
+            if (!c.admin().enabled()) throw new Failure("the queue commands need the relay's admin API (admin.enabled: true)");
+            Path tokenFile = c.dataPath().resolve("control.token");
+            try {
+                this.token = Files.readString(tokenFile).strip();
+            } catch (NoSuchFileException e) {
+                throw new Failure("no " + tokenFile + ": is the relay running with this dataDir?");
+            } catch (IOException e) {
+                throw new Failure("cannot read " + tokenFile + ": " + e.getMessage() + " (run as the relay's user)");
+            }
+            String bind = c.admin().bind();
+            String host = bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind.contains(":") ? "[" + bind + "]" : bind;
+            boolean tls = c.admin().tls().enabled();
+            this.base = URI.create((tls ? "https" : "http") + "://" + host + ":" + c.admin().port());
+            HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+            if (tls) b.sslContext(trustAll()); // our own listener on this host; the token, not the certificate, authenticates
+            this.http = b.build();
+        }
+
+        JsonNode call(String method, String path, String jsonBody) throws Exception {
+            HttpRequest.Builder r = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + token).header("Accept", "application/json");
+            r = jsonBody == null ? r.method(method, HttpRequest.BodyPublishers.noBody())
+                    : r.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+            HttpResponse<String> resp;
+            try {
+                resp = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.ConnectException e) {
+                throw new Failure("the relay does not answer on " + base + " (is it running?)");
+            }
+            JsonNode body = resp.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(resp.body());
+            return switch (resp.statusCode()) {
+                case 200 -> body;
+                case 401, 403 -> throw new Failure("the relay refused the control token (was it restarted with another dataDir?)");
+                case 404 -> throw new Failure("no such message in the queue");
+                case 409 -> throw new Failure("the message is being delivered right now; try again in a moment");
+                default -> throw new Failure("the relay answered " + resp.statusCode() + ": " + body.path("error").asText(resp.body()));
+            };
+        }
+
+        private static SSLContext trustAll() throws Exception {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            return ctx;
+        }
+    }
+
+    static String id(String raw) {
+        if (!raw.matches("[0-9A-Za-z]{8,24}")) throw new Failure("not a queue id: " + raw);
+        return raw.toUpperCase(java.util.Locale.ROOT);
+    }
+
+    @Command(name = "list", description = "Every queued message with its attempts, next attempt and last error.")
+    static final class ListMessages extends Common {
+        @Option(names = "--search", paramLabel = "TEXT", description = "only messages whose id, sender or a recipient contains TEXT")
+        String search;
+
+        @Override
+        int run(Api api) throws Exception {
+            int offset = 0;
+            int shown = 0;
+            long total;
+            do {
+                String q = "/api/queue?limit=500&offset=" + offset + (search == null ? "" : "&q=" + URLEncoder.encode(search, StandardCharsets.UTF_8));
+                JsonNode page = api.call("GET", q, null);
+                total = page.path("total").asLong();
+                for (JsonNode m : page.path("messages")) {
+                    print(m);
+                    shown++;
+                }
+                offset += 500;
+            } while (shown < total && offset < total);
+            System.out.println(total == 0 ? "queue is empty" : "-- " + total + " message(s)");
+            return 0;
+        }
+
+        static void print(JsonNode m) {
+            String sender = m.path("sender").asText();
+            System.out.printf("%-16s %8d %s  <%s>%s%n", m.path("id").asText(), m.path("size").asLong(), m.path("receivedAt").asText(),
+                    sender, m.path("kind").asText().equals("dsn") ? "  (bounce)" : "");
+            System.out.printf("    attempts %d, next %s%s%n", m.path("attempts").asInt(), m.path("nextAttempt").asText(),
+                    m.path("lastError").isNull() || m.path("lastError").isMissingNode() ? "" : ", last error: " + m.path("lastError").asText());
+            for (JsonNode r : m.path("recipients")) {
+                System.out.printf("    %-9s <%s>%s%n", r.path("status").asText(), r.path("address").asText(),
+                        r.path("lastReply").isNull() || r.path("lastReply").isMissingNode() ? "" : "  " + r.path("lastReply").asText());
+            }
+        }
+    }
+
+    @Command(name = "show", description = "One message: its state and the headers it will be delivered with.")
+    static final class Show extends Common {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        int run(Api api) throws Exception {
+            String qid = id(id);
+            ListMessages.print(api.call("GET", "/api/queue/" + qid, null));
+            System.out.println();
+            System.out.print(api.call("GET", "/api/queue/" + qid + "/headers", null).path("headers").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "retry", description = "Try a message again now.")
+    static final class Retry extends Common {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        int run(Api api) throws Exception {
+            api.call("POST", "/api/queue/" + id(id) + "/retry", null);
+            System.out.println(id(id) + ": will be tried again now");
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", description = "Remove a message without telling the sender.")
+    static final class Delete extends Common {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        int run(Api api) throws Exception {
+            api.call("DELETE", "/api/queue/" + id(id), null);
+            System.out.println(id(id) + ": deleted");
+            return 0;
+        }
+    }
+
+    @Command(name = "bounce", description = "Return a message to its sender (a DSN) and remove it.")
+    static final class Bounce extends Common {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Option(names = "--reason", paramLabel = "TEXT", description = "told to the sender")
+        String reason;
+
+        @Override
+        int run(Api api) throws Exception {
+            api.call("POST", "/api/queue/" + id(id) + "/bounce", JSON.writeValueAsString(Map.of("reason", reason == null ? "" : reason)));
+            System.out.println(id(id) + ": returned to its sender");
+            return 0;
+        }
+    }
+}
