@@ -2,9 +2,6 @@ package greyrelay.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,22 +15,8 @@ class MainTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {}
-
-    private Run run(Map<String, String> env, String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args, env);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static MainRunner.Run run(Map<String, String> env, String... args) {
+        return MainRunner.run(env, args);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -45,7 +28,7 @@ class MainTest {
     void a_bad_configuration_file_gives_one_line_and_exit_2(String name, String yaml, String expected) throws Exception {
         Path f = dir.resolve("c.yaml");
         Files.writeString(f, yaml.replace("\\n", "\n"));
-        Run r = run(Map.of(), "run", "--config", f.toString());
+        MainRunner.Run r = run(Map.of(), "run", "--config", f.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).startsWith(expected).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(r.err().strip().lines()).hasSize(1);
@@ -53,21 +36,21 @@ class MainTest {
 
     @Test
     void a_missing_configuration_file_gives_one_line_and_exit_2() {
-        Run r = run(Map.of(), "run", "--config", dir.resolve("missing.yaml").toString());
+        MainRunner.Run r = run(Map.of(), "run", "--config", dir.resolve("missing.yaml").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("greyrelay: configuration file " + dir.resolve("missing.yaml") + ": not found");
     }
 
     @Test
     void a_bad_environment_variable_gives_one_line_and_exit_2() {
-        Run r = run(Map.of("GREYRELAY_SMTP_PORT", "twenty-five"), "config");
+        MainRunner.Run r = run(Map.of("GREYRELAY_SMTP_PORT", "twenty-five"), "config");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("greyrelay: smtp.port: expected a whole number, got \"twenty-five\"");
     }
 
     @Test
     void config_prints_the_effective_configuration_masked_and_the_changes() {
-        Run r = run(Map.of("GREYRELAY_ADMIN_PASSWORD", "s3cret", "GREYRELAY_SMTP_PORT", "2626"), "config");
+        MainRunner.Run r = run(Map.of("GREYRELAY_ADMIN_PASSWORD", "s3cret", "GREYRELAY_SMTP_PORT", "2626"), "config");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("port: 2626").doesNotContain("s3cret").contains("#   smtp.port = 2626   (default: 2525)")
                 .contains("#   admin.password = ********   (default: )");
@@ -75,7 +58,7 @@ class MainTest {
 
     @Test
     void an_unusable_database_is_one_line_and_exit_1() {
-        Run r = run(Map.of("GREYRELAY_DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/test", "GREYRELAY_DATA_DIR", dir.toString(),
+        MainRunner.Run r = run(Map.of("GREYRELAY_DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/test", "GREYRELAY_DATA_DIR", dir.toString(),
                 "GREYRELAY_SMTP_PORT", "0", "GREYRELAY_ADMIN_ENABLED", "false"), "run");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("greyrelay: cannot connect to PostgreSQL at 127.0.0.1:1: Connection refused");
