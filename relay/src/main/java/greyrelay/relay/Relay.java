@@ -30,6 +30,8 @@ import greyrelay.relay.smtp.ConnectionCounter;
 import greyrelay.relay.smtp.SmtpListener;
 import greyrelay.relay.smtp.SmtpServices;
 import greyrelay.relay.smtp.TlsContexts;
+import greyrelay.relay.verify.ProbeRouting;
+import greyrelay.relay.verify.Verification;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -61,6 +63,7 @@ public final class Relay implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DecisionLogWriter decisions;
     private final Dns dns;
+    private final Verification verification;
     private final Pipeline pipeline;
     private final Spool spool;
     private final MailQueue queue;
@@ -76,7 +79,7 @@ public final class Relay implements AutoCloseable {
     public static Relay create(RelayConfig config, Clock clock) throws Exception {
         Database db = Database.open(settings(config));
         try {
-            return new Relay(config, clock, db, true);
+            return new Relay(config, clock, db, true, probeRouting(config));
         } catch (Exception | Error e) {
             db.close();
             throw e;
@@ -85,14 +88,23 @@ public final class Relay implements AutoCloseable {
 
     /** With a database the caller owns (tests: TestDatabases). */
     public static Relay create(RelayConfig config, Clock clock, Database database) throws Exception {
-        return new Relay(config, clock, database, false);
+        return new Relay(config, clock, database, false, probeRouting(config));
+    }
+
+    /** With a database the caller owns and probes routed by the test (scripted MX servers on loopback). */
+    public static Relay create(RelayConfig config, Clock clock, Database database, ProbeRouting routing) throws Exception {
+        return new Relay(config, clock, database, false, routing);
+    }
+
+    private static ProbeRouting probeRouting(RelayConfig config) {
+        return ProbeRouting.port(config.verification().probePort());
     }
 
     public static DbSettings settings(RelayConfig c) {
         return new DbSettings(c.database().url(), c.database().user(), c.database().password(), c.dataPath(), c.database().poolSize());
     }
 
-    private Relay(RelayConfig config, Clock clock, Database database, boolean ownsDatabase) throws Exception {
+    private Relay(RelayConfig config, Clock clock, Database database, boolean ownsDatabase, ProbeRouting routing) throws Exception {
         this.config = config;
         this.clock = clock;
         this.database = database;
@@ -102,6 +114,7 @@ public final class Relay implements AutoCloseable {
         this.decisions = new DecisionLogWriter(new DecisionLog(database), hostname, metrics);
         this.dns = new CachingDns(new DnsJavaResolver(dnsServers(config), config.dns().timeout(), config.dns().attempts()), clock,
                 Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofMinutes(1), 100_000);
+        this.verification = Verification.create(config, clock, dns, database, metrics, routing);
 
         ConnectionCounter connections = new ConnectionCounter();
         RelayDomains domains = new RelayDomains(config.smtp().relayDomains());
@@ -111,7 +124,7 @@ public final class Relay implements AutoCloseable {
                 List.of(Pipeline.Step.<PolicyRequest.Connect>enforce(new ConnectionLimitCheck(connections,
                         config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp(), hostname))),
                 List.of(Pipeline.Step.enforce(new SenderSyntaxCheck()), Pipeline.Step.enforce(new DeclaredSizeCheck(maxSize))),
-                List.of(Pipeline.Step.enforce(new RelayDomainCheck(domains)), Pipeline.Step.enforce(new RoleRecipientCheck())),
+                rcptSteps(domains),
                 List.of(Pipeline.Step.enforce(new MessageSizeCheck()), Pipeline.Step.enforce(new MailLoopCheck(config.smtp().maxHops()))),
                 recorder, metrics);
 
@@ -130,6 +143,17 @@ public final class Relay implements AutoCloseable {
         this.admin = config.admin().enabled() ? AdminApp.create(this::health, metrics::scrape) : null;
     }
 
+    /** RCPT in DESIGN.md order: 1 relay domain, 2 role recipients, 8 recipient verification, 10 sender domain, 12 sender verification. */
+    private List<Pipeline.Step<PolicyRequest.Rcpt>> rcptSteps(RelayDomains domains) {
+        List<Pipeline.Step<PolicyRequest.Rcpt>> steps = new ArrayList<>();
+        steps.add(Pipeline.Step.enforce(new RelayDomainCheck(domains)));
+        steps.add(Pipeline.Step.enforce(new RoleRecipientCheck()));
+        verification.recipientStep().ifPresent(steps::add);
+        verification.senderDomainStep().ifPresent(steps::add);
+        verification.senderStep().ifPresent(steps::add);
+        return steps;
+    }
+
     private static List<InetSocketAddress> dnsServers(RelayConfig c) {
         List<InetSocketAddress> out = new ArrayList<>();
         for (String s : c.dns().servers()) {
@@ -146,6 +170,7 @@ public final class Relay implements AutoCloseable {
         if (admin != null) admin.start(config.admin().bind(), config.admin().port());
         Duration retention = config.decisionLog().retention();
         scheduler.scheduleWithFixedDelay(() -> trimDecisions(retention), 1, 60, TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(verification::maintain, 5, 60, TimeUnit.MINUTES);
         for (String line : pipeline.describe()) log.info("pipeline {}", line);
         log.info("greyrelay {} ready: smtp port {}, admin {}, database {}, data {}", version(), smtp.port(),
                 admin == null ? "off" : config.admin().bind() + ":" + admin.port(), database, config.dataPath());
@@ -202,6 +227,11 @@ public final class Relay implements AutoCloseable {
         return dns;
     }
 
+    /** Callback and recipient verification; {@code verification().prefetch} is the greylisting hook. */
+    public Verification verification() {
+        return verification;
+    }
+
     public PrometheusMeterRegistry metrics() {
         return metrics;
     }
@@ -222,6 +252,7 @@ public final class Relay implements AutoCloseable {
         if (admin != null) admin.stop();
         queue.close();
         scheduler.shutdownNow();
+        verification.close();
         decisions.close();
         if (ownsDatabase) database.close();
         log.info("greyrelay stopped");
@@ -233,6 +264,7 @@ public final class Relay implements AutoCloseable {
         if (admin != null) admin.stop();
         queue.close();
         scheduler.shutdownNow();
+        verification.close();
         if (ownsDatabase) database.close();
     }
 }

@@ -16,7 +16,8 @@ public record RelayConfig(
         DnsConfig dns,
         DatabaseConfig database,
         AdminConfig admin,
-        DecisionLogConfig decisionLog) {
+        DecisionLogConfig decisionLog,
+        RecipientVerificationConfig recipientVerification) {
 
     public RelayConfig {
         Require.present("dataDir", dataDir, "a directory path");
@@ -30,12 +31,13 @@ public record RelayConfig(
         Require.present("database", database, "a section");
         Require.present("admin", admin, "a section");
         Require.present("decisionLog", decisionLog, "a section");
+        Require.present("recipientVerification", recipientVerification, "a section");
     }
 
     public static RelayConfig defaults() {
         return new RelayConfig("./data", SmtpConfig.defaults(), DownstreamConfig.defaults(), QueueConfig.defaults(),
                 GreylistConfig.defaults(), VerificationConfig.defaults(), DnsConfig.defaults(), DatabaseConfig.defaults(),
-                AdminConfig.defaults(), DecisionLogConfig.defaults());
+                AdminConfig.defaults(), DecisionLogConfig.defaults(), RecipientVerificationConfig.defaults());
     }
 
     public Path dataPath() {
