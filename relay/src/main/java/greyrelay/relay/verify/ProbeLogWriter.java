@@ -79,10 +79,10 @@ public final class ProbeLogWriter implements AutoCloseable {
         }
     }
 
+    /** Stops after writing what is queued. No interrupt: H2 closes its file when a thread doing I/O is interrupted. */
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
         try {
             thread.join(5_000);
         } catch (InterruptedException e) {

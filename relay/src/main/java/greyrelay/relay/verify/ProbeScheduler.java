@@ -196,6 +196,38 @@ public final class ProbeScheduler implements AutoCloseable {
         return admission;
     }
 
+    /**
+     * A cheap look, before any work is spent on a background probe: the reason {@link #submit} would refuse a probe
+     * of {@code localPart@domain} now (paused, queue full, rate used up), counted as a refusal; empty when it might be
+     * taken. Consumes no token; the local part counts for the burst freeze as in {@link #submit}.
+     */
+    public Optional<Reason> precheck(String domain, String localPart) {
+        String key = domain.toLowerCase(Locale.ROOT);
+        synchronized (this) {
+            Reason reason = null;
+            Lane lane = lanes.get(key);
+            Instant now = clock.instant();
+            if (closed) {
+                reason = Reason.CLOSED;
+            } else if (lane != null && lane.isFrozen(now)) {
+                reason = Reason.FROZEN;
+            } else if (lane != null && lane.burst(localPart.toLowerCase(Locale.ROOT), now)) {
+                log.warn("verify: {} distinct new local parts of {} within {}: probes to it paused until {}",
+                        limits.burstLocalParts(), key, limits.burstWindow(), lane.frozenUntil);
+                reason = Reason.FROZEN;
+            } else if (lane != null && lane.waiting.size() >= limits.perDomainQueue() && !lane.waiting.isEmpty()) {
+                reason = Reason.DOMAIN_QUEUE_FULL;
+            } else if (waiting >= limits.maxQueued() && running >= limits.maxConcurrent()) {
+                reason = Reason.QUEUE_FULL;
+            } else if (lane != null && lane.bucket.getAvailableTokens() < 1) {
+                reason = Reason.DOMAIN_RATE;
+            }
+            if (reason == null) return Optional.empty();
+            refusals.get(reason).increment();
+            return Optional.of(reason);
+        }
+    }
+
     private Admission refuse(Reason reason, String why) {
         refusals.get(reason).increment();
         return new Admission.Refused(reason, why);

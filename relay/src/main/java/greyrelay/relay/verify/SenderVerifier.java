@@ -155,6 +155,8 @@ public final class SenderVerifier implements AutoCloseable {
      */
     public void prefetch(Mailbox sender, Context context) {
         if (!Prober.wireSafe(sender) || inFlight.containsKey(sender.normalised())) return;
+        // a domain whose budget is used up (a forged-sender flood) costs nothing more than this look
+        if (scheduler.precheck(sender.domain(), sender.localPart()).isPresent()) return;
         startBackground(sender, context, Origin.PREFETCH, true);
     }
 
@@ -181,6 +183,7 @@ public final class SenderVerifier implements AutoCloseable {
     }
 
     private void startBackground(Mailbox sender, Context context, Origin origin, boolean countForConnection) {
+        if (inFlight.containsKey(sender.normalised())) return; // already being probed: nothing to start
         AtomicInteger started = countForConnection ? connectionCounter(context) : null;
         if (started != null && started.incrementAndGet() > settings.perConnection()) {
             started.decrementAndGet();
@@ -265,14 +268,7 @@ public final class SenderVerifier implements AutoCloseable {
         CompletableFuture<Completion> mine = new CompletableFuture<>();
         CompletableFuture<Completion> existing = inFlight.putIfAbsent(key, mine);
         if (existing != null) return new Admit.Running(existing);
-        DomainProfile profile;
-        try {
-            profile = profiles.find(sender.domain()).orElse(DomainProfile.empty(sender.domain(), clock.instant()));
-        } catch (RuntimeException e) {
-            log.warn("verify: profile of {} unreadable, probing without it: {}", sender.domain(), e.getMessage());
-            profile = DomainProfile.empty(sender.domain(), clock.instant());
-        }
-        ProbeTask task = new ProbeTask(sender, key, mine, origin, context, profile);
+        ProbeTask task = new ProbeTask(sender, key, mine, origin, context);
         ProbeScheduler.Admission admission = scheduler.submit(sender.domain(), sender.localPart(), task);
         return switch (admission) {
             case ProbeScheduler.Admission.Started s -> {
@@ -286,13 +282,23 @@ public final class SenderVerifier implements AutoCloseable {
             case ProbeScheduler.Admission.Refused r -> {
                 inFlight.remove(key, mine);
                 SenderStatus status = r.reason() == ProbeScheduler.Reason.FROZEN
-                        ? fromProfile(profile, r.why())
+                        ? fromProfile(profile(sender.domain()), r.why())
                         : new SenderStatus.BudgetExhausted(sender.domain(), r.why());
                 log.info("verify: no probe of <{}> ({}): {}", sender, origin.name().toLowerCase(Locale.ROOT), r.why());
                 mine.complete(new Completion.NotRun(status));
                 yield new Admit.Refused(status);
             }
         };
+    }
+
+    /** The domain's learned profile; an empty one when it cannot be read (probing goes on without it). */
+    private DomainProfile profile(String domain) {
+        try {
+            return profiles.find(domain).orElse(DomainProfile.empty(domain, clock.instant()));
+        } catch (RuntimeException e) {
+            log.warn("verify: profile of {} unreadable, going on without it: {}", domain, e.getMessage());
+            return DomainProfile.empty(domain, clock.instant());
+        }
     }
 
     /** During a burst freeze: what the domain's profile lets us say without a probe. */
@@ -388,16 +394,14 @@ public final class SenderVerifier implements AutoCloseable {
         private final CompletableFuture<Completion> future;
         private final Origin origin;
         private final Context context;
-        private final DomainProfile profile;
+        private DomainProfile profile;
 
-        ProbeTask(Mailbox sender, String key, CompletableFuture<Completion> future, Origin origin, Context context,
-                DomainProfile profile) {
+        ProbeTask(Mailbox sender, String key, CompletableFuture<Completion> future, Origin origin, Context context) {
             this.sender = sender;
             this.key = key;
             this.future = future;
             this.origin = origin;
             this.context = context;
-            this.profile = profile;
         }
 
         @Override
@@ -414,6 +418,7 @@ public final class SenderVerifier implements AutoCloseable {
                     complete(new Completion.NotRun(fromEntry(f.entry(), true)));
                     return;
                 }
+                profile = profile(sender.domain());
                 Instant since = start.minus(settings.profileTtl());
                 Prober.Plan plan = new Prober.Plan(origin == Origin.INLINE ? settings.inline() : settings.background(),
                         profile.has(DomainTrait.REFUSES_NULL_SENDER, since),

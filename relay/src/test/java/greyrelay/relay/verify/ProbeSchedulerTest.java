@@ -257,6 +257,21 @@ class ProbeSchedulerTest {
     }
 
     @Test
+    void the_precheck_refuses_a_used_up_domain_without_consuming_and_counts_local_parts_for_the_burst() {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        scheduler(new ProbeScheduler.Limits(10, 100, 1, 1000, Duration.ofMinutes(1), 1, 10, 1000, Duration.ofMinutes(1),
+                4, Duration.ofMinutes(10), Duration.ofHours(1)));
+        assertThat(scheduler.precheck("a.example", "one")).isEmpty();
+        scheduler.submit("a.example", "one", new Gate("1", ran));
+        scheduler.submit("a.example", "two", new Gate("2", ran));
+
+        assertThat(scheduler.precheck("a.example", "three")).contains(ProbeScheduler.Reason.DOMAIN_QUEUE_FULL);
+        assertThat(scheduler.precheck("b.example", "x")).isEmpty();
+        assertThat(scheduler.precheck("a.example", "four")).contains(ProbeScheduler.Reason.FROZEN);
+        assertThat(scheduler.isFrozen("a.example")).isTrue();
+    }
+
+    @Test
     void closing_drops_the_waiting_probes_and_refuses_new_ones() throws Exception {
         List<String> ran = new CopyOnWriteArrayList<>();
         scheduler(limits(1, 1, 10, 10, 100));

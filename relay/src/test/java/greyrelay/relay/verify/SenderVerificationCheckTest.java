@@ -268,6 +268,34 @@ class SenderVerificationCheckTest {
     }
 
     @Test
+    void a_forged_sender_flood_of_prefetches_stops_at_the_domains_budget() throws Exception {
+        rig("""
+                verification:
+                  budget: {perDomainConcurrency: 1, perDomainQueue: 3, burstLocalParts: 20, burstWindow: 10m, burstFreeze: 1h}
+                  timeouts: {backgroundReply: 5s}
+                """);
+        ScriptedMx tarpit = rig.mx("example.org", "192.0.2.1").tarpit();
+        ScriptedMx other = rig.mx("example.net", "192.0.2.2");
+
+        for (int i = 0; i < 100; i++) rig.senderCheck().prefetch(rig.rcpt("forged" + i + "@example.org"));
+        rig.senderCheck().prefetch(rig.rcpt("jane@example.net"));
+
+        rig.await(() -> rig.cached("jane@example.net").isPresent() && rig.verification.queue(10).busiest().stream()
+                .anyMatch(d -> d.domain().equals("example.org") && d.frozenUntil() != null));
+        assertThat(rig.verification.queue(10).busiest()).filteredOn(d -> d.domain().equals("example.org"))
+                .singleElement().satisfies(d -> {
+                    assertThat(d.running()).isEqualTo(1);
+                    assertThat(d.waiting()).isLessThanOrEqualTo(3);
+                    assertThat(d.frozenUntil()).isNotNull();
+                });
+        assertThat(tarpit.maxOpenConnections()).isEqualTo(1);
+        assertThat(rig.cached("jane@example.net")).isPresent().hasValueSatisfying(
+                e -> assertThat(e.status()).isEqualTo(CacheStatus.VALID));
+        assertThat(other.connections()).isEqualTo(1);
+        tarpit.close();
+    }
+
+    @Test
     void prefetch_never_blocks_on_a_slow_mx() {
         rig(null);
         ScriptedMx mx = rig.mx("example.org", "192.0.2.1").tarpit();
@@ -439,7 +467,7 @@ class SenderVerificationCheckTest {
 
     @Test
     void two_sender_domains_on_one_mx_host_share_its_budget() throws Exception {
-        rig("verification: {maxWait: 300ms, budget: {perHostConcurrency: 1}}");
+        rig("verification: {maxWait: 300ms, budget: {perHostConcurrency: 1}, timeouts: {inlineReply: 5s}}");
         ScriptedMx shared = rig.mx("example.org", "mx.shared.example", 10, "192.0.2.1").tarpit();
         rig.dns.mx("example.net", 10, "mx.shared.example");
 

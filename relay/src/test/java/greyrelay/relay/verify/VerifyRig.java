@@ -134,6 +134,15 @@ final class VerifyRig implements AutoCloseable {
         history().flush();
     }
 
+    /** Waits (polling, at most 10 s) for background work to reach a state; the test then asserts the structure. */
+    void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("condition not reached within 10 s");
+            Thread.sleep(10);
+        }
+    }
+
     ProbeLogWriter history() {
         return verifier().historyWriter();
     }
