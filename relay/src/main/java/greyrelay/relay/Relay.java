@@ -40,6 +40,8 @@ import greyrelay.relay.smtp.ConnectionCounter;
 import greyrelay.relay.smtp.SmtpListener;
 import greyrelay.relay.smtp.SmtpServices;
 import greyrelay.relay.smtp.TlsContexts;
+import greyrelay.relay.verify.ProbeRouting;
+import greyrelay.relay.verify.Verification;
 import greyrelay.relay.whitelist.Whitelisting;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -74,6 +76,7 @@ public final class Relay implements AutoCloseable {
     private final Dns dns;
     private final Whitelisting whitelisting;
     private final Greylisting greylisting;
+    private final Verification verification;
     private final Pipeline pipeline;
     private final AbuseControls abuse;
     private final Spool spool;
@@ -90,7 +93,7 @@ public final class Relay implements AutoCloseable {
     public static Relay create(RelayConfig config, Clock clock) throws Exception {
         Database db = Database.open(settings(config));
         try {
-            return new Relay(config, clock, db, true);
+            return new Relay(config, clock, db, true, probeRouting(config));
         } catch (Exception | Error e) {
             db.close();
             throw e;
@@ -99,14 +102,23 @@ public final class Relay implements AutoCloseable {
 
     /** With a database the caller owns (tests: TestDatabases). */
     public static Relay create(RelayConfig config, Clock clock, Database database) throws Exception {
-        return new Relay(config, clock, database, false);
+        return new Relay(config, clock, database, false, probeRouting(config));
+    }
+
+    /** With a database the caller owns and probes routed by the test (scripted MX servers on loopback). */
+    public static Relay create(RelayConfig config, Clock clock, Database database, ProbeRouting routing) throws Exception {
+        return new Relay(config, clock, database, false, routing);
+    }
+
+    private static ProbeRouting probeRouting(RelayConfig config) {
+        return ProbeRouting.port(config.verification().probePort());
     }
 
     public static DbSettings settings(RelayConfig c) {
         return new DbSettings(c.database().url(), c.database().user(), c.database().password(), c.dataPath(), c.database().poolSize());
     }
 
-    private Relay(RelayConfig config, Clock clock, Database database, boolean ownsDatabase) throws Exception {
+    private Relay(RelayConfig config, Clock clock, Database database, boolean ownsDatabase, ProbeRouting routing) throws Exception {
         this.config = config;
         this.clock = clock;
         this.database = database;
@@ -116,6 +128,7 @@ public final class Relay implements AutoCloseable {
         this.decisions = new DecisionLogWriter(new DecisionLog(database), hostname, metrics);
         this.dns = new CachingDns(new DnsJavaResolver(dnsServers(config), config.dns().timeout(), config.dns().attempts()), clock,
                 Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofMinutes(1), 100_000);
+        this.verification = Verification.create(config, clock, dns, database, metrics, routing);
 
         ConnectionCounter connections = new ConnectionCounter();
         RelayDomains domains = new RelayDomains(config.smtp().relayDomains());
@@ -124,7 +137,7 @@ public final class Relay implements AutoCloseable {
         this.abuse = new AbuseControls(config, clock, database, dns, connections, metrics);
         this.whitelisting = Whitelisting.create(config.greylist(), new WhitelistStore(database), dns, clock.instant(), metrics);
         this.greylisting = Greylisting.create(config.greylist(), database, clock, metrics, hostname, version(),
-                GreylistCheck.FirstSight.NONE);
+                verification::prefetch); // a first sight starts the sender's probe in the background
         List<Pipeline.Step<PolicyRequest.Connect>> connect = new ArrayList<>();
         connect.add(Pipeline.Step.enforce(new ConnectionLimitCheck(connections, config.smtp().maxConnections(),
                 config.smtp().maxConnectionsPerIp(), hostname)));
@@ -171,7 +184,7 @@ public final class Relay implements AutoCloseable {
     }
 
     /** RCPT order of DESIGN.md: 1 relay domain → 2 role recipient → 3, 4 spamtraps → 5 whitelists → 6 DNS lists, HELO → 7 rate
-     *  limits → 9 SPF → 11 greylisting. */
+     *  limits → 8 recipient verification → 9 SPF → 10 sender domain → 11 greylisting → 12 sender verification. */
     private List<Pipeline.Step<PolicyRequest.Rcpt>> rcptSteps(RelayConfig config, RelayDomains domains, String hostname,
             Clock clock) {
         List<Pipeline.Step<PolicyRequest.Rcpt>> steps = new ArrayList<>();
@@ -181,10 +194,13 @@ public final class Relay implements AutoCloseable {
         steps.add(whitelisting.rcptStep());
         steps.addAll(abuse.rcptStep6());
         steps.addAll(abuse.rcptStep7());
+        verification.recipientStep().ifPresent(steps::add);
         if (config.spf().enabled()) {
             steps.add(new Pipeline.Step<>(SpfCheck.create(config.spf(), dns, clock, hostname, metrics), config.spf().mode()));
         }
+        verification.senderDomainStep().ifPresent(steps::add);
         steps.addAll(greylisting.greylistSteps());
+        verification.senderStep().ifPresent(steps::add);
         return steps;
     }
 
@@ -207,6 +223,7 @@ public final class Relay implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(abuse::removeExpiredBuckets, 10, 10, TimeUnit.MINUTES);
         whitelisting.schedule(scheduler);
         greylisting.schedule(scheduler);
+        scheduler.scheduleWithFixedDelay(verification::maintain, 5, 60, TimeUnit.MINUTES);
         for (String line : pipeline.describe()) log.info("pipeline {}", line);
         log.info("greyrelay {} ready: smtp port {}, admin {}, database {}, data {}", version(), smtp.port(),
                 admin == null ? "off" : (config.admin().tls().enabled() ? "https://" : "http://") + config.admin().bind() + ":"
@@ -272,6 +289,11 @@ public final class Relay implements AutoCloseable {
         return greylisting;
     }
 
+    /** Callback and recipient verification; {@code verification().prefetch} is the greylisting hook. */
+    public Verification verification() {
+        return verification;
+    }
+
     public PrometheusMeterRegistry metrics() {
         return metrics;
     }
@@ -297,6 +319,7 @@ public final class Relay implements AutoCloseable {
         if (admin != null) admin.stop();
         queue.close();
         scheduler.shutdownNow();
+        verification.close();
         decisions.close();
         if (ownsDatabase) database.close();
         log.info("greyrelay stopped");
@@ -308,6 +331,7 @@ public final class Relay implements AutoCloseable {
         if (admin != null) admin.stop();
         queue.close();
         scheduler.shutdownNow();
+        verification.close();
         if (ownsDatabase) database.close();
     }
 }

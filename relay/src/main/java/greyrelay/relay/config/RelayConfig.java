@@ -13,6 +13,7 @@ public record RelayConfig(
         QueueConfig queue,
         GreylistConfig greylist,
         VerificationConfig verification,
+        RecipientVerificationConfig recipientVerification,
         SpfConfig spf,
         DnsConfig dns,
         DatabaseConfig database,
@@ -38,13 +39,14 @@ public record RelayConfig(
         Require.present("rateLimits", rateLimits, "a section");
         Require.present("hygiene", hygiene, "a section");
         Require.present("dnsbl", dnsbl, "a section");
+        Require.present("recipientVerification", recipientVerification, "a section");
     }
 
     public static RelayConfig defaults() {
         return new RelayConfig("./data", SmtpConfig.defaults(), DownstreamConfig.defaults(), QueueConfig.defaults(),
-                GreylistConfig.defaults(), VerificationConfig.defaults(), SpfConfig.defaults(), DnsConfig.defaults(),
-                DatabaseConfig.defaults(), AdminConfig.defaults(), DecisionLogConfig.defaults(), RateLimitsConfig.defaults(),
-                HygieneConfig.defaults(), DnsblConfig.defaults());
+                GreylistConfig.defaults(), VerificationConfig.defaults(), RecipientVerificationConfig.defaults(), SpfConfig.defaults(),
+                DnsConfig.defaults(), DatabaseConfig.defaults(), AdminConfig.defaults(), DecisionLogConfig.defaults(),
+                RateLimitsConfig.defaults(), HygieneConfig.defaults(), DnsblConfig.defaults());
     }
 
     public Path dataPath() {

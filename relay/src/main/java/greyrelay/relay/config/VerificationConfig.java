@@ -1,23 +1,160 @@
 package greyrelay.relay.config;
 
 import java.time.Duration;
+import java.util.regex.Pattern;
 
-/** {@code verification.*}: sender callback verification. */
+/**
+ * {@code verification.*}: sender callback verification (probes to the sender domain's MX), its cache, its budget and
+ * its deadlines. Every key is documented in README.md's configuration reference.
+ */
 public record VerificationConfig(
         boolean enabled,
         Mode mode,
         int probePort,
         Duration maxWait,
-        Duration confirmAfter) {
+        Duration confirmAfter,
+        String mailFrom,
+        Confirm confirm,
+        boolean checkSenderDomain,
+        Unverifiable unverifiable,
+        boolean randomAddressCheck,
+        Ipv6 ipv6,
+        int maxMxAttempts,
+        Duration historyRetention,
+        boolean logCacheHits,
+        Cache cache,
+        Budget budget,
+        Timeouts timeouts) {
+
+    /** When a mailbox the sender's MX refused is answered {@code 550 5.1.7} rather than {@code 451 4.1.7}. */
+    public enum Confirm {
+        /** Only once a fresh probe at least {@code confirmAfter} after the first rejection still says no. */
+        AFTER,
+        /** At the first rejection. */
+        IMMEDIATELY,
+        /** Never: a rejected mailbox is always answered with a temporary failure. */
+        NEVER
+    }
+
+    /** What to answer when the MX refuses both the null sender and postmaster@, so nothing can be verified. */
+    public enum Unverifiable { ACCEPT, DEFER }
+
+    /** Whether IPv6 addresses of MX hosts are probed: {@code auto} when this host has a global IPv6 address. */
+    public enum Ipv6 { AUTO, ON, OFF }
+
+    private static final Pattern MAIL_FROM = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,253}");
 
     public VerificationConfig {
         Require.present("verification.mode", mode, "enforce or observe");
         Require.range("verification.probePort", probePort, 1, 65535);
         Require.duration("verification.maxWait", maxWait, Duration.ZERO, Duration.ofMinutes(5));
         Require.duration("verification.confirmAfter", confirmAfter, Duration.ZERO, Duration.ofDays(30));
+        Require.present("verification.mailFrom", mailFrom, "\"\" for the null sender, or an address");
+        mailFrom = mailFrom.trim();
+        if (!mailFrom.isEmpty() && !MAIL_FROM.matcher(mailFrom).matches()) {
+            throw ConfigException.invalid("verification.mailFrom", "\"\" (the null sender <>) or a plain address like verify@example.com",
+                    mailFrom);
+        }
+        Require.present("verification.confirm", confirm, "after, immediately or never");
+        Require.present("verification.unverifiable", unverifiable, "accept or defer");
+        Require.present("verification.ipv6", ipv6, "auto, on or off");
+        Require.range("verification.maxMxAttempts", maxMxAttempts, 1, 10);
+        Require.duration("verification.historyRetention", historyRetention, Duration.ofHours(1), Duration.ofDays(3650));
+        Require.present("verification.cache", cache, "a section");
+        Require.present("verification.budget", budget, "a section");
+        Require.present("verification.timeouts", timeouts, "a section");
+        if (confirm == Confirm.AFTER && confirmAfter.compareTo(cache.negativeTtl()) >= 0) {
+            throw ConfigException.invalid("verification.confirmAfter", "shorter than verification.cache.negativeTtl ("
+                    + Durations.format(cache.negativeTtl()) + "), or a rejection is forgotten before it can be confirmed",
+                    Durations.format(confirmAfter));
+        }
     }
 
     static VerificationConfig defaults() {
-        return new VerificationConfig(true, Mode.ENFORCE, 25, Duration.ofSeconds(5), Duration.ofHours(1));
+        return new VerificationConfig(true, Mode.ENFORCE, 25, Duration.ofSeconds(5), Duration.ofHours(1), "", Confirm.AFTER,
+                true, Unverifiable.ACCEPT, false, Ipv6.AUTO, 3, Duration.ofDays(30), true, Cache.defaults(),
+                Budget.defaults(), Timeouts.defaults());
+    }
+
+    /** {@code verification.cache.*}: how long verdicts are kept and when they are renewed. */
+    public record Cache(
+            Duration positiveTtl,
+            Duration positiveRefresh,
+            Duration negativeTtl,
+            Duration negativeRefresh,
+            Duration tempFailTtl,
+            Duration unverifiableTtl,
+            Duration profileTtl) {
+
+        public Cache {
+            Require.duration("verification.cache.positiveTtl", positiveTtl, Duration.ofMinutes(1), Duration.ofDays(365));
+            Require.duration("verification.cache.positiveRefresh", positiveRefresh, Duration.ofMinutes(1), positiveTtl);
+            Require.duration("verification.cache.negativeTtl", negativeTtl, Duration.ofMinutes(1), Duration.ofDays(90));
+            Require.duration("verification.cache.negativeRefresh", negativeRefresh, Duration.ofMinutes(1), negativeTtl);
+            Require.duration("verification.cache.tempFailTtl", tempFailTtl, Duration.ofSeconds(1), Duration.ofDays(1));
+            Require.duration("verification.cache.unverifiableTtl", unverifiableTtl, Duration.ofMinutes(1), Duration.ofDays(90));
+            Require.duration("verification.cache.profileTtl", profileTtl, Duration.ofMinutes(1), Duration.ofDays(365));
+        }
+
+        static Cache defaults() {
+            return new Cache(Duration.ofDays(31), Duration.ofDays(7), Duration.ofDays(3), Duration.ofHours(3),
+                    Duration.ofMinutes(3), Duration.ofDays(1), Duration.ofDays(7));
+        }
+    }
+
+    /** {@code verification.budget.*}: how many probes may run and wait, globally, per sender domain, per MX host. */
+    public record Budget(
+            int maxConcurrent,
+            int maxQueued,
+            int perDomainConcurrency,
+            int perDomainRate,
+            Duration perDomainRatePeriod,
+            int perDomainQueue,
+            int perHostConcurrency,
+            int perHostRate,
+            Duration perHostRatePeriod,
+            int perConnection,
+            int burstLocalParts,
+            Duration burstWindow,
+            Duration burstFreeze) {
+
+        public Budget {
+            Require.range("verification.budget.maxConcurrent", maxConcurrent, 1, 10_000);
+            Require.range("verification.budget.maxQueued", maxQueued, 0, 1_000_000);
+            Require.range("verification.budget.perDomainConcurrency", perDomainConcurrency, 1, maxConcurrent);
+            Require.range("verification.budget.perDomainRate", perDomainRate, 1, 1_000_000);
+            Require.duration("verification.budget.perDomainRatePeriod", perDomainRatePeriod, Duration.ofSeconds(1), Duration.ofDays(1));
+            Require.range("verification.budget.perDomainQueue", perDomainQueue, 0, 1_000_000);
+            Require.range("verification.budget.perHostConcurrency", perHostConcurrency, 1, 10_000);
+            Require.range("verification.budget.perHostRate", perHostRate, 1, 1_000_000);
+            Require.duration("verification.budget.perHostRatePeriod", perHostRatePeriod, Duration.ofSeconds(1), Duration.ofDays(1));
+            Require.range("verification.budget.perConnection", perConnection, 1, 1000);
+            Require.range("verification.budget.burstLocalParts", burstLocalParts, 2, 1_000_000);
+            Require.duration("verification.budget.burstWindow", burstWindow, Duration.ofSeconds(1), Duration.ofDays(1));
+            Require.duration("verification.budget.burstFreeze", burstFreeze, Duration.ZERO, Duration.ofDays(7));
+        }
+
+        static Budget defaults() {
+            return new Budget(50, 10_000, 2, 20, Duration.ofMinutes(1), 50, 4, 60, Duration.ofMinutes(1), 3, 50,
+                    Duration.ofMinutes(10), Duration.ofHours(1));
+        }
+    }
+
+    /**
+     * {@code verification.timeouts.*}: short deadlines while a client waits (inline), full RFC 5321 §4.5.3.2 ones in
+     * the background (prefetch, refresh, and the re-run of an inline probe that ran out of time), as mailfromd splits
+     * them.
+     */
+    public record Timeouts(Duration inlineConnect, Duration inlineReply, Duration backgroundConnect, Duration backgroundReply) {
+        public Timeouts {
+            Require.duration("verification.timeouts.inlineConnect", inlineConnect, Duration.ofMillis(100), Duration.ofMinutes(5));
+            Require.duration("verification.timeouts.inlineReply", inlineReply, Duration.ofMillis(100), Duration.ofMinutes(10));
+            Require.duration("verification.timeouts.backgroundConnect", backgroundConnect, Duration.ofMillis(100), Duration.ofMinutes(10));
+            Require.duration("verification.timeouts.backgroundReply", backgroundReply, Duration.ofMillis(100), Duration.ofMinutes(30));
+        }
+
+        static Timeouts defaults() {
+            return new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(5));
+        }
     }
 }

@@ -5,6 +5,7 @@ import greyrelay.db.testing.TestDatabases;
 import greyrelay.relay.Relay;
 import greyrelay.relay.config.ConfigLoader;
 import greyrelay.relay.config.RelayConfig;
+import greyrelay.relay.verify.ProbeRouting;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -32,7 +33,11 @@ public final class RelayHarness implements AutoCloseable {
         this.relay = relay;
     }
 
-    /** The test defaults: relay for example.com, our host name mx.example.com, delivery to the sink, DNS from the fake. */
+    /**
+     * The test defaults: relay for example.com, our host name mx.example.com, delivery to the sink, DNS from the fake.
+     * Sender and recipient verification are off here (they need DNS data and MX fakes a test must set up); tests of
+     * those features turn them on in their own YAML.
+     */
     public static String baseYaml(Path dataDir, int dnsPort, int downstreamPort) {
         return """
                 dataDir: %s
@@ -56,25 +61,36 @@ public final class RelayHarness implements AutoCloseable {
                   attempts: 1
                 admin:
                   port: 0
+                verification:
+                  enabled: false
+                recipientVerification:
+                  enabled: false
                 """.formatted(dataDir, Examples.RELAY_HOSTNAME, Examples.OUR_DOMAIN, downstreamPort, dnsPort);
     }
 
     public static RelayHarness start(Path dataDir, String extraYaml) throws Exception {
         FakeDnsServer dns = FakeDnsServer.start();
         DownstreamSink sink = DownstreamSink.start();
-        return start(dataDir, extraYaml, new TestClock(), dns, true, sink, true, TestDatabases.h2(dataDir));
+        return start(dataDir, extraYaml, new TestClock(), dns, true, sink, true, TestDatabases.h2(dataDir), null);
+    }
+
+    /** With probes routed by the test: MX addresses from the fake DNS mapped to scripted MX servers on loopback. */
+    public static RelayHarness start(Path dataDir, String extraYaml, ProbeRouting routing) throws Exception {
+        FakeDnsServer dns = FakeDnsServer.start();
+        DownstreamSink sink = DownstreamSink.start();
+        return start(dataDir, extraYaml, new TestClock(), dns, true, sink, true, TestDatabases.h2(dataDir), routing);
     }
 
     /** For multi-node scenarios: shared clock, DNS, downstream and database; the caller closes those. */
     public static RelayHarness start(Path dataDir, String extraYaml, TestClock clock, FakeDnsServer dns, DownstreamSink sink,
             Database database) throws Exception {
-        return start(dataDir, extraYaml, clock, dns, false, sink, false, database);
+        return start(dataDir, extraYaml, clock, dns, false, sink, false, database, null);
     }
 
     private static RelayHarness start(Path dataDir, String extraYaml, TestClock clock, FakeDnsServer dns, boolean ownDns,
-            DownstreamSink sink, boolean ownSink, Database database) throws Exception {
+            DownstreamSink sink, boolean ownSink, Database database, ProbeRouting routing) throws Exception {
         RelayConfig config = config(dataDir, extraYaml, dns.address().getPort(), sink.port());
-        Relay relay = Relay.create(config, clock, database).start();
+        Relay relay = (routing == null ? Relay.create(config, clock, database) : Relay.create(config, clock, database, routing)).start();
         return new RelayHarness(clock, dns, ownDns, sink, ownSink, database, relay);
     }
 

@@ -1,0 +1,455 @@
+package greyrelay.relay.verify;
+
+import greyrelay.relay.config.VerificationConfig;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fair probe scheduler: who may probe now, who waits, who is told "not now" at once.
+ *
+ * <ul>
+ *   <li>A global cap on probes running at once ({@code maxConcurrent}) and on probes waiting ({@code maxQueued}).</li>
+ *   <li>Per sender domain: a concurrency cap, a token-bucket rate (Bucket4j, on the injected clock) and a bounded
+ *       waiting queue. A domain whose budget is used up is refused at once ({@link Admission.Refused}); it never makes
+ *       another domain wait. Free global slots go to waiting domains round-robin, one probe per domain per turn, so a
+ *       domain with a long queue cannot starve one that just arrived.</li>
+ *   <li>Per MX host: a concurrency cap and a rate, asked by the prober before each connection
+ *       ({@link #hostGate()}), so many forged domains hosted at one MX cannot turn us into a flood against it.</li>
+ *   <li>Burst freeze: when one domain sees {@code burstLocalParts} distinct new local parts within
+ *       {@code burstWindow} (a forged-sender run against an innocent domain), new probes to it are refused for
+ *       {@code burstFreeze}; callers answer from the cache and the domain's profile meanwhile.</li>
+ * </ul>
+ *
+ * <p>Tasks run on virtual threads. {@link #submit} never blocks on a probe; it takes a short lock. Thread-safe.
+ */
+public final class ProbeScheduler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProbeScheduler.class);
+
+    /** The budget, from {@code verification.budget.*}. */
+    public record Limits(int maxConcurrent, int maxQueued, int perDomainConcurrency, int perDomainRate,
+            Duration perDomainRatePeriod, int perDomainQueue, int perHostConcurrency, int perHostRate,
+            Duration perHostRatePeriod, int burstLocalParts, Duration burstWindow, Duration burstFreeze) {
+
+        public static Limits from(VerificationConfig.Budget b) {
+            return new Limits(b.maxConcurrent(), b.maxQueued(), b.perDomainConcurrency(), b.perDomainRate(),
+                    b.perDomainRatePeriod(), b.perDomainQueue(), b.perHostConcurrency(), b.perHostRate(),
+                    b.perHostRatePeriod(), b.burstLocalParts(), b.burstWindow(), b.burstFreeze());
+        }
+    }
+
+    /** Work for one probe. {@link #run} is called on a worker thread, or {@link #dropped} if it never will be. */
+    public interface Task {
+        void run(HostGate gate);
+
+        /** The scheduler closed before the task could run. */
+        void dropped(String why);
+    }
+
+    /** Why a probe was refused. */
+    public enum Reason {
+        DOMAIN_RATE, DOMAIN_QUEUE_FULL, QUEUE_FULL, FROZEN, CLOSED;
+
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** What {@link #submit} did with a task. */
+    public sealed interface Admission {
+        /** Running now. */
+        record Started() implements Admission {}
+
+        /** Waiting; {@code position} is its place in its domain's queue (1 = next). */
+        record Queued(int position) implements Admission {}
+
+        /** Not taken; the task will never run. */
+        record Refused(Reason reason, String why) implements Admission {}
+    }
+
+    /** One domain's state, for the panel and the metrics. */
+    public record DomainState(String domain, int running, int waiting, Instant frozenUntil) {}
+
+    /** The whole scheduler at one moment. */
+    public record Snapshot(int running, int waiting, int domains, List<DomainState> busiest) {}
+
+    private final Limits limits;
+    private final Clock clock;
+    private final TimeMeter time;
+    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("probe-", 0).factory());
+    private final Map<String, Lane> lanes = new HashMap<>();
+    private final Map<String, HostLane> hosts = new HashMap<>();
+    private final ArrayDeque<Lane> ready = new ArrayDeque<>();
+    private final HostGate hostGate = this::enterHost;
+    private final Map<Reason, Counter> refusals = new HashMap<>();
+    private final DistributionSummary depthAtAdmission;
+    private final Counter hostRefused;
+    private int running;
+    private int waiting;
+    private boolean closed;
+    private Instant lastSweep = Instant.MIN;
+
+    /** Beyond this many known domains and hosts, submit sweeps idle ones itself (at most every 10 s). */
+    static final int SWEEP_AT = 10_000;
+
+    public ProbeScheduler(Limits limits, Clock clock, MeterRegistry metrics) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.time = new ClockTimeMeter(clock);
+        for (Reason r : Reason.values()) {
+            refusals.put(r, Counter.builder("greyrelay.verify.budget.refusals").tag("scope", r.tag())
+                    .description("probes refused by the budget").register(metrics));
+        }
+        hostRefused = Counter.builder("greyrelay.verify.budget.refusals").tag("scope", "mx-host")
+                .description("probes refused by the budget").register(metrics);
+        depthAtAdmission = DistributionSummary.builder("greyrelay.verify.queue.domain.depth")
+                .description("the sender domain's waiting probes when a new one was admitted").register(metrics);
+        Gauge.builder("greyrelay.verify.queue.waiting", this, s -> s.snapshot(0).waiting()).register(metrics);
+        Gauge.builder("greyrelay.verify.queue.running", this, s -> s.snapshot(0).running()).register(metrics);
+        Gauge.builder("greyrelay.verify.queue.domains", this, s -> s.snapshot(0).domains())
+                .description("sender domains with probes waiting").register(metrics);
+        Gauge.builder("greyrelay.verify.queue.domain.max", this, ProbeScheduler::deepestQueue)
+                .description("waiting probes of the busiest sender domain").register(metrics);
+    }
+
+    /** The per-MX-host budget, for the prober. */
+    public HostGate hostGate() {
+        return hostGate;
+    }
+
+    /**
+     * Offers a probe of {@code localPart@domain}. Never blocks on other probes.
+     *
+     * @param localPart counted (case-insensitively) for the burst freeze
+     */
+    public Admission submit(String domain, String localPart, Task task) {
+        Objects.requireNonNull(task, "task");
+        String key = domain.toLowerCase(Locale.ROOT);
+        Admission admission;
+        List<Job> starts = List.of();
+        synchronized (this) {
+            if (closed) return refuse(Reason.CLOSED, "the relay is shutting down");
+            Instant now = clock.instant();
+            if (lanes.size() + hosts.size() > SWEEP_AT && now.isAfter(lastSweep.plusSeconds(10))) {
+                sweepLocked(now); // many distinct domains between scheduled sweeps: keep memory bounded
+            }
+            Lane lane = lanes.computeIfAbsent(key, Lane::new);
+            if (lane.isFrozen(now)) {
+                return refuse(Reason.FROZEN, "probes to " + key + " are paused until " + lane.frozenUntil + " after a burst of new addresses");
+            }
+            if (lane.burst(localPart.toLowerCase(Locale.ROOT), now)) {
+                log.warn("verify: {} distinct new local parts of {} within {}: probes to it paused until {}",
+                        limits.burstLocalParts(), key, limits.burstWindow(), lane.frozenUntil);
+                return refuse(Reason.FROZEN, "burst of new addresses at " + key + ": probes paused until " + lane.frozenUntil);
+            }
+            boolean startNow = lane.waiting.isEmpty() && lane.running < limits.perDomainConcurrency() && running < limits.maxConcurrent();
+            if (!startNow && lane.waiting.size() >= limits.perDomainQueue()) {
+                return refuse(Reason.DOMAIN_QUEUE_FULL, key + " has " + lane.waiting.size() + " probes waiting");
+            }
+            if (!startNow && waiting >= limits.maxQueued()) {
+                return refuse(Reason.QUEUE_FULL, waiting + " probes waiting in total");
+            }
+            if (!lane.bucket.tryConsume(1)) {
+                return refuse(Reason.DOMAIN_RATE, "more than " + limits.perDomainRate() + " probes to " + key + " per "
+                        + limits.perDomainRatePeriod());
+            }
+            depthAtAdmission.record(lane.waiting.size());
+            Job job = new Job(lane, task);
+            if (startNow) {
+                lane.running++;
+                running++;
+                starts = List.of(job);
+                admission = new Admission.Started();
+            } else {
+                lane.waiting.addLast(job);
+                waiting++;
+                if (!lane.inReady) {
+                    lane.inReady = true;
+                    ready.addLast(lane);
+                }
+                admission = new Admission.Queued(lane.waiting.size());
+            }
+        }
+        starts.forEach(this::launch);
+        return admission;
+    }
+
+    /**
+     * A cheap look, before any work is spent on a background probe: the reason {@link #submit} would refuse a probe
+     * of {@code localPart@domain} now (paused, queue full, rate used up), counted as a refusal; empty when it might be
+     * taken. Consumes no token; the local part counts for the burst freeze as in {@link #submit}.
+     */
+    public Optional<Reason> precheck(String domain, String localPart) {
+        String key = domain.toLowerCase(Locale.ROOT);
+        synchronized (this) {
+            Reason reason = null;
+            Lane lane = lanes.get(key);
+            Instant now = clock.instant();
+            if (closed) {
+                reason = Reason.CLOSED;
+            } else if (lane != null && lane.isFrozen(now)) {
+                reason = Reason.FROZEN;
+            } else if (lane != null && lane.burst(localPart.toLowerCase(Locale.ROOT), now)) {
+                log.warn("verify: {} distinct new local parts of {} within {}: probes to it paused until {}",
+                        limits.burstLocalParts(), key, limits.burstWindow(), lane.frozenUntil);
+                reason = Reason.FROZEN;
+            } else if (lane != null && lane.waiting.size() >= limits.perDomainQueue() && !lane.waiting.isEmpty()) {
+                reason = Reason.DOMAIN_QUEUE_FULL;
+            } else if (waiting >= limits.maxQueued() && running >= limits.maxConcurrent()) {
+                reason = Reason.QUEUE_FULL;
+            } else if (lane != null && lane.bucket.getAvailableTokens() < 1) {
+                reason = Reason.DOMAIN_RATE;
+            }
+            if (reason == null) return Optional.empty();
+            refusals.get(reason).increment();
+            return Optional.of(reason);
+        }
+    }
+
+    private Admission refuse(Reason reason, String why) {
+        refusals.get(reason).increment();
+        return new Admission.Refused(reason, why);
+    }
+
+    private void launch(Job job) {
+        try {
+            workers.execute(() -> {
+                try {
+                    job.task.run(hostGate);
+                } catch (RuntimeException | Error e) {
+                    log.error("verify: probe task for {} failed: {}", job.lane.domain, e.toString(), e);
+                } finally {
+                    finished(job.lane);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            job.task.dropped("the relay is shutting down");
+            finished(job.lane);
+        }
+    }
+
+    private void finished(Lane lane) {
+        List<Job> starts;
+        synchronized (this) {
+            lane.running--;
+            running--;
+            starts = dispatch();
+        }
+        starts.forEach(this::launch);
+    }
+
+    /** Hands free global slots to waiting domains, round-robin, one per domain per turn. Caller holds the lock. */
+    private List<Job> dispatch() {
+        List<Job> starts = new ArrayList<>();
+        boolean progress = true;
+        while (progress && running < limits.maxConcurrent() && !ready.isEmpty() && !closed) {
+            progress = false;
+            int turns = ready.size();
+            for (int i = 0; i < turns && running < limits.maxConcurrent(); i++) {
+                Lane lane = ready.pollFirst();
+                if (lane.running < limits.perDomainConcurrency() && !lane.waiting.isEmpty()) {
+                    starts.add(lane.waiting.pollFirst());
+                    waiting--;
+                    lane.running++;
+                    running++;
+                    progress = true;
+                }
+                if (lane.waiting.isEmpty()) {
+                    lane.inReady = false;
+                } else {
+                    ready.addLast(lane);
+                }
+            }
+        }
+        return starts;
+    }
+
+    private Optional<HostGate.Permit> enterHost(String mxHost) {
+        String key = mxHost.toLowerCase(Locale.ROOT);
+        synchronized (this) {
+            HostLane host = hosts.computeIfAbsent(key, h -> new HostLane(bucket(limits.perHostRate(), limits.perHostRatePeriod())));
+            if (host.running >= limits.perHostConcurrency() || !host.bucket.tryConsume(1)) {
+                hostRefusals++;
+                hostRefused.increment();
+                return Optional.empty();
+            }
+            host.running++;
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        return Optional.of(() -> {
+            if (released.compareAndSet(false, true)) {
+                synchronized (this) {
+                    hosts.get(key).running--;
+                }
+            }
+        });
+    }
+
+    private long hostRefusals;
+
+    /** How many times the per-MX-host budget refused a connection. */
+    public synchronized long hostRefusals() {
+        return hostRefusals;
+    }
+
+    /** Counts and the {@code top} domains with the most probes waiting (then running). */
+    public synchronized Snapshot snapshot(int top) {
+        int domainsWaiting = 0;
+        List<DomainState> states = new ArrayList<>();
+        for (Lane lane : lanes.values()) {
+            if (!lane.waiting.isEmpty()) domainsWaiting++;
+            if (top > 0 && (lane.running > 0 || !lane.waiting.isEmpty() || lane.frozenUntil != null)) {
+                states.add(new DomainState(lane.domain, lane.running, lane.waiting.size(), lane.frozenUntil));
+            }
+        }
+        states.sort(Comparator.comparingInt(DomainState::waiting).thenComparingInt(DomainState::running).reversed());
+        return new Snapshot(running, waiting, domainsWaiting, List.copyOf(states.subList(0, Math.min(top, states.size()))));
+    }
+
+    /** The state of one domain (running, waiting, frozen), or empty when it has none. */
+    public synchronized Optional<DomainState> domain(String domain) {
+        Lane lane = lanes.get(domain.toLowerCase(Locale.ROOT));
+        return lane == null ? Optional.empty()
+                : Optional.of(new DomainState(lane.domain, lane.running, lane.waiting.size(), lane.frozenUntil));
+    }
+
+    /** Whether new probes to {@code domain} are paused by a burst freeze right now. */
+    public synchronized boolean isFrozen(String domain) {
+        Lane lane = lanes.get(domain.toLowerCase(Locale.ROOT));
+        return lane != null && lane.isFrozen(clock.instant());
+    }
+
+    private synchronized double deepestQueue() {
+        int max = 0;
+        for (Lane lane : lanes.values()) max = Math.max(max, lane.waiting.size());
+        return max;
+    }
+
+    /**
+     * Forgets idle domains and hosts whose buckets are full again and whose freeze is over, so memory follows the
+     * domains currently probed. Run on a schedule; returns how many entries were dropped.
+     */
+    public int sweep() {
+        synchronized (this) {
+            return sweepLocked(clock.instant());
+        }
+    }
+
+    private int sweepLocked(Instant now) {
+        lastSweep = now;
+        int dropped = 0;
+        for (Iterator<Lane> it = lanes.values().iterator(); it.hasNext(); ) {
+            Lane lane = it.next();
+            if (lane.running == 0 && lane.waiting.isEmpty() && !lane.isFrozen(now)
+                    && lane.bucket.getAvailableTokens() >= limits.perDomainRate() && lane.recentIsStale(now)) {
+                it.remove();
+                dropped++;
+            }
+        }
+        for (Iterator<HostLane> it = hosts.values().iterator(); it.hasNext(); ) {
+            HostLane host = it.next();
+            if (host.running == 0 && host.bucket.getAvailableTokens() >= limits.perHostRate()) {
+                it.remove();
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    /** Stops taking probes and drops the waiting ones ({@link Task#dropped}); running ones finish on their own. */
+    @Override
+    public void close() {
+        List<Job> dropped = new ArrayList<>();
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            for (Lane lane : lanes.values()) {
+                dropped.addAll(lane.waiting);
+                lane.waiting.clear();
+            }
+            waiting = 0;
+            ready.clear();
+        }
+        for (Job job : dropped) job.task.dropped("the relay is shutting down");
+        // no interrupts: a probe thread may be inside a database call (H2 closes its file when a thread doing I/O is
+        // interrupted); running probes end within their own deadlines on daemon virtual threads
+        workers.shutdown();
+    }
+
+    private Bucket bucket(int rate, Duration period) {
+        return Bucket.builder().addLimit(l -> l.capacity(rate).refillGreedy(rate, period)).withCustomTimePrecision(time).build();
+    }
+
+    private record Job(Lane lane, Task task) {}
+
+    private static final class HostLane {
+        final Bucket bucket;
+        int running;
+
+        HostLane(Bucket bucket) {
+            this.bucket = bucket;
+        }
+    }
+
+    /** One sender domain: guarded by the scheduler's lock. */
+    private final class Lane {
+        final String domain;
+        final Bucket bucket = bucket(limits.perDomainRate(), limits.perDomainRatePeriod());
+        final ArrayDeque<Job> waiting = new ArrayDeque<>();
+        /** Distinct local parts seen within the burst window, oldest first. */
+        final LinkedHashMap<String, Instant> recent = new LinkedHashMap<>();
+        Instant frozenUntil;
+        int running;
+        boolean inReady;
+
+        Lane(String domain) {
+            this.domain = domain;
+        }
+
+        boolean isFrozen(Instant now) {
+            return frozenUntil != null && now.isBefore(frozenUntil);
+        }
+
+        /** Records a local part; true when that makes a burst (and freezes the domain). */
+        boolean burst(String localPart, Instant now) {
+            if (limits.burstFreeze().isZero()) return false;
+            Instant horizon = now.minus(limits.burstWindow());
+            for (Iterator<Instant> it = recent.values().iterator(); it.hasNext(); ) {
+                if (!it.next().isAfter(horizon)) it.remove(); else break;
+            }
+            recent.remove(localPart);
+            recent.put(localPart, now);
+            if (recent.size() < limits.burstLocalParts()) return false;
+            frozenUntil = now.plus(limits.burstFreeze());
+            recent.clear();
+            return true;
+        }
+
+        boolean recentIsStale(Instant now) {
+            Instant horizon = now.minus(limits.burstWindow());
+            return recent.values().stream().noneMatch(t -> t.isAfter(horizon));
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package greyrelay.relay.verify;
+
+import greyrelay.db.Database;
+import greyrelay.db.verify.DomainProfiles;
+import greyrelay.db.verify.ProbeLog;
+import greyrelay.db.verify.VerificationCache;
+import greyrelay.relay.config.DownstreamConfig;
+import greyrelay.relay.config.HostPort;
+import greyrelay.relay.config.RelayConfig;
+import greyrelay.relay.config.VerificationConfig;
+import greyrelay.relay.dns.Dns;
+import greyrelay.relay.policy.Pipeline;
+import greyrelay.relay.policy.PolicyRequest;
+import greyrelay.relay.smtpclient.ClientLimits;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Callback verification, wired from the configuration: the pipeline steps (RCPT 8 recipient verification, 10 sender
+ * domain, 12 sender verification), the greylisting hook ({@link #senderCheck()}{@code ::prefetch}) and the scheduled
+ * maintenance (history retention, expired cache rows, stale profiles, idle scheduler lanes). Relay builds one and
+ * closes it.
+ */
+public final class Verification implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Verification.class);
+    private static final int BATCH = 1000;
+
+    private final RelayConfig config;
+    private final Clock clock;
+    private final ProbeLogWriter history;
+    private final ProbeLog probeLog;
+    private final VerificationCache cache;
+    private final DomainProfiles profiles;
+    private final ProbeScheduler scheduler;
+    private final SenderVerifier senderVerifier;
+    private final SenderVerificationCheck senderCheck;
+    private final SenderDomainCheck senderDomainCheck;
+    private final RecipientVerificationCheck recipientCheck;
+
+    private Verification(RelayConfig config, Clock clock, Dns dns, Database database, MeterRegistry metrics,
+            ProbeRouting routing, BooleanSupplier ipv6, Random random) {
+        this.config = config;
+        this.clock = clock;
+        VerificationConfig v = config.verification();
+        String hostname = config.smtp().hostname();
+        this.probeLog = new ProbeLog(database);
+        this.cache = new VerificationCache(database);
+        this.profiles = new DomainProfiles(database);
+        this.history = new ProbeLogWriter(probeLog, metrics);
+        MxSelection selection = new MxSelection(dns, random, ipv6);
+        Prober prober = new Prober(selection, routing, new Prober.Settings(hostname, v.mailFrom(), v.maxMxAttempts()), random);
+        this.scheduler = new ProbeScheduler(ProbeScheduler.Limits.from(v.budget()), clock, metrics);
+        ClientLimits inline = ClientLimits.defaults().withConnectTimeout(v.timeouts().inlineConnect())
+                .withReplyTimeout(v.timeouts().inlineReply()).withDataTimeout(v.timeouts().inlineReply());
+        ClientLimits background = ClientLimits.defaults().withConnectTimeout(v.timeouts().backgroundConnect())
+                .withReplyTimeout(v.timeouts().backgroundReply()).withDataTimeout(v.timeouts().backgroundReply());
+        this.senderVerifier = new SenderVerifier(prober, scheduler, new CachePolicy(CachePolicy.Lifetimes.from(v)), cache,
+                profiles, history, clock, metrics, new SenderVerifier.Settings(hostname, inline, background,
+                        v.randomAddressCheck(), v.cache().profileTtl(), v.budget().perConnection(), v.logCacheHits()));
+        this.senderCheck = new SenderVerificationCheck(senderVerifier, v.maxWait(), v.unverifiable());
+        this.senderDomainCheck = new SenderDomainCheck(selection);
+        RecipientVerifier recipients = new RecipientVerifier(prober, downstreamRoute(config.downstream()), cache, history,
+                clock, metrics, RecipientVerifier.Settings.from(config.recipientVerification(), hostname, v.logCacheHits()));
+        this.recipientCheck = new RecipientVerificationCheck(recipients);
+    }
+
+    /**
+     * @param routing where probes connect: {@code ProbeRouting.port(verification.probePort)} in production, scripted
+     *                MX servers in tests
+     */
+    public static Verification create(RelayConfig config, Clock clock, Dns dns, Database database, MeterRegistry metrics,
+            ProbeRouting routing) {
+        return new Verification(config, clock, dns, database, metrics, routing, ipv6(config.verification().ipv6()),
+                new SecureRandom());
+    }
+
+    /** RCPT step 8, when {@code recipientVerification.enabled}. */
+    public Optional<Pipeline.Step<PolicyRequest.Rcpt>> recipientStep() {
+        var c = config.recipientVerification();
+        return c.enabled() ? Optional.of(new Pipeline.Step<>(recipientCheck, c.mode())) : Optional.empty();
+    }
+
+    /** RCPT step 10, when verification and {@code verification.checkSenderDomain} are on. */
+    public Optional<Pipeline.Step<PolicyRequest.Rcpt>> senderDomainStep() {
+        var v = config.verification();
+        return v.enabled() && v.checkSenderDomain() ? Optional.of(new Pipeline.Step<>(senderDomainCheck, v.mode())) : Optional.empty();
+    }
+
+    /** RCPT step 12, when {@code verification.enabled}. */
+    public Optional<Pipeline.Step<PolicyRequest.Rcpt>> senderStep() {
+        var v = config.verification();
+        return v.enabled() ? Optional.of(new Pipeline.Step<>(senderCheck, v.mode())) : Optional.empty();
+    }
+
+    /** The sender check; its {@code prefetch} is the greylisting check's first-sight hook (a no-op when disabled). */
+    public SenderVerificationCheck senderCheck() {
+        return senderCheck;
+    }
+
+    /** The greylisting hook: starts a background probe of the request's sender; never blocks. */
+    public void prefetch(PolicyRequest.Rcpt request) {
+        if (config.verification().enabled()) senderCheck.prefetch(request);
+    }
+
+    /** The probe queue now, for the panel. */
+    public ProbeScheduler.Snapshot queue(int top) {
+        return scheduler.snapshot(top);
+    }
+
+    /** Scheduled upkeep: trim the history, drop expired verdicts and stale profiles, forget idle lanes. */
+    public void maintain() {
+        Instant now = clock.instant();
+        try {
+            Instant cutoff = now.minus(config.verification().historyRetention());
+            int history = drain(n -> probeLog.deleteOlderThan(cutoff, n));
+            int expired = drain(n -> cache.deleteExpired(now, n));
+            Instant stale = now.minus(config.verification().cache().profileTtl());
+            int profilesDropped = drain(n -> profiles.deleteUnchangedSince(stale, n));
+            int lanes = scheduler.sweep();
+            log.info("verification cleanup: {} history row(s) older than {}, {} expired verdict(s), {} stale profile(s), {} idle lane(s) dropped",
+                    history, cutoff, expired, profilesDropped, lanes);
+        } catch (RuntimeException e) {
+            log.warn("verification cleanup failed: {}", e.getMessage());
+        }
+    }
+
+    private static int drain(Function<Integer, Integer> batch) {
+        int total = 0;
+        int n;
+        do {
+            n = batch.apply(BATCH);
+            total += n;
+        } while (n == BATCH);
+        return total;
+    }
+
+    @Override
+    public void close() {
+        senderVerifier.close();
+        history.close();
+    }
+
+    /** Recipient domain → the downstream to ask, per {@code downstream.routes} (as delivery routes it). */
+    static Function<String, InetSocketAddress> downstreamRoute(DownstreamConfig d) {
+        return domain -> {
+            String key = domain.toLowerCase(Locale.ROOT);
+            HostPort target = new HostPort(d.host(), d.port());
+            for (Map.Entry<String, String> e : d.routes().entrySet()) {
+                String k = e.getKey();
+                boolean match = k.startsWith(".") ? key.endsWith(k) && key.length() > k.length() : key.equals(k);
+                if (match) {
+                    target = HostPort.parse("downstream.routes", e.getValue(), 25);
+                    break;
+                }
+            }
+            return new InetSocketAddress(target.host(), target.port());
+        };
+    }
+
+    /** {@code verification.ipv6}: {@code auto} means "this host has a global IPv6 address", looked at once. */
+    static BooleanSupplier ipv6(VerificationConfig.Ipv6 setting) {
+        return switch (setting) {
+            case ON -> () -> true;
+            case OFF -> () -> false;
+            case AUTO -> {
+                boolean has = hasGlobalIpv6();
+                log.info("verification: IPv6 MX addresses {} (verification.ipv6: auto)", has ? "will be probed" : "skipped, no global IPv6 address here");
+                yield () -> has;
+            }
+        };
+    }
+
+    private static boolean hasGlobalIpv6() {
+        try {
+            List<NetworkInterface> interfaces = Collections.list(NetworkInterface.getNetworkInterfaces());
+            List<InetAddress> found = new ArrayList<>();
+            for (NetworkInterface ni : interfaces) {
+                if (!ni.isUp() || ni.isLoopback()) continue;
+                for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+                    if (a instanceof Inet6Address && !a.isLinkLocalAddress() && !a.isSiteLocalAddress() && !a.isLoopbackAddress()
+                            && (a.getAddress()[0] & 0xfe) != 0xfc) {
+                        found.add(a);
+                    }
+                }
+            }
+            return !found.isEmpty();
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    /** For tests: the sender verifier behind the checks. */
+    SenderVerifier senderVerifier() {
+        return senderVerifier;
+    }
+
+    /** Test seam for a fixed random and IPv6 setting. */
+    static Verification create(RelayConfig config, Clock clock, Dns dns, Database database, MeterRegistry metrics,
+            ProbeRouting routing, BooleanSupplier ipv6, Random random) {
+        return new Verification(config, clock, dns, database, metrics, routing, ipv6, random);
+    }
+
+}

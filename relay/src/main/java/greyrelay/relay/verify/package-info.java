@@ -1,0 +1,65 @@
+/**
+ * Callback verification (sender address verification) and recipient verification, politely, cached, within budgets.
+ *
+ * <h2>What it does</h2>
+ * <ul>
+ *   <li>{@link greyrelay.relay.verify.MxSelection}: MX by preference (equal preferences shuffled by an injected
+ *       {@code Random}), implicit MX from A/AAAA, RFC 7505 null MX, NXDOMAIN versus temporary DNS failure; IPv6
+ *       addresses only when this host has IPv6 ({@code verification.ipv6}); loopback, link-local, multicast and
+ *       unspecified addresses are never probed.</li>
+ *   <li>{@link greyrelay.relay.verify.Prober}: {@code EHLO <smtp.hostname>} (falling back to {@code HELO}),
+ *       {@code MAIL FROM:<>}, {@code RCPT TO:<sender>}, {@code RSET}, {@code QUIT}; never {@code DATA}; one address per
+ *       transaction; next MX on connection failure or 4xx, at most {@code verification.maxMxAttempts} connections; a
+ *       refused null sender is retried once as {@code postmaster@<smtp.hostname>}. Outcomes are the sealed
+ *       {@link greyrelay.relay.verify.ProbeResult}.</li>
+ *   <li>{@link greyrelay.relay.verify.ProbeScheduler}: global, per-sender-domain and per-MX-host concurrency caps and
+ *       token-bucket rates, bounded per-domain queues, round-robin between domains, a burst freeze for forged-sender
+ *       runs. A refused probe is answered {@code 451 4.4.5} at once; other domains never wait behind it.</li>
+ *   <li>{@link greyrelay.relay.verify.CachePolicy} (pure): lifetimes, refresh, 451-then-550 confirmation, and "a good
+ *       verdict is never overwritten by a temporary failure".</li>
+ *   <li>{@link greyrelay.relay.verify.SenderVerifier}: cache (shared by nodes, in the database), single flight per
+ *       address, domain profiles, probe history, metrics; inline with a wait bound, or {@code prefetch} in the
+ *       background.</li>
+ *   <li>Checks: {@link greyrelay.relay.verify.RecipientVerificationCheck} (RCPT step 8),
+ *       {@link greyrelay.relay.verify.SenderDomainCheck} (step 10), {@link greyrelay.relay.verify.SenderVerificationCheck}
+ *       (step 12, and the greylisting hook {@code prefetch}). {@link greyrelay.relay.verify.Verification} wires them
+ *       from the configuration for {@code Relay}.</li>
+ * </ul>
+ *
+ * <h2>Talks to</h2>
+ * DNS through {@link greyrelay.relay.dns.Dns}; strangers' MX hosts and our downstream through
+ * {@link greyrelay.relay.smtpclient.SmtpClient}; the database through {@code greyrelay.db.verify} (cache, probe log,
+ * domain profiles). Where a probe connects is a seam ({@link greyrelay.relay.verify.ProbeRouting}): production uses
+ * the DNS address and {@code verification.probePort}; tests map documentation addresses to scripted MX servers.
+ *
+ * <h2>What it trusts</h2>
+ * Nothing a remote server says: replies are read with bounded lines and a deadline per reply, kept only as printable
+ * text, stored as data and escaped by whoever shows them. Only a plain ASCII {@code local@domain}
+ * ({@link greyrelay.relay.address.Mailbox#isPlain()} and {@link greyrelay.relay.verify.Prober#wireSafe}) is ever put on
+ * the wire; anything else is "unverifiable", never sent. A 5xx at RCPT from the sender's own MX is the only thing that
+ * makes an address bad, and even that is answered 451 until confirmed ({@code verification.confirm}).
+ *
+ * <h2>Why Bucket4j</h2>
+ * Token buckets with a pluggable time source ({@code withCustomTimePrecision}), so rates follow the injected
+ * {@code Clock} in tests; maintained, Apache-2.0, no dependencies (STACK.md appendix §3). Version from the parent pom.
+ *
+ * <h2>Known limits</h2>
+ * <ul>
+ *   <li>Single flight is per process; across nodes only the shared cache prevents a second probe, so two nodes may
+ *       probe one new address at the same moment.</li>
+ *   <li>Budgets, queues and the burst freeze are per node, not shared through the database.</li>
+ *   <li>Deadlines are per reply (a probe has at most eight), not one overall deadline per probe.</li>
+ *   <li>No SMTPUTF8: an internationalised address is unverifiable, not probed.</li>
+ *   <li>The random-address check ({@code verification.randomAddressCheck}) uses a second transaction on the same
+ *       connection; it is off by default because it looks like a dictionary attack.</li>
+ *   <li>Recipient verification has no fairness budget (the downstream is our own), only
+ *       {@code recipientVerification.maxConcurrent}.</li>
+ * </ul>
+ *
+ * <h2>Configuration</h2>
+ * {@code verification.*} (enabled, mode, probePort, maxWait, confirmAfter, mailFrom, confirm, checkSenderDomain,
+ * unverifiable, randomAddressCheck, ipv6, maxMxAttempts, historyRetention, logCacheHits, {@code cache.*},
+ * {@code budget.*}, {@code timeouts.*}) and {@code recipientVerification.*}, plus {@code smtp.hostname} and
+ * {@code downstream.*}. See README.md, "Configuration reference" and "Callback verification".
+ */
+package greyrelay.relay.verify;
