@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import greyrelay.relay.testing.ScriptedMx;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,25 +22,51 @@ import java.util.concurrent.atomic.AtomicLong;
  * with fsync, delivery) into a fast sink. Prints accepted msgs/s, end-to-end msgs/s, p50/p99 of end-of-DATA → 250,
  * and the peak RSS of this JVM (relay, clients and sink together).
  *
- * <p>Run: {@code relay/bench.sh throughput [sessions] [messagesPerSession] [extra yaml file]}
+ * <p>Run: {@code relay/bench.sh throughput [sessions] [messagesPerSession] [plain|full]}: {@code plain} has greylisting,
+ * verification and SPF off; {@code full} has them all on in steady state (the triplet already passed, the sender
+ * verified and cached, the recipient verified against the sink, SPF pass), like the Postfix reference load.
  */
 public final class ThroughputBench {
     public static void main(String[] args) throws Exception {
         int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int perSession = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-        String extra = args.length > 2 ? Files.readString(Path.of(args[2])) : """
-                greylist:
-                  enabled: false
-                verification:
-                  enabled: false
+        boolean full = args.length > 2 && args[2].equals("full");
+        String extra = full ? """
+                greylist: {enabled: true, defaultWhitelist: false}
+                verification: {enabled: true}
+                recipientVerification: {enabled: true}
+                spf: {enabled: true}
+                """ : """
+                greylist: {enabled: false}
+                verification: {enabled: false}
+                recipientVerification: {enabled: false}
+                spf: {enabled: false}
                 """;
         Path dir = Files.createTempDirectory("greyrelay-bench");
         String body = "From: " + Examples.JANE + "\r\nTo: " + Examples.JOHN + "\r\nSubject: bench\r\n\r\n"
                 + ("x".repeat(70) + "\r\n").repeat(13);
-        try (RelayHarness h = RelayHarness.start(dir, extra + "\nsmtp:\n  maxConnectionsPerIp: 1000\n  maxConnections: 2000\n"
+        Map<String, ScriptedMx> mxByIp = new ConcurrentHashMap<>();
+        try (ScriptedMx senderMx = ScriptedMx.start();
+                RelayHarness h = RelayHarness.start(dir, extra + "\nsmtp:\n  maxConnectionsPerIp: 1000\n  maxConnections: 2000\n"
                 + "queue:\n  workers: 32\n"
                 // one loopback client sends everything: per-client limits would measure the limiter, not the relay
-                + "rateLimits:\n  enabled: false\n")) {
+                + "rateLimits:\n  enabled: false\n", ScriptedMx.routing(mxByIp))) {
+            mxByIp.put("192.0.2.53", senderMx);
+            h.dns.mx(Examples.SENDER_DOMAIN, 10, "mx." + Examples.SENDER_DOMAIN).a("mx." + Examples.SENDER_DOMAIN, "192.0.2.53")
+                    .txt(Examples.SENDER_DOMAIN, "v=spf1 ip4:127.0.0.0/8 -all");
+            if (full) {
+                // steady state: the first attempt is greylisted (and starts the sender's probe); after the delay it passes
+                try (SmtpConversation c = h.connect()) {
+                    c.expect(220);
+                    c.ehlo(Examples.HELO);
+                    c.send("MAIL FROM:<" + Examples.JANE + ">").expect(250);
+                    c.send("RCPT TO:<" + Examples.JOHN + ">").expect(451);
+                }
+                long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (senderMx.connections() == 0 && System.nanoTime() < until) Thread.sleep(10);
+                Thread.sleep(200);
+                h.clock.advance(Duration.ofMinutes(6));
+            }
             // warm-up: JIT, connection paths, H2
             run(h, Math.min(4, sessions), 50, body, new ConcurrentLinkedQueue<>());
             awaitDelivered(h, 4 * 50L);
@@ -55,7 +84,8 @@ public final class ThroughputBench {
             Collections.sort(l);
             double acceptedRate = total / ((accepted - t0) / 1e9);
             double e2eRate = total / ((delivered - t0) / 1e9);
-            System.out.printf("sessions=%d messages=%d size=%dB%n", sessions, total, body.length());
+            System.out.printf("%s: sessions=%d messages=%d size=%dB (sender probes: %d)%n", full ? "full (greylisting, verification, SPF on)"
+                    : "plain (checks off)", sessions, total, body.length(), senderMx.connections());
             System.out.printf("accepted: %.0f msgs/s   end to end (delivered by the sink): %.0f msgs/s%n", acceptedRate, e2eRate);
             System.out.printf("end of DATA -> 250: p50 %.2f ms  p99 %.2f ms  max %.2f ms%n", pct(l, 50), pct(l, 99), l.get(l.size() - 1) / 1e6);
             System.out.printf("peak RSS (whole JVM: relay + %d clients + sink): %s%n", sessions, peakRss());
