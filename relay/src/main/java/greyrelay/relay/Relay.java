@@ -311,6 +311,16 @@ public final class Relay implements AutoCloseable {
         return config;
     }
 
+    /** Lets a running cleanup finish: interrupting a thread in the middle of an H2 write can break the database file. */
+    private void stopScheduler() {
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) log.warn("a scheduled job is still running at shutdown");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Graceful: stop taking mail (421 to newcomers), let transactions finish within smtp.shutdownGrace, stop delivery. */
     @Override
     public void close() {
@@ -318,7 +328,7 @@ public final class Relay implements AutoCloseable {
         smtp.shutdown(config.smtp().shutdownGrace());
         if (admin != null) admin.stop();
         queue.close();
-        scheduler.shutdownNow();
+        stopScheduler();
         verification.close();
         decisions.close();
         if (ownsDatabase) database.close();
@@ -330,7 +340,7 @@ public final class Relay implements AutoCloseable {
         smtp.shutdown(Duration.ZERO);
         if (admin != null) admin.stop();
         queue.close();
-        scheduler.shutdownNow();
+        stopScheduler();
         verification.close();
         if (ownsDatabase) database.close();
     }

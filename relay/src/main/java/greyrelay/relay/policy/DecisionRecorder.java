@@ -43,11 +43,11 @@ public final class DecisionRecorder {
         List<String> recipients = List.of();
         switch (request) {
             case PolicyRequest.Connect c -> { }
-            case PolicyRequest.Mail m -> { txId = m.transactionId(); sender = m.reversePath(); }
+            case PolicyRequest.Mail m -> { txId = m.transactionId(); sender = Replies.printable(m.reversePath()); }
             case PolicyRequest.Rcpt r -> {
                 txId = r.tx().id();
                 sender = r.tx().sender().toString();
-                recipients = List.of(r.recipientText());
+                recipients = List.of(Replies.printable(r.recipientText()));
             }
             case PolicyRequest.Data d -> {
                 txId = d.tx().id();
@@ -55,6 +55,7 @@ public final class DecisionRecorder {
                 recipients = d.tx().recipients().stream().map(x -> x.mailbox().address()).toList();
             }
         }
+        String helo = s.helo().map(Replies::printable).orElse("");
         String verb = observe ? "observe" : switch (outcome) {
             case DEFERRED -> "defer";
             case REJECTED -> "reject";
@@ -64,17 +65,17 @@ public final class DecisionRecorder {
         log.info("{}: {}: {} from {}: {}; from={} to={} helo=<{}> check={} reason={}",
                 txId == null ? s.sessionId() : txId, verb, request.phase().name(), s.clientLabel(), reply.line(),
                 sender == null ? "-" : "<" + sender + ">", recipients.isEmpty() ? "-" : "<" + String.join(">,<", recipients) + ">",
-                s.helo().orElse(""), check, why);
+                helo, check, why);
         metrics.counter("greyrelay.decisions", "phase", request.phase().label(), "check", check,
                 "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT), "observe", Boolean.toString(observe)).increment();
         var now = clock.instant();
         if (recipients.isEmpty()) {
             sink.accept(new Decision(now, s.sessionId(), txId, request.phase(), check, outcome, observe, reply, why,
-                    s.clientAddress().getHostAddress(), s.helo().orElse(null), sender, null, null));
+                    s.clientAddress().getHostAddress(), helo.isEmpty() ? null : helo, sender, null, null));
         } else {
             for (String rcpt : recipients) {
                 sink.accept(new Decision(now, s.sessionId(), txId, request.phase(), check, outcome, observe, reply, why,
-                        s.clientAddress().getHostAddress(), s.helo().orElse(null), sender, rcpt, null));
+                        s.clientAddress().getHostAddress(), helo.isEmpty() ? null : helo, sender, rcpt, null));
             }
         }
     }
