@@ -2,7 +2,8 @@
 // added on the server needs no change here. Colours follow the series key.
 (function () {
   "use strict";
-  var COLOURS = { accepted: "#2e7d32", greylisted: "#b7791f", deferred: "#c05621", rejected: "#c53030", disconnected: "#6b46c1" };
+  var COLOURS = { accepted: "#2e7d32", greylisted: "#b7791f", deferred: "#c05621", rejected: "#c53030", disconnected: "#6b46c1",
+    trapped: "#9d174d", "rate-limited": "#0f766e" };
   var SPARE = ["#2b4c7e", "#0f766e", "#9d174d", "#4d7c0f", "#92400e"];
 
   function colour(key, i) { return COLOURS[key] || SPARE[i % SPARE.length]; }

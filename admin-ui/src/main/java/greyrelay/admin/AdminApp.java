@@ -14,11 +14,14 @@ import greyrelay.admin.auth.PasswordHasher;
 import greyrelay.admin.auth.Sessions;
 import greyrelay.admin.dashboard.DashboardController;
 import greyrelay.admin.decisions.DecisionsController;
+import greyrelay.admin.greylist.GreylistController;
 import greyrelay.admin.health.HealthController;
 import greyrelay.admin.health.HealthSource;
 import greyrelay.admin.queue.QueueController;
 import greyrelay.admin.queue.QueueOperations;
+import greyrelay.admin.ratelimit.RateLimitController;
 import greyrelay.admin.settings.SettingsController;
+import greyrelay.admin.spamtrap.SpamtrapController;
 import greyrelay.admin.web.Assets;
 import greyrelay.admin.web.Json;
 import greyrelay.admin.web.NavItem;
@@ -28,13 +31,19 @@ import greyrelay.admin.web.Problems;
 import greyrelay.admin.web.Requests;
 import greyrelay.admin.web.SecurityHeaders;
 import greyrelay.admin.web.Templates;
+import greyrelay.admin.whitelist.WhitelistController;
 import greyrelay.db.Database;
 import greyrelay.db.admin.AdminUsers;
 import greyrelay.db.admin.ApiTokens;
 import greyrelay.db.admin.AuditLog;
 import greyrelay.db.decision.DecisionLog;
+import greyrelay.db.greylist.GreylistStore;
+import greyrelay.db.greylist.TrapBlockStore;
+import greyrelay.db.ratelimit.RateLimitOverrides;
+import greyrelay.db.whitelist.WhitelistStore;
 import io.javalin.Javalin;
 import io.javalin.config.JettyConfig;
+import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
@@ -44,6 +53,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -62,7 +72,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Javalin app = AdminApp.builder(settings, database).clock(clock).health(relay::health).metrics(registry::scrape)
- *         .queue(queueOperations).configuration(ConfigDump.masked(config)).build();
+ *         .queue(queueOperations).configuration(ConfigDump.masked(config)).relayPolicy(policy).changes(relay::changed).build();
  * app.start("127.0.0.1", 8080);
  * }</pre>
  */
@@ -84,6 +94,8 @@ public final class AdminApp {
         private Supplier<String> metrics = () -> "";
         private QueueOperations queue;
         private JsonNode configuration;
+        private RelayPolicy policy;
+        private ChangeListener changes = ChangeListener.NONE;
         private final List<Function<AdminContext, AdminFeature>> extra = new ArrayList<>();
 
         private Builder(AdminSettings settings, Database database) {
@@ -117,6 +129,18 @@ public final class AdminApp {
         /** The effective configuration with secrets masked, for the settings page. */
         public Builder configuration(JsonNode masked) {
             this.configuration = Objects.requireNonNull(masked);
+            return this;
+        }
+
+        /** The relay's configured policy: rate-limit defaults, greylist periods and keying, spamtraps. */
+        public Builder relayPolicy(RelayPolicy p) {
+            this.policy = Objects.requireNonNull(p);
+            return this;
+        }
+
+        /** Told after every change to state the relay keeps in memory (whitelists, rate-limit overrides). */
+        public Builder changes(ChangeListener c) {
+            this.changes = Objects.requireNonNull(c);
             return this;
         }
 
@@ -154,8 +178,13 @@ public final class AdminApp {
         Optional<QueueOperations> queue = Optional.ofNullable(b.queue);
         features.add(new DashboardController(new DecisionLog(b.database), queue, pages, clock));
         features.add(new DecisionsController(new DecisionLog(b.database), pages));
-        queue.ifPresent(q -> features.add(new QueueController(q, auditor, pages, clock,
-                (ctx, message) -> Requests.sessionId(ctx).ifPresent(id -> sessions.flash(id, message)))));
+        BiConsumer<Context, String> flash = (ctx, message) -> Requests.sessionId(ctx).ifPresent(id -> sessions.flash(id, message));
+        Optional<RelayPolicy> policy = Optional.ofNullable(b.policy);
+        features.add(new GreylistController(new GreylistStore(b.database), policy, auditor, pages, clock, flash));
+        features.add(new WhitelistController(new WhitelistStore(b.database), policy, b.changes, auditor, pages, clock, flash));
+        features.add(new RateLimitController(new RateLimitOverrides(b.database), policy, b.changes, auditor, pages, clock, flash));
+        features.add(new SpamtrapController(new TrapBlockStore(b.database), policy, auditor, pages, clock, flash));
+        queue.ifPresent(q -> features.add(new QueueController(q, auditor, pages, clock, flash)));
         features.add(new AuditController(new AuditLog(b.database), pages));
         features.add(new AccessController(accounts, tokens, sessions, gate, pages));
         if (b.configuration != null) features.add(new SettingsController(b.configuration, pages));

@@ -2,6 +2,7 @@ package greyrelay.relay;
 
 import greyrelay.admin.AdminApp;
 import greyrelay.admin.AdminSettings;
+import greyrelay.admin.ChangeListener;
 import greyrelay.admin.auth.ControlToken;
 import greyrelay.admin.health.Health;
 import greyrelay.db.Database;
@@ -170,7 +171,19 @@ public final class Relay implements AutoCloseable {
     private Javalin adminApp(RelayConfig config, Clock clock, Database database) throws java.io.IOException {
         AdminSettings settings = adminSettings(config).withControlToken(ControlToken.create(config.dataPath()));
         return AdminApp.builder(settings, database).clock(clock).health(this::health).metrics(metrics::scrape)
-                .queue(new MailQueueOperations(queue)).configuration(ConfigDump.masked(config)).build();
+                .queue(new MailQueueOperations(queue)).configuration(ConfigDump.masked(config))
+                .relayPolicy(AdminWiring.policy(config)).changes(this::changed).build();
+    }
+
+    /**
+     * The embedded panel changed shared state this node keeps in memory: reload it now, so the edit counts from the next
+     * session (other nodes reload within their refresh interval). Triplets and trap blocks are read per decision.
+     */
+    void changed(ChangeListener.What what) {
+        switch (what) {
+            case WHITELISTS -> whitelisting.whitelists().invalidate();
+            case RATE_LIMIT_OVERRIDES -> abuse.overrides().invalidate();
+        }
     }
 
     /** The panel's settings from {@code admin.*} (also for {@code greyrelay admin}, the panel alone). */

@@ -32,6 +32,11 @@ import java.util.Optional;
 public final class DashboardController implements AdminFeature {
     /** The names under which the greylisting checks (RCPT, and null sender at end of DATA) record their decisions. */
     public static final java.util.Set<String> GREYLIST_CHECKS = java.util.Set.of("greylist", "null-sender-greylist");
+    /** Spamtrap hits and clients blocked by one (deferred). */
+    public static final java.util.Set<String> TRAP_CHECKS = java.util.Set.of("spamtrap", "null-sender-spamtrap", "trapped-client");
+    /** Rate limits: messages and recipients (deferred), connection rate and per-network connections (421). */
+    public static final java.util.Set<String> RATE_LIMIT_CHECKS = java.util.Set.of("rate-limit", "connection-rate",
+            "network-connection-limit");
     static final int TOP = 10;
     /** IPs read to build the network top list: enough that the top 10 networks are right in all but odd cases. */
     static final int TOP_IPS = 1000;
@@ -40,6 +45,8 @@ public final class DashboardController implements AdminFeature {
     static final List<SeriesDef> SERIES = List.of(
             new SeriesDef("accepted", "Accepted"),
             new SeriesDef("greylisted", "Greylisted"),
+            new SeriesDef("trapped", "Spamtrap"),
+            new SeriesDef("rate-limited", "Rate-limited"),
             new SeriesDef("deferred", "Deferred (other)"),
             new SeriesDef("rejected", "Rejected"),
             new SeriesDef("disconnected", "Disconnected"));
@@ -132,9 +139,11 @@ public final class DashboardController implements AdminFeature {
     static String seriesOf(BucketCount c) {
         return switch (c.outcome()) {
             case ACCEPTED -> "accepted";
-            case DEFERRED -> GREYLIST_CHECKS.contains(c.checkName()) ? "greylisted" : "deferred";
+            case DEFERRED -> GREYLIST_CHECKS.contains(c.checkName()) ? "greylisted"
+                    : TRAP_CHECKS.contains(c.checkName()) ? "trapped"
+                    : RATE_LIMIT_CHECKS.contains(c.checkName()) ? "rate-limited" : "deferred";
             case REJECTED -> "rejected";
-            case DISCONNECTED -> "disconnected";
+            case DISCONNECTED -> RATE_LIMIT_CHECKS.contains(c.checkName()) ? "rate-limited" : "disconnected";
         };
     }
 

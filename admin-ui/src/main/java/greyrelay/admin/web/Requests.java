@@ -2,6 +2,7 @@ package greyrelay.admin.web;
 
 import greyrelay.admin.audit.Actor;
 import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
 import io.javalin.http.UnauthorizedResponse;
 import java.util.Optional;
 
@@ -48,6 +49,18 @@ public final class Requests {
     public static boolean isApi(Context ctx) {
         String p = ctx.path();
         return p.equals("/api") || p.startsWith("/api/");
+    }
+
+    /** A numeric path parameter naming a row ({@code /whitelists/{id}/delete}); anything else is "not found". */
+    public static long id(Context ctx, String what) {
+        String raw = ctx.pathParam("id");
+        try {
+            long id = Long.parseLong(raw);
+            if (id > 0) return id;
+        } catch (NumberFormatException e) {
+            // falls through: not a row of ours
+        }
+        throw new NotFoundResponse("no " + what + " " + raw);
     }
 
     public static boolean isHtmx(Context ctx) {

@@ -153,7 +153,9 @@ class AdminBrowserTest {
     void every_page_renders_without_a_content_security_policy_violation() {
         browser.consoleMessages();
         for (String[] page : new String[][] {{"/", "dashboard-again"}, {"/queue", "queue"}, {"/queue/0AAA111BBB", "queue-message"},
-                {"/audit", "audit"}, {"/settings", "settings"}, {"/access", "access"}, {"/decisions", "decisions"}}) {
+                {"/audit", "audit"}, {"/settings", "settings"}, {"/access", "access"}, {"/decisions", "decisions"},
+                {"/whitelists", "whitelists"}, {"/ratelimits", "ratelimits"}, {"/greylist", "greylist"},
+                {"/greylist/clients", "greylist-clients"}, {"/spamtraps", "spamtraps"}}) {
             browser.open(url(page[0]));
             browser.waitFor(d -> browser.find("footer").isDisplayed());
             if (page[0].equals("/")) browser.waitFor(d -> "true".equals(browser.find("#charts").getAttribute("data-ready")));

@@ -41,6 +41,9 @@ class DashboardTest {
         rows.add(row(now.minusSeconds(30), Outcome.REJECTED, "relay-domain", false, "192.0.2.10", "a@example.org"));
         rows.add(row(now.minusSeconds(30), Outcome.REJECTED, "spf", true, "192.0.2.10", "a@example.org"));
         rows.add(row(now.minusSeconds(3 * 86_400), Outcome.ACCEPTED, "queue", false, "192.0.2.10", "a@example.org"));
+        rows.add(row(now.minusSeconds(90), Outcome.DEFERRED, "trapped-client", false, "203.0.113.5", "t@example.org"));
+        rows.add(row(now.minusSeconds(90), Outcome.DEFERRED, "rate-limit", false, "203.0.113.6", "t@example.org"));
+        rows.add(row(now.minusSeconds(90), Outcome.DISCONNECTED, "connection-rate", false, "203.0.113.7", null));
         new DecisionLog(server.database).appendAll(rows);
         server.queue.add(FakeQueue.message("0AAA111BBB", "a@example.org", "b@example.com", now.minusSeconds(7200), null), "");
     }
@@ -79,6 +82,18 @@ class DashboardTest {
         assertThat(series(hourly, "accepted").get(23)).isEqualTo(1L);
         assertThat(series(hourly, "rejected").get(23)).as("the observe-mode row is left out").isEqualTo(1L);
         assertThat(d.path("totals24h").path("greylisted").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void counts_spamtrap_blocks_and_rate_limits_apart_from_other_deferrals() {
+        JsonNode d = server.parse(server.get("/api/dashboard", session));
+        JsonNode hourly = d.path("charts").get(0);
+
+        assertThat(series(hourly, "trapped").get(23)).isEqualTo(1L);
+        assertThat(series(hourly, "rate-limited").get(23)).as("a deferred message and a 421 of the connection rate").isEqualTo(2L);
+        assertThat(series(hourly, "disconnected").get(23)).isZero();
+        assertThat(d.path("totals24h").path("deferred").asLong()).isEqualTo(1);
+        assertThat(server.get("/", session).body()).contains("Spamtrap, 24 h").contains("Rate-limited, 24 h");
     }
 
     @Test

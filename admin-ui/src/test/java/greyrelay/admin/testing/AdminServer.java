@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import greyrelay.admin.AdminApp;
 import greyrelay.admin.AdminSettings;
+import greyrelay.admin.ChangeListener;
+import greyrelay.admin.RelayPolicy;
 import greyrelay.db.Database;
 import greyrelay.db.testing.TestDatabases;
 import io.javalin.Javalin;
@@ -19,13 +21,15 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The panel on 127.0.0.1, port 0, over a real H2 file in a temp dir, with a {@link MutableClock}, a {@link FakeQueue}
- * and the first user {@code admin} / {@link #PASSWORD}; plus a small HTTP client that never follows redirects.
+ * The panel on 127.0.0.1, port 0, over a real H2 file in a temp dir, with a {@link MutableClock}, a {@link FakeQueue},
+ * the relay policy {@link #POLICY}, a {@link ChangeListener} that records into {@link #changes}, and the first user
+ * {@code admin} / {@link #PASSWORD}; plus a small HTTP client that never follows redirects.
  */
 public final class AdminServer implements AutoCloseable {
     public static final String PASSWORD = "correct horse battery staple";
@@ -37,17 +41,29 @@ public final class AdminServer implements AutoCloseable {
     public final boolean ownsDatabase;
     public final MutableClock clock;
     public final FakeQueue queue;
+    /** What the panel told the (absent) relay, in order. */
+    public final List<ChangeListener.What> changes;
     public final Javalin app;
     public final String base;
     public final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
     public final ObjectMapper json = new ObjectMapper();
 
-    private AdminServer(Database database, boolean owns, MutableClock clock, FakeQueue queue, Javalin app) {
+    /** The relay's defaults, with two spamtraps and one whitelist file. */
+    public static final RelayPolicy POLICY = new RelayPolicy(
+            new RelayPolicy.Greylist(true, "enforce", Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 24, 64, 5,
+                    List.of("trap@example.com", "never@example.net"), Duration.ofHours(24), Duration.ofSeconds(30),
+                    List.of("/etc/greyrelay/partners"), true),
+            new RelayPolicy.RateLimits(true, "enforce", 24, 64, new RelayPolicy.Rates(60, 1000, 5000),
+                    new RelayPolicy.Rates(300, 5000, 20000), 50, 0, Duration.ofSeconds(30), true));
+
+    private AdminServer(Database database, boolean owns, MutableClock clock, FakeQueue queue, List<ChangeListener.What> changes,
+            Javalin app) {
         this.database = database;
         this.ownsDatabase = owns;
         this.clock = clock;
         this.queue = queue;
+        this.changes = changes;
         this.app = app;
         this.base = "http://127.0.0.1:" + app.port();
     }
@@ -68,13 +84,25 @@ public final class AdminServer implements AutoCloseable {
 
     public static AdminServer start(Database db, boolean owns, AdminSettings settings, FakeQueue queue,
             Consumer<AdminApp.Builder> customise) {
+        return start(db, owns, settings, queue, POLICY, customise);
+    }
+
+    /** A panel that was not told the relay's policy (as a tool might build it): pages say what they cannot know. */
+    public static AdminServer startWithoutPolicy(Path dir) {
+        return start(TestDatabases.h2(dir), true, settings(), null, null, b -> {});
+    }
+
+    private static AdminServer start(Database db, boolean owns, AdminSettings settings, FakeQueue queue, RelayPolicy policy,
+            Consumer<AdminApp.Builder> customise) {
         MutableClock clock = new MutableClock();
+        List<ChangeListener.What> changes = new CopyOnWriteArrayList<>();
         AdminApp.Builder b = AdminApp.builder(settings, db).clock(clock).metrics(() -> "greyrelay_test_total 1.0\n")
-                .configuration(sampleConfiguration());
+                .configuration(sampleConfiguration()).changes(changes::add);
+        if (policy != null) b.relayPolicy(policy);
         if (queue != null) b.queue(queue);
         customise.accept(b);
         Javalin app = b.build().start("127.0.0.1", 0);
-        return new AdminServer(db, owns, clock, queue, app);
+        return new AdminServer(db, owns, clock, queue, changes, app);
     }
 
     static JsonNode sampleConfiguration() {
@@ -131,6 +159,23 @@ public final class AdminServer implements AutoCloseable {
         all.put("_csrf", s.csrf());
         return send(HttpRequest.newBuilder(uri(path)).header("Cookie", "greyrelay_session=" + s.cookie())
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form(all))).build());
+    }
+
+    /** A multipart form POST (a file upload) with the session's CSRF token as a field. */
+    public HttpResponse<String> postFile(String path, Session s, Map<String, String> fields, String fileField, String fileName,
+            String content) {
+        String boundary = "----greyrelay" + Long.toHexString(System.nanoTime());
+        StringBuilder body = new StringBuilder();
+        Map<String, String> all = new LinkedHashMap<>(fields);
+        all.put("_csrf", s.csrf());
+        all.forEach((k, v) -> body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"").append(k)
+                .append("\"\r\n\r\n").append(v).append("\r\n"));
+        body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"").append(fileField)
+                .append("\"; filename=\"").append(fileName).append("\"\r\nContent-Type: text/plain\r\n\r\n").append(content)
+                .append("\r\n--").append(boundary).append("--\r\n");
+        return send(HttpRequest.newBuilder(uri(path)).header("Cookie", "greyrelay_session=" + s.cookie())
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build());
     }
 
     /** Any request; {@code headers} are added as given (e.g. Cookie, X-CSRF-Token, Authorization). */

@@ -68,7 +68,11 @@ class RouteSecurityTest {
     @Test
     void registers_the_pages_and_api_routes_of_every_built_in_feature() {
         assertThat(routes()).extracting(Route::toString).contains("GET /", "GET /decisions", "GET /queue", "POST /queue/{id}/retry",
-                "GET /audit", "GET /settings", "GET /access", "GET /api/openapi.json", "GET /api/queue", "DELETE /api/queue/{id}");
+                "GET /audit", "GET /settings", "GET /access", "GET /api/openapi.json", "GET /api/queue", "DELETE /api/queue/{id}",
+                "GET /whitelists", "POST /whitelists", "POST /whitelists/import", "GET /api/whitelists/export",
+                "DELETE /api/whitelists/{id}", "GET /ratelimits", "POST /ratelimits/{id}", "PUT /api/ratelimits/{id}",
+                "GET /greylist", "GET /greylist/clients", "POST /greylist/{id}/pass", "DELETE /api/greylist/{id}",
+                "GET /spamtraps", "POST /spamtraps/unblock", "POST /api/spamtraps/unblock");
         assertThat(protectedRoutes()).hasSizeGreaterThan(30);
     }
 
@@ -185,7 +189,8 @@ class RouteSecurityTest {
 
     @Test
     void pages_contain_no_inline_script_or_style() {
-        for (String path : List.of("/", "/decisions", "/queue", "/audit", "/settings", "/access")) {
+        for (String path : List.of("/", "/decisions", "/queue", "/audit", "/settings", "/access", "/whitelists", "/ratelimits",
+                "/greylist", "/greylist/clients", "/spamtraps")) {
             String body = server.get(path, session).body();
             assertThat(body).as(path).doesNotContainPattern("<script(?![^>]*\\bsrc=)[^>]*>");
             assertThat(body).as(path).doesNotContain("<style").doesNotContain(" style=\"").doesNotContain(" onclick=")

@@ -253,6 +253,139 @@ public final class GreylistStore {
         return update("delete triplet", DELETE, s -> bindKey(s, 1, key));
     }
 
+    // ---- admin panel -------------------------------------------------------------------------------------------
+
+    private static final String ID_COLUMNS = "id, " + TRIPLET_COLUMNS;
+    private static final String FIND_ID = "SELECT " + ID_COLUMNS + " FROM greylist_triplet WHERE id = ?";
+    // an admin's pass: remembered as passed from now (an earlier pass time is kept), for maxAge from now
+    private static final String PASS_ID = "UPDATE greylist_triplet SET passed_at = COALESCE(passed_at, ?), last_seen = ?,"
+            + " expires_at = ? WHERE id = ?";
+    private static final String DELETE_ID = "DELETE FROM greylist_triplet WHERE id = ?";
+    private static final String AUTO_WHITELISTED = "SELECT " + CLIENT_COLUMNS + " FROM greylist_client WHERE expires_at > ?"
+            + " AND passes >= ?";
+
+    /** A statement with its parameters, built for a search (package-private: a test EXPLAINs it). */
+    record Built(String sql, List<Object> args) {}
+
+    static Built searchSql(TripletQuery q) {
+        StringBuilder sql = new StringBuilder("SELECT " + ID_COLUMNS + " FROM greylist_triplet WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (q.client() != null) {
+            sql.append(" AND client_key = ?");
+            args.add(q.client());
+        }
+        if (q.sender() != null) {
+            sql.append(" AND sender = ?");
+            args.add(q.sender());
+        }
+        if (q.recipient() != null) {
+            sql.append(" AND recipient = ?");
+            args.add(q.recipient());
+        }
+        if (q.state() != null) {
+            sql.append(switch (q.state()) {
+                case GREYLISTED -> " AND passed_at IS NULL AND expires_at > ?";
+                case PASSED -> " AND passed_at IS NOT NULL AND expires_at > ?";
+                case EXPIRED -> " AND expires_at <= ?";
+            });
+            args.add(utc(q.now()));
+        }
+        sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
+        args.add(q.limit());
+        args.add(q.offset());
+        return new Built(sql.toString(), args);
+    }
+
+    /**
+     * Triplets matching the query, newest first. Every part is an exact match, so the database answers from an index
+     * (the unique key for the client, {@code greylist_triplet_sender_idx} / {@code _recipient_idx} for the others, the
+     * primary key for the newest rows), never by reading the whole table.
+     */
+    public List<StoredTriplet> search(TripletQuery q) {
+        Built b = searchSql(q);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(b.sql())) {
+            for (int i = 0; i < b.args().size(); i++) s.setObject(i + 1, b.args().get(i));
+            List<StoredTriplet> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) out.add(readStored(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw DatabaseException.failed("greylist: cannot search triplets", e);
+        }
+    }
+
+    public Optional<StoredTriplet> find(long id) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(FIND_ID)) {
+            s.setLong(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(readStored(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw DatabaseException.failed("greylist: cannot read triplet " + id, e);
+        }
+    }
+
+    /**
+     * Lets a triplet through from now on (admin): it counts as passed, last used {@code now}, kept until
+     * {@code expiresAt} (now + maxAge). An earlier pass time is kept. A pass by hand is not a retry, so the client
+     * network's auto-whitelist counter is left alone. False when there is no such row.
+     */
+    public boolean passNow(long id, Instant now, Instant expiresAt) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(PASS_ID)) {
+            s.setObject(1, utc(now));
+            s.setObject(2, utc(now));
+            s.setObject(3, utc(expiresAt));
+            s.setLong(4, id);
+            return s.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw DatabaseException.failed("greylist: cannot pass triplet " + id, e);
+        }
+    }
+
+    /** Forgets one triplet by id (admin); its next attempt is a first sight. False when there is no such row. */
+    public boolean delete(long id) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(DELETE_ID)) {
+            s.setLong(1, id);
+            return s.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw DatabaseException.failed("greylist: cannot delete triplet " + id, e);
+        }
+    }
+
+    /**
+     * Client networks with at least {@code minPasses} counted passes that are still remembered at {@code now}: the
+     * auto-whitelisted ones when {@code minPasses} is {@code greylist.autoWhitelistAfter}. Most recently seen first,
+     * through the {@code expires_at} index.
+     *
+     * @param network only this network (exact), or null
+     */
+    public List<ClientNetworkEntry> autoWhitelisted(String network, int minPasses, Instant now, int limit, int offset) {
+        String sql = AUTO_WHITELISTED + (network == null ? "" : " AND client_network = ?") + " ORDER BY expires_at DESC LIMIT ? OFFSET ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            int i = 0;
+            s.setObject(++i, utc(now));
+            s.setInt(++i, minPasses);
+            if (network != null) s.setString(++i, network);
+            s.setInt(++i, limit);
+            s.setInt(++i, offset);
+            List<ClientNetworkEntry> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ClientNetworkEntry(rs.getString(1), rs.getInt(2), instant(rs, 3), instant(rs, 4), instant(rs, 5)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw DatabaseException.failed("greylist: cannot list auto-whitelisted networks", e);
+        }
+    }
+
+    private static StoredTriplet readStored(ResultSet rs) throws SQLException {
+        return new StoredTriplet(rs.getLong(1), new GreylistEntry(new TripletKey(rs.getString(2), rs.getString(3),
+                rs.getString(4)), instant(rs, 5), instant(rs, 6), nullableInstant(rs, 7), rs.getInt(8), instant(rs, 9)));
+    }
+
     /** The most recently created triplets first, one page (admin panel). */
     public List<GreylistEntry> recent(int limit, int offset) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(RECENT)) {

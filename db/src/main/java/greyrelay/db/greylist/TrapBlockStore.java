@@ -27,7 +27,7 @@ public final class TrapBlockStore {
     private static final String ACTIVE = "SELECT " + COLUMNS + " FROM greylist_trap_block WHERE client_network = ?"
             + " AND expires_at > ?";
     private static final String LIST = "SELECT " + COLUMNS + " FROM greylist_trap_block WHERE expires_at > ?"
-            + " ORDER BY expires_at DESC LIMIT ?";
+            + " ORDER BY expires_at DESC, client_network LIMIT ? OFFSET ?";
     // an old block not yet cleaned up starts over: new blocked_at, hits from 1; SET expressions see the old row
     private static final String EXTEND = "UPDATE greylist_trap_block SET"
             + " blocked_at = CASE WHEN expires_at <= ? THEN ? ELSE blocked_at END,"
@@ -61,9 +61,15 @@ public final class TrapBlockStore {
 
     /** Blocks in force at {@code now}, the longest-lasting first (admin panel). */
     public List<TrapBlock> active(Instant now, int limit) {
+        return active(now, limit, 0);
+    }
+
+    /** One page of the blocks in force at {@code now}, the longest-lasting first, through the expires_at index. */
+    public List<TrapBlock> active(Instant now, int limit, int offset) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(LIST)) {
             s.setObject(1, utc(now));
             s.setInt(2, limit);
+            s.setInt(3, offset);
             List<TrapBlock> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) out.add(read(rs));

@@ -94,6 +94,20 @@ public final class RateLimitOverrides {
         }
     }
 
+    /** The override with this id, if any (admin panel: edit and delete by id). */
+    public Optional<RateLimitOverride> find(long id) {
+        String sql = "SELECT " + COLUMNS + " FROM rate_limit_override WHERE id = ?";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setLong(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw DatabaseException.failed("rate-limit overrides: cannot read id " + id, e);
+        }
+    }
+
     /**
      * Inserts the override, or replaces the limits, note and time of the one with the same kind and match (its id
      * stays). Returns the stored row with its id; the given record's id is ignored.

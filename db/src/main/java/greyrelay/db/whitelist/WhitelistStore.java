@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -25,6 +26,7 @@ public final class WhitelistStore {
     private static final String FIND = "SELECT " + COLUMNS + " FROM whitelist_entry WHERE kind = ? AND entry_value = ?";
     private static final String INSERT = "INSERT INTO whitelist_entry (kind, entry_value, note, source, created_at)"
             + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String BY_ID = "SELECT " + COLUMNS + " FROM whitelist_entry WHERE id = ?";
     private static final String REMOVE = "DELETE FROM whitelist_entry WHERE id = ?";
     private static final String REMOVE_SOURCE = "DELETE FROM whitelist_entry WHERE source = ?";
 
@@ -47,6 +49,75 @@ public final class WhitelistStore {
         } catch (SQLException e) {
             throw DatabaseException.failed("whitelist: cannot read entries", e);
         }
+    }
+
+    /** The entry with this id, if it exists and parses. */
+    public Optional<WhitelistEntry> find(long id) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(BY_ID)) {
+            s.setLong(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? read(rs) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw DatabaseException.failed("whitelist: cannot read entry " + id, e);
+        }
+    }
+
+    /** The entry of this kind with this value ({@link WhitelistEntry#normalise normalised} first), if stored. */
+    public Optional<WhitelistEntry> find(WhitelistKind kind, String value) {
+        String v = WhitelistEntry.normalise(kind, value);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(FIND)) {
+            s.setString(1, kind.name());
+            s.setString(2, v);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? read(rs) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw DatabaseException.failed("whitelist: cannot read entry " + v, e);
+        }
+    }
+
+    /**
+     * One page of entries, newest first (admin panel).
+     *
+     * @param kind  only this kind; null for every kind
+     * @param text  only entries whose value or note contains it, ignoring case; null for all
+     * @param limit at most this many
+     */
+    public List<WhitelistEntry> search(WhitelistKind kind, String text, int limit, int offset) {
+        // the table holds what admins typed and imported (hundreds, a few thousand rows; the relay reads all of it
+        // every refresh anyway), so a substring match over it is cheap enough and needs no index
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM whitelist_entry WHERE 1 = 1");
+        List<String> args = new ArrayList<>();
+        if (kind != null) {
+            sql.append(" AND kind = ?");
+            args.add(kind.name());
+        }
+        if (text != null && !text.isBlank()) {
+            String pattern = "%" + likeEscape(text.strip().toLowerCase(Locale.ROOT)) + "%";
+            sql.append(" AND (LOWER(entry_value) LIKE ? ESCAPE '!' OR LOWER(note) LIKE ? ESCAPE '!')");
+            args.add(pattern);
+            args.add(pattern);
+        }
+        sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            int i = 0;
+            for (String a : args) s.setString(++i, a);
+            s.setInt(++i, limit);
+            s.setInt(++i, offset);
+            List<WhitelistEntry> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) read(rs).ifPresent(out::add);
+            }
+            return out;
+        } catch (SQLException e) {
+            throw DatabaseException.failed("whitelist: cannot search entries", e);
+        }
+    }
+
+    /** {@code %}, {@code _} and the escape character {@code !} match literally (db/README.md: portable LIKE). */
+    static String likeEscape(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 
     /** Adds an entry, or finds the one with the same kind and value; returns what is stored (with its id). */

@@ -153,6 +153,14 @@ abstract class RateLimitOverridesContract {
     }
 
     @Test
+    void finds_an_override_by_id() {
+        RateLimitOverride saved = store.save(RateLimitOverride.client("198.51.100.0/24", 10, null, null, null, T0));
+
+        assertThat(store.find(saved.id())).hasValue(saved);
+        assertThat(store.find(saved.id() + 1000)).isEmpty();
+    }
+
+    @Test
     void a_block_contains_exactly_its_addresses() throws Exception {
         var v4 = RateLimitOverride.parseBlock("192.0.2.128/25");
         assertThat(v4.contains(InetAddress.getByName("192.0.2.200"))).isTrue();

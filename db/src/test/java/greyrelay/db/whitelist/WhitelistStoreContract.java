@@ -87,6 +87,34 @@ abstract class WhitelistStoreContract {
     }
 
     @Test
+    void finds_an_entry_by_id_or_by_kind_and_value() {
+        WhitelistEntry a = store.add(entry(WhitelistKind.RECIPIENT, "john@example.com", "admin"));
+
+        assertThat(store.find(a.id())).hasValue(a);
+        assertThat(store.find(a.id() + 1000)).isEmpty();
+        assertThat(store.find(WhitelistKind.RECIPIENT, "John@Example.COM")).as("by kind and normalised value").hasValue(a);
+        assertThat(store.find(WhitelistKind.SENDER, "john@example.com")).isEmpty();
+    }
+
+    @Test
+    void searches_by_kind_and_by_text_in_value_or_note_newest_first() {
+        WhitelistEntry host = store.add(WhitelistEntry.of(WhitelistKind.CLIENT_HOST, "mail.example.org", "Partner relays", "admin", T0));
+        WhitelistEntry net = store.add(WhitelistEntry.of(WhitelistKind.CLIENT_ADDRESS, "192.0.2.0/24", "office", "admin", T0));
+        WhitelistEntry sender = store.add(WhitelistEntry.of(WhitelistKind.SENDER, "jane@example.org", null, "admin", T0));
+        WhitelistEntry odd = store.add(WhitelistEntry.of(WhitelistKind.RECIPIENT, "a_b@example.com", "100% sure", "admin", T0));
+
+        assertThat(store.search(null, null, 10, 0)).containsExactly(odd, sender, net, host);
+        assertThat(store.search(WhitelistKind.CLIENT_ADDRESS, null, 10, 0)).containsExactly(net);
+        assertThat(store.search(null, "EXAMPLE.org", 10, 0)).containsExactly(sender, host);
+        assertThat(store.search(null, "partner", 10, 0)).as("in the note, ignoring case").containsExactly(host);
+        assertThat(store.search(WhitelistKind.SENDER, "mail", 10, 0)).isEmpty();
+        assertThat(store.search(null, "%", 10, 0)).as("wildcards are literal").containsExactly(odd);
+        assertThat(store.search(null, "a_b", 10, 0)).containsExactly(odd);
+        assertThat(store.search(null, "ab", 10, 0)).isEmpty();
+        assertThat(store.search(null, null, 2, 1)).containsExactly(sender, net);
+    }
+
+    @Test
     void skips_a_row_the_code_cannot_read_instead_of_losing_every_entry() throws SQLException {
         store.add(entry(WhitelistKind.SENDER, "example.org", "admin"));
         try (Connection c = database().dataSource().getConnection(); Statement s = c.createStatement()) {

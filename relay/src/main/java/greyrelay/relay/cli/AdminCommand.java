@@ -3,6 +3,7 @@ package greyrelay.relay.cli;
 import greyrelay.admin.AdminApp;
 import greyrelay.db.Database;
 import greyrelay.db.Dialect;
+import greyrelay.relay.AdminWiring;
 import greyrelay.relay.Main;
 import greyrelay.relay.Relay;
 import greyrelay.relay.config.ConfigDump;
@@ -23,6 +24,8 @@ import picocli.CommandLine.Option;
  * {@code greyrelay admin --config FILE}: the admin panel alone, against the database the configuration names, to
  * manage the state several relay nodes share in PostgreSQL (whitelists, greylist, decisions, users). No SMTP, no queue
  * (each node's queue is on its own panel). Uses {@code admin.*} (bind, port, TLS, sessions) like the embedded panel.
+ * No relay runs in this process, so nothing is invalidated after an edit: every node picks whitelist and rate-limit
+ * changes up within {@code greylist.whitelistRefresh} and {@code rateLimits.overrideRefresh}.
  */
 @Command(name = "admin", description = "Run the admin panel alone against the shared database (no SMTP, no queue).")
 public final class AdminCommand implements Callable<Integer> {
@@ -62,7 +65,8 @@ public final class AdminCommand implements Callable<Integer> {
             }
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             Javalin app = AdminApp.builder(Relay.adminSettings(c), db).clock(clock).metrics(metrics::scrape)
-                    .configuration(ConfigDump.masked(c)).build().start(c.admin().bind(), c.admin().port());
+                    .configuration(ConfigDump.masked(c)).relayPolicy(AdminWiring.policy(c)).build()
+                    .start(c.admin().bind(), c.admin().port());
             log.info("greyrelay admin panel {} ready: {}{}:{}, database {}", Relay.version(), c.admin().tls().enabled() ? "https://" : "http://",
                     c.admin().bind(), app.port(), db);
             return new Running(app, db);

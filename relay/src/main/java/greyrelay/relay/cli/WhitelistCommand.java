@@ -8,7 +8,7 @@ import greyrelay.relay.Relay;
 import greyrelay.relay.config.ConfigLoader;
 import greyrelay.relay.config.Durations;
 import greyrelay.relay.config.RelayConfig;
-import greyrelay.relay.whitelist.WhitelistFile;
+import greyrelay.db.whitelist.WhitelistFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

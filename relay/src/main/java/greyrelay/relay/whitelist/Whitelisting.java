@@ -1,6 +1,7 @@
 package greyrelay.relay.whitelist;
 
 import greyrelay.db.whitelist.WhitelistEntry;
+import greyrelay.db.whitelist.WhitelistFile;
 import greyrelay.db.whitelist.WhitelistStore;
 import greyrelay.relay.config.ConfigException;
 import greyrelay.relay.config.GreylistConfig;

@@ -13,7 +13,7 @@
  *
  * <p>Sources, in order of precedence: the database ({@code greyrelay.db.whitelist}, edited by the admin panel and
  * {@code greyrelay whitelist import}), the files of {@code greylist.whitelistFiles} (postgrey format,
- * {@link greyrelay.relay.whitelist.WhitelistFile}, read at start), the bundled default list of large senders
+ * {@link greyrelay.db.whitelist.WhitelistFile}, read at start), the bundled default list of large senders
  * ({@code default-clients.txt}, {@code greylist.defaultWhitelist}). Lookups use an in-memory
  * {@link greyrelay.relay.whitelist.Whitelist} snapshot, rebuilt every {@code greylist.whitelistRefresh} (30 s) and
  * at once on {@link greyrelay.relay.whitelist.Whitelists#invalidate()}: an edit takes effect on this node at once

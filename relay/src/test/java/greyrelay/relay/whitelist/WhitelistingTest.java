@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import greyrelay.db.Database;
 import greyrelay.db.testing.TestDatabases;
 import greyrelay.db.whitelist.IpNetwork;
+import greyrelay.db.whitelist.WhitelistEntry;
+import greyrelay.db.whitelist.WhitelistKind;
 import greyrelay.db.whitelist.WhitelistStore;
 import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.config.ConfigException;
@@ -16,6 +18,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,5 +65,18 @@ class WhitelistingTest {
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("greylist.whitelistFiles: cannot read ");
         assertThatThrownBy(() -> Whitelisting.readConfigured(bad.toString(), TestClock.START))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("clients:1: ");
+    }
+
+    @Test
+    void the_default_list_parses_and_says_where_each_entry_comes_from() {
+        List<WhitelistEntry> list = Whitelisting.defaultList(TestClock.START);
+
+        assertThat(list).hasSizeGreaterThan(20);
+        assertThat(list).allSatisfy(e -> {
+            assertThat(e.source()).isEqualTo("default");
+            assertThat(e.note()).as("source comment of %s", e.value()).isNotBlank();
+            assertThat(e.kind()).isIn(WhitelistKind.CLIENT_ADDRESS, WhitelistKind.CLIENT_HOST);
+        });
+        assertThat(list).extracting(WhitelistEntry::value).contains("google.com", "outbound.protection.outlook.com", "40.107.0.0/16");
     }
 }

@@ -1,8 +1,5 @@
-package greyrelay.relay.whitelist;
+package greyrelay.db.whitelist;
 
-import greyrelay.db.whitelist.IpNetwork;
-import greyrelay.db.whitelist.WhitelistEntry;
-import greyrelay.db.whitelist.WhitelistKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +25,13 @@ import java.util.regex.Pattern;
  *   <li>senders (our addition, not postgrey's): {@code name@domain} or {@code domain} (and subdomains).</li>
  * </ul>
  * A file is used all or nothing: callers refuse a file whose {@link Parsed} lists any bad line.
+ *
+ * <p>{@link #format} writes entries back in the same format (an export that {@link #parse} reads to the same entries:
+ * a note becomes a comment block above its entries, ended by a blank line). One implementation for the relay's
+ * configured files and default list, {@code greyrelay whitelist import} and the admin panel's import and export.
+ * Known limit, shared with postgrey: a client host name made only of digits and dots ({@code 1.2}) reads back as an
+ * address, and a recipient local part starting with {@code #} reads as a comment; {@link #format} leaves such values
+ * out and lists them in {@link Formatted#skipped()}.
  */
 public final class WhitelistFile {
     /** Which postgrey file a text is. */
@@ -36,8 +40,27 @@ public final class WhitelistFile {
 
         /** From a file name: names containing "recipient" or "sender" are those, anything else is clients. */
         public static Type guess(Path file) {
-            String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            return guess(file.getFileName().toString());
+        }
+
+        /** From a file name without its directory (an upload's name). */
+        public static Type guess(String fileName) {
+            String n = fileName.toLowerCase(Locale.ROOT);
             return n.contains("recipient") ? RECIPIENTS : n.contains("sender") ? SENDERS : CLIENTS;
+        }
+
+        /** The file an entry of {@code kind} belongs in. */
+        public static Type of(WhitelistKind kind) {
+            return switch (kind) {
+                case CLIENT_ADDRESS, CLIENT_HOST -> CLIENTS;
+                case RECIPIENT -> RECIPIENTS;
+                case SENDER -> SENDERS;
+            };
+        }
+
+        /** postgrey's file name: {@code whitelist_clients}, {@code whitelist_recipients}; ours: {@code whitelist_senders}. */
+        public String fileName() {
+            return "whitelist_" + name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -59,7 +82,15 @@ public final class WhitelistFile {
         }
     }
 
+    /** What {@link #format} wrote: the text, how many entries it holds, and the values it had to leave out. */
+    public record Formatted(String text, int entries, List<String> skipped) {
+        public Formatted {
+            skipped = List.copyOf(skipped);
+        }
+    }
+
     private static final Pattern PARTIAL_IPV4 = Pattern.compile("([0-9]{1,3}\\.){1,3}");
+    private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n\\u0085\\u2028\\u2029]+");
 
     private WhitelistFile() {}
 
@@ -75,7 +106,8 @@ public final class WhitelistFile {
         List<WhitelistEntry> out = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         List<String> comment = new ArrayList<>();
-        String[] lines = text.split("\\R", -1);
+        // a byte-order mark (files saved by some Windows editors) is not part of the first entry
+        String[] lines = (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\\R", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
             if (line.isEmpty()) {
@@ -140,5 +172,44 @@ public final class WhitelistFile {
             return IpNetwork.parse(net + "/" + (octets.length * 8)).toString();
         }
         return value;
+    }
+
+    /**
+     * Writes the entries of {@code type}'s kinds (others are ignored) in the order given, as a file {@link #parse}
+     * reads back to the same kinds, values and notes. Consecutive entries with the same note share one comment block;
+     * each block is preceded by a blank line, so a note never spills onto the next entries.
+     *
+     * @param header comment lines at the top (who exported it, when); may be empty
+     */
+    public static Formatted format(List<WhitelistEntry> entries, Type type, List<String> header) {
+        StringBuilder out = new StringBuilder();
+        for (String h : header) out.append("# ").append(oneLine(h)).append('\n');
+        if (!header.isEmpty()) out.append('\n'); // the header is no entry's note
+        boolean first = true;
+        String note = null;
+        int written = 0;
+        List<String> skipped = new ArrayList<>();
+        for (WhitelistEntry e : entries) {
+            if (Type.of(e.kind()) != type) continue;
+            if (e.value().startsWith("#") || e.kind() == WhitelistKind.CLIENT_HOST && !e.isRegex() && looksLikeAddress(e.value())) {
+                skipped.add(e.value());
+                continue;
+            }
+            String n = e.note() == null ? null : oneLine(e.note());
+            if (first || !java.util.Objects.equals(n, note)) {
+                if (!first) out.append('\n');
+                if (n != null) out.append("# ").append(n).append('\n');
+                note = n;
+                first = false;
+            }
+            out.append(e.value()).append('\n');
+            written++;
+        }
+        return new Formatted(out.toString(), written, skipped);
+    }
+
+    /** A note or header on one comment line. */
+    private static String oneLine(String text) {
+        return LINE_BREAKS.matcher(text).replaceAll(" ").strip();
     }
 }
