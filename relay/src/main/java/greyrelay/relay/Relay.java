@@ -170,6 +170,7 @@ public final class Relay implements AutoCloseable {
     private Javalin adminApp(RelayConfig config, Clock clock, Database database) throws java.io.IOException {
         AdminSettings settings = adminSettings(config).withControlToken(ControlToken.create(config.dataPath()));
         return AdminApp.builder(settings, database).clock(clock).health(this::health).metrics(metrics::scrape)
+                .feature(greyrelay.admin.probes.VerificationController.embedded(verification.panelOperations())) // with "verify again now"
                 .queue(new MailQueueOperations(queue)).configuration(ConfigDump.masked(config)).build();
     }
 
