@@ -189,6 +189,7 @@ public final class AdminApp {
         features.add(new AccessController(accounts, tokens, sessions, gate, pages));
         if (b.configuration != null) features.add(new SettingsController(b.configuration, pages));
         for (Function<AdminContext, AdminFeature> f : b.extra) features.add(f.apply(context));
+        if (features.stream().noneMatch(greyrelay.admin.probes.VerificationController.class::isInstance)) features.add(greyrelay.admin.probes.VerificationController.standalone(context, b.configuration)); // the relay passes its own, with "verify again"
         features.stream().flatMap(f -> f.nav().stream()).sorted(Comparator.comparingInt(NavItem::order)).forEach(nav::add);
         ObjectNode openApi = OpenApi.build(settings.version(), features.stream().flatMap(f -> f.openApi().stream()).toList());
 

@@ -1,6 +1,7 @@
 package greyrelay.relay;
 
 import greyrelay.admin.AdminApp;
+import greyrelay.admin.probes.VerificationController;
 import greyrelay.admin.AdminSettings;
 import greyrelay.admin.ChangeListener;
 import greyrelay.admin.auth.ControlToken;
@@ -171,6 +172,7 @@ public final class Relay implements AutoCloseable {
     private Javalin adminApp(RelayConfig config, Clock clock, Database database) throws java.io.IOException {
         AdminSettings settings = adminSettings(config).withControlToken(ControlToken.create(config.dataPath()));
         return AdminApp.builder(settings, database).clock(clock).health(this::health).metrics(metrics::scrape)
+                .feature(VerificationController.embedded(verification.panelOperations())) // with "verify again now"
                 .queue(new MailQueueOperations(queue)).configuration(ConfigDump.masked(config))
                 .relayPolicy(AdminWiring.policy(config)).changes(this::changed).build();
     }

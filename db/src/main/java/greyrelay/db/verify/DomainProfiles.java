@@ -37,6 +37,7 @@ public final class DomainProfiles {
             + " ON CONFLICT DO NOTHING";
     private static final String LIST = "SELECT " + COLUMNS + " FROM domain_profile ORDER BY updated_at DESC, domain"
             + " LIMIT ? OFFSET ?";
+    private static final String DELETE = "DELETE FROM domain_profile WHERE domain = ?";
     private static final String TRIM = "DELETE FROM domain_profile WHERE domain IN (SELECT domain FROM domain_profile"
             + " WHERE updated_at < ? ORDER BY updated_at LIMIT ?)";
 
@@ -105,6 +106,51 @@ public final class DomainProfiles {
             return found;
         } catch (SQLException e) {
             throw DatabaseException.failed("domain profiles: cannot list", e);
+        }
+    }
+
+    /** Matching profiles, most recently changed first, one page (the panel's search). */
+    public List<DomainProfile> search(ProfileQuery query) {
+        Objects.requireNonNull(query, "query");
+        List<String> conditions = new ArrayList<>();
+        List<Object> parameters = new ArrayList<>();
+        if (query.domainContains() != null) {
+            conditions.add("domain LIKE ? ESCAPE '" + ProbeLog.LIKE_ESCAPE + "'");
+            parameters.add(ProbeLog.containsPattern(query.domainContains()));
+        }
+        if (query.trait() != null) {
+            // the column name comes from our own map, never from the query text
+            String column = COLUMN.get(query.trait());
+            conditions.add(column + (query.observedSince() == null ? " IS NOT NULL" : " >= ?"));
+            if (query.observedSince() != null) parameters.add(Texts.utc(query.observedSince()));
+        }
+        String sql = "SELECT " + COLUMNS + " FROM domain_profile"
+                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+                + " ORDER BY updated_at DESC, domain LIMIT ? OFFSET ?";
+        parameters.add(query.limit());
+        parameters.add(query.offset());
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.size(); i++) select.setObject(i + 1, parameters.get(i));
+            List<DomainProfile> found = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) found.add(read(rows));
+            }
+            return found;
+        } catch (SQLException e) {
+            throw DatabaseException.failed("domain profiles: search failed", e);
+        }
+    }
+
+    /** Forgets what probes taught us about one domain (the panel's "forget profile"). Returns whether there was a profile. */
+    public boolean delete(String domain) {
+        Objects.requireNonNull(domain, "domain");
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement delete = connection.prepareStatement(DELETE)) {
+            delete.setString(1, domain.toLowerCase(Locale.ROOT));
+            return delete.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw DatabaseException.failed("domain profiles: cannot delete " + domain, e);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -28,11 +29,13 @@ public final class ProbeLog {
             + " domain, mx_host, mx_ip, outcome, reply_code, reply_text, transcript, duration_ms, cache_hit)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+    private static final String FIND = "SELECT " + COLUMNS + " FROM probe_log WHERE id = ?";
+
     // oldest first, bounded: DELETE … LIMIT is not portable, LIMIT in a subquery is
     private static final String TRIM = "DELETE FROM probe_log WHERE id IN (SELECT id FROM probe_log"
             + " WHERE probed_at < ? ORDER BY probed_at, id LIMIT ?)";
 
-    private static final char LIKE_ESCAPE = '!';
+    static final char LIKE_ESCAPE = '!';
 
     private final DataSource dataSource;
 
@@ -92,12 +95,12 @@ public final class ProbeLog {
         insert.setBoolean(++i, r.cacheHit());
     }
 
-    /** Matching records, newest first (ties by id, newest first), one page. */
+    /** Matching records in the query's order (newest first unless it says otherwise), one page. */
     public List<ProbeRecord> search(ProbeQuery query) {
         Objects.requireNonNull(query, "query");
         List<Object> parameters = new ArrayList<>();
         String sql = "SELECT " + COLUMNS + " FROM probe_log" + where(query, parameters)
-                + " ORDER BY probed_at DESC, id DESC LIMIT ? OFFSET ?";
+                + " ORDER BY " + query.order().sql + " LIMIT ? OFFSET ?";
         parameters.add(query.limit());
         parameters.add(query.offset());
         try (Connection connection = dataSource.getConnection();
@@ -114,6 +117,19 @@ public final class ProbeLog {
             return found;
         } catch (SQLException e) {
             throw DatabaseException.failed("probe log: search failed", e);
+        }
+    }
+
+    /** One record by its id (the panel's probe page); empty when there is none, e.g. trimmed by retention. */
+    public Optional<ProbeRecord> find(long id) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(FIND)) {
+            select.setLong(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw DatabaseException.failed("probe log: cannot read record " + id, e);
         }
     }
 

@@ -15,6 +15,7 @@ import java.time.Instant;
  * @param to              before this instant (exclusive)
  * @param limit           page size, 1 to {@link #MAX_LIMIT}
  * @param offset          rows to skip, 0 or more
+ * @param order           the sort; null means {@link ProbeOrder#NEWEST}
  */
 public record ProbeQuery(
         String addressContains,
@@ -25,7 +26,8 @@ public record ProbeQuery(
         Instant from,
         Instant to,
         int limit,
-        int offset) {
+        int offset,
+        ProbeOrder order) {
 
     public static final int MAX_LIMIT = 1000;
 
@@ -34,6 +36,7 @@ public record ProbeQuery(
         domain = blankToNull(domain);
         domain = domain == null ? null : domain.toLowerCase(java.util.Locale.ROOT);
         outcome = blankToNull(outcome);
+        order = order == null ? ProbeOrder.NEWEST : order;
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", got " + limit);
         }
@@ -44,36 +47,40 @@ public record ProbeQuery(
 
     /** The newest {@code limit} rows, no filter. */
     public static ProbeQuery newest(int limit) {
-        return new ProbeQuery(null, null, null, null, null, null, null, limit, 0);
+        return new ProbeQuery(null, null, null, null, null, null, null, limit, 0, ProbeOrder.NEWEST);
     }
 
     public ProbeQuery withAddressContains(String text) {
-        return new ProbeQuery(text, domain, outcome, kind, cacheHit, from, to, limit, offset);
+        return new ProbeQuery(text, domain, outcome, kind, cacheHit, from, to, limit, offset, order);
     }
 
     public ProbeQuery withDomain(String value) {
-        return new ProbeQuery(addressContains, value, outcome, kind, cacheHit, from, to, limit, offset);
+        return new ProbeQuery(addressContains, value, outcome, kind, cacheHit, from, to, limit, offset, order);
     }
 
     public ProbeQuery withOutcome(String value) {
-        return new ProbeQuery(addressContains, domain, value, kind, cacheHit, from, to, limit, offset);
+        return new ProbeQuery(addressContains, domain, value, kind, cacheHit, from, to, limit, offset, order);
     }
 
     public ProbeQuery withKind(CacheKind value) {
-        return new ProbeQuery(addressContains, domain, outcome, value, cacheHit, from, to, limit, offset);
+        return new ProbeQuery(addressContains, domain, outcome, value, cacheHit, from, to, limit, offset, order);
     }
 
     public ProbeQuery withCacheHit(Boolean value) {
-        return new ProbeQuery(addressContains, domain, outcome, kind, value, from, to, limit, offset);
+        return new ProbeQuery(addressContains, domain, outcome, kind, value, from, to, limit, offset, order);
     }
 
     /** In {@code [start, end)}; either bound may be null. */
     public ProbeQuery between(Instant start, Instant end) {
-        return new ProbeQuery(addressContains, domain, outcome, kind, cacheHit, start, end, limit, offset);
+        return new ProbeQuery(addressContains, domain, outcome, kind, cacheHit, start, end, limit, offset, order);
     }
 
     public ProbeQuery page(int pageLimit, int pageOffset) {
-        return new ProbeQuery(addressContains, domain, outcome, kind, cacheHit, from, to, pageLimit, pageOffset);
+        return new ProbeQuery(addressContains, domain, outcome, kind, cacheHit, from, to, pageLimit, pageOffset, order);
+    }
+
+    public ProbeQuery ordered(ProbeOrder value) {
+        return new ProbeQuery(addressContains, domain, outcome, kind, cacheHit, from, to, limit, offset, value);
     }
 
     private static String blankToNull(String text) {

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param id         database id; null before the record is stored
  * @param origin     why it ran: {@code INLINE} (a client waited), {@code PREFETCH} (started when a triplet was
  *                   greylisted), {@code REFRESH} (a cached verdict due for renewal), {@code RETRY} (an inline probe
- *                   that ran out of its short deadlines, re-run with full ones)
+ *                   that ran out of its short deadlines, re-run with full ones), {@code ADMIN} (an administrator's
+ *                   "verify again now"), {@code CACHE} (answered from the cache)
  * @param outcome    the relay's outcome name, e.g. {@code DELIVERABLE}, {@code UNDELIVERABLE}, {@code TEMPFAIL}
  * @param durationMs how long the probe took (0 for a cache hit)
  */

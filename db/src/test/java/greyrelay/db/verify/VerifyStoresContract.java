@@ -179,6 +179,48 @@ abstract class VerifyStoresContract {
     }
 
     @Test
+    void probe_log_finds_one_record_by_id_and_nothing_for_an_unknown_id() {
+        probes.appendAll(List.of(probe(T0, "a@example.org", "DELIVERABLE", false), probe(T0.plusSeconds(1), "b@example.org",
+                "TEMPFAIL", true)));
+        List<ProbeRecord> stored = probes.search(ProbeQuery.newest(10));
+
+        for (ProbeRecord r : stored) {
+            assertThat(probes.find(r.id())).contains(r);
+        }
+        long unknown = stored.stream().mapToLong(ProbeRecord::id).max().orElseThrow() + 1000;
+        assertThat(probes.find(unknown)).isEmpty();
+    }
+
+    @Test
+    void probe_log_sorts_newest_oldest_slowest_or_by_address_and_pages_stably() {
+        probes.appendAll(List.of(
+                withDuration(probe(T0, "carol@example.org", "DELIVERABLE", false), 10),
+                withDuration(probe(T0.plusSeconds(10), "alice@example.org", "TEMPFAIL", false), 900),
+                withDuration(probe(T0.plusSeconds(20), "bob@example.org", "DELIVERABLE", true), 0),
+                withDuration(probe(T0.plusSeconds(20), "alice@example.org", "DELIVERABLE", false), 300)));
+        ProbeQuery all = ProbeQuery.newest(10);
+
+        assertThat(probes.search(all)).extracting(ProbeRecord::address)
+                .containsExactly("alice@example.org", "bob@example.org", "alice@example.org", "carol@example.org");
+        assertThat(probes.search(all.ordered(ProbeOrder.OLDEST))).extracting(ProbeRecord::address)
+                .containsExactly("carol@example.org", "alice@example.org", "bob@example.org", "alice@example.org");
+        assertThat(probes.search(all.ordered(ProbeOrder.SLOWEST))).extracting(ProbeRecord::durationMs)
+                .containsExactly(900L, 300L, 10L, 0L);
+        assertThat(probes.search(all.ordered(ProbeOrder.ADDRESS))).extracting(ProbeRecord::address, ProbeRecord::durationMs)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("alice@example.org", 300L),
+                        org.assertj.core.groups.Tuple.tuple("alice@example.org", 900L),
+                        org.assertj.core.groups.Tuple.tuple("bob@example.org", 0L),
+                        org.assertj.core.groups.Tuple.tuple("carol@example.org", 10L));
+        assertThat(probes.search(all.ordered(ProbeOrder.SLOWEST).page(2, 2))).extracting(ProbeRecord::durationMs)
+                .containsExactly(10L, 0L);
+    }
+
+    static ProbeRecord withDuration(ProbeRecord r, long ms) {
+        return new ProbeRecord(null, r.probedAt(), r.node(), r.sessionId(), r.kind(), r.origin(), r.address(), r.domain(),
+                r.mxHost(), r.mxIp(), r.outcome(), r.replyCode(), r.replyText(), r.transcript(), ms, r.cacheHit());
+    }
+
+    @Test
     void probe_log_trim_drops_only_old_rows() {
         probes.appendAll(List.of(probe(T0, "a@example.org", "DELIVERABLE", false),
                 probe(T0.plus(Duration.ofDays(40)), "b@example.org", "DELIVERABLE", false)));
@@ -218,5 +260,39 @@ abstract class VerifyStoresContract {
         assertThat(profiles.deleteUnchangedSince(T0.plus(Duration.ofDays(10)), 100)).isEqualTo(1);
         assertThat(profiles.find("old.example")).isEmpty();
         assertThat(profiles.find("new.example")).isPresent();
+    }
+
+    @Test
+    void profiles_search_by_domain_substring_and_by_trait_observed_since() {
+        profiles.put(new DomainProfile("mail.example.org", Map.of(DomainTrait.GREYLISTS_PROBES, T0), T0));
+        profiles.put(new DomainProfile("example_1.example", Map.of(DomainTrait.GREYLISTS_PROBES, T0.plus(Duration.ofDays(5)),
+                DomainTrait.NULL_MX, T0), T0.plus(Duration.ofDays(5))));
+        profiles.put(new DomainProfile("quiet.example.net", Map.of(), T0.plus(Duration.ofDays(1))));
+
+        assertThat(profiles.search(ProfileQuery.newest(10))).extracting(DomainProfile::domain)
+                .containsExactly("example_1.example", "quiet.example.net", "mail.example.org");
+        assertThat(profiles.search(ProfileQuery.newest(10).withDomainContains("EXAMPLE.ORG"))).extracting(DomainProfile::domain)
+                .containsExactly("mail.example.org");
+        assertThat(profiles.search(ProfileQuery.newest(10).withDomainContains("e_1"))).extracting(DomainProfile::domain)
+                .as("_ is literal").containsExactly("example_1.example");
+        assertThat(profiles.search(ProfileQuery.newest(10).withTrait(DomainTrait.GREYLISTS_PROBES, null)))
+                .extracting(DomainProfile::domain).containsExactly("example_1.example", "mail.example.org");
+        assertThat(profiles.search(ProfileQuery.newest(10).withTrait(DomainTrait.GREYLISTS_PROBES, T0.plus(Duration.ofDays(1)))))
+                .extracting(DomainProfile::domain).containsExactly("example_1.example");
+        assertThat(profiles.search(ProfileQuery.newest(10).withTrait(DomainTrait.ACCEPTS_ANY, null))).isEmpty();
+        assertThat(profiles.search(ProfileQuery.newest(1).page(1, 1))).extracting(DomainProfile::domain)
+                .containsExactly("quiet.example.net");
+    }
+
+    @Test
+    void profiles_forget_one_domain() {
+        profiles.put(new DomainProfile("gone.example", Map.of(DomainTrait.UNREACHABLE, T0), T0));
+        profiles.put(new DomainProfile("kept.example", Map.of(DomainTrait.UNREACHABLE, T0), T0));
+
+        assertThat(profiles.delete("GONE.example")).isTrue();
+        assertThat(profiles.delete("gone.example")).isFalse();
+
+        assertThat(profiles.find("gone.example")).isEmpty();
+        assertThat(profiles.find("kept.example")).isPresent();
     }
 }

@@ -102,7 +102,7 @@ public final class RecipientVerifier {
         CompletableFuture<RecipientStatus> running = inFlight.putIfAbsent(key, mine);
         if (running == null) {
             running = mine;
-            Thread.ofVirtual().name("verify-recipient").start(() -> probe(recipient, key, sessionId, mine));
+            Thread.ofVirtual().name("verify-recipient").start(() -> probe(recipient, key, sessionId, "INLINE", mine));
         }
         try {
             return running.get(settings.timeout().toMillis() * 3 + 1000, TimeUnit.MILLISECONDS);
@@ -116,14 +116,30 @@ public final class RecipientVerifier {
         }
     }
 
-    private void probe(Mailbox recipient, String key, String sessionId, CompletableFuture<RecipientStatus> future) {
+    /**
+     * An administrator's "verify again now": asks the downstream afresh in the background, whatever the cache holds,
+     * and returns at once. The answer is cached and recorded like any recipient probe's, with origin ADMIN.
+     */
+    Reprobe reprobe(Mailbox recipient) {
+        if (settings.source() == RecipientVerificationConfig.Source.LIST) {
+            return new Reprobe.Refused("recipients are checked against recipientVerification.recipients, not probed");
+        }
+        if (!Prober.wireSafe(recipient)) return new Reprobe.Refused("not a plain ASCII local@domain address: it is never probed");
+        String key = recipient.normalised();
+        CompletableFuture<RecipientStatus> mine = new CompletableFuture<>();
+        if (inFlight.putIfAbsent(key, mine) != null) return new Reprobe.Joined();
+        Thread.ofVirtual().name("verify-recipient").start(() -> probe(recipient, key, "admin", "ADMIN", mine));
+        return new Reprobe.Started();
+    }
+
+    private void probe(Mailbox recipient, String key, String sessionId, String origin, CompletableFuture<RecipientStatus> future) {
         RecipientStatus status;
         try {
             if (!slots.tryAcquire(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 status = new RecipientStatus.TempFail("too many recipient verifications at once");
             } else {
                 try {
-                    status = probeNow(recipient, key, sessionId);
+                    status = probeNow(recipient, key, sessionId, origin);
                 } finally {
                     slots.release();
                 }
@@ -138,7 +154,7 @@ public final class RecipientVerifier {
         future.complete(status);
     }
 
-    private RecipientStatus probeNow(Mailbox recipient, String key, String sessionId) {
+    private RecipientStatus probeNow(Mailbox recipient, String key, String sessionId, String origin) {
         InetSocketAddress where;
         try {
             where = downstream.apply(recipient.domain());
@@ -176,7 +192,7 @@ public final class RecipientVerifier {
                 log.warn("verify: recipient result for <{}> not stored: {}", recipient, e.getMessage());
             }
         }
-        history.accept(new ProbeRecord(null, now, settings.node(), sessionId, CacheKind.RECIPIENT, "INLINE", key,
+        history.accept(new ProbeRecord(null, now, settings.node(), sessionId, CacheKind.RECIPIENT, origin, key,
                 recipient.domain(), where.getHostString(), where.getAddress().getHostAddress(), r.outcome(),
                 reply == null ? null : reply.code(), text, outcome.transcript(), outcome.duration().toMillis(), false));
         metrics.counter("greyrelay.verify.probes", "kind", "recipient", "outcome", r.outcome().toLowerCase(Locale.ROOT)).increment();

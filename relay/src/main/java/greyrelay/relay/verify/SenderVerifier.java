@@ -54,7 +54,7 @@ public final class SenderVerifier implements AutoCloseable {
     static final SessionNotes.Key<AtomicInteger> PROBES_STARTED = new SessionNotes.Key<>("verify.probes-started");
 
     /** Why a probe ran; stored in the probe history. */
-    enum Origin { INLINE, PREFETCH, REFRESH, RETRY }
+    enum Origin { INLINE, PREFETCH, REFRESH, RETRY, ADMIN }
 
     /**
      * @param node              this node's name in the history ({@code smtp.hostname})
@@ -158,6 +158,35 @@ public final class SenderVerifier implements AutoCloseable {
         // a domain whose budget is used up (a forged-sender flood) costs nothing more than this look
         if (scheduler.precheck(sender.domain(), sender.localPart()).isPresent()) return;
         startBackground(sender, context, Origin.PREFETCH, true);
+    }
+
+    /**
+     * An administrator's "verify again now": probes {@code sender} in the background even when its cached verdict is
+     * fresh, through the scheduler (its budgets and burst freeze apply), and returns at once. The result is merged,
+     * cached, learned from and recorded like any background probe's, with origin ADMIN. It counts against no client
+     * connection.
+     */
+    Reprobe reprobe(Mailbox sender) {
+        if (closed) return new Reprobe.Refused("the relay is shutting down");
+        if (!Prober.wireSafe(sender)) return new Reprobe.Refused("not a plain ASCII local@domain address: it is never probed");
+        if (inFlight.containsKey(sender.normalised())) return new Reprobe.Joined();
+        return switch (admit(sender, new Context("admin", new SessionNotes()), Origin.ADMIN)) {
+            case Admit.Running r -> new Reprobe.Started();
+            case Admit.Refused r -> new Reprobe.Refused(why(r.status()));
+        };
+    }
+
+    private static String why(SenderStatus s) {
+        return switch (s) {
+            case SenderStatus.BudgetExhausted b -> b.why();
+            case SenderStatus.Deliverable d -> d.why();
+            case SenderStatus.Undeliverable u -> u.why();
+            case SenderStatus.Unverifiable u -> u.why();
+            case SenderStatus.TempFail t -> t.why();
+            case SenderStatus.Pending p -> p.why();
+            case SenderStatus.NoSuchDomain n -> n.why();
+            case SenderStatus.NullMx n -> "the domain publishes a null MX";
+        };
     }
 
     /** Test seam: waits until every background start and every probe running now have finished. */
@@ -411,10 +440,11 @@ public final class SenderVerifier implements AutoCloseable {
             try {
                 Instant start = clock.instant();
                 Optional<CacheEntry> stored = cache.find(CacheKind.SENDER, key);
-                if (policy.answer(stored, start) instanceof CachePolicy.Cached.Fresh f
+                if (origin != Origin.ADMIN && policy.answer(stored, start) instanceof CachePolicy.Cached.Fresh f
                         && (origin != Origin.RETRY || f.entry().status().isDefinite())) {
                     // answered meanwhile (another node, or a probe that was queued before us); a retry after an
-                    // inline timeout goes ahead despite the temporary failure that timeout left in the cache
+                    // inline timeout goes ahead despite the temporary failure that timeout left in the cache, and an
+                    // administrator's "verify again now" always probes
                     complete(new Completion.NotRun(fromEntry(f.entry(), true)));
                     return;
                 }

@@ -1,5 +1,6 @@
 package greyrelay.relay.verify;
 
+import greyrelay.admin.probes.VerificationOperations;
 import greyrelay.db.Database;
 import greyrelay.db.verify.DomainProfiles;
 import greyrelay.db.verify.ProbeLog;
@@ -52,6 +53,7 @@ public final class Verification implements AutoCloseable {
     private final DomainProfiles profiles;
     private final ProbeScheduler scheduler;
     private final SenderVerifier senderVerifier;
+    private final RecipientVerifier recipientVerifier;
     private final SenderVerificationCheck senderCheck;
     private final SenderDomainCheck senderDomainCheck;
     private final RecipientVerificationCheck recipientCheck;
@@ -78,9 +80,9 @@ public final class Verification implements AutoCloseable {
                         v.randomAddressCheck(), v.cache().profileTtl(), v.budget().perConnection(), v.logCacheHits()));
         this.senderCheck = new SenderVerificationCheck(senderVerifier, v.maxWait(), v.unverifiable());
         this.senderDomainCheck = new SenderDomainCheck(selection);
-        RecipientVerifier recipients = new RecipientVerifier(prober, downstreamRoute(config.downstream()), cache, history,
+        this.recipientVerifier = new RecipientVerifier(prober, downstreamRoute(config.downstream()), cache, history,
                 clock, metrics, RecipientVerifier.Settings.from(config.recipientVerification(), hostname, v.logCacheHits()));
-        this.recipientCheck = new RecipientVerificationCheck(recipients);
+        this.recipientCheck = new RecipientVerificationCheck(recipientVerifier);
     }
 
     /**
@@ -119,6 +121,11 @@ public final class Verification implements AutoCloseable {
     /** The greylisting hook: starts a background probe of the request's sender; never blocks. */
     public void prefetch(PolicyRequest.Rcpt request) {
         if (config.verification().enabled()) senderCheck.prefetch(request);
+    }
+
+    /** What the admin panel may do here: verify an address again now, forget a cached verdict. */
+    public VerificationOperations panelOperations() {
+        return new VerificationPanelOperations(config, senderVerifier, recipientVerifier, cache);
     }
 
     /** The probe queue now, for the panel. */
