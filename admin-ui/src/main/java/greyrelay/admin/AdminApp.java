@@ -2,6 +2,7 @@ package greyrelay.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import greyrelay.admin.probes.VerificationController;
 import greyrelay.admin.audit.AuditController;
 import greyrelay.admin.audit.Auditor;
 import greyrelay.admin.auth.AccessController;
@@ -189,7 +190,10 @@ public final class AdminApp {
         features.add(new AccessController(accounts, tokens, sessions, gate, pages));
         if (b.configuration != null) features.add(new SettingsController(b.configuration, pages));
         for (Function<AdminContext, AdminFeature> f : b.extra) features.add(f.apply(context));
-        if (features.stream().noneMatch(greyrelay.admin.probes.VerificationController.class::isInstance)) features.add(greyrelay.admin.probes.VerificationController.standalone(context, b.configuration)); // the relay passes its own, with "verify again"
+        // the relay passes its own verification feature, with "verify again now"; alone, the panel works on the database
+        if (features.stream().noneMatch(VerificationController.class::isInstance)) {
+            features.add(VerificationController.standalone(context, b.configuration));
+        }
         features.stream().flatMap(f -> f.nav().stream()).sorted(Comparator.comparingInt(NavItem::order)).forEach(nav::add);
         ObjectNode openApi = OpenApi.build(settings.version(), features.stream().flatMap(f -> f.openApi().stream()).toList());
 
