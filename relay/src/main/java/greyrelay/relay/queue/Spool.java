@@ -32,12 +32,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The durable spool: {@code <dataDir>/spool/incoming} while a message arrives, {@code <dataDir>/spool/queue} once
- * committed. A message is committed when its {@code <id>.json} envelope exists in {@code queue/}: the message file and
- * the envelope (under a temporary name) are fsynced, the message is renamed into {@code queue/}, then the envelope,
- * and the directory is fsynced (one fsync shared by all sessions committing at that moment) — only then may the client
- * hear 250. Every state change rewrites the envelope the same
- * way. A crash at any point leaves either a committed message or an uncommitted leftover that {@link #recover()}
- * removes; it never leaves an acknowledged message behind.
+ * committed. A queue file {@code <id>.msg} holds the message as received, then the envelope it was accepted with (JSON),
+ * then a fixed 18-byte footer giving the message length — so one fdatasync makes message and envelope durable together.
+ * The file is fdatasynced in {@code incoming/}, renamed into {@code queue/}, and the directory is fsynced (one fsync
+ * shared by all sessions committing at that moment): the rename is the commit point, and only then may the client
+ * hear 250. Later delivery state is written to {@code <id>.json} beside it (write, fdatasync, rename, directory fsync)
+ * and wins over the envelope in the file. A crash at any point leaves either a committed message or an uncommitted
+ * leftover in {@code incoming/} that {@link #recover()} removes; it never leaves an acknowledged message behind.
  */
 public final class Spool {
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
@@ -116,11 +117,13 @@ public final class Spool {
             if (!envelope.id().equals(id.value())) throw new IllegalArgumentException("envelope is for " + envelope.id());
             try {
                 out.flush();
-                channel.force(false); // fdatasync: the data and what is needed to read it back (size)
+                long messageLength = channel.size();
+                out.write(JSON.writeValueAsBytes(envelope));
+                out.write(footer(messageLength));
+                out.flush();
+                channel.force(false); // fdatasync: message, envelope and what is needed to read them back (size)
                 channel.close();
-                Path envelopeTmp = writeEnvelopeTmp(envelope);
-                rename(file, queue.resolve(id + ".msg"));
-                rename(envelopeTmp, queue.resolve(id + ".json")); // the commit point
+                rename(file, queue.resolve(id + ".msg")); // the commit point
                 queueSync.sync();
                 done = true;
                 return envelope;
@@ -129,7 +132,7 @@ public final class Spool {
                 try {
                     Files.deleteIfExists(queue.resolve(id + ".msg"));
                 } catch (IOException ignored) {
-                    // recover() removes it: it has no envelope, so it was never committed
+                    // the directory entry was not synced: the client never heard 250 for it
                 }
                 throw new SpoolException("cannot commit " + id + " to the spool: " + e, e);
             }
@@ -166,8 +169,30 @@ public final class Spool {
         }
     }
 
+    /** The message bytes as received (without the envelope that follows them in the queue file). */
     public InputStream openMessage(QueueId id) throws IOException {
-        return Files.newInputStream(queue.resolve(id + ".msg"));
+        Path file = queue.resolve(id + ".msg");
+        long length = messageLength(file);
+        InputStream in = Files.newInputStream(file);
+        return new java.io.FilterInputStream(in) {
+            private long left = length;
+
+            @Override
+            public int read() throws IOException {
+                if (left <= 0) return -1;
+                int b = super.read();
+                if (b >= 0) left--;
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left <= 0) return -1;
+                int n = super.read(b, off, (int) Math.min(len, left));
+                if (n > 0) left -= n;
+                return n;
+            }
+        };
     }
 
     /**
@@ -193,18 +218,65 @@ public final class Spool {
         return queue.resolve(id + ".msg");
     }
 
+    /** The message's current envelope: the latest delivery state if one was written, else the one it was accepted with. */
     public Optional<Envelope> read(QueueId id) throws SpoolException {
-        Path json = queue.resolve(id + ".json");
+        Path msg = queue.resolve(id + ".msg");
+        if (!Files.exists(msg)) return Optional.empty();
         try {
-            return Optional.of(JSON.readValue(json.toFile(), Envelope.class));
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            return Optional.of(envelopeOf(msg, queue.resolve(id + ".json")));
+        } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new SpoolException("cannot read envelope " + json + ": " + e, e);
+            throw new SpoolException("cannot read the envelope of " + id + ": " + e, e);
         }
     }
 
-    /** Removes a message: the envelope first (uncommits), then the data. */
+    private static Envelope envelopeOf(Path msg, Path json) throws IOException {
+        if (Files.exists(json)) return JSON.readValue(json.toFile(), Envelope.class);
+        try (FileChannel ch = FileChannel.open(msg, StandardOpenOption.READ)) {
+            long length = messageLength(ch);
+            long end = ch.size() - FOOTER_LENGTH;
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) (end - length));
+            while (buf.hasRemaining() && ch.read(buf, length + buf.position()) > 0) {
+                // read the envelope between the message and the footer
+            }
+            return JSON.readValue(buf.array(), Envelope.class);
+        }
+    }
+
+    /** {@code \n} + 16 hex digits of the message length + {@code \n}. */
+    static final int FOOTER_LENGTH = 18;
+
+    private static byte[] footer(long messageLength) {
+        return String.format("\n%016x\n", messageLength).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static long messageLength(Path msg) throws IOException {
+        try (FileChannel ch = FileChannel.open(msg, StandardOpenOption.READ)) {
+            return messageLength(ch);
+        }
+    }
+
+    private static long messageLength(FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size < FOOTER_LENGTH) throw new IOException("not a queue file (too short)");
+        java.nio.ByteBuffer f = java.nio.ByteBuffer.allocate(FOOTER_LENGTH);
+        while (f.hasRemaining() && ch.read(f, size - FOOTER_LENGTH + f.position()) > 0) {
+            // read the footer
+        }
+        String text = new String(f.array(), java.nio.charset.StandardCharsets.US_ASCII);
+        if (text.charAt(0) != '\n' || text.charAt(FOOTER_LENGTH - 1) != '\n') throw new IOException("not a queue file (no footer)");
+        long length;
+        try {
+            length = Long.parseLong(text.substring(1, FOOTER_LENGTH - 1), 16);
+        } catch (NumberFormatException e) {
+            throw new IOException("not a queue file (bad footer)");
+        }
+        if (length < 0 || length > size - FOOTER_LENGTH) throw new IOException("not a queue file (bad length)");
+        return length;
+    }
+
+    /** Removes a message: its state file, then the queue file (the commit), then syncs the directory. */
     public void delete(QueueId id) throws SpoolException {
         try {
             Files.deleteIfExists(queue.resolve(id + ".json"));
@@ -216,8 +288,8 @@ public final class Spool {
     }
 
     /**
-     * At start: drops what was never committed (incoming leftovers, message files without envelope, temporary
-     * envelopes) and returns every committed envelope.
+     * At start: drops what was never committed (incoming leftovers, temporary files, state files without their message)
+     * and returns the envelope of every committed message.
      */
     public List<Envelope> recover() throws SpoolException {
         List<Envelope> out = new ArrayList<>();
@@ -233,24 +305,19 @@ public final class Spool {
                     String name = p.getFileName().toString();
                     if (name.endsWith(".tmp")) {
                         Files.deleteIfExists(p);
-                    } else if (name.endsWith(".msg")) {
-                        String id = name.substring(0, name.length() - 4);
-                        if (!Files.exists(queue.resolve(id + ".json"))) {
-                            Files.deleteIfExists(p);
-                            log.info("spool recovery: removed uncommitted message {}", id);
-                        }
                     } else if (name.endsWith(".json")) {
                         String id = name.substring(0, name.length() - 5);
                         if (!Files.exists(queue.resolve(id + ".msg"))) {
-                            log.error("spool recovery: envelope {} has no message file; removing it", id);
+                            log.warn("spool recovery: state file {} has no message file; removing it", id);
                             Files.deleteIfExists(p);
-                            continue;
                         }
+                    } else if (name.endsWith(".msg")) {
+                        String id = name.substring(0, name.length() - 4);
                         try {
-                            out.add(JSON.readValue(p.toFile(), Envelope.class));
+                            out.add(envelopeOf(p, queue.resolve(id + ".json")));
                         } catch (IOException e) {
                             // keep the files for a human: never delete acknowledged mail because we cannot parse it
-                            log.error("spool recovery: cannot read envelope {} ({}); left in place", p, e.toString());
+                            log.error("spool recovery: cannot read the envelope of {} ({}); left in place", id, e.toString());
                         }
                     }
                 }
