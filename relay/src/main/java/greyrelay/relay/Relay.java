@@ -173,8 +173,18 @@ public final class Relay implements AutoCloseable {
         AdminSettings settings = adminSettings(config).withControlToken(ControlToken.create(config.dataPath()));
         return AdminApp.builder(settings, database).clock(clock).health(this::health).metrics(metrics::scrape)
                 .feature(VerificationController.embedded(verification.panelOperations())) // with "verify again now"
-                .queue(new MailQueueOperations(queue)).configuration(ConfigDump.masked(config))
+                .queue(new MailQueueOperations(queue)).configuration(withPipeline(ConfigDump.masked(config)))
                 .relayPolicy(AdminWiring.policy(config)).changes(this::changed).build();
+    }
+
+    /** The settings page also shows the check order in force (like {@code haraka -o}): a "pipeline" section. */
+    private com.fasterxml.jackson.databind.node.ObjectNode withPipeline(com.fasterxml.jackson.databind.node.ObjectNode tree) {
+        var p = tree.putObject("pipeline");
+        for (String line : pipeline.describe()) {
+            int colon = line.indexOf(':');
+            p.put(line.substring(0, colon), line.substring(colon + 1).strip());
+        }
+        return tree;
     }
 
     /**

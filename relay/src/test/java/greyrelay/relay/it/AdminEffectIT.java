@@ -113,4 +113,14 @@ class AdminEffectIT {
         assertThat(api("DELETE", "/api/ratelimits/" + o.path("id").asLong(), null).statusCode()).isEqualTo(200);
         assertThat(greeting(ip)).as("the default again, its bucket still empty").startsWith("421 ");
     }
+
+    @org.junit.jupiter.api.Test
+    void the_settings_show_the_check_order_in_force() throws Exception {
+        var r = api("GET", "/api/settings", null);
+        org.assertj.core.api.Assertions.assertThat(r.statusCode()).isEqualTo(200);
+        var pipeline = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("pipeline");
+        org.assertj.core.api.Assertions.assertThat(pipeline.path("rcpt").asText())
+                .startsWith("relay-domain → role-recipient → ").contains("→ greylist");
+        org.assertj.core.api.Assertions.assertThat(pipeline.path("connect").asText()).startsWith("connection-limit → ");
+    }
 }
