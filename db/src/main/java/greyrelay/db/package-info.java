@@ -7,7 +7,12 @@
  * fails fast with a one-line {@link greyrelay.db.DatabaseException} ("cannot connect to PostgreSQL at host:port:
  * Connection refused"), then runs Flyway over the one folder {@code classpath:db/migration}, whose SQL is valid on
  * both databases. The stores live in sub-packages by feature ({@code decision}, …) and use
- * {@link greyrelay.db.Database#dataSource()}.
+ * {@link greyrelay.db.Database#dataSource()} through {@link greyrelay.db.Jdbc}, which holds the JDBC mechanics they
+ * share (a pooled connection per call, one-line {@link greyrelay.db.DatabaseException}s, transactions with rollback,
+ * batches, UTC instants, {@code LIKE} escaping); {@link greyrelay.db.Where} builds a WHERE clause from optional
+ * filters, {@link greyrelay.db.Columns} fits record values to what both databases store, and
+ * {@link greyrelay.db.Paging} checks page and batch sizes. These four are public only because the stores live in
+ * sub-packages; other modules call the stores.
  *
  * <p>Talks to: the JDBC driver (H2 embedded, or PostgreSQL over TCP) through HikariCP (pool
  * {@code greyrelay-db}, 5 s connection timeout). Trusts: the database it is pointed at. Nothing here parses remote

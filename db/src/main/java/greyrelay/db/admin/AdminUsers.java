@@ -1,17 +1,15 @@
 package greyrelay.db.admin;
 
+import greyrelay.db.Columns;
 import greyrelay.db.Database;
-import greyrelay.db.DatabaseException;
-import java.sql.Connection;
+import greyrelay.db.Jdbc;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
  * The {@code admin_user} store: who may log in to the panel. Hashing is the caller's job (admin-ui); this store only
@@ -23,49 +21,26 @@ public final class AdminUsers {
 
     private static final String COLUMNS = "id, username, password_hash, created_at, password_changed_at, last_login_at";
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
 
     public AdminUsers(Database database) {
-        this.dataSource = database.dataSource();
+        this.jdbc = new Jdbc(database.dataSource());
     }
 
     public Optional<AdminUser> find(String username) {
         Objects.requireNonNull(username, "username");
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM admin_user WHERE username = ?")) {
-            s.setString(1, username);
-            try (ResultSet rows = s.executeQuery()) {
-                return rows.next() ? Optional.of(read(rows)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw DatabaseException.failed("admin users: lookup failed", e);
-        }
+        return jdbc.first("admin users: lookup failed", "SELECT " + COLUMNS + " FROM admin_user WHERE username = ?",
+                s -> s.setString(1, username), AdminUsers::read);
     }
 
     /** Every user, by name. */
     public List<AdminUser> list() {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM admin_user ORDER BY username");
-                ResultSet rows = s.executeQuery()) {
-            List<AdminUser> out = new ArrayList<>();
-            while (rows.next()) {
-                out.add(read(rows));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("admin users: list failed", e);
-        }
+        return jdbc.list("admin users: list failed", "SELECT " + COLUMNS + " FROM admin_user ORDER BY username",
+                Jdbc.NO_PARAMETERS, AdminUsers::read);
     }
 
     public long count() {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM admin_user");
-                ResultSet rows = s.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
-        } catch (SQLException e) {
-            throw DatabaseException.failed("admin users: count failed", e);
-        }
+        return jdbc.count("admin users: count failed", "SELECT COUNT(*) FROM admin_user", Jdbc.NO_PARAMETERS);
     }
 
     /** Adds a user; false (and nothing changed) when the name is taken. */
@@ -88,59 +63,46 @@ public final class AdminUsers {
         requireName(username);
         Objects.requireNonNull(passwordHash, "passwordHash");
         Objects.requireNonNull(now, "now");
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, username);
-            s.setString(2, passwordHash);
-            s.setObject(3, Sql.utc(now));
-            s.setObject(4, Sql.utc(now));
-            return s.executeUpdate() == 1;
-        } catch (SQLException e) {
-            if (Sql.isUniqueViolation(e)) {
-                return false;
+        return jdbc.withConnection("admin users: cannot add " + username, c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setString(1, username);
+                s.setString(2, passwordHash);
+                s.setObject(3, Jdbc.utcOrNull(Columns.micros(now)));
+                s.setObject(4, Jdbc.utcOrNull(Columns.micros(now)));
+                return s.executeUpdate() == 1;
+            } catch (SQLException e) {
+                if (Jdbc.isUniqueViolation(e)) {
+                    return false;
+                }
+                throw e;
             }
-            throw DatabaseException.failed("admin users: cannot add " + username, e);
-        }
+        });
     }
 
     /** Replaces a user's password hash; false when there is no such user. */
     public boolean updatePassword(String username, String passwordHash, Instant now) {
         Objects.requireNonNull(passwordHash, "passwordHash");
-        return update("UPDATE admin_user SET password_hash = ?, password_changed_at = ? WHERE username = ?", passwordHash,
-                now, username, "cannot change the password of " + username);
+        return jdbc.update("admin users: cannot change the password of " + username,
+                "UPDATE admin_user SET password_hash = ?, password_changed_at = ? WHERE username = ?", s -> {
+                    s.setString(1, passwordHash);
+                    s.setObject(2, Jdbc.utcOrNull(Columns.micros(now)));
+                    s.setString(3, username);
+                }) == 1;
     }
 
     /** Notes a successful login; false when there is no such user. */
     public boolean recordLogin(String username, Instant now) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("UPDATE admin_user SET last_login_at = ? WHERE username = ?")) {
-            s.setObject(1, Sql.utc(now));
-            s.setString(2, username);
-            return s.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("admin users: cannot record the login of " + username, e);
-        }
-    }
-
-    private boolean update(String sql, String hash, Instant now, String username, String what) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, hash);
-            s.setObject(2, Sql.utc(now));
-            s.setString(3, username);
-            return s.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("admin users: " + what, e);
-        }
+        return jdbc.update("admin users: cannot record the login of " + username,
+                "UPDATE admin_user SET last_login_at = ? WHERE username = ?", s -> {
+                    s.setObject(1, Jdbc.utcOrNull(Columns.micros(now)));
+                    s.setString(2, username);
+                }) == 1;
     }
 
     /** Removes a user; false when there is no such user. */
     public boolean delete(String username) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("DELETE FROM admin_user WHERE username = ?")) {
-            s.setString(1, username);
-            return s.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("admin users: cannot delete " + username, e);
-        }
+        return jdbc.update("admin users: cannot delete " + username, "DELETE FROM admin_user WHERE username = ?",
+                s -> s.setString(1, username)) == 1;
     }
 
     private static void requireName(String username) {
@@ -152,6 +114,7 @@ public final class AdminUsers {
 
     private static AdminUser read(ResultSet rows) throws SQLException {
         return new AdminUser(rows.getLong("id"), rows.getString("username"), rows.getString("password_hash"),
-                Sql.instant(rows, "created_at"), Sql.instant(rows, "password_changed_at"), Sql.instant(rows, "last_login_at"));
+                Jdbc.instant(rows, "created_at"), Jdbc.instant(rows, "password_changed_at"),
+                Jdbc.instant(rows, "last_login_at"));
     }
 }

@@ -1,7 +1,7 @@
 package greyrelay.db.admin;
 
+import greyrelay.db.Columns;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -32,13 +32,13 @@ public record AuditEntry(Long id, Instant at, String actor, String action, Strin
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(action, "action");
-        at = at.truncatedTo(ChronoUnit.MICROS);
-        actor = Sql.clean(actor, MAX_ACTOR);
-        action = Sql.clean(action, MAX_ACTION);
-        target = Sql.clean(target, MAX_TARGET);
-        detail = Sql.clean(detail, MAX_DETAIL);
-        clientIp = Sql.clean(clientIp, MAX_CLIENT_IP);
-        node = Sql.clean(node, MAX_NODE);
+        at = Columns.micros(at);
+        actor = Columns.clean(actor, MAX_ACTOR);
+        action = Columns.clean(action, MAX_ACTION);
+        target = Columns.clean(target, MAX_TARGET);
+        detail = Columns.clean(detail, MAX_DETAIL);
+        clientIp = Columns.clean(clientIp, MAX_CLIENT_IP);
+        node = Columns.clean(node, MAX_NODE);
     }
 
     /** A new entry, not yet stored. */

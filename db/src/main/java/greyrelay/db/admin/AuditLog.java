@@ -1,105 +1,62 @@
 package greyrelay.db.admin;
 
+import greyrelay.db.Columns;
 import greyrelay.db.Database;
-import greyrelay.db.DatabaseException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
+import greyrelay.db.Jdbc;
+import greyrelay.db.Where;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import javax.sql.DataSource;
 
 /** The {@code admin_audit} store: append an entry, search entries newest first. Nothing is ever updated. Thread-safe. */
 public final class AuditLog {
     private static final String COLUMNS = "id, occurred_at, actor, action, target, detail, client_ip, node";
-    private static final char LIKE_ESCAPE = '!';
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
 
     public AuditLog(Database database) {
-        this.dataSource = database.dataSource();
+        this.jdbc = new Jdbc(database.dataSource());
     }
 
     public void append(AuditEntry entry) {
         Objects.requireNonNull(entry, "entry");
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("INSERT INTO admin_audit (occurred_at, actor, action, target, detail,"
-                        + " client_ip, node) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            s.setObject(1, Sql.utc(entry.at()));
-            s.setString(2, entry.actor());
-            s.setString(3, entry.action());
-            s.setString(4, entry.target());
-            s.setString(5, entry.detail());
-            s.setString(6, entry.clientIp());
-            s.setString(7, entry.node());
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw DatabaseException.failed("audit log: cannot record " + entry.action(), e);
-        }
+        jdbc.update("audit log: cannot record " + entry.action(), "INSERT INTO admin_audit (occurred_at, actor, action,"
+                + " target, detail, client_ip, node) VALUES (?, ?, ?, ?, ?, ?, ?)", s -> {
+                    s.setObject(1, Jdbc.utc(entry.at()));
+                    s.setString(2, entry.actor());
+                    s.setString(3, entry.action());
+                    s.setString(4, entry.target());
+                    s.setString(5, entry.detail());
+                    s.setString(6, entry.clientIp());
+                    s.setString(7, entry.node());
+                });
     }
 
     /** Matching entries, newest first (ties: newest id first), one page. */
     public List<AuditEntry> search(AuditQuery q) {
         Objects.requireNonNull(q, "query");
-        List<String> where = new ArrayList<>();
-        List<Object> params = new ArrayList<>();
+        Where where = new Where();
         if (q.text() != null) {
-            where.add("(LOWER(actor) LIKE ? ESCAPE '!' OR LOWER(target) LIKE ? ESCAPE '!' OR LOWER(detail) LIKE ? ESCAPE '!')");
-            String p = "%" + escape(q.text().toLowerCase(Locale.ROOT)) + "%";
-            params.add(p);
-            params.add(p);
-            params.add(p);
+            String p = Jdbc.containsPattern(q.text());
+            where.and("(" + Jdbc.like("LOWER(actor)") + " OR " + Jdbc.like("LOWER(target)") + " OR "
+                    + Jdbc.like("LOWER(detail)") + ")", p, p, p);
         }
         if (q.action() != null) {
             if (q.action().endsWith(".")) {
-                where.add("action LIKE ? ESCAPE '!'");
-                params.add(escape(q.action()) + "%");
+                where.and(Jdbc.like("action"), Jdbc.likeEscape(q.action()) + "%");
             } else {
-                where.add("action = ?");
-                params.add(q.action());
+                where.and("action = ?", q.action());
             }
         }
         if (q.from() != null) {
-            where.add("occurred_at >= ?");
-            params.add(Sql.utc(q.from()));
+            where.and("occurred_at >= ?", Jdbc.utc(Columns.micros(q.from())));
         }
         if (q.to() != null) {
-            where.add("occurred_at < ?");
-            params.add(Sql.utc(q.to()));
+            where.and("occurred_at < ?", Jdbc.utc(Columns.micros(q.to())));
         }
-        String sql = "SELECT " + COLUMNS + " FROM admin_audit" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-                + " ORDER BY occurred_at DESC, id DESC LIMIT ? OFFSET ?";
-        params.add(q.limit());
-        params.add(q.offset());
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                s.setObject(i + 1, params.get(i));
-            }
-            List<AuditEntry> out = new ArrayList<>();
-            try (ResultSet rows = s.executeQuery()) {
-                while (rows.next()) {
-                    out.add(new AuditEntry(rows.getLong("id"), Sql.instant(rows, "occurred_at"), rows.getString("actor"),
-                            rows.getString("action"), rows.getString("target"), rows.getString("detail"),
-                            rows.getString("client_ip"), rows.getString("node")));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("audit log: search failed", e);
-        }
-    }
-
-    private static String escape(String text) {
-        StringBuilder sb = new StringBuilder();
-        for (char ch : text.toCharArray()) {
-            if (ch == '%' || ch == '_' || ch == LIKE_ESCAPE) {
-                sb.append(LIKE_ESCAPE);
-            }
-            sb.append(ch);
-        }
-        return sb.toString();
+        String sql = "SELECT " + COLUMNS + " FROM admin_audit" + where.sql() + " ORDER BY occurred_at DESC, id DESC LIMIT ? OFFSET ?";
+        return jdbc.list("audit log: search failed", sql, Jdbc.parameters(where.parameters(q.limit(), q.offset())),
+                rows -> new AuditEntry(rows.getLong("id"), Jdbc.instant(rows, "occurred_at"), rows.getString("actor"),
+                        rows.getString("action"), rows.getString("target"), rows.getString("detail"),
+                        rows.getString("client_ip"), rows.getString("node")));
     }
 }

@@ -1,5 +1,6 @@
 package greyrelay.db.admin;
 
+import greyrelay.db.Paging;
 import java.time.Instant;
 
 /**
@@ -16,12 +17,7 @@ public record AuditQuery(String text, String action, Instant from, Instant to, i
     public AuditQuery {
         text = text == null || text.isBlank() ? null : text.strip();
         action = action == null || action.isBlank() ? null : action.strip();
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", got " + limit);
-        }
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must not be negative, got " + offset);
-        }
+        Paging.requirePage(limit, MAX_LIMIT, offset);
     }
 
     public static AuditQuery newest(int limit) {

@@ -2,23 +2,20 @@ package greyrelay.db.decision;
 
 import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
-import java.sql.Connection;
+import greyrelay.db.Jdbc;
+import greyrelay.db.Paging;
+import greyrelay.db.Where;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
  * The decision log store: append decisions in batches, search them for the admin panel, count them for the
@@ -51,13 +48,10 @@ public final class DecisionLog {
             + " FROM decision_log"
             + " WHERE decided_at >= ? AND decided_at < ? AND observe = FALSE) t GROUP BY b, outcome, check_name";
 
-    /** '!' rather than the backslash: no doubt about string-literal escaping on either database. */
-    private static final char LIKE_ESCAPE = '!';
-
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
 
     public DecisionLog(Database database) {
-        this.dataSource = database.dataSource();
+        this.jdbc = new Jdbc(database.dataSource());
     }
 
     /**
@@ -65,41 +59,12 @@ public final class DecisionLog {
      * database assigns new ones. An empty list does nothing.
      */
     public void appendAll(List<DecisionRecord> records) {
-        if (records.isEmpty()) {
-            return;
-        }
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                for (DecisionRecord record : records) {
-                    bind(insert, record);
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollback(connection, e);
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw DatabaseException.failed("decision log: cannot append " + records.size() + " decisions", e);
-        }
-    }
-
-    /** A failing rollback must not hide why the batch failed. */
-    private static void rollback(Connection connection, Exception failure) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            failure.addSuppressed(e);
-        }
+        jdbc.insertAll("decision log: cannot append " + records.size() + " decisions", INSERT, records, DecisionLog::bind);
     }
 
     private static void bind(PreparedStatement insert, DecisionRecord record) throws SQLException {
         int i = 0;
-        insert.setObject(++i, utc(record.decidedAt()));
+        insert.setObject(++i, Jdbc.utc(record.decidedAt()));
         insert.setString(++i, record.node());
         insert.setString(++i, record.sessionId());
         insert.setString(++i, record.transactionId());
@@ -107,11 +72,7 @@ public final class DecisionLog {
         insert.setString(++i, record.checkName());
         insert.setString(++i, record.outcome().name());
         insert.setBoolean(++i, record.observe());
-        if (record.replyCode() == null) {
-            insert.setNull(++i, Types.INTEGER);
-        } else {
-            insert.setInt(++i, record.replyCode());
-        }
+        Jdbc.setInteger(insert, ++i, record.replyCode());
         insert.setString(++i, record.replyText());
         insert.setString(++i, record.reason());
         insert.setString(++i, record.clientIp());
@@ -124,60 +85,35 @@ public final class DecisionLog {
     /** Matching decisions, newest first (ties by id, newest first), one page of them. */
     public List<DecisionRecord> search(DecisionQuery query) {
         Objects.requireNonNull(query, "query");
-        List<String> conditions = new ArrayList<>();
-        List<Object> parameters = new ArrayList<>();
+        Where where = new Where();
         if (query.senderContains() != null) {
-            conditions.add("LOWER(sender) LIKE ? ESCAPE '" + LIKE_ESCAPE + "'");
-            parameters.add(containsPattern(query.senderContains()));
+            where.and(Jdbc.like("LOWER(sender)"), Jdbc.containsPattern(query.senderContains()));
         }
         if (query.recipientContains() != null) {
-            conditions.add("LOWER(recipient) LIKE ? ESCAPE '" + LIKE_ESCAPE + "'");
-            parameters.add(containsPattern(query.recipientContains()));
+            where.and(Jdbc.like("LOWER(recipient)"), Jdbc.containsPattern(query.recipientContains()));
         }
         if (query.clientIp() != null) {
-            conditions.add("client_ip = ?");
-            parameters.add(query.clientIp());
+            where.and("client_ip = ?", query.clientIp());
         }
         if (query.outcome() != null) {
-            conditions.add("outcome = ?");
-            parameters.add(query.outcome().name());
+            where.and("outcome = ?", query.outcome().name());
         }
         if (query.from() != null) {
-            conditions.add("decided_at >= ?");
-            parameters.add(utc(query.from()));
+            where.and("decided_at >= ?", Jdbc.utc(query.from()));
         }
         if (query.to() != null) {
-            conditions.add("decided_at < ?");
-            parameters.add(utc(query.to()));
+            where.and("decided_at < ?", Jdbc.utc(query.to()));
         }
-        String sql = "SELECT " + COLUMNS + " FROM decision_log"
-                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+        String sql = "SELECT " + COLUMNS + " FROM decision_log" + where.sql()
                 + " ORDER BY decided_at DESC, id DESC LIMIT ? OFFSET ?";
-        parameters.add(query.limit());
-        parameters.add(query.offset());
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.size(); i++) {
-                select.setObject(i + 1, parameters.get(i));
-            }
-            List<DecisionRecord> found = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    found.add(read(rows));
-                }
-            }
-            return found;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("decision log: search failed", e);
-        }
+        return jdbc.list("decision log: search failed", sql,
+                Jdbc.parameters(where.parameters(query.limit(), query.offset())), DecisionLog::read);
     }
 
     private static DecisionRecord read(ResultSet rows) throws SQLException {
         return new DecisionRecord(
                 rows.getLong("id"),
-                // getObject(i) gives OffsetDateTime on H2 but Timestamp on PostgreSQL; asking for the type is
-                // what round-trips the same instant on both
-                rows.getObject("decided_at", OffsetDateTime.class).toInstant(),
+                Jdbc.instant(rows, "decided_at"),
                 rows.getString("node"),
                 rows.getString("session_id"),
                 rows.getString("transaction_id"),
@@ -202,17 +138,7 @@ public final class DecisionLog {
      */
     public int deleteOlderThan(Instant cutoff, int batchSize) {
         Objects.requireNonNull(cutoff, "cutoff");
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
-        }
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement delete = connection.prepareStatement(TRIM)) {
-            delete.setObject(1, utc(cutoff));
-            delete.setInt(2, batchSize);
-            return delete.executeUpdate();
-        } catch (SQLException e) {
-            throw DatabaseException.failed("decision log: trim failed", e);
-        }
+        return jdbc.deleteBatch("decision log: trim failed", TRIM, cutoff, batchSize);
     }
 
     /** How many decisions of each outcome were made at or after {@code since}; every outcome is present, 0 if none. */
@@ -222,54 +148,29 @@ public final class DecisionLog {
         for (Outcome outcome : Outcome.values()) {
             counts.put(outcome, 0L);
         }
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement count = connection.prepareStatement(COUNT)) {
-            count.setObject(1, utc(since));
-            try (ResultSet rows = count.executeQuery()) {
-                while (rows.next()) {
-                    counts.put(Outcome.valueOf(rows.getString(1)), rows.getLong(2));
-                }
+        return jdbc.query("decision log: count failed", COUNT, s -> s.setObject(1, Jdbc.utc(since)), rows -> {
+            while (rows.next()) {
+                counts.put(Outcome.valueOf(rows.getString(1)), rows.getLong(2));
             }
             return counts;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("decision log: count failed", e);
-        }
+        });
     }
 
     /** One decision by its id. */
     public Optional<DecisionRecord> find(long id) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM decision_log WHERE id = ?")) {
-            select.setLong(1, id);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? Optional.of(read(rows)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw DatabaseException.failed("decision log: lookup failed", e);
-        }
+        return jdbc.first("decision log: lookup failed", "SELECT " + COLUMNS + " FROM decision_log WHERE id = ?",
+                s -> s.setLong(1, id), DecisionLog::read);
     }
 
     /** Every decision of one SMTP session, oldest first, at most {@code limit}: the story of one connection. */
     public List<DecisionRecord> forSession(String sessionId, int limit) {
         Objects.requireNonNull(sessionId, "sessionId");
-        if (limit < 1 || limit > DecisionQuery.MAX_LIMIT) {
-            throw new IllegalArgumentException("limit must be 1.." + DecisionQuery.MAX_LIMIT + ", got " + limit);
-        }
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
-                        + " FROM decision_log WHERE session_id = ? ORDER BY decided_at, id LIMIT ?")) {
-            select.setString(1, sessionId);
-            select.setInt(2, limit);
-            List<DecisionRecord> found = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    found.add(read(rows));
-                }
-            }
-            return found;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("decision log: session lookup failed", e);
-        }
+        Paging.requireLimit(limit, DecisionQuery.MAX_LIMIT);
+        return jdbc.list("decision log: session lookup failed", "SELECT " + COLUMNS
+                + " FROM decision_log WHERE session_id = ? ORDER BY decided_at, id LIMIT ?", s -> {
+                    s.setString(1, sessionId);
+                    s.setInt(2, limit);
+                }, DecisionLog::read);
     }
 
     /**
@@ -287,25 +188,21 @@ public final class DecisionLog {
             throw new IllegalArgumentException("buckets must be 1..10000, got " + buckets);
         }
         Instant to = from.plus(bucket.multipliedBy(buckets));
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(HISTOGRAM)) {
-            select.setLong(1, from.getEpochSecond());
-            select.setDouble(2, bucket.toSeconds());
-            select.setObject(3, utc(from));
-            select.setObject(4, utc(to));
+        return jdbc.query("decision log: histogram failed", HISTOGRAM, s -> {
+            s.setLong(1, from.getEpochSecond());
+            s.setDouble(2, bucket.toSeconds());
+            s.setObject(3, Jdbc.utc(from));
+            s.setObject(4, Jdbc.utc(to));
+        }, rows -> {
             List<BucketCount> found = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    int b = (int) rows.getLong(1);
-                    if (b >= 0 && b < buckets) {
-                        found.add(new BucketCount(b, Outcome.valueOf(rows.getString(2)), rows.getString(3), rows.getLong(4)));
-                    }
+            while (rows.next()) {
+                int b = (int) rows.getLong(1);
+                if (b >= 0 && b < buckets) {
+                    found.add(new BucketCount(b, Outcome.valueOf(rows.getString(2)), rows.getString(3), rows.getLong(4)));
                 }
             }
             return found;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("decision log: histogram failed", e);
-        }
+        });
     }
 
     /** The client IPs with the most enforced decisions of this outcome since {@code since}, most first (ties by IP). */
@@ -325,42 +222,14 @@ public final class DecisionLog {
     private List<KeyCount> top(String keyExpression, String condition, Outcome outcome, Instant since, int limit) {
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(since, "since");
-        if (limit < 1 || limit > DecisionQuery.MAX_LIMIT) {
-            throw new IllegalArgumentException("limit must be 1.." + DecisionQuery.MAX_LIMIT + ", got " + limit);
-        }
+        Paging.requireLimit(limit, DecisionQuery.MAX_LIMIT);
         String sql = "SELECT k, COUNT(*) AS n FROM (SELECT " + keyExpression + " AS k FROM decision_log"
                 + " WHERE outcome = ? AND observe = FALSE AND decided_at >= ? AND " + condition + ") t"
                 + " GROUP BY k ORDER BY n DESC, k LIMIT ?";
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setString(1, outcome.name());
-            select.setObject(2, utc(since));
-            select.setInt(3, limit);
-            List<KeyCount> found = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    found.add(new KeyCount(rows.getString(1), rows.getLong(2)));
-                }
-            }
-            return found;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("decision log: top list failed", e);
-        }
-    }
-
-    /** Both drivers map OffsetDateTime to TIMESTAMP WITH TIME ZONE; UTC keeps what is stored easy to read. */
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
-    /** {@code %text%} in lower case, with the LIKE wildcards in the text taken literally. */
-    static String containsPattern(String text) {
-        StringBuilder pattern = new StringBuilder("%");
-        for (char c : text.toLowerCase(Locale.ROOT).toCharArray()) {
-            if (c == '%' || c == '_' || c == LIKE_ESCAPE) {
-                pattern.append(LIKE_ESCAPE);
-            }
-            pattern.append(c);
-        }
-        return pattern.append('%').toString();
+        return jdbc.list("decision log: top list failed", sql, s -> {
+            s.setString(1, outcome.name());
+            s.setObject(2, Jdbc.utc(since));
+            s.setInt(3, limit);
+        }, rows -> new KeyCount(rows.getString(1), rows.getLong(2)));
     }
 }

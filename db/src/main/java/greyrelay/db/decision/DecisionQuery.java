@@ -1,5 +1,6 @@
 package greyrelay.db.decision;
 
+import greyrelay.db.Paging;
 import java.time.Instant;
 
 /**
@@ -32,12 +33,7 @@ public record DecisionQuery(
         senderContains = blankToNull(senderContains);
         recipientContains = blankToNull(recipientContains);
         clientIp = blankToNull(clientIp);
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", got " + limit);
-        }
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must not be negative, got " + offset);
-        }
+        Paging.requirePage(limit, MAX_LIMIT, offset);
     }
 
     /** The newest {@code limit} decisions, no filter. */

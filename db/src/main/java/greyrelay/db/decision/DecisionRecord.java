@@ -1,7 +1,7 @@
 package greyrelay.db.decision;
 
+import greyrelay.db.Columns;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -51,37 +51,25 @@ public record DecisionRecord(
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(checkName, "checkName");
         Objects.requireNonNull(outcome, "outcome");
-        decidedAt = decidedAt.truncatedTo(ChronoUnit.MICROS);
+        decidedAt = Columns.micros(decidedAt);
         // our own identifiers: unbounded columns, but a runaway value should not bloat every row
-        node = clean(node, MAX_ID_TEXT);
-        sessionId = clean(sessionId, MAX_ID_TEXT);
-        transactionId = clean(transactionId, MAX_ID_TEXT);
-        phase = clean(phase, MAX_ID_TEXT);
-        checkName = clean(checkName, MAX_ID_TEXT);
-        replyText = clean(replyText, MAX_REPLY_TEXT);
-        reason = clean(reason, MAX_REASON);
-        clientIp = clean(clientIp, MAX_CLIENT_IP);
-        helo = clean(helo, MAX_HELO);
-        sender = clean(sender, MAX_ADDRESS);
-        recipient = clean(recipient, MAX_ADDRESS);
-        queueId = clean(queueId, MAX_QUEUE_ID);
+        node = Columns.clean(node, MAX_ID_TEXT);
+        sessionId = Columns.clean(sessionId, MAX_ID_TEXT);
+        transactionId = Columns.clean(transactionId, MAX_ID_TEXT);
+        phase = Columns.clean(phase, MAX_ID_TEXT);
+        checkName = Columns.clean(checkName, MAX_ID_TEXT);
+        replyText = Columns.clean(replyText, MAX_REPLY_TEXT);
+        reason = Columns.clean(reason, MAX_REASON);
+        clientIp = Columns.clean(clientIp, MAX_CLIENT_IP);
+        helo = Columns.clean(helo, MAX_HELO);
+        sender = Columns.clean(sender, MAX_ADDRESS);
+        recipient = Columns.clean(recipient, MAX_ADDRESS);
+        queueId = Columns.clean(queueId, MAX_QUEUE_ID);
     }
 
     /** The same decision with the id the database gave it. */
     public DecisionRecord withId(long newId) {
         return new DecisionRecord(newId, decidedAt, node, sessionId, transactionId, phase, checkName, outcome,
                 observe, replyCode, replyText, reason, clientIp, helo, sender, recipient, queueId);
-    }
-
-    static String clean(String text, int maxChars) {
-        if (text == null) {
-            return null;
-        }
-        String cut = text;
-        if (cut.length() > maxChars) {
-            int end = Character.isHighSurrogate(cut.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
-            cut = cut.substring(0, end);
-        }
-        return cut.indexOf('\0') < 0 ? cut : cut.replace('\0', '\uFFFD');
     }
 }

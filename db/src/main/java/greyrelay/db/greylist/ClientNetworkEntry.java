@@ -1,5 +1,6 @@
 package greyrelay.db.greylist;
 
+import greyrelay.db.Columns;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -12,9 +13,9 @@ public record ClientNetworkEntry(String network, int passes, Instant firstSeen, 
 
     public ClientNetworkEntry {
         network = TripletKey.require("network", network, MAX_NETWORK);
-        firstSeen = GreylistEntry.micros(Objects.requireNonNull(firstSeen, "firstSeen"));
-        lastSeen = GreylistEntry.micros(Objects.requireNonNull(lastSeen, "lastSeen"));
-        expiresAt = GreylistEntry.micros(Objects.requireNonNull(expiresAt, "expiresAt"));
+        firstSeen = Columns.micros(Objects.requireNonNull(firstSeen, "firstSeen"));
+        lastSeen = Columns.micros(Objects.requireNonNull(lastSeen, "lastSeen"));
+        expiresAt = Columns.micros(Objects.requireNonNull(expiresAt, "expiresAt"));
         if (passes < 0) throw new IllegalArgumentException("passes must not be negative: " + passes);
     }
 }

@@ -1,7 +1,7 @@
 package greyrelay.db.greylist;
 
+import greyrelay.db.Columns;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -19,19 +19,15 @@ public record GreylistEntry(TripletKey key, Instant firstSeen, Instant lastSeen,
 
     public GreylistEntry {
         Objects.requireNonNull(key, "key");
-        firstSeen = micros(Objects.requireNonNull(firstSeen, "firstSeen"));
-        lastSeen = micros(Objects.requireNonNull(lastSeen, "lastSeen"));
-        passedAt = passedAt == null ? null : micros(passedAt);
-        expiresAt = micros(Objects.requireNonNull(expiresAt, "expiresAt"));
+        firstSeen = Columns.micros(Objects.requireNonNull(firstSeen, "firstSeen"));
+        lastSeen = Columns.micros(Objects.requireNonNull(lastSeen, "lastSeen"));
+        passedAt = Columns.micros(passedAt);
+        expiresAt = Columns.micros(Objects.requireNonNull(expiresAt, "expiresAt"));
         if (attempts < 0) throw new IllegalArgumentException("attempts must not be negative: " + attempts);
     }
 
     /** True once the triplet has passed greylisting. */
     public boolean passed() {
         return passedAt != null;
-    }
-
-    static Instant micros(Instant t) {
-        return t.truncatedTo(ChronoUnit.MICROS);
     }
 }

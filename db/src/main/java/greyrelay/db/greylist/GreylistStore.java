@@ -1,8 +1,13 @@
 package greyrelay.db.greylist;
 
+import static greyrelay.db.Jdbc.instant;
+import static greyrelay.db.Jdbc.utc;
+
 import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
 import greyrelay.db.Dialect;
+import greyrelay.db.Jdbc;
+import greyrelay.db.Where;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,13 +15,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
  * The greylist's shared memory: triplets and the auto-whitelist counters of client networks.
@@ -79,41 +80,27 @@ public final class GreylistStore {
     private static final String DELETE_EXPIRED_CLIENTS = "DELETE FROM greylist_client WHERE client_network IN (SELECT"
             + " client_network FROM greylist_client WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)";
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final boolean relaxedCommit;
 
     public GreylistStore(Database database) {
-        this.dataSource = database.dataSource();
+        this.jdbc = new Jdbc(database.dataSource());
         this.relaxedCommit = database.dialect() == Dialect.POSTGRESQL;
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /** One write of the SMTP path in its own transaction; on PostgreSQL without waiting for the WAL flush. */
-    private <T> T write(Work<T> work) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
+    /**
+     * One write of the SMTP path in its own transaction; on PostgreSQL without waiting for the WAL flush. The
+     * {@link SQLException} reaches the caller, which may take a duplicate key for an answer.
+     */
+    private <T> T write(Jdbc.Work<T> work) throws SQLException {
+        try (Connection c = jdbc.connection()) {
             if (!relaxedCommit) return work.run(c);
-            c.setAutoCommit(false);
-            try {
-                try (Statement s = c.createStatement()) {
+            return Jdbc.transaction(c, tx -> {
+                try (Statement s = tx.createStatement()) {
                     s.execute("SET LOCAL synchronous_commit TO OFF");
                 }
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException r) {
-                    e.addSuppressed(r);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+                return work.run(tx);
+            });
         }
     }
 
@@ -121,14 +108,7 @@ public final class GreylistStore {
 
     public Optional<GreylistEntry> find(TripletKey key) {
         Objects.requireNonNull(key, "key");
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(FIND)) {
-            bindKey(s, 1, key);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(readTriplet(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw DatabaseException.failed("greylist: cannot read triplet", e);
-        }
+        return jdbc.first("greylist: cannot read triplet", FIND, s -> bindKey(s, 1, key), GreylistStore::readTriplet);
     }
 
     /** What one decision reads: a triplet and the auto-whitelist counter of a client network, if stored. */
@@ -138,20 +118,15 @@ public final class GreylistStore {
     public Seen read(TripletKey key, String network) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(network, "network");
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(READ)) {
+        return jdbc.query("greylist: cannot read triplet", READ, s -> {
             s.setString(1, network);
             bindKey(s, 2, key);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) return new Seen(Optional.empty(), Optional.empty());
-                Optional<GreylistEntry> t = rs.getString(1) == null ? Optional.empty() : Optional.of(readTriplet(rs));
-                Optional<ClientNetworkEntry> n = rs.getString(9) == null ? Optional.empty()
-                        : Optional.of(new ClientNetworkEntry(rs.getString(9), rs.getInt(10), instant(rs, 11), instant(rs, 12),
-                                instant(rs, 13)));
-                return new Seen(t, n);
-            }
-        } catch (SQLException e) {
-            throw DatabaseException.failed("greylist: cannot read triplet", e);
-        }
+        }, rs -> {
+            if (!rs.next()) return new Seen(Optional.empty(), Optional.empty());
+            Optional<GreylistEntry> t = rs.getString(1) == null ? Optional.empty() : Optional.of(readTriplet(rs));
+            Optional<ClientNetworkEntry> n = rs.getString(9) == null ? Optional.empty() : Optional.of(readClient(rs, 9));
+            return new Seen(t, n);
+        });
     }
 
     /**
@@ -167,7 +142,7 @@ public final class GreylistStore {
                 }
             });
         } catch (SQLException e) {
-            if (isDuplicateKey(e)) return false; // a racing insert the database did not fold into DO NOTHING
+            if (Jdbc.isUniqueViolation(e)) return false; // a racing insert the database did not fold into DO NOTHING
             throw DatabaseException.failed("greylist: cannot insert triplet", e);
         }
     }
@@ -175,8 +150,7 @@ public final class GreylistStore {
     /** Stores many triplets in batches of one transaction each (benchmarks, tests, migrations); existing keys stay. */
     public void insertAll(List<GreylistEntry> entries) {
         if (entries.isEmpty()) return;
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+        jdbc.inTransaction("greylist: cannot insert " + entries.size() + " triplets", c -> {
             try (PreparedStatement s = c.prepareStatement(INSERT)) {
                 int n = 0;
                 for (GreylistEntry e : entries) {
@@ -188,16 +162,9 @@ public final class GreylistStore {
                     }
                 }
                 s.executeBatch();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw DatabaseException.failed("greylist: cannot insert " + entries.size() + " triplets", e);
-        }
+            return null;
+        });
     }
 
     /** A deferred retry: one more attempt, clock not restarted. False if the entry changed since it was read. */
@@ -229,7 +196,7 @@ public final class GreylistStore {
         return update("restart triplet", RESTART, s -> {
             s.setObject(1, utc(replacement.firstSeen()));
             s.setObject(2, utc(replacement.lastSeen()));
-            s.setObject(3, replacement.passedAt() == null ? null : utc(replacement.passedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+            s.setObject(3, Jdbc.utcOrNull(replacement.passedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
             s.setInt(4, replacement.attempts());
             s.setObject(5, utc(replacement.expiresAt()));
             bindKey(s, 6, read.key());
@@ -268,32 +235,19 @@ public final class GreylistStore {
     record Built(String sql, List<Object> args) {}
 
     static Built searchSql(TripletQuery q) {
-        StringBuilder sql = new StringBuilder("SELECT " + ID_COLUMNS + " FROM greylist_triplet WHERE 1 = 1");
-        List<Object> args = new ArrayList<>();
-        if (q.client() != null) {
-            sql.append(" AND client_key = ?");
-            args.add(q.client());
-        }
-        if (q.sender() != null) {
-            sql.append(" AND sender = ?");
-            args.add(q.sender());
-        }
-        if (q.recipient() != null) {
-            sql.append(" AND recipient = ?");
-            args.add(q.recipient());
-        }
+        Where where = new Where();
+        if (q.client() != null) where.and("client_key = ?", q.client());
+        if (q.sender() != null) where.and("sender = ?", q.sender());
+        if (q.recipient() != null) where.and("recipient = ?", q.recipient());
         if (q.state() != null) {
-            sql.append(switch (q.state()) {
-                case GREYLISTED -> " AND passed_at IS NULL AND expires_at > ?";
-                case PASSED -> " AND passed_at IS NOT NULL AND expires_at > ?";
-                case EXPIRED -> " AND expires_at <= ?";
-            });
-            args.add(utc(q.now()));
+            where.and(switch (q.state()) {
+                case GREYLISTED -> "passed_at IS NULL AND expires_at > ?";
+                case PASSED -> "passed_at IS NOT NULL AND expires_at > ?";
+                case EXPIRED -> "expires_at <= ?";
+            }, utc(q.now()));
         }
-        sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
-        args.add(q.limit());
-        args.add(q.offset());
-        return new Built(sql.toString(), args);
+        return new Built("SELECT " + ID_COLUMNS + " FROM greylist_triplet" + where.sql() + " ORDER BY id DESC LIMIT ? OFFSET ?",
+                where.parameters(q.limit(), q.offset()));
     }
 
     /**
@@ -303,27 +257,11 @@ public final class GreylistStore {
      */
     public List<StoredTriplet> search(TripletQuery q) {
         Built b = searchSql(q);
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(b.sql())) {
-            for (int i = 0; i < b.args().size(); i++) s.setObject(i + 1, b.args().get(i));
-            List<StoredTriplet> out = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) out.add(readStored(rs));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("greylist: cannot search triplets", e);
-        }
+        return jdbc.list("greylist: cannot search triplets", b.sql(), Jdbc.parameters(b.args()), GreylistStore::readStored);
     }
 
     public Optional<StoredTriplet> find(long id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(FIND_ID)) {
-            s.setLong(1, id);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(readStored(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw DatabaseException.failed("greylist: cannot read triplet " + id, e);
-        }
+        return jdbc.first("greylist: cannot read triplet " + id, FIND_ID, s -> s.setLong(1, id), GreylistStore::readStored);
     }
 
     /**
@@ -332,25 +270,17 @@ public final class GreylistStore {
      * network's auto-whitelist counter is left alone. False when there is no such row.
      */
     public boolean passNow(long id, Instant now, Instant expiresAt) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(PASS_ID)) {
+        return jdbc.update("greylist: cannot pass triplet " + id, PASS_ID, s -> {
             s.setObject(1, utc(now));
             s.setObject(2, utc(now));
             s.setObject(3, utc(expiresAt));
             s.setLong(4, id);
-            return s.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("greylist: cannot pass triplet " + id, e);
-        }
+        }) > 0;
     }
 
     /** Forgets one triplet by id (admin); its next attempt is a first sight. False when there is no such row. */
     public boolean delete(long id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(DELETE_ID)) {
-            s.setLong(1, id);
-            return s.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("greylist: cannot delete triplet " + id, e);
-        }
+        return jdbc.update("greylist: cannot delete triplet " + id, DELETE_ID, s -> s.setLong(1, id)) > 0;
     }
 
     /**
@@ -362,43 +292,27 @@ public final class GreylistStore {
      */
     public List<ClientNetworkEntry> autoWhitelisted(String network, int minPasses, Instant now, int limit, int offset) {
         String sql = AUTO_WHITELISTED + (network == null ? "" : " AND client_network = ?") + " ORDER BY expires_at DESC LIMIT ? OFFSET ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        return jdbc.list("greylist: cannot list auto-whitelisted networks", sql, s -> {
             int i = 0;
             s.setObject(++i, utc(now));
             s.setInt(++i, minPasses);
             if (network != null) s.setString(++i, network);
             s.setInt(++i, limit);
             s.setInt(++i, offset);
-            List<ClientNetworkEntry> out = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new ClientNetworkEntry(rs.getString(1), rs.getInt(2), instant(rs, 3), instant(rs, 4), instant(rs, 5)));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("greylist: cannot list auto-whitelisted networks", e);
-        }
+        }, rs -> readClient(rs, 1));
     }
 
     private static StoredTriplet readStored(ResultSet rs) throws SQLException {
         return new StoredTriplet(rs.getLong(1), new GreylistEntry(new TripletKey(rs.getString(2), rs.getString(3),
-                rs.getString(4)), instant(rs, 5), instant(rs, 6), nullableInstant(rs, 7), rs.getInt(8), instant(rs, 9)));
+                rs.getString(4)), instant(rs, 5), instant(rs, 6), instant(rs, 7), rs.getInt(8), instant(rs, 9)));
     }
 
     /** The most recently created triplets first, one page (admin panel). */
     public List<GreylistEntry> recent(int limit, int offset) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(RECENT)) {
+        return jdbc.list("greylist: cannot list triplets", RECENT, s -> {
             s.setInt(1, limit);
             s.setInt(2, offset);
-            List<GreylistEntry> out = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) out.add(readTriplet(rs));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("greylist: cannot list triplets", e);
-        }
+        }, GreylistStore::readTriplet);
     }
 
     /** Drops at most {@code batchSize} triplets that expired at or before {@code now}; returns how many. */
@@ -413,16 +327,8 @@ public final class GreylistStore {
     // ---- auto-whitelist counters -------------------------------------------------------------------------------
 
     public Optional<ClientNetworkEntry> client(String network) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(FIND_CLIENT)) {
-            s.setString(1, network);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) return Optional.empty();
-                return Optional.of(new ClientNetworkEntry(rs.getString(1), rs.getInt(2), instant(rs, 3), instant(rs, 4),
-                        instant(rs, 5)));
-            }
-        } catch (SQLException e) {
-            throw DatabaseException.failed("greylist: cannot read client network", e);
-        }
+        return jdbc.first("greylist: cannot read client network", FIND_CLIENT, s -> s.setString(1, network),
+                rs -> readClient(rs, 1));
     }
 
     /**
@@ -458,7 +364,7 @@ public final class GreylistStore {
                 s.setObject(4, utc(expiresAt));
                 if (s.executeUpdate() == 1) return null;
             } catch (SQLException e) {
-                if (!isDuplicateKey(e)) throw e; // H2 (auto-commit) may report the race instead of folding it
+                if (!Jdbc.isUniqueViolation(e)) throw e; // H2 (auto-commit) may report the race instead of folding it
             }
         }
         throw new DatabaseException("greylist: cannot count a pass for " + network + ": row vanished twice");
@@ -484,43 +390,20 @@ public final class GreylistStore {
 
     // ---- helpers -----------------------------------------------------------------------------------------------
 
-    @FunctionalInterface
-    private interface Binder {
-        void bind(PreparedStatement s) throws SQLException;
-    }
-
-    private boolean update(String what, String sql, Binder binder) {
+    private boolean update(String what, String sql, Jdbc.Binder binder) {
         try {
-            return write(c -> {
-                try (PreparedStatement s = c.prepareStatement(sql)) {
-                    binder.bind(s);
-                    return s.executeUpdate() > 0;
-                }
-            });
+            return write(c -> Jdbc.update(c, sql, binder) > 0);
         } catch (SQLException e) {
             throw DatabaseException.failed("greylist: cannot " + what, e);
         }
     }
 
     private int deleteExpired(String what, String sql, Instant now, int batchSize) {
-        if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setObject(1, utc(now));
-            s.setInt(2, batchSize);
-            return s.executeUpdate();
-        } catch (SQLException e) {
-            throw DatabaseException.failed("greylist: cannot drop expired " + what, e);
-        }
+        return jdbc.deleteBatch("greylist: cannot drop expired " + what, sql, now, batchSize);
     }
 
     private long count(String table) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM " + table);
-                ResultSet rs = s.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw DatabaseException.failed("greylist: cannot count " + table, e);
-        }
+        return jdbc.count("greylist: cannot count " + table, "SELECT COUNT(*) FROM " + table, Jdbc.NO_PARAMETERS);
     }
 
     private static void bindKey(PreparedStatement s, int first, TripletKey key) throws SQLException {
@@ -533,35 +416,19 @@ public final class GreylistStore {
         bindKey(s, 1, e.key());
         s.setObject(4, utc(e.firstSeen()));
         s.setObject(5, utc(e.lastSeen()));
-        s.setObject(6, e.passedAt() == null ? null : utc(e.passedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+        s.setObject(6, Jdbc.utcOrNull(e.passedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
         s.setInt(7, e.attempts());
         s.setObject(8, utc(e.expiresAt()));
     }
 
     private static GreylistEntry readTriplet(ResultSet rs) throws SQLException {
         return new GreylistEntry(new TripletKey(rs.getString(1), rs.getString(2), rs.getString(3)), instant(rs, 4),
-                instant(rs, 5), nullableInstant(rs, 6), rs.getInt(7), instant(rs, 8));
+                instant(rs, 5), instant(rs, 6), rs.getInt(7), instant(rs, 8));
     }
 
-    /** getObject(i) gives OffsetDateTime on H2 but Timestamp on PostgreSQL; asking for the type round-trips both. */
-    static Instant instant(ResultSet rs, int column) throws SQLException {
-        return rs.getObject(column, OffsetDateTime.class).toInstant();
-    }
-
-    static Instant nullableInstant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
-    /** SQLState 23505: unique violation, on both databases. */
-    static boolean isDuplicateKey(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && "23505".equals(s.getSQLState())) return true;
-        }
-        return false;
+    /** A client network's counter from the five columns of {@link #CLIENT_COLUMNS} starting at {@code first}. */
+    private static ClientNetworkEntry readClient(ResultSet rs, int first) throws SQLException {
+        return new ClientNetworkEntry(rs.getString(first), rs.getInt(first + 1), instant(rs, first + 2),
+                instant(rs, first + 3), instant(rs, first + 4));
     }
 }

@@ -1,5 +1,6 @@
 package greyrelay.db.greylist;
 
+import greyrelay.db.Columns;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -17,18 +18,12 @@ public record TrapBlock(String network, Instant blockedAt, Instant expiresAt, in
 
     public TrapBlock {
         network = TripletKey.require("network", network, ClientNetworkEntry.MAX_NETWORK);
-        blockedAt = GreylistEntry.micros(Objects.requireNonNull(blockedAt, "blockedAt"));
-        expiresAt = GreylistEntry.micros(Objects.requireNonNull(expiresAt, "expiresAt"));
+        blockedAt = Columns.micros(Objects.requireNonNull(blockedAt, "blockedAt"));
+        expiresAt = Columns.micros(Objects.requireNonNull(expiresAt, "expiresAt"));
         if (hits < 1) throw new IllegalArgumentException("hits must be at least 1: " + hits);
-        clientIp = cut(Objects.requireNonNull(clientIp, "clientIp"), MAX_IP);
-        sender = sender == null ? null : cut(sender, TripletKey.MAX_ADDRESS);
-        trap = cut(Objects.requireNonNull(trap, "trap"), TripletKey.MAX_ADDRESS);
-        reason = cut(Objects.requireNonNull(reason, "reason"), MAX_REASON);
-    }
-
-    static String cut(String text, int max) {
-        String t = text.length() <= max ? text
-                : text.substring(0, Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max);
-        return t.replace('\0', '\uFFFD');
+        clientIp = Columns.clean(Objects.requireNonNull(clientIp, "clientIp"), MAX_IP);
+        sender = Columns.clean(sender, TripletKey.MAX_ADDRESS);
+        trap = Columns.clean(Objects.requireNonNull(trap, "trap"), TripletKey.MAX_ADDRESS);
+        reason = Columns.clean(Objects.requireNonNull(reason, "reason"), MAX_REASON);
     }
 }

@@ -1,21 +1,17 @@
 package greyrelay.db.greylist;
 
-import static greyrelay.db.greylist.GreylistStore.instant;
-import static greyrelay.db.greylist.GreylistStore.isDuplicateKey;
-import static greyrelay.db.greylist.GreylistStore.utc;
+import static greyrelay.db.Jdbc.instant;
+import static greyrelay.db.Jdbc.utc;
 
 import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import greyrelay.db.Jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
  * Client networks blocked by spamtrap hits (OpenBSD spamd's greytrapping), shared by all nodes. One primary-key
@@ -40,23 +36,18 @@ public final class TrapBlockStore {
     private static final String DELETE_EXPIRED = "DELETE FROM greylist_trap_block WHERE client_network IN (SELECT"
             + " client_network FROM greylist_trap_block WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)";
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
 
     public TrapBlockStore(Database database) {
-        this.dataSource = database.dataSource();
+        this.jdbc = new Jdbc(database.dataSource());
     }
 
     /** The block on {@code network} if it is still in force at {@code now}. */
     public Optional<TrapBlock> active(String network, Instant now) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(ACTIVE)) {
+        return jdbc.first("spamtrap: cannot read block", ACTIVE, s -> {
             s.setString(1, network);
             s.setObject(2, utc(now));
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw DatabaseException.failed("spamtrap: cannot read block", e);
-        }
+        }, TrapBlockStore::read);
     }
 
     /** Blocks in force at {@code now}, the longest-lasting first (admin panel). */
@@ -66,18 +57,11 @@ public final class TrapBlockStore {
 
     /** One page of the blocks in force at {@code now}, the longest-lasting first, through the expires_at index. */
     public List<TrapBlock> active(Instant now, int limit, int offset) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(LIST)) {
+        return jdbc.list("spamtrap: cannot list blocks", LIST, s -> {
             s.setObject(1, utc(now));
             s.setInt(2, limit);
             s.setInt(3, offset);
-            List<TrapBlock> out = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) out.add(read(rs));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("spamtrap: cannot list blocks", e);
-        }
+        }, TrapBlockStore::read);
     }
 
     /**
@@ -87,9 +71,9 @@ public final class TrapBlockStore {
     public TrapBlock block(TrapBlock hit) {
         Objects.requireNonNull(hit, "hit");
         Instant now = hit.blockedAt();
-        try (Connection c = dataSource.getConnection()) {
+        jdbc.withConnection("spamtrap: cannot block " + hit.network(), c -> {
             for (int round = 0; round < 2; round++) {
-                try (PreparedStatement s = c.prepareStatement(EXTEND)) {
+                int extended = Jdbc.update(c, EXTEND, s -> {
                     s.setObject(1, utc(now));
                     s.setObject(2, utc(now));
                     s.setObject(3, utc(now));
@@ -100,48 +84,37 @@ public final class TrapBlockStore {
                     s.setString(8, hit.trap());
                     s.setString(9, hit.reason());
                     s.setString(10, hit.network());
-                    if (s.executeUpdate() == 1) break;
-                }
-                try (PreparedStatement s = c.prepareStatement(INSERT)) {
-                    s.setString(1, hit.network());
-                    s.setObject(2, utc(now));
-                    s.setObject(3, utc(hit.expiresAt()));
-                    s.setString(4, hit.clientIp());
-                    s.setString(5, hit.sender());
-                    s.setString(6, hit.trap());
-                    s.setString(7, hit.reason());
-                    if (s.executeUpdate() == 1) break;
+                });
+                if (extended == 1) break;
+                try {
+                    int inserted = Jdbc.update(c, INSERT, s -> {
+                        s.setString(1, hit.network());
+                        s.setObject(2, utc(now));
+                        s.setObject(3, utc(hit.expiresAt()));
+                        s.setString(4, hit.clientIp());
+                        s.setString(5, hit.sender());
+                        s.setString(6, hit.trap());
+                        s.setString(7, hit.reason());
+                    });
+                    if (inserted == 1) break;
                 } catch (SQLException e) {
-                    if (!isDuplicateKey(e)) throw e;
+                    if (!Jdbc.isUniqueViolation(e)) throw e;
                 }
             }
-        } catch (SQLException e) {
-            throw DatabaseException.failed("spamtrap: cannot block " + hit.network(), e);
-        }
+            return null;
+        });
         return active(hit.network(), now).orElseThrow(() -> new DatabaseException("spamtrap: block of " + hit.network()
                 + " not found after writing it"));
     }
 
     /** Lifts a block (admin). */
     public boolean unblock(String network) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(UNBLOCK)) {
-            s.setString(1, network);
-            return s.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("spamtrap: cannot unblock " + network, e);
-        }
+        return jdbc.update("spamtrap: cannot unblock " + network, UNBLOCK, s -> s.setString(1, network)) > 0;
     }
 
     /** Drops at most {@code batchSize} blocks that ended at or before {@code now}; returns how many. */
     public int deleteExpired(Instant now, int batchSize) {
-        if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(DELETE_EXPIRED)) {
-            s.setObject(1, utc(now));
-            s.setInt(2, batchSize);
-            return s.executeUpdate();
-        } catch (SQLException e) {
-            throw DatabaseException.failed("spamtrap: cannot drop expired blocks", e);
-        }
+        return jdbc.deleteBatch("spamtrap: cannot drop expired blocks", DELETE_EXPIRED, now, batchSize);
     }
 
     private static TrapBlock read(ResultSet rs) throws SQLException {

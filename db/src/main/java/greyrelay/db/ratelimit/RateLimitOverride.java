@@ -1,11 +1,11 @@
 package greyrelay.db.ratelimit;
 
+import greyrelay.db.Columns;
+import greyrelay.db.whitelist.IpNetwork;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -106,7 +106,7 @@ public record RateLimitOverride(
 
         @Override
         public String toString() {
-            return format(network) + "/" + prefixLength;
+            return IpNetwork.format(network) + "/" + prefixLength;
         }
     }
 
@@ -124,7 +124,7 @@ public record RateLimitOverride(
             throw new IllegalArgumentException("a sender-domain override limits messages per hour only");
         }
         note = cleanNote(note);
-        updatedAt = updatedAt.truncatedTo(ChronoUnit.MICROS);
+        updatedAt = Columns.micros(updatedAt);
     }
 
     /** A client override without an id, for saving. */
@@ -210,48 +210,6 @@ public record RateLimitOverride(
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // cannot happen: 4 or 16 bytes
         }
-    }
-
-    /** IPv4 dotted quad, or IPv6 in RFC 5952 form (lower case, the longest run of zero groups as {@code ::}). */
-    static String format(InetAddress a) {
-        if (!(a instanceof Inet6Address)) {
-            return a.getHostAddress();
-        }
-        byte[] b = a.getAddress();
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 1; // a single zero group is not shortened (RFC 5952 §4.2.2)
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (!sb.isEmpty() && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
     }
 
     /**

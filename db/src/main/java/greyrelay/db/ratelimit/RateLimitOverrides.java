@@ -3,19 +3,14 @@ package greyrelay.db.ratelimit;
 import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
 import greyrelay.db.Dialect;
+import greyrelay.db.Jdbc;
 import greyrelay.db.ratelimit.RateLimitOverride.Kind;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,20 +43,18 @@ public final class RateLimitOverrides {
             + " WHEN NOT MATCHED THEN INSERT (kind, match_value, connections_per_minute, messages_per_hour,"
             + " recipients_per_hour, note, updated_at) VALUES (s.kind, s.match_value, s.cpm, s.mph, s.rph, s.note, s.updated_at)";
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final Dialect dialect;
 
     public RateLimitOverrides(Database database) {
-        this.dataSource = database.dataSource();
+        this.jdbc = new Jdbc(database.dataSource());
         this.dialect = database.dialect();
     }
 
     /** Every override, client blocks first, then sender domains, each by match. */
     public List<RateLimitOverride> list() {
         String sql = "SELECT " + COLUMNS + " FROM rate_limit_override ORDER BY kind, match_value";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(sql);
-                ResultSet rows = select.executeQuery()) {
+        return jdbc.query("rate-limit overrides: cannot list", sql, Jdbc.NO_PARAMETERS, rows -> {
             List<RateLimitOverride> out = new ArrayList<>();
             while (rows.next()) {
                 try {
@@ -72,9 +65,7 @@ public final class RateLimitOverrides {
                 }
             }
             return out;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("rate-limit overrides: cannot list", e);
-        }
+        });
     }
 
     /** The override for exactly this kind and (normalised) match, if any. */
@@ -82,30 +73,16 @@ public final class RateLimitOverrides {
         Objects.requireNonNull(kind, "kind");
         String normalised = normalise(kind, match);
         String sql = "SELECT " + COLUMNS + " FROM rate_limit_override WHERE kind = ? AND match_value = ?";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setString(1, kind.column());
-            select.setString(2, normalised);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? Optional.of(read(rows)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw DatabaseException.failed("rate-limit overrides: cannot read " + normalised, e);
-        }
+        return jdbc.first("rate-limit overrides: cannot read " + normalised, sql, s -> {
+            s.setString(1, kind.column());
+            s.setString(2, normalised);
+        }, RateLimitOverrides::read);
     }
 
     /** The override with this id, if any (admin panel: edit and delete by id). */
     public Optional<RateLimitOverride> find(long id) {
         String sql = "SELECT " + COLUMNS + " FROM rate_limit_override WHERE id = ?";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setLong(1, id);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? Optional.of(read(rows)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw DatabaseException.failed("rate-limit overrides: cannot read id " + id, e);
-        }
+        return jdbc.first("rate-limit overrides: cannot read id " + id, sql, s -> s.setLong(1, id), RateLimitOverrides::read);
     }
 
     /**
@@ -115,20 +92,16 @@ public final class RateLimitOverrides {
     public RateLimitOverride save(RateLimitOverride override) {
         Objects.requireNonNull(override, "override");
         String sql = dialect == Dialect.POSTGRESQL ? UPSERT_POSTGRES : UPSERT_H2;
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement upsert = connection.prepareStatement(sql)) {
+        jdbc.update("rate-limit overrides: cannot save " + override.match(), sql, upsert -> {
             int i = 0;
             upsert.setString(++i, override.kind().column());
             upsert.setString(++i, override.match());
-            setLimit(upsert, ++i, override.connectionsPerMinute());
-            setLimit(upsert, ++i, override.messagesPerHour());
-            setLimit(upsert, ++i, override.recipientsPerHour());
+            Jdbc.setInteger(upsert, ++i, override.connectionsPerMinute());
+            Jdbc.setInteger(upsert, ++i, override.messagesPerHour());
+            Jdbc.setInteger(upsert, ++i, override.recipientsPerHour());
             upsert.setString(++i, override.note());
-            upsert.setObject(++i, override.updatedAt().atOffset(ZoneOffset.UTC));
-            upsert.executeUpdate();
-        } catch (SQLException e) {
-            throw DatabaseException.failed("rate-limit overrides: cannot save " + override.match(), e);
-        }
+            upsert.setObject(++i, Jdbc.utc(override.updatedAt()));
+        });
         return find(override.kind(), override.match())
                 .orElseThrow(() -> new DatabaseException("rate-limit overrides: " + override.match() + " vanished after save"));
     }
@@ -137,26 +110,17 @@ public final class RateLimitOverrides {
     public boolean delete(Kind kind, String match) {
         Objects.requireNonNull(kind, "kind");
         String normalised = normalise(kind, match);
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement delete = connection.prepareStatement(
-                        "DELETE FROM rate_limit_override WHERE kind = ? AND match_value = ?")) {
-            delete.setString(1, kind.column());
-            delete.setString(2, normalised);
-            return delete.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("rate-limit overrides: cannot delete " + normalised, e);
-        }
+        return jdbc.update("rate-limit overrides: cannot delete " + normalised,
+                "DELETE FROM rate_limit_override WHERE kind = ? AND match_value = ?", s -> {
+                    s.setString(1, kind.column());
+                    s.setString(2, normalised);
+                }) > 0;
     }
 
     /** Deletes the override with this id; false when there was none. */
     public boolean delete(long id) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement delete = connection.prepareStatement("DELETE FROM rate_limit_override WHERE id = ?")) {
-            delete.setLong(1, id);
-            return delete.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw DatabaseException.failed("rate-limit overrides: cannot delete id " + id, e);
-        }
+        return jdbc.update("rate-limit overrides: cannot delete id " + id, "DELETE FROM rate_limit_override WHERE id = ?",
+                s -> s.setLong(1, id)) > 0;
     }
 
     private static String normalise(Kind kind, String match) {
@@ -164,14 +128,6 @@ public final class RateLimitOverrides {
             case CLIENT -> RateLimitOverride.parseBlock(match).toString();
             case SENDER_DOMAIN -> RateLimitOverride.normaliseDomain(match);
         };
-    }
-
-    private static void setLimit(PreparedStatement statement, int index, Integer value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, Types.INTEGER);
-        } else {
-            statement.setInt(index, value);
-        }
     }
 
     private static RateLimitOverride read(ResultSet rows) throws SQLException {
@@ -183,6 +139,6 @@ public final class RateLimitOverrides {
                 rows.getObject("messages_per_hour", Integer.class),
                 rows.getObject("recipients_per_hour", Integer.class),
                 rows.getString("note"),
-                rows.getObject("updated_at", OffsetDateTime.class).toInstant());
+                Jdbc.instant(rows, "updated_at"));
     }
 }

@@ -1,5 +1,6 @@
 package greyrelay.db.verify;
 
+import greyrelay.db.Columns;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -46,12 +47,12 @@ public record CacheEntry(
         if (address.length() > MAX_ADDRESS) throw new IllegalArgumentException("address longer than " + MAX_ADDRESS);
         if (domain.length() > MAX_DOMAIN) throw new IllegalArgumentException("domain longer than " + MAX_DOMAIN);
         if (expiresAt.isBefore(refreshAt)) throw new IllegalArgumentException("expiresAt before refreshAt");
-        replyText = Texts.clean(replyText, MAX_REPLY_TEXT);
-        mxHost = Texts.clean(mxHost, MAX_HOST);
-        checkedAt = Texts.micros(checkedAt);
-        firstRejectedAt = Texts.micros(firstRejectedAt);
-        refreshAt = Texts.micros(refreshAt);
-        expiresAt = Texts.micros(expiresAt);
+        replyText = Columns.clean(replyText, MAX_REPLY_TEXT);
+        mxHost = Columns.clean(mxHost, MAX_HOST);
+        checkedAt = Columns.micros(checkedAt);
+        firstRejectedAt = Columns.micros(firstRejectedAt);
+        refreshAt = Columns.micros(refreshAt);
+        expiresAt = Columns.micros(expiresAt);
     }
 
     public boolean isExpired(Instant now) {

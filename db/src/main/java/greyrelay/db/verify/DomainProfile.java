@@ -1,5 +1,6 @@
 package greyrelay.db.verify;
 
+import greyrelay.db.Columns;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -24,10 +25,10 @@ public record DomainProfile(String domain, Map<DomainTrait, Instant> traits, Ins
         domain = domain.toLowerCase(java.util.Locale.ROOT);
         EnumMap<DomainTrait, Instant> copy = new EnumMap<>(DomainTrait.class);
         for (var e : Objects.requireNonNull(traits, "traits").entrySet()) {
-            copy.put(Objects.requireNonNull(e.getKey()), Texts.micros(Objects.requireNonNull(e.getValue())));
+            copy.put(Objects.requireNonNull(e.getKey()), Columns.micros(Objects.requireNonNull(e.getValue())));
         }
         traits = Collections.unmodifiableMap(copy);
-        updatedAt = Texts.micros(updatedAt);
+        updatedAt = Columns.micros(updatedAt);
     }
 
     /** A profile that knows nothing yet. */

@@ -1,5 +1,6 @@
 package greyrelay.db.verify;
 
+import greyrelay.db.Paging;
 import java.time.Instant;
 
 /**
@@ -37,12 +38,7 @@ public record ProbeQuery(
         domain = domain == null ? null : domain.toLowerCase(java.util.Locale.ROOT);
         outcome = blankToNull(outcome);
         order = order == null ? ProbeOrder.NEWEST : order;
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", got " + limit);
-        }
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must not be negative, got " + offset);
-        }
+        Paging.requirePage(limit, MAX_LIMIT, offset);
     }
 
     /** The newest {@code limit} rows, no filter. */

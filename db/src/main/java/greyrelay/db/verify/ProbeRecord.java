@@ -1,5 +1,6 @@
 package greyrelay.db.verify;
 
+import greyrelay.db.Columns;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -52,17 +53,17 @@ public record ProbeRecord(
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(outcome, "outcome");
         if (durationMs < 0) throw new IllegalArgumentException("negative duration " + durationMs);
-        probedAt = Texts.micros(probedAt);
-        node = Texts.clean(node, MAX_ID_TEXT);
-        sessionId = Texts.clean(sessionId, MAX_ID_TEXT);
-        origin = Texts.clean(origin, MAX_SHORT);
-        address = Texts.clean(address, MAX_ADDRESS);
-        domain = Texts.clean(domain, MAX_HOST);
-        mxHost = Texts.clean(mxHost, MAX_HOST);
-        mxIp = Texts.clean(mxIp, MAX_IP);
-        outcome = Texts.clean(outcome, MAX_OUTCOME);
-        replyText = Texts.clean(replyText, MAX_REPLY_TEXT);
-        transcript = Texts.clean(transcript, MAX_TRANSCRIPT);
+        probedAt = Columns.micros(probedAt);
+        node = Columns.clean(node, MAX_ID_TEXT);
+        sessionId = Columns.clean(sessionId, MAX_ID_TEXT);
+        origin = Columns.clean(origin, MAX_SHORT);
+        address = Columns.clean(address, MAX_ADDRESS);
+        domain = Columns.clean(domain, MAX_HOST);
+        mxHost = Columns.clean(mxHost, MAX_HOST);
+        mxIp = Columns.clean(mxIp, MAX_IP);
+        outcome = Columns.clean(outcome, MAX_OUTCOME);
+        replyText = Columns.clean(replyText, MAX_REPLY_TEXT);
+        transcript = Columns.clean(transcript, MAX_TRANSCRIPT);
     }
 
     /** The same record with the id the database gave it. */

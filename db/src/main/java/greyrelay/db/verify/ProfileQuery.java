@@ -1,5 +1,6 @@
 package greyrelay.db.verify;
 
+import greyrelay.db.Paging;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -19,8 +20,7 @@ public record ProfileQuery(String domainContains, DomainTrait trait, Instant obs
 
     public ProfileQuery {
         domainContains = domainContains == null || domainContains.isBlank() ? null : domainContains.strip().toLowerCase(Locale.ROOT);
-        if (limit < 1 || limit > MAX_LIMIT) throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", got " + limit);
-        if (offset < 0) throw new IllegalArgumentException("offset must not be negative, got " + offset);
+        Paging.requirePage(limit, MAX_LIMIT, offset);
     }
 
     /** The {@code limit} most recently changed profiles, no filter. */

@@ -1,7 +1,7 @@
 package greyrelay.db.whitelist;
 
+import greyrelay.db.Columns;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -52,7 +52,7 @@ public record WhitelistEntry(Long id, WhitelistKind kind, String value, String n
         Objects.requireNonNull(source, "source");
         if (source.isBlank()) throw new IllegalArgumentException("source must not be blank");
         source = cut(source.strip(), MAX_SOURCE);
-        createdAt = Objects.requireNonNull(createdAt, "createdAt").truncatedTo(ChronoUnit.MICROS);
+        createdAt = Columns.micros(Objects.requireNonNull(createdAt, "createdAt"));
     }
 
     /** A new entry, not yet stored. */

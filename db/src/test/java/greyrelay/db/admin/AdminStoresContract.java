@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import greyrelay.db.Database;
-import java.sql.Connection;
+import greyrelay.db.testing.ClassDatabase;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,19 +20,23 @@ abstract class AdminStoresContract {
     static final String HASH = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
     static final String TOKEN_HASH = "a".repeat(64);
 
+    private final ClassDatabase db;
+
     AdminUsers users;
     AuditLog audit;
     ApiTokens tokens;
 
-    abstract Database database();
+    AdminStoresContract(ClassDatabase db) {
+        this.db = db;
+    }
+
+    Database database() {
+        return db.database();
+    }
 
     @BeforeEach
     void emptyTables() throws SQLException {
-        try (Connection c = database().dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("DELETE FROM admin_user");
-            s.executeUpdate("DELETE FROM admin_audit");
-            s.executeUpdate("DELETE FROM admin_api_token");
-        }
+        db.deleteAllRows("admin_user", "admin_audit", "admin_api_token");
         users = new AdminUsers(database());
         audit = new AuditLog(database());
         tokens = new ApiTokens(database());

@@ -1,30 +1,13 @@
 package greyrelay.db.admin;
 
-import greyrelay.db.Database;
-import greyrelay.db.testing.TestDatabases;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import greyrelay.db.testing.ClassDatabase;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class H2AdminStoresTest extends AdminStoresContract {
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final ClassDatabase db = ClassDatabase.h2();
 
-    private static Database database;
-
-    @BeforeAll
-    static void open() {
-        database = TestDatabases.h2(dataDir);
-    }
-
-    @AfterAll
-    static void close() {
-        database.close();
-    }
-
-    @Override
-    Database database() {
-        return database;
+    H2AdminStoresTest() {
+        super(db);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
+import greyrelay.db.testing.ClassDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,17 +26,22 @@ abstract class DecisionLogContract {
 
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
+    private final ClassDatabase db;
+
     DecisionLog log;
 
+    DecisionLogContract(ClassDatabase db) {
+        this.db = db;
+    }
+
     /** The subclass's database, migrated, open for the whole class. */
-    abstract Database database();
+    Database database() {
+        return db.database();
+    }
 
     @BeforeEach
     void emptyLog() throws SQLException {
-        try (Connection connection = database().dataSource().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.executeUpdate("DELETE FROM decision_log");
-        }
+        db.deleteAllRows("decision_log");
         log = new DecisionLog(database());
     }
 
@@ -437,7 +443,9 @@ abstract class DecisionLogContract {
     }
 
     /** A second database of the same kind, closed at once. */
-    abstract Database closedDatabase();
+    Database closedDatabase() {
+        return db.closedDatabase();
+    }
 
     static long rowCount(Database database) throws SQLException {
         try (Connection connection = database.dataSource().getConnection();

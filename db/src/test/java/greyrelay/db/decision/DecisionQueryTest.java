@@ -24,9 +24,4 @@ class DecisionQueryTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> DecisionQuery.newest(10).page(10, -1)).isInstanceOf(IllegalArgumentException.class);
     }
-
-    @Test
-    void escapes_like_wildcards_in_contains_patterns() {
-        assertThat(DecisionLog.containsPattern("A_b%c!d")).isEqualTo("%a!_b!%c!!d%");
-    }
 }

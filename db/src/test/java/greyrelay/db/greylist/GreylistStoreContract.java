@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
 import greyrelay.db.Dialect;
+import greyrelay.db.testing.ClassDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,24 +37,32 @@ abstract class GreylistStoreContract {
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
     static final TripletKey KEY = new TripletKey("192.0.2.0/24", "jane@example.org", "john@example.com");
 
+    private final ClassDatabase db;
+
     GreylistStore store;
     TrapBlockStore traps;
 
-    abstract Database database();
+    GreylistStoreContract(ClassDatabase db) {
+        this.db = db;
+    }
+
+    Database database() {
+        return db.database();
+    }
 
     /** Another node on the same database: a second pool (PostgreSQL) or the same database (H2, one process). */
-    abstract Database secondNode();
+    Database secondNode() {
+        return db.secondNode();
+    }
 
     /** A database of the same kind, closed. */
-    abstract Database closedDatabase();
+    Database closedDatabase() {
+        return db.closedDatabase();
+    }
 
     @BeforeEach
     void empty() throws SQLException {
-        try (Connection c = database().dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("DELETE FROM greylist_triplet");
-            s.executeUpdate("DELETE FROM greylist_client");
-            s.executeUpdate("DELETE FROM greylist_trap_block");
-        }
+        db.deleteAllRows("greylist_triplet", "greylist_client", "greylist_trap_block");
         store = new GreylistStore(database());
         traps = new TrapBlockStore(database());
     }

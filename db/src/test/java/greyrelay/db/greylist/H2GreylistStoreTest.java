@@ -1,46 +1,13 @@
 package greyrelay.db.greylist;
 
-import greyrelay.db.Database;
-import greyrelay.db.testing.TestDatabases;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import greyrelay.db.testing.ClassDatabase;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class H2GreylistStoreTest extends GreylistStoreContract {
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final ClassDatabase db = ClassDatabase.h2();
 
-    @TempDir
-    static Path otherDir;
-
-    private static Database database;
-
-    @BeforeAll
-    static void open() {
-        database = TestDatabases.h2(dataDir);
-    }
-
-    @AfterAll
-    static void close() {
-        database.close();
-    }
-
-    @Override
-    Database database() {
-        return database;
-    }
-
-    /** H2 belongs to one process: the second "node" is a second store on the same pool. */
-    @Override
-    Database secondNode() {
-        return database;
-    }
-
-    @Override
-    Database closedDatabase() {
-        Database other = TestDatabases.h2(otherDir.resolve("closed"));
-        other.close();
-        return other;
+    H2GreylistStoreTest() {
+        super(db);
     }
 }

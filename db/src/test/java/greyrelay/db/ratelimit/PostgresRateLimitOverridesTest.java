@@ -1,29 +1,14 @@
 package greyrelay.db.ratelimit;
 
-import greyrelay.db.Database;
-import greyrelay.db.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import greyrelay.db.testing.ClassDatabase;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Skipped when PostgreSQL is unreachable, failed instead with {@code REQUIRE_POSTGRES=1}. */
 class PostgresRateLimitOverridesTest extends RateLimitOverridesContract {
+    @RegisterExtension
+    static final ClassDatabase db = ClassDatabase.postgres();
 
-    private static Database database;
-
-    @BeforeAll
-    static void open() {
-        database = TestDatabases.postgres();
-    }
-
-    @AfterAll
-    static void close() {
-        if (database != null) {
-            database.close();
-        }
-    }
-
-    @Override
-    Database database() {
-        return database;
+    PostgresRateLimitOverridesTest() {
+        super(db);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import greyrelay.db.Database;
 import greyrelay.db.ratelimit.RateLimitOverride.Kind;
+import greyrelay.db.testing.ClassDatabase;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -23,16 +24,21 @@ abstract class RateLimitOverridesContract {
 
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
+    private final ClassDatabase db;
+
     RateLimitOverrides store;
 
-    abstract Database database();
+    RateLimitOverridesContract(ClassDatabase db) {
+        this.db = db;
+    }
+
+    Database database() {
+        return db.database();
+    }
 
     @BeforeEach
     void empty() throws SQLException {
-        try (Connection connection = database().dataSource().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.executeUpdate("DELETE FROM rate_limit_override");
-        }
+        db.deleteAllRows("rate_limit_override");
         store = new RateLimitOverrides(database());
     }
 

@@ -3,9 +3,8 @@ package greyrelay.db.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import greyrelay.db.Database;
-import java.sql.Connection;
+import greyrelay.db.testing.ClassDatabase;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,20 +22,23 @@ abstract class VerifyStoresContract {
 
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
+    private final ClassDatabase db;
+
     VerificationCache cache;
     ProbeLog probes;
     DomainProfiles profiles;
 
-    abstract Database database();
+    VerifyStoresContract(ClassDatabase db) {
+        this.db = db;
+    }
+
+    Database database() {
+        return db.database();
+    }
 
     @BeforeEach
     void emptyTables() throws SQLException {
-        try (Connection connection = database().dataSource().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.executeUpdate("DELETE FROM verification_cache");
-            statement.executeUpdate("DELETE FROM probe_log");
-            statement.executeUpdate("DELETE FROM domain_profile");
-        }
+        db.deleteAllRows("verification_cache", "probe_log", "domain_profile");
         cache = new VerificationCache(database());
         probes = new ProbeLog(database());
         profiles = new DomainProfiles(database());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
+import greyrelay.db.testing.ClassDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,15 +18,21 @@ import org.junit.jupiter.api.Test;
 abstract class WhitelistStoreContract {
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
+    private final ClassDatabase db;
+
     WhitelistStore store;
 
-    abstract Database database();
+    WhitelistStoreContract(ClassDatabase db) {
+        this.db = db;
+    }
+
+    Database database() {
+        return db.database();
+    }
 
     @BeforeEach
     void empty() throws SQLException {
-        try (Connection c = database().dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("DELETE FROM whitelist_entry");
-        }
+        db.deleteAllRows("whitelist_entry");
         store = new WhitelistStore(database());
     }
 
@@ -133,5 +140,7 @@ abstract class WhitelistStoreContract {
                 .hasMessageStartingWith("whitelist: cannot read entries: ");
     }
 
-    abstract Database closedDatabase();
+    Database closedDatabase() {
+        return db.closedDatabase();
+    }
 }
