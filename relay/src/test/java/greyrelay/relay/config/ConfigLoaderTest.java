@@ -176,4 +176,13 @@ class ConfigLoaderTest {
     void sizes_read_as_operators_write_them(String text, long bytes) {
         assertThat(DataSize.parse(text).bytes()).isEqualTo(bytes);
     }
+
+    @Test
+    void every_key_is_documented_in_the_readme_configuration_reference() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        List<String> keys = ConfigLoader.schema().keys().stream().filter(k -> k.kind() != ConfigSchema.Kind.SECTION)
+                .map(ConfigSchema.Key::path).toList();
+        assertThat(keys).hasSizeGreaterThan(100);
+        assertThat(keys).allSatisfy(k -> assertThat(readme).as("README row for %s", k).contains("| `" + k + "` |"));
+    }
 }

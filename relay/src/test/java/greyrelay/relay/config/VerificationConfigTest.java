@@ -62,18 +62,4 @@ class VerificationConfigTest {
         assertThatThrownBy(() -> ConfigLoader.fromYaml("verification: {ipv6: maybe}", Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("verification.ipv6");
     }
-
-    @Test
-    void every_verification_key_is_documented_in_the_readme() throws Exception {
-        Path readme = Path.of("..", "README.md");
-        String text = Files.readString(readme);
-        List<String> keys = ConfigLoader.schema().keys().stream()
-                .filter(k -> k.kind() != ConfigSchema.Kind.SECTION)
-                .map(ConfigSchema.Key::path)
-                .filter(p -> p.startsWith("verification.") || p.startsWith("recipientVerification."))
-                .toList();
-
-        assertThat(keys).hasSizeGreaterThan(40);
-        assertThat(keys).allSatisfy(k -> assertThat(text).as("README row for %s", k).contains("| `" + k + "` |"));
-    }
 }
