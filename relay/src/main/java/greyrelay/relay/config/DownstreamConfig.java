@@ -12,7 +12,8 @@ public record DownstreamConfig(
         Map<String, String> routes,
         TlsPolicy tls,
         Duration connectTimeout,
-        Duration replyTimeout) {
+        Duration replyTimeout,
+        Duration connectionCacheTime) {
 
     /** STARTTLS towards the downstream. */
     public enum TlsPolicy { OPPORTUNISTIC, REQUIRED, NONE }
@@ -33,9 +34,11 @@ public record DownstreamConfig(
         Require.present("downstream.tls", tls, "opportunistic, required or none");
         Require.duration("downstream.connectTimeout", connectTimeout, Duration.ofMillis(100), Duration.ofMinutes(10));
         Require.duration("downstream.replyTimeout", replyTimeout, Duration.ofMillis(100), Duration.ofHours(1));
+        Require.duration("downstream.connectionCacheTime", connectionCacheTime, Duration.ZERO, Duration.ofMinutes(5));
     }
 
     static DownstreamConfig defaults() {
-        return new DownstreamConfig("127.0.0.1", 25, Map.of(), TlsPolicy.OPPORTUNISTIC, Duration.ofSeconds(30), Duration.ofMinutes(5));
+        return new DownstreamConfig("127.0.0.1", 25, Map.of(), TlsPolicy.OPPORTUNISTIC, Duration.ofSeconds(30), Duration.ofMinutes(5),
+                Duration.ofSeconds(2));
     }
 }

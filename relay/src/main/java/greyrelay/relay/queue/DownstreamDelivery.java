@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands queued mail to the downstream MTA: one SMTP conversation per route (recipients whose domain
  * {@code downstream.routes} sends elsewhere are delivered there separately), STARTTLS when offered, each recipient's
- * result kept apart. The downstream is the organisation's own mail server: its certificate is not verified
- * (opportunistic TLS, like Postfix's {@code smtp_tls_security_level = may}); {@code required} insists on encryption.
+ * result kept apart. A conversation is kept open for {@code downstream.connectionCacheTime} after a transaction and
+ * reused (after an RSET) by the next delivery to the same route, as Postfix's connection cache does. The downstream is
+ * the organisation's own mail server: its certificate is not verified (opportunistic TLS, like Postfix's
+ * {@code smtp_tls_security_level = may}); {@code required} insists on encryption.
  */
 public final class DownstreamDelivery {
     private static final Logger log = LoggerFactory.getLogger(DownstreamDelivery.class);
@@ -52,6 +54,13 @@ public final class DownstreamDelivery {
     private final Spool spool;
     private final ClientLimits limits;
     private final SSLSocketFactory tlsFactory;
+    private final long cacheTimeNanos;
+    private final java.util.concurrent.ConcurrentHashMap<Route, java.util.concurrent.ConcurrentLinkedDeque<Conversation>> parked =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private static final int MAX_TRANSACTIONS_PER_CONNECTION = 100;
+    private static final int MAX_PARKED_PER_ROUTE = 32;
 
     public DownstreamDelivery(DownstreamConfig config, String heloName, Spool spool) {
         this.config = config;
@@ -59,6 +68,7 @@ public final class DownstreamDelivery {
         this.spool = spool;
         this.limits = ClientLimits.defaults().withConnectTimeout(config.connectTimeout()).withReplyTimeout(config.replyTimeout());
         this.tlsFactory = trustAll();
+        this.cacheTimeNanos = config.connectionCacheTime().toNanos();
     }
 
     public Route routeFor(String recipient) {
@@ -83,44 +93,30 @@ public final class DownstreamDelivery {
         return out;
     }
 
+    /** An open, greeted (and maybe encrypted) conversation with a downstream host, between transactions. */
+    private record Conversation(SmtpClient client, boolean esmtp, EhloReply ehlo, long idleSinceNanos, int transactions) {}
+
+    /** Opening a conversation either works or gives the result for every recipient. */
+    private sealed interface Opening {
+        record Open(Conversation conversation) implements Opening {}
+
+        record Failed(DeliveryResult result) implements Opening {}
+    }
+
     private Map<String, DeliveryResult> deliver(Envelope env, Route route, List<String> recipients) {
         Map<String, DeliveryResult> results = new LinkedHashMap<>();
-        InetSocketAddress address;
-        try {
-            address = new InetSocketAddress(InetAddress.getByName(route.host()), route.port());
-        } catch (UnknownHostException e) {
-            return all(recipients, new DeliveryResult.Deferred("cannot resolve downstream host " + route.host()));
+        Conversation conv = reuse(route);
+        if (conv == null) {
+            switch (open(route)) {
+                case Opening.Failed f -> {
+                    return all(recipients, f.result());
+                }
+                case Opening.Open o -> conv = o.conversation();
+            }
         }
-        try (SmtpClient c = SmtpClient.connect(address, limits, Transcript.none())) {
-            ServerReply greeting = c.greeting();
-            if (!greeting.isPositive()) {
-                c.quit();
-                return all(recipients, new DeliveryResult.Deferred("downstream " + route + " greeted with " + greeting));
-            }
-            EhloReply ehlo = c.ehlo(heloName);
-            boolean esmtp = ehlo.isPositive();
-            if (!esmtp) {
-                ServerReply helo = c.helo(heloName);
-                if (!helo.isPositive()) {
-                    c.quit();
-                    return all(recipients, new DeliveryResult.Deferred("downstream " + route + " refused HELO: " + helo));
-                }
-            }
-            if (config.tls() != DownstreamConfig.TlsPolicy.NONE) {
-                if (esmtp && ehlo.supports("STARTTLS")) {
-                    ServerReply st = c.startTls(tlsFactory, route.host());
-                    if (c.isTls()) {
-                        ehlo = c.ehlo(heloName);
-                    } else if (config.tls() == DownstreamConfig.TlsPolicy.REQUIRED) {
-                        c.quit();
-                        return all(recipients, new DeliveryResult.Deferred("downstream " + route + " refused STARTTLS: " + st));
-                    }
-                } else if (config.tls() == DownstreamConfig.TlsPolicy.REQUIRED) {
-                    c.quit();
-                    return all(recipients, new DeliveryResult.Deferred("downstream " + route + " does not offer STARTTLS (downstream.tls: required)"));
-                }
-            }
-            String mail = "MAIL FROM:<" + env.sender() + ">" + (esmtp && ehlo.supports("SIZE") ? " SIZE=" + env.size() : "");
+        SmtpClient c = conv.client();
+        try {
+            String mail = "MAIL FROM:<" + env.sender() + ">" + (conv.esmtp() && conv.ehlo().supports("SIZE") ? " SIZE=" + env.size() : "");
             ServerReply m = c.command(mail);
             if (!m.isPositive()) {
                 c.quit();
@@ -141,7 +137,7 @@ public final class DownstreamDelivery {
             }
             if (accepted.isEmpty()) {
                 c.command("RSET");
-                c.quit();
+                park(route, conv);
                 return results;
             }
             ServerReply end;
@@ -152,15 +148,118 @@ public final class DownstreamDelivery {
                     : end.isPermanent() ? new DeliveryResult.Bounced(end.toString())
                     : new DeliveryResult.Deferred("DATA refused: " + end);
             for (String rcpt : accepted) results.put(rcpt, r);
-            c.quit();
+            park(route, conv);
             return results;
         } catch (SmtpClientException e) {
             log.info("{}: delivery to {} failed: {}", env.id(), route, e.getMessage());
             for (String rcpt : recipients) results.putIfAbsent(rcpt, new DeliveryResult.Deferred(e.getMessage()));
             return results;
         } catch (IOException e) {
+            c.close();
             for (String rcpt : recipients) results.putIfAbsent(rcpt, new DeliveryResult.Deferred("local error: " + e.getMessage()));
             return results;
+        }
+    }
+
+    private Opening open(Route route) {
+        InetSocketAddress address;
+        try {
+            address = new InetSocketAddress(InetAddress.getByName(route.host()), route.port());
+        } catch (UnknownHostException e) {
+            return new Opening.Failed(new DeliveryResult.Deferred("cannot resolve downstream host " + route.host()));
+        }
+        SmtpClient c = null;
+        try {
+            c = SmtpClient.connect(address, limits, Transcript.none());
+            ServerReply greeting = c.greeting();
+            if (!greeting.isPositive()) {
+                c.quit();
+                return new Opening.Failed(new DeliveryResult.Deferred("downstream " + route + " greeted with " + greeting));
+            }
+            EhloReply ehlo = c.ehlo(heloName);
+            boolean esmtp = ehlo.isPositive();
+            if (!esmtp) {
+                ServerReply helo = c.helo(heloName);
+                if (!helo.isPositive()) {
+                    c.quit();
+                    return new Opening.Failed(new DeliveryResult.Deferred("downstream " + route + " refused HELO: " + helo));
+                }
+            }
+            if (config.tls() != DownstreamConfig.TlsPolicy.NONE) {
+                if (esmtp && ehlo.supports("STARTTLS")) {
+                    ServerReply st = c.startTls(tlsFactory, route.host());
+                    if (c.isTls()) {
+                        ehlo = c.ehlo(heloName);
+                    } else if (config.tls() == DownstreamConfig.TlsPolicy.REQUIRED) {
+                        c.quit();
+                        return new Opening.Failed(new DeliveryResult.Deferred("downstream " + route + " refused STARTTLS: " + st));
+                    }
+                } else if (config.tls() == DownstreamConfig.TlsPolicy.REQUIRED) {
+                    c.quit();
+                    return new Opening.Failed(new DeliveryResult.Deferred(
+                            "downstream " + route + " does not offer STARTTLS (downstream.tls: required)"));
+                }
+            }
+            return new Opening.Open(new Conversation(c, esmtp, ehlo, System.nanoTime(), 0));
+        } catch (SmtpClientException e) {
+            if (c != null) c.close();
+            return new Opening.Failed(new DeliveryResult.Deferred(e.getMessage()));
+        }
+    }
+
+    /**
+     * A conversation parked by an earlier delivery to this route, still fresh, that answers RSET (Postfix's connection
+     * cache: saves the connect, greeting, EHLO and TLS handshake per message). Null when there is none.
+     */
+    private Conversation reuse(Route route) {
+        var queue = parked.get(route);
+        if (queue == null) return null;
+        Conversation conv;
+        while ((conv = queue.pollFirst()) != null) {
+            if (System.nanoTime() - conv.idleSinceNanos() > cacheTimeNanos) {
+                conv.client().quit();
+                continue;
+            }
+            try {
+                if (conv.client().command("RSET").isPositive()) return conv;
+                conv.client().quit();
+            } catch (SmtpClientException e) {
+                // the downstream closed it in the meantime: open a new one
+            }
+        }
+        return null;
+    }
+
+    private void park(Route route, Conversation conv) {
+        int transactions = conv.transactions() + 1;
+        if (cacheTimeNanos == 0 || transactions >= MAX_TRANSACTIONS_PER_CONNECTION || closed) {
+            conv.client().quit();
+            return;
+        }
+        var queue = parked.computeIfAbsent(route, k -> new java.util.concurrent.ConcurrentLinkedDeque<>());
+        if (queue.size() >= MAX_PARKED_PER_ROUTE) {
+            conv.client().quit();
+            return;
+        }
+        queue.addFirst(new Conversation(conv.client(), conv.esmtp(), conv.ehlo(), System.nanoTime(), transactions));
+    }
+
+    /** Says QUIT to parked conversations idle for longer than {@code downstream.connectionCacheTime}. */
+    public void closeIdle() {
+        long now = System.nanoTime();
+        for (var queue : parked.values()) {
+            for (Conversation conv : queue) {
+                if (now - conv.idleSinceNanos() > cacheTimeNanos && queue.remove(conv)) conv.client().quit();
+            }
+        }
+    }
+
+    /** Says QUIT to every parked conversation; later deliveries close theirs at once. */
+    public void close() {
+        closed = true;
+        for (var queue : parked.values()) {
+            Conversation conv;
+            while ((conv = queue.pollFirst()) != null) conv.client().quit();
         }
     }
 

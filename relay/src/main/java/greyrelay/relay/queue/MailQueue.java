@@ -81,13 +81,26 @@ public final class MailQueue implements AutoCloseable {
         signal();
     }
 
-    /** Delivers everything due now and waits until no attempt is running (tests, CLI "flush"). Returns how many started. */
+    /**
+     * Delivers everything due now and waits until no attempt is running (tests, CLI "flush"); with fewer workers than
+     * due messages it goes round until all have had their attempt. Returns how many attempts it started.
+     */
     public int runDue() {
-        List<CompletableFuture<Void>> started = dispatchDue();
-        List<CompletableFuture<Void>> running = new ArrayList<>(inFlight.values());
-        running.addAll(started);
-        CompletableFuture.allOf(running.toArray(new CompletableFuture[0])).join();
-        return started.size();
+        int started = 0;
+        while (true) {
+            List<CompletableFuture<Void>> now = dispatchDue();
+            started += now.size();
+            List<CompletableFuture<Void>> running = new ArrayList<>(inFlight.values());
+            running.addAll(now);
+            if (running.isEmpty()) return started;
+            CompletableFuture.allOf(running.toArray(new CompletableFuture[0])).join();
+            if (now.isEmpty() && inFlight.isEmpty() && noneDue()) return started;
+        }
+    }
+
+    private boolean noneDue() {
+        Instant now = clock.instant();
+        return entries.values().stream().noneMatch(e -> !e.nextAttempt().isAfter(now) && !inFlight.containsKey(e.id()));
     }
 
     private List<CompletableFuture<Void>> dispatchDue() {
@@ -374,6 +387,7 @@ public final class MailQueue implements AutoCloseable {
         while (running) {
             try {
                 dispatchDue();
+                delivery.closeIdle();
                 lock.lock();
                 try {
                     // wake at least every second: the clock may be moved by an operator (or a test) at any time
@@ -399,5 +413,6 @@ public final class MailQueue implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        delivery.close();
     }
 }

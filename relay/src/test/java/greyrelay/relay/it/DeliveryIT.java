@@ -77,4 +77,33 @@ class DeliveryIT {
                     .satisfies(e -> assertThat(e.lastError()).contains("does not offer STARTTLS (downstream.tls: required)"));
         }
     }
+
+    @Test
+    void successive_messages_reuse_one_downstream_connection() throws Exception {
+        try (RelayHarness h = RelayHarness.start(dir, "queue: {workers: 1}\ngreylist: {enabled: false}\nverification: {enabled: false}\n")) {
+            h.downstream.down();
+            for (int i = 0; i < 3; i++) send(h.smtpPort(), List.of(JOHN), "reuse-" + i);
+            h.deliverDue();
+            h.downstream.up();
+            h.clock.advance(java.time.Duration.ofMinutes(1));
+            h.deliverDue();
+            assertThat(h.downstream.received()).hasSize(3);
+            assertThat(h.downstream.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void without_the_connection_cache_every_message_has_its_own_connection() throws Exception {
+        try (RelayHarness h = RelayHarness.start(dir,
+                "queue: {workers: 1}\ndownstream: {connectionCacheTime: 0s}\ngreylist: {enabled: false}\nverification: {enabled: false}\n")) {
+            h.downstream.down();
+            for (int i = 0; i < 3; i++) send(h.smtpPort(), List.of(JOHN), "no-reuse-" + i);
+            h.deliverDue();
+            h.downstream.up();
+            h.clock.advance(java.time.Duration.ofMinutes(1));
+            h.deliverDue();
+            assertThat(h.downstream.received()).hasSize(3);
+            assertThat(h.downstream.connections()).isEqualTo(3);
+        }
+    }
 }

@@ -33,6 +33,7 @@ public final class DownstreamSink implements AutoCloseable {
     private SMTPServer server;
     private javax.net.ssl.SSLContext tls;
     private final List<Boolean> overTls = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
     public static DownstreamSink start() {
         DownstreamSink s = new DownstreamSink();
@@ -46,6 +47,11 @@ public final class DownstreamSink implements AutoCloseable {
         s.tls = SelfSignedTls.serverContext();
         s.up();
         return s;
+    }
+
+    /** TCP connections accepted so far (to see whether the relay reuses its downstream connections). */
+    public int connections() {
+        return connections.get();
     }
 
     /** For each accepted transaction, whether it came over TLS. */
@@ -72,6 +78,16 @@ public final class DownstreamSink implements AutoCloseable {
                 .hostName("downstream.example.com")
                 .executorService(Executors.newVirtualThreadPerTaskExecutor())
                 .insertReceivedHeaders(false)
+                .sessionHandler(new org.subethamail.smtp.server.SessionHandler() {
+                    @Override
+                    public SessionAcceptance accept(org.subethamail.smtp.server.Session session) {
+                        connections.incrementAndGet();
+                        return SessionAcceptance.success();
+                    }
+
+                    @Override
+                    public void onSessionEnd(org.subethamail.smtp.server.Session session) {}
+                })
                 .messageHandlerFactory(ctx -> new MessageHandler() {
                     private String from;
                     private final List<String> to = new ArrayList<>();
