@@ -50,7 +50,9 @@ public final class ThroughputBench {
                 RelayHarness h = RelayHarness.start(dir, extra + "\nsmtp:\n  maxConnectionsPerIp: 1000\n  maxConnections: 2000\n"
                 + "queue:\n  workers: 32\n"
                 // one loopback client sends everything: per-client limits would measure the limiter, not the relay
-                + "rateLimits:\n  enabled: false\n", ScriptedMx.routing(mxByIp))) {
+                + "rateLimits:\n  enabled: false\n"
+                // -Dbench.yaml="downstream: {connectionCacheTime: 0s}" tries another setting
+                + System.getProperty("bench.yaml", ""), ScriptedMx.routing(mxByIp))) {
             mxByIp.put("192.0.2.53", senderMx);
             h.dns.mx(Examples.SENDER_DOMAIN, 10, "mx." + Examples.SENDER_DOMAIN).a("mx." + Examples.SENDER_DOMAIN, "192.0.2.53")
                     .txt(Examples.SENDER_DOMAIN, "v=spf1 ip4:127.0.0.0/8 -all");
