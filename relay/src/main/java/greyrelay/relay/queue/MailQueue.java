@@ -92,9 +92,18 @@ public final class MailQueue implements AutoCloseable {
             started += now.size();
             List<CompletableFuture<Void>> running = new ArrayList<>(inFlight.values());
             running.addAll(now);
-            if (running.isEmpty()) return started;
-            CompletableFuture.allOf(running.toArray(new CompletableFuture[0])).join();
-            if (now.isEmpty() && inFlight.isEmpty() && noneDue()) return started;
+            if (!running.isEmpty()) {
+                CompletableFuture.allOf(running.toArray(new CompletableFuture[0])).join();
+                continue;
+            }
+            if (noneDue()) return started;
+            // the scheduler thread holds a worker and is about to register its attempt: look again in a moment
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return started;
+            }
         }
     }
 
