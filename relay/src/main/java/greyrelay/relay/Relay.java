@@ -26,7 +26,6 @@ import greyrelay.relay.decisions.DecisionLogWriter;
 import greyrelay.relay.dns.CachingDns;
 import greyrelay.relay.dns.Dns;
 import greyrelay.relay.dns.DnsJavaResolver;
-import greyrelay.relay.greylist.GreylistCheck;
 import greyrelay.relay.greylist.Greylisting;
 import greyrelay.relay.policy.DecisionRecorder;
 import greyrelay.relay.policy.Pipeline;

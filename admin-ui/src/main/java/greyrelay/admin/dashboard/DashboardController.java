@@ -10,7 +10,6 @@ import greyrelay.db.decision.DecisionLog;
 import greyrelay.db.decision.KeyCount;
 import greyrelay.db.decision.Outcome;
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -15,7 +15,6 @@ import greyrelay.relay.testing.ScriptedMx;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Throughput benchmark (not a test): N parallel SMTP sessions send 1 KiB messages through a whole relay (H2, spool
@@ -149,6 +148,4 @@ public final class ThroughputBench {
         }
         return "n/a";
     }
-
-    static final AtomicLong SINK = new AtomicLong();
 }

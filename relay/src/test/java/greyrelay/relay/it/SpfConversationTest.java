@@ -5,7 +5,6 @@ import static greyrelay.relay.testing.Examples.JOHN;
 import static greyrelay.relay.testing.Examples.MARY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import greyrelay.relay.policy.Replies;
 import greyrelay.relay.testing.DownstreamSink;
 import greyrelay.relay.testing.Examples;
 import greyrelay.relay.testing.RelayHarness;
