@@ -3,6 +3,7 @@ package greyrelay.relay.smtp;
 import greyrelay.relay.policy.Reply;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,24 +15,72 @@ import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.internal.io.DotTerminatedInputStream;
 import org.subethamail.smtp.internal.io.DotUnstuffingInputStream;
 import org.subethamail.smtp.internal.server.BaseCommand;
+import org.subethamail.smtp.internal.server.Command;
+import org.subethamail.smtp.internal.server.CommandException;
+import org.subethamail.smtp.internal.server.HelpMessage;
+import org.subethamail.smtp.internal.util.EmailUtils;
 import org.subethamail.smtp.server.Session;
 
 /**
  * Our replacements for some of SubEthaSMTP's commands. They use the library's internal command API (the only
  * place that does), because the stock ones cannot do what a relay needs: EHLO must advertise PIPELINING and
- * must not advertise CHUNKING; MAIL must hand SIZE and the path to the policy pipeline; DATA must drain the
- * message and reset the transaction after a refusal (the stock one does neither). Re-check on library upgrades.
+ * must not advertise CHUNKING; MAIL must hand SIZE and the path to the policy pipeline; RCPT must answer with its
+ * enhanced status code, as MAIL does; DATA must drain the message and reset the transaction after a refusal (the
+ * stock one does neither), and must end the session quietly when the client goes away mid-message (the library
+ * logs that as a WARN with a stack trace). Every command, ours and the library's, is wrapped to note its verb on the
+ * connection, for "lost connection after &lt;verb&gt;". Re-check on library upgrades.
  */
 final class Commands {
     private Commands() {}
+
+    static final String MAIL_OK = "250 2.1.0 Ok";
+    static final String RCPT_OK = "250 2.1.5 Ok";
+
+    /** Where a client that leaves after the end of a message was, as Postfix names it. */
+    static final String END_OF_MESSAGE = "END-OF-MESSAGE";
 
     static void install(org.subethamail.smtp.server.SMTPServer server, Map<Session, Connection> connections, long maxSize) {
         var handler = server.getCommandHandler();
         handler.addCommand(new Ehlo(connections, maxSize));
         handler.addCommand(new Helo(connections));
         handler.addCommand(new Mail(maxSize));
-        handler.addCommand(new Data());
+        handler.addCommand(new Rcpt());
+        handler.addCommand(new Data(connections));
         handler.addCommand(new NotImplemented("BDAT"));
+        for (String verb : List.copyOf(handler.getVerbs())) handler.addCommand(new Noted(handler.getCommand(verb), connections));
+    }
+
+    /** Notes the verb before the command runs, and whether the command's reply hangs up. */
+    static final class Noted implements Command {
+        private final Command command;
+        private final Map<Session, Connection> connections;
+
+        Noted(Command command, Map<Session, Connection> connections) {
+            this.command = command;
+            this.connections = connections;
+        }
+
+        @Override
+        public void execute(String commandString, Session sess) throws IOException, DropConnectionException {
+            Connection c = connections.get(sess);
+            if (c != null) c.lastCommand = command.getName();
+            try {
+                command.execute(commandString, sess);
+            } catch (DropConnectionException e) {
+                if (c != null) c.hangingUp = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public HelpMessage getHelp() throws CommandException {
+            return command.getHelp();
+        }
+
+        @Override
+        public String getName() {
+            return command.getName();
+        }
     }
 
     static final class Ehlo extends BaseCommand {
@@ -152,13 +201,55 @@ final class Commands {
                 sess.sendResponse(ex.getErrorResponse());
                 return;
             }
-            sess.sendResponse("250 2.1.0 Ok");
+            sess.sendResponse(MAIL_OK);
+        }
+    }
+
+    /**
+     * RCPT TO:&lt;path&gt; [parameters]: the stock command's checks and replies, word for word, except the accept, which
+     * carries its enhanced status code. The address is taken apart by the library's own parser, as before.
+     */
+    static final class Rcpt extends BaseCommand {
+        Rcpt() {
+            super("RCPT", "Specifies the recipient. Can be used any number of times.", "TO: <recipient> [ <parameters> ]");
+        }
+
+        @Override
+        public void execute(String commandString, Session sess) throws IOException, DropConnectionException {
+            if (!sess.isMailTransactionInProgress()) {
+                sess.sendResponse("503 5.5.1 Error: need MAIL command");
+                return;
+            }
+            int max = sess.getServer().getMaxRecipients();
+            if (max >= 0 && sess.getRecipientCount() >= max) {
+                sess.sendResponse("452 Error: too many recipients");
+                return;
+            }
+            String args = getArgPredicate(commandString);
+            if (!args.toUpperCase(Locale.ENGLISH).startsWith("TO:")) {
+                sess.sendResponse("501 Syntax: RCPT TO: <address>  Error in parameters: \"" + args + "\"");
+                return;
+            }
+            String recipient = EmailUtils.extractEmailAddress(args, 3);
+            try {
+                sess.getMessageHandler().recipient(recipient);
+            } catch (DropConnectionException ex) {
+                throw ex;
+            } catch (RejectException ex) {
+                sess.sendResponse(ex.getErrorResponse());
+                return;
+            }
+            sess.addRecipient(recipient);
+            sess.sendResponse(RCPT_OK);
         }
     }
 
     static final class Data extends BaseCommand {
-        Data() {
+        private final Map<Session, Connection> connections;
+
+        Data(Map<Session, Connection> connections) {
             super("DATA", "Following text is collected as the message.\nEnd data with <CR><LF>.<CR><LF>");
+            this.connections = connections;
         }
 
         @Override
@@ -183,13 +274,24 @@ final class Commands {
             TransactionHandler.Outcome outcome;
             try {
                 outcome = handler.receive(stream);
-            } finally {
-                // whatever happened, the rest of the message is data, never commands
+                // whatever the verdict, the rest of the message is data, never commands
                 byte[] skip = new byte[8192];
                 while (stream.read(skip) != -1) {
                     // drain
                 }
+            } catch (SocketTimeoutException e) {
+                throw e; // the library answers 421 and closes
+            } catch (IOException e) {
+                // the client reset the connection or closed it mid-message: the session ends here, and the session's
+                // end says so in one line; quitting keeps the library from answering a dead socket and logging a WARN
+                Connection c = connections.get(sess);
+                if (c != null) c.lost = true;
+                sess.resetMailTransaction();
+                sess.quit();
+                return;
             }
+            Connection c = connections.get(sess);
+            if (c != null) c.lastCommand = END_OF_MESSAGE;
             sess.resetMailTransaction();
             if (outcome.disconnect()) throw new DropConnectionException(outcome.reply().code(), outcome.reply().message());
             sess.sendResponse(outcome.reply().line());

@@ -4,7 +4,10 @@ import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.policy.Reply;
 import greyrelay.relay.policy.Replies;
 import greyrelay.relay.policy.Verdict;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -15,7 +18,9 @@ import org.subethamail.smtp.server.SessionHandler;
 
 /**
  * The connect phase: registers the connection, runs the connect checks, and refuses before the banner when one
- * says so. While the relay drains for shutdown, new connections hear {@code 421 4.3.2}.
+ * says so. While the relay drains for shutdown, new connections hear {@code 421 4.3.2}. At the session's end, a
+ * client that went away without QUIT gets Postfix's one line, {@code lost connection after DATA from [192.0.2.1]},
+ * naming its last command.
  */
 final class ConnectGate implements SessionHandler {
     private static final Logger log = LoggerFactory.getLogger(ConnectGate.class);
@@ -79,9 +84,33 @@ final class ConnectGate implements SessionHandler {
     @Override
     public void onSessionEnd(Session session) {
         Connection c = connections.get(session);
-        if (c != null) forget(session, c);
+        if (c != null) {
+            if (c.lost || (!c.hangingUp && clientGone(session))) {
+                log.info("{}: lost connection after {} from {}", c.id, c.lastCommand, c.facts().clientLabel());
+            }
+            forget(session, c);
+        }
         log.debug("disconnect");
         MDC.remove("session");
+    }
+
+    /**
+     * Whether the command loop ended because the client went away (end of stream, or a reset) rather than because the
+     * session was closed on our side (QUIT answered, the listener stopping) or the library let a live client go (a
+     * command timeout or a malformed line, answered before it hung up). The loop is over, so reading one byte loses
+     * nothing; a live client has nothing to say within a millisecond.
+     */
+    private static boolean clientGone(Session session) {
+        Socket socket = session.getSocket();
+        if (socket.isClosed()) return false;
+        try {
+            socket.setSoTimeout(1);
+            return session.getRawInput().read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     private void forget(Session session, Connection c) {

@@ -17,6 +17,12 @@ final class Connection {
     final Instant connectedAt;
     final SessionNotes notes = new SessionNotes();
     boolean esmtp;
+    /** The client's last command as Postfix names it in "lost connection after …": CONNECT before the first one. */
+    String lastCommand = "CONNECT";
+    /** We answered with a reply that closes the connection (421 and the like): its end is ours, not a lost client. */
+    boolean hangingUp;
+    /** Reading from the client failed in the middle of a command (a reset or end of stream during DATA). */
+    boolean lost;
     private int transactions;
 
     Connection(Session session, String id, InetAddress client, int clientPort, Instant connectedAt) {
