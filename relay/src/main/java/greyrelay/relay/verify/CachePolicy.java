@@ -4,6 +4,7 @@ import greyrelay.db.verify.CacheEntry;
 import greyrelay.db.verify.CacheKind;
 import greyrelay.db.verify.CacheStatus;
 import greyrelay.relay.address.Mailbox;
+import greyrelay.relay.config.RecipientVerificationConfig;
 import greyrelay.relay.config.VerificationConfig;
 import greyrelay.relay.smtpclient.ServerReply;
 import java.time.Duration;
@@ -33,6 +34,15 @@ public final class CachePolicy {
             VerificationConfig.Cache c = v.cache();
             return new Lifetimes(c.positiveTtl(), c.positiveRefresh(), c.negativeTtl(), c.negativeRefresh(), c.tempFailTtl(),
                     c.unverifiableTtl(), v.confirm(), v.confirmAfter());
+        }
+
+        /**
+         * Recipient verification's ({@code recipientVerification.*}): each verdict lives its TTL and is never renewed
+         * ahead of it; our own downstream's 5xx is believed at once; an unverifiable answer counts as temporary.
+         */
+        public static Lifetimes forRecipients(RecipientVerificationConfig r) {
+            return new Lifetimes(r.positiveTtl(), r.positiveTtl(), r.negativeTtl(), r.negativeTtl(), r.tempFailTtl(),
+                    r.tempFailTtl(), VerificationConfig.Confirm.IMMEDIATELY, Duration.ZERO);
         }
     }
 
@@ -102,21 +112,20 @@ public final class CachePolicy {
 
     /**
      * The entry to store after a probe of {@code address} finished at {@code now}, given what was stored; empty when
-     * nothing is to be stored (domain-level and budget outcomes).
+     * nothing is to be stored (domain-level and budget outcomes, and a lifetime of zero).
      */
     public Optional<CacheEntry> merge(Optional<CacheEntry> stored, CacheKind kind, Mailbox address, ProbeOutcome outcome,
+            Instant now) {
+        return mergeAny(stored, kind, address, outcome, now).filter(e -> !e.isExpired(now));
+    }
+
+    private Optional<CacheEntry> mergeAny(Optional<CacheEntry> stored, CacheKind kind, Mailbox address, ProbeOutcome outcome,
             Instant now) {
         Optional<CacheStatus> status = statusOf(outcome.result());
         if (status.isEmpty()) return Optional.empty();
         Optional<CacheEntry> live = stored.filter(e -> !e.isExpired(now));
-        ServerReply reply = switch (outcome.result()) {
-            case ProbeResult.Deliverable d -> d.reply();
-            case ProbeResult.Undeliverable u -> u.reply();
-            case ProbeResult.Unknown u -> u.reply();
-            default -> null;
-        };
-        Integer code = reply == null ? null : reply.code();
-        String text = reply == null ? shortWhy(outcome.result()) : reply.text();
+        Integer code = outcome.result().serverReply().map(ServerReply::code).orElse(null);
+        String text = outcome.result().detail().orElse(null);
         String host = outcome.answeredBy().map(ProbeTarget::host).orElse(null);
         String key = address.normalised();
         String domain = address.domain();
@@ -147,13 +156,5 @@ public final class CachePolicy {
                 yield draft.withRefreshAt(refresh.isBefore(now) ? now : refresh);
             }
         });
-    }
-
-    private static String shortWhy(ProbeResult r) {
-        return switch (r) {
-            case ProbeResult.TempFail t -> t.why();
-            case ProbeResult.Unverifiable u -> u.why();
-            default -> null;
-        };
     }
 }

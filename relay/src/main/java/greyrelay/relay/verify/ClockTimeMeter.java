@@ -1,7 +1,9 @@
 package greyrelay.relay.verify;
 
+import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 
 /** Bucket4j time from the injected {@link Clock}, so tests move the token buckets by moving the clock. */
@@ -10,6 +12,11 @@ final class ClockTimeMeter implements TimeMeter {
 
     ClockTimeMeter(Clock clock) {
         this.clock = clock;
+    }
+
+    /** A token bucket of {@code rate} per {@code period}, full at first, refilled greedily on this clock. */
+    Bucket bucket(int rate, Duration period) {
+        return Bucket.builder().addLimit(l -> l.capacity(rate).refillGreedy(rate, period)).withCustomTimePrecision(this).build();
     }
 
     @Override

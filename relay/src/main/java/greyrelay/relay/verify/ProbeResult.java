@@ -2,6 +2,7 @@ package greyrelay.relay.verify;
 
 import greyrelay.relay.smtpclient.ServerReply;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What one probe found. Callers {@code switch} over it; no case throws, none hides behind an exception.
@@ -14,6 +15,30 @@ public sealed interface ProbeResult {
 
     /** The name stored in the probe log and used as the metric tag. */
     String outcome();
+
+    /** The server's reply that decided (2xx or 5xx at RCPT) or was the last word (a 4xx); empty when none did. */
+    default Optional<ServerReply> serverReply() {
+        return switch (this) {
+            case Deliverable d -> Optional.of(d.reply());
+            case Undeliverable u -> Optional.of(u.reply());
+            case Unknown u -> Optional.of(u.reply());
+            default -> Optional.empty();
+        };
+    }
+
+    /** In one line for the cache and the history: the reply's text, or why no reply decided; empty for a null MX. */
+    default Optional<String> detail() {
+        return switch (this) {
+            case Deliverable d -> Optional.of(d.reply().text());
+            case Undeliverable u -> Optional.of(u.reply().text());
+            case Unknown u -> Optional.of(u.reply().text());
+            case Unverifiable u -> Optional.of(u.why());
+            case NoSuchDomain n -> Optional.of(n.why());
+            case TempFail t -> Optional.of(t.why());
+            case Throttled t -> Optional.of(t.why());
+            case NullMx n -> Optional.empty();
+        };
+    }
 
     /** 2xx to RCPT: bounces to this address would be accepted. */
     record Deliverable(ServerReply reply) implements ProbeResult {

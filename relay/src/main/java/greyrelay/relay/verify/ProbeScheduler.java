@@ -2,7 +2,6 @@ package greyrelay.relay.verify;
 
 import greyrelay.relay.config.VerificationConfig;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +21,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +33,14 @@ import org.slf4j.LoggerFactory;
  *       waiting queue. A domain whose budget is used up is refused at once ({@link Admission.Refused}); it never makes
  *       another domain wait. Free global slots go to waiting domains round-robin, one probe per domain per turn, so a
  *       domain with a long queue cannot starve one that just arrived.</li>
- *   <li>Per MX host: a concurrency cap and a rate, asked by the prober before each connection
- *       ({@link #hostGate()}), so many forged domains hosted at one MX cannot turn us into a flood against it.</li>
- *   <li>Burst freeze: when one domain sees {@code burstLocalParts} distinct new local parts within
- *       {@code burstWindow} (a forged-sender run against an innocent domain), new probes to it are refused for
- *       {@code burstFreeze}; callers answer from the cache and the domain's profile meanwhile.</li>
+ *   <li>Per MX host: {@link HostBudget}, asked by the prober before each connection ({@link #hostGate()}).</li>
+ *   <li>Burst freeze: {@link BurstFreeze} per domain; while a domain is frozen its probes are refused, and callers
+ *       answer from the cache and the domain's profile meanwhile.</li>
  * </ul>
+ *
+ * <p>Every count is a {@link Slots} and every share of it a {@link Permit}: a waiting probe holds its place in the
+ * queue, a running one its global and domain slots until its task returns, so no path can count a probe twice or
+ * forget to give its slot back.
  *
  * <p>Tasks run on virtual threads. {@link #submit} never blocks on a probe; it takes a short lock. Thread-safe.
  */
@@ -97,17 +96,17 @@ public final class ProbeScheduler implements AutoCloseable {
 
     private final Limits limits;
     private final Clock clock;
-    private final TimeMeter time;
+    private final ClockTimeMeter time;
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("probe-", 0).factory());
     private final Map<String, Lane> lanes = new HashMap<>();
-    private final Map<String, HostLane> hosts = new HashMap<>();
     private final ArrayDeque<Lane> ready = new ArrayDeque<>();
-    private final HostGate hostGate = this::enterHost;
+    /** Probes running, all domains ({@code maxConcurrent}). */
+    private final Slots running;
+    /** Probes waiting, all domains ({@code maxQueued}). */
+    private final Slots queued;
+    private final HostBudget hosts;
     private final Map<Reason, Counter> refusals = new HashMap<>();
     private final DistributionSummary depthAtAdmission;
-    private final Counter hostRefused;
-    private int running;
-    private int waiting;
     private boolean closed;
     private Instant lastSweep = Instant.MIN;
 
@@ -118,12 +117,13 @@ public final class ProbeScheduler implements AutoCloseable {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.time = new ClockTimeMeter(clock);
+        this.running = new Slots(limits.maxConcurrent());
+        this.queued = new Slots(limits.maxQueued());
+        this.hosts = new HostBudget(limits.perHostConcurrency(), limits.perHostRate(), limits.perHostRatePeriod(), time, metrics);
         for (Reason r : Reason.values()) {
             refusals.put(r, Counter.builder("greyrelay.verify.budget.refusals").tag("scope", r.tag())
                     .description("probes refused by the budget").register(metrics));
         }
-        hostRefused = Counter.builder("greyrelay.verify.budget.refusals").tag("scope", "mx-host")
-                .description("probes refused by the budget").register(metrics);
         depthAtAdmission = DistributionSummary.builder("greyrelay.verify.queue.domain.depth")
                 .description("the sender domain's waiting probes when a new one was admitted").register(metrics);
         Gauge.builder("greyrelay.verify.queue.waiting", this, s -> s.snapshot(0).waiting()).register(metrics);
@@ -136,7 +136,7 @@ public final class ProbeScheduler implements AutoCloseable {
 
     /** The per-MX-host budget, for the prober. */
     public HostGate hostGate() {
-        return hostGate;
+        return hosts;
     }
 
     /**
@@ -148,7 +148,7 @@ public final class ProbeScheduler implements AutoCloseable {
         Objects.requireNonNull(task, "task");
         String key = domain.toLowerCase(Locale.ROOT);
         Admission admission;
-        List<Job> starts = List.of();
+        Start start = null;
         synchronized (this) {
             if (closed) return refuse(Reason.CLOSED, "the relay is shutting down");
             Instant now = clock.instant();
@@ -156,35 +156,31 @@ public final class ProbeScheduler implements AutoCloseable {
                 sweepLocked(now); // many distinct domains between scheduled sweeps: keep memory bounded
             }
             Lane lane = lanes.computeIfAbsent(key, Lane::new);
-            if (lane.isFrozen(now)) {
-                return refuse(Reason.FROZEN, "probes to " + key + " are paused until " + lane.frozenUntil + " after a burst of new addresses");
+            if (lane.burst.isFrozen(now)) {
+                return refuse(Reason.FROZEN, "probes to " + key + " are paused until " + lane.burst.frozenUntil()
+                        + " after a burst of new addresses");
             }
-            if (lane.burst(localPart.toLowerCase(Locale.ROOT), now)) {
-                log.warn("verify: {} distinct new local parts of {} within {}: probes to it paused until {}",
-                        limits.burstLocalParts(), key, limits.burstWindow(), lane.frozenUntil);
-                return refuse(Reason.FROZEN, "burst of new addresses at " + key + ": probes paused until " + lane.frozenUntil);
+            if (lane.burst.sight(localPart.toLowerCase(Locale.ROOT), now)) {
+                logBurst(lane);
+                return refuse(Reason.FROZEN, "burst of new addresses at " + key + ": probes paused until " + lane.burst.frozenUntil());
             }
-            boolean startNow = lane.waiting.isEmpty() && lane.running < limits.perDomainConcurrency() && running < limits.maxConcurrent();
+            boolean startNow = lane.waiting.isEmpty() && lane.running.hasRoom() && running.hasRoom();
             if (!startNow && lane.waiting.size() >= limits.perDomainQueue()) {
                 return refuse(Reason.DOMAIN_QUEUE_FULL, key + " has " + lane.waiting.size() + " probes waiting");
             }
-            if (!startNow && waiting >= limits.maxQueued()) {
-                return refuse(Reason.QUEUE_FULL, waiting + " probes waiting in total");
+            if (!startNow && !queued.hasRoom()) {
+                return refuse(Reason.QUEUE_FULL, queued.inUse() + " probes waiting in total");
             }
             if (!lane.bucket.tryConsume(1)) {
                 return refuse(Reason.DOMAIN_RATE, "more than " + limits.perDomainRate() + " probes to " + key + " per "
                         + limits.perDomainRatePeriod());
             }
             depthAtAdmission.record(lane.waiting.size());
-            Job job = new Job(lane, task);
             if (startNow) {
-                lane.running++;
-                running++;
-                starts = List.of(job);
+                start = new Start(lane, task, slot(lane));
                 admission = new Admission.Started();
             } else {
-                lane.waiting.addLast(job);
-                waiting++;
+                lane.waiting.addLast(new Job(task, queued.tryTake().orElseThrow()));
                 if (!lane.inReady) {
                     lane.inReady = true;
                     ready.addLast(lane);
@@ -192,7 +188,7 @@ public final class ProbeScheduler implements AutoCloseable {
                 admission = new Admission.Queued(lane.waiting.size());
             }
         }
-        starts.forEach(this::launch);
+        if (start != null) launch(start);
         return admission;
     }
 
@@ -209,15 +205,14 @@ public final class ProbeScheduler implements AutoCloseable {
             Instant now = clock.instant();
             if (closed) {
                 reason = Reason.CLOSED;
-            } else if (lane != null && lane.isFrozen(now)) {
+            } else if (lane != null && lane.burst.isFrozen(now)) {
                 reason = Reason.FROZEN;
-            } else if (lane != null && lane.burst(localPart.toLowerCase(Locale.ROOT), now)) {
-                log.warn("verify: {} distinct new local parts of {} within {}: probes to it paused until {}",
-                        limits.burstLocalParts(), key, limits.burstWindow(), lane.frozenUntil);
+            } else if (lane != null && lane.burst.sight(localPart.toLowerCase(Locale.ROOT), now)) {
+                logBurst(lane);
                 reason = Reason.FROZEN;
             } else if (lane != null && lane.waiting.size() >= limits.perDomainQueue() && !lane.waiting.isEmpty()) {
                 reason = Reason.DOMAIN_QUEUE_FULL;
-            } else if (waiting >= limits.maxQueued() && running >= limits.maxConcurrent()) {
+            } else if (!queued.hasRoom() && !running.hasRoom()) {
                 reason = Reason.QUEUE_FULL;
             } else if (lane != null && lane.bucket.getAvailableTokens() < 1) {
                 reason = Reason.DOMAIN_RATE;
@@ -228,52 +223,65 @@ public final class ProbeScheduler implements AutoCloseable {
         }
     }
 
+    private void logBurst(Lane lane) {
+        log.warn("verify: {} distinct new local parts of {} within {}: probes to it paused until {}",
+                limits.burstLocalParts(), lane.domain, limits.burstWindow(), lane.burst.frozenUntil());
+    }
+
     private Admission refuse(Reason reason, String why) {
         refusals.get(reason).increment();
         return new Admission.Refused(reason, why);
     }
 
-    private void launch(Job job) {
+    /**
+     * The running slots (all domains' and the lane's) for one probe; closing the permit frees them and hands free
+     * slots to waiting domains. Caller holds the lock and has seen room in both.
+     */
+    private Permit slot(Lane lane) {
+        Permit global = running.tryTake().orElseThrow();
+        Permit domain = lane.running.tryTake().orElseThrow();
+        return Permit.of(() -> {
+            List<Start> starts;
+            synchronized (this) {
+                domain.close();
+                global.close();
+                starts = dispatch();
+            }
+            starts.forEach(this::launch);
+        });
+    }
+
+    private void launch(Start start) {
         try {
             workers.execute(() -> {
-                try {
-                    job.task.run(hostGate);
+                Permit slot = start.slot();
+                try (slot) {
+                    start.task().run(hosts);
                 } catch (RuntimeException | Error e) {
-                    log.error("verify: probe task for {} failed: {}", job.lane.domain, e.toString(), e);
-                } finally {
-                    finished(job.lane);
+                    log.error("verify: probe task for {} failed: {}", start.lane().domain, e.toString(), e);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            job.task.dropped("the relay is shutting down");
-            finished(job.lane);
+            Permit slot = start.slot();
+            try (slot) {
+                start.task().dropped("the relay is shutting down");
+            }
         }
-    }
-
-    private void finished(Lane lane) {
-        List<Job> starts;
-        synchronized (this) {
-            lane.running--;
-            running--;
-            starts = dispatch();
-        }
-        starts.forEach(this::launch);
     }
 
     /** Hands free global slots to waiting domains, round-robin, one per domain per turn. Caller holds the lock. */
-    private List<Job> dispatch() {
-        List<Job> starts = new ArrayList<>();
+    private List<Start> dispatch() {
+        List<Start> starts = new ArrayList<>();
         boolean progress = true;
-        while (progress && running < limits.maxConcurrent() && !ready.isEmpty() && !closed) {
+        while (progress && running.hasRoom() && !ready.isEmpty() && !closed) {
             progress = false;
             int turns = ready.size();
-            for (int i = 0; i < turns && running < limits.maxConcurrent(); i++) {
+            for (int i = 0; i < turns && running.hasRoom(); i++) {
                 Lane lane = ready.pollFirst();
-                if (lane.running < limits.perDomainConcurrency() && !lane.waiting.isEmpty()) {
-                    starts.add(lane.waiting.pollFirst());
-                    waiting--;
-                    lane.running++;
-                    running++;
+                if (lane.running.hasRoom() && !lane.waiting.isEmpty()) {
+                    Job job = lane.waiting.pollFirst();
+                    job.place().close();
+                    starts.add(new Start(lane, job.task(), slot(lane)));
                     progress = true;
                 }
                 if (lane.waiting.isEmpty()) {
@@ -286,59 +294,30 @@ public final class ProbeScheduler implements AutoCloseable {
         return starts;
     }
 
-    private Optional<HostGate.Permit> enterHost(String mxHost) {
-        String key = mxHost.toLowerCase(Locale.ROOT);
-        synchronized (this) {
-            HostLane host = hosts.computeIfAbsent(key, h -> new HostLane(bucket(limits.perHostRate(), limits.perHostRatePeriod())));
-            if (host.running >= limits.perHostConcurrency() || !host.bucket.tryConsume(1)) {
-                hostRefusals++;
-                hostRefused.increment();
-                return Optional.empty();
-            }
-            host.running++;
-        }
-        AtomicBoolean released = new AtomicBoolean();
-        return Optional.of(() -> {
-            if (released.compareAndSet(false, true)) {
-                synchronized (this) {
-                    hosts.get(key).running--;
-                }
-            }
-        });
-    }
-
-    private long hostRefusals;
-
-    /** How many times the per-MX-host budget refused a connection. */
-    public synchronized long hostRefusals() {
-        return hostRefusals;
-    }
-
     /** Counts and the {@code top} domains with the most probes waiting (then running). */
     public synchronized Snapshot snapshot(int top) {
         int domainsWaiting = 0;
         List<DomainState> states = new ArrayList<>();
         for (Lane lane : lanes.values()) {
             if (!lane.waiting.isEmpty()) domainsWaiting++;
-            if (top > 0 && (lane.running > 0 || !lane.waiting.isEmpty() || lane.frozenUntil != null)) {
-                states.add(new DomainState(lane.domain, lane.running, lane.waiting.size(), lane.frozenUntil));
+            if (top > 0 && (lane.running.inUse() > 0 || !lane.waiting.isEmpty() || lane.burst.frozenUntil() != null)) {
+                states.add(lane.state());
             }
         }
         states.sort(Comparator.comparingInt(DomainState::waiting).thenComparingInt(DomainState::running).reversed());
-        return new Snapshot(running, waiting, domainsWaiting, List.copyOf(states.subList(0, Math.min(top, states.size()))));
+        return new Snapshot(running.inUse(), queued.inUse(), domainsWaiting,
+                List.copyOf(states.subList(0, Math.min(top, states.size()))));
     }
 
     /** The state of one domain (running, waiting, frozen), or empty when it has none. */
     public synchronized Optional<DomainState> domain(String domain) {
-        Lane lane = lanes.get(domain.toLowerCase(Locale.ROOT));
-        return lane == null ? Optional.empty()
-                : Optional.of(new DomainState(lane.domain, lane.running, lane.waiting.size(), lane.frozenUntil));
+        return Optional.ofNullable(lanes.get(domain.toLowerCase(Locale.ROOT))).map(Lane::state);
     }
 
     /** Whether new probes to {@code domain} are paused by a burst freeze right now. */
     public synchronized boolean isFrozen(String domain) {
         Lane lane = lanes.get(domain.toLowerCase(Locale.ROOT));
-        return lane != null && lane.isFrozen(clock.instant());
+        return lane != null && lane.burst.isFrozen(clock.instant());
     }
 
     private synchronized double deepestQueue() {
@@ -362,20 +341,13 @@ public final class ProbeScheduler implements AutoCloseable {
         int dropped = 0;
         for (Iterator<Lane> it = lanes.values().iterator(); it.hasNext(); ) {
             Lane lane = it.next();
-            if (lane.running == 0 && lane.waiting.isEmpty() && !lane.isFrozen(now)
-                    && lane.bucket.getAvailableTokens() >= limits.perDomainRate() && lane.recentIsStale(now)) {
+            if (lane.running.inUse() == 0 && lane.waiting.isEmpty() && !lane.burst.isFrozen(now)
+                    && lane.bucket.getAvailableTokens() >= limits.perDomainRate() && lane.burst.isQuiet(now)) {
                 it.remove();
                 dropped++;
             }
         }
-        for (Iterator<HostLane> it = hosts.values().iterator(); it.hasNext(); ) {
-            HostLane host = it.next();
-            if (host.running == 0 && host.bucket.getAvailableTokens() >= limits.perHostRate()) {
-                it.remove();
-                dropped++;
-            }
-        }
-        return dropped;
+        return dropped + hosts.sweep();
     }
 
     /** Stops taking probes and drops the waiting ones ({@link Task#dropped}); running ones finish on their own. */
@@ -389,67 +361,36 @@ public final class ProbeScheduler implements AutoCloseable {
                 dropped.addAll(lane.waiting);
                 lane.waiting.clear();
             }
-            waiting = 0;
+            dropped.forEach(job -> job.place().close());
             ready.clear();
         }
-        for (Job job : dropped) job.task.dropped("the relay is shutting down");
+        for (Job job : dropped) job.task().dropped("the relay is shutting down");
         // no interrupts: a probe thread may be inside a database call (H2 closes its file when a thread doing I/O is
         // interrupted); running probes end within their own deadlines on daemon virtual threads
         workers.shutdown();
     }
 
-    private Bucket bucket(int rate, Duration period) {
-        return Bucket.builder().addLimit(l -> l.capacity(rate).refillGreedy(rate, period)).withCustomTimePrecision(time).build();
-    }
+    /** A probe waiting in its domain's queue, holding its place in the total of waiting probes. */
+    private record Job(Task task, Permit place) {}
 
-    private record Job(Lane lane, Task task) {}
-
-    private static final class HostLane {
-        final Bucket bucket;
-        int running;
-
-        HostLane(Bucket bucket) {
-            this.bucket = bucket;
-        }
-    }
+    /** A probe let run, holding its running slots until it ends. */
+    private record Start(Lane lane, Task task, Permit slot) {}
 
     /** One sender domain: guarded by the scheduler's lock. */
     private final class Lane {
         final String domain;
-        final Bucket bucket = bucket(limits.perDomainRate(), limits.perDomainRatePeriod());
+        final Slots running = new Slots(limits.perDomainConcurrency());
+        final Bucket bucket = time.bucket(limits.perDomainRate(), limits.perDomainRatePeriod());
         final ArrayDeque<Job> waiting = new ArrayDeque<>();
-        /** Distinct local parts seen within the burst window, oldest first. */
-        final LinkedHashMap<String, Instant> recent = new LinkedHashMap<>();
-        Instant frozenUntil;
-        int running;
+        final BurstFreeze burst = new BurstFreeze(limits.burstLocalParts(), limits.burstWindow(), limits.burstFreeze());
         boolean inReady;
 
         Lane(String domain) {
             this.domain = domain;
         }
 
-        boolean isFrozen(Instant now) {
-            return frozenUntil != null && now.isBefore(frozenUntil);
-        }
-
-        /** Records a local part; true when that makes a burst (and freezes the domain). */
-        boolean burst(String localPart, Instant now) {
-            if (limits.burstFreeze().isZero()) return false;
-            Instant horizon = now.minus(limits.burstWindow());
-            for (Iterator<Instant> it = recent.values().iterator(); it.hasNext(); ) {
-                if (!it.next().isAfter(horizon)) it.remove(); else break;
-            }
-            recent.remove(localPart);
-            recent.put(localPart, now);
-            if (recent.size() < limits.burstLocalParts()) return false;
-            frozenUntil = now.plus(limits.burstFreeze());
-            recent.clear();
-            return true;
-        }
-
-        boolean recentIsStale(Instant now) {
-            Instant horizon = now.minus(limits.burstWindow());
-            return recent.values().stream().noneMatch(t -> t.isAfter(horizon));
+        DomainState state() {
+            return new DomainState(domain, running.inUse(), waiting.size(), burst.frozenUntil());
         }
     }
 }

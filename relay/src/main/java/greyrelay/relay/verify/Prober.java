@@ -170,7 +170,7 @@ public final class Prober {
                 transcript.note("giving up after " + attempts + " connection(s) (verification.maxMxAttempts)");
                 break;
             }
-            Optional<HostGate.Permit> permit = plan.gate().tryEnter(target.host());
+            Optional<Permit> permit = plan.gate().tryEnter(target.host());
             if (permit.isEmpty()) {
                 throttled++;
                 transcript.note("skipping " + target + ": our budget for this MX host is used up");
@@ -180,7 +180,8 @@ public final class Prober {
             lastTarget = target;
             transcript.note("MX " + target + (route.implicit() ? " (implicit MX)" : " preference " + target.preference()));
             Attempt a;
-            try (HostGate.Permit held = permit.get()) {
+            Permit connection = permit.get();
+            try (connection) {
                 a = converse(routing.route(target), address, plan, transcript, learned);
             }
             switch (a) {

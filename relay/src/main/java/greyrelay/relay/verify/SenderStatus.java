@@ -6,6 +6,9 @@ package greyrelay.relay.verify;
  */
 public sealed interface SenderStatus {
 
+    /** Why, in one line (for the decision log and the administrator). */
+    String why();
+
     /** Bounces to the sender would be accepted. */
     record Deliverable(String why, boolean cached) implements SenderStatus {}
 
@@ -28,5 +31,10 @@ public sealed interface SenderStatus {
     record NoSuchDomain(String why) implements SenderStatus {}
 
     /** The sender domain publishes a null MX. */
-    record NullMx() implements SenderStatus {}
+    record NullMx() implements SenderStatus {
+        @Override
+        public String why() {
+            return "the domain publishes a null MX";
+        }
+    }
 }

@@ -2,39 +2,33 @@ package greyrelay.relay.verify;
 
 import greyrelay.db.verify.CacheEntry;
 import greyrelay.db.verify.CacheKind;
-import greyrelay.db.verify.CacheStatus;
 import greyrelay.db.verify.DomainProfile;
-import greyrelay.db.verify.DomainProfiles;
 import greyrelay.db.verify.DomainTrait;
-import greyrelay.db.verify.ProbeRecord;
 import greyrelay.db.verify.VerificationCache;
 import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.policy.SessionNotes;
 import greyrelay.relay.smtpclient.ClientLimits;
-import greyrelay.relay.smtpclient.ServerReply;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mechanism of sender verification (Postfix's verify(8) to the check's smtpd_check): the shared verdict cache,
- * one probe per address at a time (in-process single flight; across nodes the cache), the fair scheduler, the domain
- * profiles, the probe history and the metrics. It answers {@link SenderStatus}es; the reply codes are the check's.
+ * The mechanism of sender verification (Postfix's verify(8) to the check's smtpd_check): it puts the parts together.
+ * The verdict cache (shared by nodes, in the database) and its {@link CachePolicy}; one probe per address at a time
+ * ({@link SingleFlight}); the fair {@link ProbeScheduler}; a {@link Quota} of probes per incoming connection; the
+ * domain profiles ({@link ProfileBook}); the {@link ProbeHistory}. What a client is told is {@link AnswerPolicy}'s;
+ * the reply codes are the check's.
  *
  * <p>Two ways in. {@link #verify} is the inline path: answer from the cache, or probe and wait at most
  * {@code maxWait}; a probe still running then answers {@link SenderStatus.Pending} and finishes in the background,
@@ -42,51 +36,40 @@ import org.slf4j.LoggerFactory;
  * greylisting check calls it when it first greylists a triplet, so the verdict is cached before the retry).
  *
  * <p>Budgets: the scheduler's (domain, global, MX host, burst freeze) and a cap on the probes one incoming connection
- * may start ({@code verification.budget.perConnection}, counted in the connection's {@link SessionNotes}). Joining a
- * probe already running and answers from the cache cost nothing.
+ * may start ({@code verification.budget.perConnection}, a {@link Quota} in the connection's {@link SessionNotes}).
+ * Joining a probe already running and answers from the cache cost nothing.
  *
  * <p>Thread-safe. {@link #verify} runs on the connection's thread; probes run on the scheduler's virtual threads.
  */
 public final class SenderVerifier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SenderVerifier.class);
 
-    /** Probes started by one incoming connection. */
-    static final SessionNotes.Key<AtomicInteger> PROBES_STARTED = new SessionNotes.Key<>("verify.probes-started");
-
-    /** Why a probe ran; stored in the probe history. */
-    enum Origin { INLINE, PREFETCH, REFRESH, RETRY, ADMIN }
+    /** The probes one incoming connection may still start. */
+    static final SessionNotes.Key<Quota> PROBES_STARTED = new SessionNotes.Key<>("verify.probes-started");
 
     /**
-     * @param node              this node's name in the history ({@code smtp.hostname})
-     * @param inline            deadlines while a client waits
-     * @param background        full deadlines for prefetch, refresh and retries
+     * @param inline             deadlines while a client waits
+     * @param background         full deadlines for prefetch, refresh and retries
      * @param randomAddressCheck ask a random local part after a 2xx (off by default: it looks like a dictionary attack)
-     * @param profileTtl        how long a learned domain trait counts
-     * @param perConnection     probes one incoming connection may start
-     * @param logCacheHits      store answers from the cache in the history too
+     * @param perConnection      probes one incoming connection may start
      */
-    public record Settings(String node, ClientLimits inline, ClientLimits background, boolean randomAddressCheck,
-            Duration profileTtl, int perConnection, boolean logCacheHits) {
+    public record Settings(ClientLimits inline, ClientLimits background, boolean randomAddressCheck, int perConnection) {
         public Settings {
-            Objects.requireNonNull(node, "node");
             Objects.requireNonNull(inline, "inline");
             Objects.requireNonNull(background, "background");
-            Objects.requireNonNull(profileTtl, "profileTtl");
         }
     }
 
     /** The connection a verification is for. */
     public record Context(String sessionId, SessionNotes notes) {}
 
-    /** How a probe request ended. */
-    sealed interface Completion {
-        record Probed(ProbeOutcome outcome, Optional<CacheEntry> stored) implements Completion {}
-
-        record NotRun(SenderStatus status) implements Completion {}
-    }
-
+    /** What {@link #admit} did. */
     private sealed interface Admit {
-        record Running(CompletableFuture<Completion> future) implements Admit {}
+        /** This call started a probe (it counts against the connection's quota). */
+        record Started(Future<ProbeEnd> result) implements Admit {}
+
+        /** A probe of the address was running: its result is shared. */
+        record Joined(Future<ProbeEnd> result) implements Admit {}
 
         record Refused(SenderStatus status) implements Admit {}
     }
@@ -94,34 +77,32 @@ public final class SenderVerifier implements AutoCloseable {
     private final Prober prober;
     private final ProbeScheduler scheduler;
     private final CachePolicy policy;
+    private final AnswerPolicy answers;
     private final VerificationCache cache;
-    private final DomainProfiles profiles;
-    private final ProbeLogWriter history;
+    private final ProfileBook profiles;
+    private final ProbeHistory history;
     private final Clock clock;
-    private final MeterRegistry metrics;
     private final Settings settings;
-    private final ConcurrentHashMap<String, CompletableFuture<Completion>> inFlight = new ConcurrentHashMap<>();
-    private final Set<CompletableFuture<?>> background = ConcurrentHashMap.newKeySet();
+    private final SingleFlight<ProbeEnd> flights = new LocalSingleFlight<>();
+    /** Background starts and probes not finished yet: what {@link #inProgress()} tells. */
+    private final Slots working = Slots.unbounded();
     private final Counter connectionRefusals;
-    private final Counter misses;
-    private final Timer probeTime;
     private volatile boolean closed;
 
-    public SenderVerifier(Prober prober, ProbeScheduler scheduler, CachePolicy policy, VerificationCache cache,
-            DomainProfiles profiles, ProbeLogWriter history, Clock clock, MeterRegistry metrics, Settings settings) {
+    public SenderVerifier(Prober prober, ProbeScheduler scheduler, CachePolicy policy, AnswerPolicy answers,
+            VerificationCache cache, ProfileBook profiles, ProbeHistory history, Clock clock, MeterRegistry metrics,
+            Settings settings) {
         this.prober = prober;
         this.scheduler = scheduler;
         this.policy = policy;
+        this.answers = answers;
         this.cache = cache;
         this.profiles = profiles;
         this.history = history;
         this.clock = clock;
-        this.metrics = metrics;
         this.settings = settings;
         this.connectionRefusals = Counter.builder("greyrelay.verify.budget.refusals").tag("scope", "connection")
                 .description("probes refused by the budget").register(metrics);
-        this.misses = Counter.builder("greyrelay.verify.cache.misses").tag("kind", "sender").register(metrics);
-        this.probeTime = Timer.builder("greyrelay.verify.probe.duration").tag("kind", "sender").register(metrics);
     }
 
     /**
@@ -131,18 +112,16 @@ public final class SenderVerifier implements AutoCloseable {
     public SenderStatus verify(Mailbox sender, Context context, Duration maxWait) {
         if (!Prober.wireSafe(sender)) return new SenderStatus.Unverifiable("not a plain local@domain address", false);
         Instant now = clock.instant();
-        String key = sender.normalised();
-        CachePolicy.Cached cached = policy.answer(cache.find(CacheKind.SENDER, key), now);
-        return switch (cached) {
+        return switch (policy.answer(cache.find(CacheKind.SENDER, sender.normalised()), now)) {
             case CachePolicy.Cached.Fresh f -> hit(sender, context, f.entry(), now);
             case CachePolicy.Cached.Refresh r -> {
                 SenderStatus answer = hit(sender, context, r.entry(), now);
-                startBackground(sender, context, Origin.REFRESH, true);
+                startBackground(sender, context, ProbeOrigin.REFRESH);
                 yield answer;
             }
-            case CachePolicy.Cached.Reprobe r -> inline(sender, context, maxWait, Optional.of(soft(r.entry())));
+            case CachePolicy.Cached.Reprobe r -> inline(sender, context, maxWait, Optional.of(answers.reprobePending(r.entry())));
             case CachePolicy.Cached.Miss m -> {
-                misses.increment();
+                history.cacheMiss(CacheKind.SENDER);
                 yield inline(sender, context, maxWait, Optional.empty());
             }
         };
@@ -154,10 +133,10 @@ public final class SenderVerifier implements AutoCloseable {
      * lookup runs on another thread.
      */
     public void prefetch(Mailbox sender, Context context) {
-        if (!Prober.wireSafe(sender) || inFlight.containsKey(sender.normalised())) return;
+        if (!Prober.wireSafe(sender) || flights.running(sender.normalised()).isPresent()) return;
         // a domain whose budget is used up (a forged-sender flood) costs nothing more than this look
         if (scheduler.precheck(sender.domain(), sender.localPart()).isPresent()) return;
-        startBackground(sender, context, Origin.PREFETCH, true);
+        startBackground(sender, context, ProbeOrigin.PREFETCH);
     }
 
     /**
@@ -169,368 +148,194 @@ public final class SenderVerifier implements AutoCloseable {
     Reprobe reprobe(Mailbox sender) {
         if (closed) return new Reprobe.Refused("the relay is shutting down");
         if (!Prober.wireSafe(sender)) return new Reprobe.Refused("not a plain ASCII local@domain address: it is never probed");
-        if (inFlight.containsKey(sender.normalised())) return new Reprobe.Joined();
-        return switch (admit(sender, new Context("admin", new SessionNotes()), Origin.ADMIN)) {
-            case Admit.Running r -> new Reprobe.Started();
-            case Admit.Refused r -> new Reprobe.Refused(why(r.status()));
+        if (flights.running(sender.normalised()).isPresent()) return new Reprobe.Joined();
+        return switch (admit(sender, new Context("admin", new SessionNotes()), ProbeOrigin.ADMIN)) {
+            case Admit.Started s -> new Reprobe.Started();
+            case Admit.Joined j -> new Reprobe.Joined();
+            case Admit.Refused r -> new Reprobe.Refused(r.status().why());
         };
     }
 
-    private static String why(SenderStatus s) {
-        return switch (s) {
-            case SenderStatus.BudgetExhausted b -> b.why();
-            case SenderStatus.Deliverable d -> d.why();
-            case SenderStatus.Undeliverable u -> u.why();
-            case SenderStatus.Unverifiable u -> u.why();
-            case SenderStatus.TempFail t -> t.why();
-            case SenderStatus.Pending p -> p.why();
-            case SenderStatus.NoSuchDomain n -> n.why();
-            case SenderStatus.NullMx n -> "the domain publishes a null MX";
-        };
+    /**
+     * How many background starts and probes (inline ones too) have not finished: zero when verification is idle.
+     * Observable state, for whoever needs to know that nothing runs behind a client's back.
+     */
+    int inProgress() {
+        return working.inUse();
     }
 
-    /** Test seam: waits until every background start and every probe running now have finished. */
-    boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            CompletableFuture<?>[] pending = background.toArray(CompletableFuture<?>[]::new);
-            CompletableFuture<?>[] probes = inFlight.values().toArray(CompletableFuture<?>[]::new);
-            if (pending.length == 0 && probes.length == 0) return true;
-            try {
-                CompletableFuture.allOf(CompletableFuture.allOf(pending), CompletableFuture.allOf(probes))
-                        .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                // look again; the loop ends at the deadline
-            }
-        }
-        return background.isEmpty() && inFlight.isEmpty();
+    private SenderStatus hit(Mailbox sender, Context context, CacheEntry e, Instant now) {
+        history.cacheHit(CacheKind.SENDER, context.sessionId(), sender, e, now);
+        return answers.cached(e);
     }
 
-    /** Test seam: whether nothing runs in the background right now. */
-    boolean awaitIdleNow() {
-        return background.isEmpty() && inFlight.isEmpty();
-    }
-
-    private void startBackground(Mailbox sender, Context context, Origin origin, boolean countForConnection) {
-        if (inFlight.containsKey(sender.normalised())) return; // already being probed: nothing to start
-        AtomicInteger started = countForConnection ? connectionCounter(context) : null;
-        if (started != null && started.incrementAndGet() > settings.perConnection()) {
-            started.decrementAndGet();
+    /** A probe the client does not wait for; a retry counts against no connection, the others do. */
+    private void startBackground(Mailbox sender, Context context, ProbeOrigin origin) {
+        if (flights.running(sender.normalised()).isPresent()) return; // already being probed: nothing to start
+        Optional<Quota.Claim> share = origin == ProbeOrigin.RETRY ? Optional.of(Quota.Claim.free()) : quota(context).claim();
+        if (share.isEmpty()) {
             connectionRefusals.increment();
             return;
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        background.add(done);
-        Thread.ofVirtual().name("verify-prefetch").start(() -> {
-            CompletableFuture<Completion> probe = null;
-            try {
-                if (origin == Origin.PREFETCH) {
-                    CachePolicy.Cached cached = policy.answer(cache.find(CacheKind.SENDER, sender.normalised()), clock.instant());
-                    if (cached instanceof CachePolicy.Cached.Fresh || cached instanceof CachePolicy.Cached.Refresh) {
-                        if (started != null) started.decrementAndGet();
-                        return;
-                    }
-                }
-                Admit admit = admit(sender, context, origin);
-                if (admit instanceof Admit.Running r) {
-                    probe = r.future();
-                } else if (started != null) {
-                    started.decrementAndGet();
-                }
+        Permit starting = working.take(); // until the probe's own permit is held, or nothing was started
+        Thread.ofVirtual().name("verify-background").start(() -> {
+            try (Quota.Claim claim = share.get(); starting) {
+                if (origin == ProbeOrigin.PREFETCH && isFresh(sender)) return;
+                if (admit(sender, context, origin) instanceof Admit.Started) claim.spend();
             } catch (RuntimeException e) {
                 log.warn("verify: background probe of <{}> not started: {}", sender, e.getMessage());
-                if (started != null) started.decrementAndGet();
-            } finally {
-                if (probe == null) {
-                    finishBackground(done);
-                } else {
-                    probe.whenComplete((c, e) -> finishBackground(done));
-                }
             }
         });
     }
 
-    private void finishBackground(CompletableFuture<Void> done) {
-        background.remove(done);
-        done.complete(null);
+    private boolean isFresh(Mailbox sender) {
+        CachePolicy.Cached cached = policy.answer(cache.find(CacheKind.SENDER, sender.normalised()), clock.instant());
+        return cached instanceof CachePolicy.Cached.Fresh || cached instanceof CachePolicy.Cached.Refresh;
     }
 
     private SenderStatus inline(Mailbox sender, Context context, Duration maxWait, Optional<SenderStatus> fallback) {
-        AtomicInteger started = connectionCounter(context);
-        CompletableFuture<Completion> running = inFlight.get(sender.normalised());
+        Future<ProbeEnd> running = flights.running(sender.normalised()).orElse(null);
         if (running == null) {
-            if (started.get() >= settings.perConnection()) {
+            Quota quota = quota(context);
+            Optional<Quota.Claim> share = quota.claim();
+            if (share.isEmpty()) {
                 connectionRefusals.increment();
-                return fallback.orElse(new SenderStatus.BudgetExhausted(sender.domain(),
-                        "this connection has started " + started.get() + " probes already"));
+                return fallback.orElse(AnswerPolicy.connectionSpent(sender.domain(), quota.used()));
             }
-            Admit admit = admit(sender, context, Origin.INLINE);
-            switch (admit) {
-                case Admit.Refused r -> {
-                    return fallback.orElse(r.status());
+            try (Quota.Claim claim = share.get()) {
+                switch (admit(sender, context, ProbeOrigin.INLINE)) {
+                    case Admit.Refused r -> {
+                        return fallback.orElse(r.status());
+                    }
+                    case Admit.Started s -> {
+                        claim.spend();
+                        running = s.result();
+                    }
+                    case Admit.Joined j -> running = j.result();
                 }
-                case Admit.Running r -> running = r.future();
             }
         }
         try {
-            Completion done = maxWait.isZero() && !running.isDone() ? null
+            ProbeEnd end = maxWait.isZero() && !running.isDone() ? null
                     : running.get(Math.max(1, maxWait.toNanos()), TimeUnit.NANOSECONDS);
-            if (done == null) return fallback.orElse(pending(maxWait));
-            return status(done, fallback, sender.domain());
+            if (end == null) return fallback.orElse(AnswerPolicy.stillRunning(maxWait));
+            return answers.afterProbe(end, fallback, sender.domain());
         } catch (TimeoutException e) {
-            return fallback.orElse(pending(maxWait));
+            return fallback.orElse(AnswerPolicy.stillRunning(maxWait));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return fallback.orElse(pending(maxWait));
+            return fallback.orElse(AnswerPolicy.stillRunning(maxWait));
         } catch (ExecutionException e) {
             return new SenderStatus.TempFail("probe failed: " + e.getCause(), false);
         }
     }
 
-    private static SenderStatus pending(Duration maxWait) {
-        return new SenderStatus.Pending("probe still running after " + maxWait.toMillis() + " ms; it finishes in the background");
-    }
-
     /** Joins the probe running for this address, or starts one through the scheduler. */
-    private Admit admit(Mailbox sender, Context context, Origin origin) {
-        String key = sender.normalised();
-        CompletableFuture<Completion> mine = new CompletableFuture<>();
-        CompletableFuture<Completion> existing = inFlight.putIfAbsent(key, mine);
-        if (existing != null) return new Admit.Running(existing);
-        ProbeTask task = new ProbeTask(sender, key, mine, origin, context);
-        ProbeScheduler.Admission admission = scheduler.submit(sender.domain(), sender.localPart(), task);
-        return switch (admission) {
-            case ProbeScheduler.Admission.Started s -> {
-                if (origin == Origin.INLINE) connectionCounter(context).incrementAndGet();
-                yield new Admit.Running(mine);
-            }
-            case ProbeScheduler.Admission.Queued q -> {
-                if (origin == Origin.INLINE) connectionCounter(context).incrementAndGet();
-                yield new Admit.Running(mine);
-            }
-            case ProbeScheduler.Admission.Refused r -> {
-                inFlight.remove(key, mine);
-                SenderStatus status = r.reason() == ProbeScheduler.Reason.FROZEN
-                        ? fromProfile(profile(sender.domain()), r.why())
-                        : new SenderStatus.BudgetExhausted(sender.domain(), r.why());
-                log.info("verify: no probe of <{}> ({}): {}", sender, origin.name().toLowerCase(Locale.ROOT), r.why());
-                mine.complete(new Completion.NotRun(status));
-                yield new Admit.Refused(status);
-            }
-        };
-    }
-
-    /** The domain's learned profile; an empty one when it cannot be read (probing goes on without it). */
-    private DomainProfile profile(String domain) {
-        try {
-            return profiles.find(domain).orElse(DomainProfile.empty(domain, clock.instant()));
-        } catch (RuntimeException e) {
-            log.warn("verify: profile of {} unreadable, going on without it: {}", domain, e.getMessage());
-            return DomainProfile.empty(domain, clock.instant());
-        }
-    }
-
-    /** During a burst freeze: what the domain's profile lets us say without a probe. */
-    private SenderStatus fromProfile(DomainProfile profile, String why) {
-        Instant since = clock.instant().minus(settings.profileTtl());
-        if (profile.has(DomainTrait.NULL_MX, since)) return new SenderStatus.NullMx();
-        if (profile.has(DomainTrait.ACCEPTS_ANY, since)) {
-            return new SenderStatus.Deliverable("the domain accepts every address (profile); " + why, true);
-        }
-        if (profile.has(DomainTrait.UNREACHABLE, since)) {
-            return new SenderStatus.TempFail("the domain's MX is unreachable (profile); " + why, true);
-        }
-        if (profile.has(DomainTrait.GREYLISTS_PROBES, since)) {
-            return new SenderStatus.TempFail("the domain greylists our probes (profile); " + why, true);
-        }
-        return new SenderStatus.BudgetExhausted(profile.domain(), why);
-    }
-
-    private AtomicInteger connectionCounter(Context context) {
-        Optional<AtomicInteger> counter = context.notes().get(PROBES_STARTED);
-        if (counter.isPresent()) return counter.get();
-        AtomicInteger fresh = new AtomicInteger();
-        context.notes().put(PROBES_STARTED, fresh);
-        return fresh;
-    }
-
-    private SenderStatus status(Completion completion, Optional<SenderStatus> fallback, String domain) {
-        return switch (completion) {
-            case Completion.NotRun n -> fallback.orElse(n.status());
-            case Completion.Probed p -> {
-                ProbeResult result = p.outcome().result();
-                if (p.stored().isPresent()) {
-                    CacheEntry e = p.stored().get();
-                    boolean keptOlderVerdict = CachePolicy.statusOf(result).orElse(null) == CacheStatus.TEMPFAIL
-                            && e.status().isDefinite();
-                    if (keptOlderVerdict && fallback.isPresent()) yield fallback.get();
-                    yield fromEntry(e, keptOlderVerdict);
-                }
-                yield switch (result) {
-                    case ProbeResult.NoSuchDomain n -> new SenderStatus.NoSuchDomain(n.why());
-                    case ProbeResult.NullMx n -> new SenderStatus.NullMx();
-                    case ProbeResult.Throttled t -> new SenderStatus.BudgetExhausted(domain, t.why());
-                    case ProbeResult.TempFail t -> new SenderStatus.TempFail(t.why(), false);
-                    case ProbeResult.Unknown u -> new SenderStatus.TempFail(u.why(), false);
-                    case ProbeResult.Deliverable d -> new SenderStatus.Deliverable("probe: " + d.reply(), false);
-                    case ProbeResult.Undeliverable u -> new SenderStatus.Undeliverable(false, "probe: " + u.reply(), false);
-                    case ProbeResult.Unverifiable u -> new SenderStatus.Unverifiable(u.why(), false);
+    private Admit admit(Mailbox sender, Context context, ProbeOrigin origin) {
+        return switch (flights.enter(sender.normalised())) {
+            case SingleFlight.Flight.Joined<ProbeEnd> j -> new Admit.Joined(j.result());
+            case SingleFlight.Flight.Lead<ProbeEnd> lead -> {
+                ProbeTask task = new ProbeTask(sender, lead, working.take(), origin, context);
+                yield switch (scheduler.submit(sender.domain(), sender.localPart(), task)) {
+                    case ProbeScheduler.Admission.Started s -> new Admit.Started(lead.result());
+                    case ProbeScheduler.Admission.Queued q -> new Admit.Started(lead.result());
+                    case ProbeScheduler.Admission.Refused r -> {
+                        Instant now = clock.instant();
+                        SenderStatus status = r.reason() == ProbeScheduler.Reason.FROZEN
+                                ? answers.duringFreeze(profiles.read(sender.domain(), now), r.why(), now)
+                                : new SenderStatus.BudgetExhausted(sender.domain(), r.why());
+                        log.info("verify: no probe of <{}> ({}): {}", sender, origin.name().toLowerCase(Locale.ROOT), r.why());
+                        task.end(new ProbeEnd.NotRun(status));
+                        yield new Admit.Refused(status);
+                    }
                 };
             }
         };
     }
 
-    private SenderStatus fromEntry(CacheEntry e, boolean cached) {
-        String why = (cached ? "cached: " : "probe: ") + (e.replyCode() == null ? "" : e.replyCode() + " ")
-                + (e.replyText() == null ? "" : e.replyText());
-        return switch (e.status()) {
-            case VALID -> new SenderStatus.Deliverable(why, cached);
-            case INVALID -> new SenderStatus.Undeliverable(policy.isConfirmed(e), why, cached);
-            case TEMPFAIL -> new SenderStatus.TempFail(why, cached);
-            case UNVERIFIABLE -> new SenderStatus.Unverifiable(why, cached);
-        };
+    private Quota quota(Context context) {
+        Optional<Quota> quota = context.notes().get(PROBES_STARTED);
+        if (quota.isPresent()) return quota.get();
+        Quota fresh = new Quota(settings.perConnection());
+        context.notes().put(PROBES_STARTED, fresh);
+        return fresh;
     }
 
-    /** A rejection answered while its re-probe has not said anything new: never a 5xx. */
-    private SenderStatus soft(CacheEntry e) {
-        return new SenderStatus.Undeliverable(false, "cached, re-probe pending: " + e.replyCode() + " " + e.replyText(), true);
-    }
-
-    private SenderStatus hit(Mailbox sender, Context context, CacheEntry e, Instant now) {
-        metrics.counter("greyrelay.verify.cache.hits", "kind", "sender", "status", e.status().name().toLowerCase(Locale.ROOT))
-                .increment();
-        if (settings.logCacheHits()) {
-            history.accept(new ProbeRecord(null, now, settings.node(), context.sessionId(), CacheKind.SENDER, "CACHE",
-                    sender.normalised(), sender.domain(), null, null, outcomeName(e.status()), e.replyCode(), e.replyText(),
-                    null, 0, true));
-        }
-        return fromEntry(e, true);
-    }
-
-    static String outcomeName(CacheStatus s) {
-        return switch (s) {
-            case VALID -> "DELIVERABLE";
-            case INVALID -> "UNDELIVERABLE";
-            case TEMPFAIL -> "TEMPFAIL";
-            case UNVERIFIABLE -> "UNVERIFIABLE";
-        };
-    }
-
-    /** One probe as the scheduler runs it. */
+    /** One probe as the scheduler runs it. It holds the address's flight and a share of the work in progress. */
     private final class ProbeTask implements ProbeScheduler.Task {
         private final Mailbox sender;
-        private final String key;
-        private final CompletableFuture<Completion> future;
-        private final Origin origin;
+        private final SingleFlight.Flight.Lead<ProbeEnd> lead;
+        private final Permit working;
+        private final ProbeOrigin origin;
         private final Context context;
-        private DomainProfile profile;
 
-        ProbeTask(Mailbox sender, String key, CompletableFuture<Completion> future, Origin origin, Context context) {
+        ProbeTask(Mailbox sender, SingleFlight.Flight.Lead<ProbeEnd> lead, Permit working, ProbeOrigin origin, Context context) {
             this.sender = sender;
-            this.key = key;
-            this.future = future;
+            this.lead = lead;
+            this.working = working;
             this.origin = origin;
             this.context = context;
         }
 
         @Override
         public void run(HostGate gate) {
-            Completion completion;
-            ProbeOutcome outcome = null;
-            try {
-                Instant start = clock.instant();
-                Optional<CacheEntry> stored = cache.find(CacheKind.SENDER, key);
-                if (origin != Origin.ADMIN && policy.answer(stored, start) instanceof CachePolicy.Cached.Fresh f
-                        && (origin != Origin.RETRY || f.entry().status().isDefinite())) {
-                    // answered meanwhile (another node, or a probe that was queued before us); a retry after an
-                    // inline timeout goes ahead despite the temporary failure that timeout left in the cache, and an
-                    // administrator's "verify again now" always probes
-                    complete(new Completion.NotRun(fromEntry(f.entry(), true)));
-                    return;
+            try (lead; working) {
+                ProbeEnd end = probe(gate);
+                lead.finish(end);
+                if (!closed && origin == ProbeOrigin.INLINE && end instanceof ProbeEnd.Probed p
+                        && p.outcome().result() instanceof ProbeResult.TempFail t && t.timedOut()) {
+                    // mailfromd's split: short deadlines while a client waited; now once more with the full ones,
+                    // started while this task still counts as work in progress, so nobody sees a gap in between
+                    startBackground(sender, context, ProbeOrigin.RETRY);
                 }
-                profile = profile(sender.domain());
-                Instant since = start.minus(settings.profileTtl());
-                Prober.Plan plan = new Prober.Plan(origin == Origin.INLINE ? settings.inline() : settings.background(),
-                        profile.has(DomainTrait.REFUSES_NULL_SENDER, since),
-                        settings.randomAddressCheck() && !profile.has(DomainTrait.ACCEPTS_ANY, since), gate);
-                outcome = prober.probe(sender, plan);
-                Instant end = clock.instant();
-                Optional<CacheEntry> merged = policy.merge(stored, CacheKind.SENDER, sender, outcome, end);
-                if (closed) {
-                    // finished after shutdown: the database may be gone; the verdict is lost, nothing else
-                    complete(new Completion.Probed(outcome, merged));
-                    return;
-                }
-                try {
-                    merged.ifPresent(cache::put);
-                    learn(outcome, end);
-                } catch (RuntimeException e) {
-                    log.warn("verify: result for <{}> not stored: {}", sender, e.getMessage());
-                }
-                record(outcome, end);
-                completion = new Completion.Probed(outcome, merged);
-            } catch (RuntimeException e) {
-                log.error("verify: probe of <{}> failed: {}", sender, e.toString(), e);
-                completion = new Completion.NotRun(new SenderStatus.TempFail("local problem: " + e.getMessage(), false));
             }
-            boolean retry = origin == Origin.INLINE && outcome != null
-                    && outcome.result() instanceof ProbeResult.TempFail t && t.timedOut();
-            inFlight.remove(key, future);
-            if (retry) {
-                // mailfromd's split: short deadlines while a client waited; now once more with the full ones. Started
-                // before the waiters are woken, so whoever sees this result also sees the retry running.
-                startBackground(sender, context, Origin.RETRY, false);
-            }
-            future.complete(completion);
         }
 
         @Override
         public void dropped(String why) {
-            complete(new Completion.NotRun(new SenderStatus.TempFail(why, false)));
+            end(new ProbeEnd.NotRun(new SenderStatus.TempFail(why, false)));
         }
 
-        private void complete(Completion completion) {
-            inFlight.remove(key, future);
-            future.complete(completion);
+        /** Ends without running. */
+        void end(ProbeEnd end) {
+            try (lead; working) {
+                lead.finish(end);
+            }
         }
 
-        private void learn(ProbeOutcome outcome, Instant now) {
-            if (outcome.observed().isEmpty() && outcome.cleared().stream().noneMatch(profile.traits()::containsKey)) return;
-            DomainProfile current = profiles.find(sender.domain()).orElse(DomainProfile.empty(sender.domain(), now));
-            profiles.put(current.with(outcome.observed(), outcome.cleared(), now));
+        private ProbeEnd probe(HostGate gate) {
+            try {
+                Instant start = clock.instant();
+                Optional<CacheEntry> stored = cache.find(CacheKind.SENDER, sender.normalised());
+                if (origin != ProbeOrigin.ADMIN && policy.answer(stored, start) instanceof CachePolicy.Cached.Fresh f
+                        && (origin != ProbeOrigin.RETRY || f.entry().status().isDefinite())) {
+                    // answered meanwhile (another node, or a probe that was queued before us); a retry after an
+                    // inline timeout goes ahead despite the temporary failure that timeout left in the cache, and an
+                    // administrator's "verify again now" always probes
+                    return new ProbeEnd.NotRun(answers.cached(f.entry()));
+                }
+                DomainProfile profile = profiles.read(sender.domain(), start);
+                Prober.Plan plan = new Prober.Plan(origin == ProbeOrigin.INLINE ? settings.inline() : settings.background(),
+                        answers.counts(profile, DomainTrait.REFUSES_NULL_SENDER, start),
+                        settings.randomAddressCheck() && !answers.counts(profile, DomainTrait.ACCEPTS_ANY, start), gate);
+                ProbeOutcome outcome = prober.probe(sender, plan);
+                Instant end = clock.instant();
+                Optional<CacheEntry> merged = policy.merge(stored, CacheKind.SENDER, sender, outcome, end);
+                // finished after shutdown: the database may be gone; the verdict is lost, nothing else
+                if (closed) return new ProbeEnd.Probed(outcome, merged);
+                try {
+                    merged.ifPresent(cache::put);
+                    profiles.learn(profile, outcome, end);
+                } catch (RuntimeException e) {
+                    log.warn("verify: result for <{}> not stored: {}", sender, e.getMessage());
+                }
+                history.probed(CacheKind.SENDER, origin, context.sessionId(), sender, outcome, end);
+                return new ProbeEnd.Probed(outcome, merged);
+            } catch (RuntimeException e) {
+                log.error("verify: probe of <{}> failed: {}", sender, e.toString(), e);
+                return new ProbeEnd.NotRun(new SenderStatus.TempFail("local problem: " + e.getMessage(), false));
+            }
         }
-
-        private void record(ProbeOutcome outcome, Instant now) {
-            ProbeResult r = outcome.result();
-            ServerReply reply = switch (r) {
-                case ProbeResult.Deliverable d -> d.reply();
-                case ProbeResult.Undeliverable u -> u.reply();
-                case ProbeResult.Unknown u -> u.reply();
-                default -> null;
-            };
-            String mxHost = outcome.answeredBy().map(ProbeTarget::host).orElse(null);
-            String mxIp = outcome.answeredBy().map(t -> t.address().getHostAddress()).orElse(null);
-            String text = reply != null ? reply.text() : switch (r) {
-                case ProbeResult.TempFail t -> t.why();
-                case ProbeResult.Unverifiable u -> u.why();
-                case ProbeResult.NoSuchDomain n -> n.why();
-                case ProbeResult.Throttled t -> t.why();
-                default -> null;
-            };
-            history.accept(new ProbeRecord(null, now, settings.node(), context.sessionId(), CacheKind.SENDER, origin.name(),
-                    key, sender.domain(), mxHost, mxIp, r.outcome(), reply == null ? null : reply.code(), text,
-                    outcome.transcript(), outcome.duration().toMillis(), false));
-            metrics.counter("greyrelay.verify.probes", "kind", "sender", "outcome", r.outcome().toLowerCase(Locale.ROOT)).increment();
-            probeTime.record(outcome.duration());
-            log.info("{}: verify: sender <{}> {} probe via {}: {} {} in {} ms", context.sessionId(), sender,
-                    origin.name().toLowerCase(Locale.ROOT), outcome.answeredBy().map(ProbeTarget::toString).orElse("-"),
-                    r.outcome(), text == null ? "" : text, outcome.duration().toMillis());
-        }
-    }
-
-    /** For tests: the history writer, to flush it. */
-    ProbeLogWriter historyWriter() {
-        return history;
     }
 
     @Override

@@ -74,13 +74,16 @@ public final class Verification implements AutoCloseable {
                 .withReplyTimeout(v.timeouts().inlineReply()).withDataTimeout(v.timeouts().inlineReply());
         ClientLimits background = ClientLimits.defaults().withConnectTimeout(v.timeouts().backgroundConnect())
                 .withReplyTimeout(v.timeouts().backgroundReply()).withDataTimeout(v.timeouts().backgroundReply());
-        this.senderVerifier = new SenderVerifier(prober, scheduler, new CachePolicy(CachePolicy.Lifetimes.from(v)), cache,
-                profiles, history, clock, metrics, new SenderVerifier.Settings(hostname, inline, background,
-                        v.randomAddressCheck(), v.cache().profileTtl(), v.budget().perConnection(), v.logCacheHits()));
+        ProbeHistory probeHistory = new ProbeHistory(history, metrics, hostname, v.logCacheHits());
+        CachePolicy senderPolicy = new CachePolicy(CachePolicy.Lifetimes.from(v));
+        this.senderVerifier = new SenderVerifier(prober, scheduler, senderPolicy,
+                new AnswerPolicy(senderPolicy, v.cache().profileTtl()), cache, new ProfileBook(profiles), probeHistory, clock,
+                metrics, new SenderVerifier.Settings(inline, background, v.randomAddressCheck(), v.budget().perConnection()));
         this.senderCheck = new SenderVerificationCheck(senderVerifier, v.maxWait(), v.unverifiable());
         this.senderDomainCheck = new SenderDomainCheck(selection);
-        this.recipientVerifier = new RecipientVerifier(prober, downstreamRoute(config.downstream()), cache, history,
-                clock, metrics, RecipientVerifier.Settings.from(config.recipientVerification(), hostname, v.logCacheHits()));
+        this.recipientVerifier = new RecipientVerifier(prober, downstreamRoute(config.downstream()), cache,
+                new CachePolicy(CachePolicy.Lifetimes.forRecipients(config.recipientVerification())), probeHistory, clock,
+                RecipientVerifier.Settings.from(config.recipientVerification()));
         this.recipientCheck = new RecipientVerificationCheck(recipientVerifier);
     }
 
@@ -214,9 +217,14 @@ public final class Verification implements AutoCloseable {
         }
     }
 
-    /** For tests: the sender verifier behind the checks. */
+    /** The sender verifier behind the checks (its work in progress, for the package's tests). */
     SenderVerifier senderVerifier() {
         return senderVerifier;
+    }
+
+    /** The probe history's writer (to flush it before reading the history, for the package's tests). */
+    ProbeLogWriter historyWriter() {
+        return history;
     }
 
     /** Test seam for a fixed random and IPv6 setting. */

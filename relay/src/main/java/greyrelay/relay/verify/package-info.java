@@ -12,14 +12,27 @@
  *       transaction; next MX on connection failure or 4xx, at most {@code verification.maxMxAttempts} connections; a
  *       refused null sender is retried once as {@code postmaster@<smtp.hostname>}. Outcomes are the sealed
  *       {@link greyrelay.relay.verify.ProbeResult}.</li>
- *   <li>{@link greyrelay.relay.verify.ProbeScheduler}: global, per-sender-domain and per-MX-host concurrency caps and
- *       token-bucket rates, bounded per-domain queues, round-robin between domains, a burst freeze for forged-sender
- *       runs. A refused probe is answered {@code 451 4.4.5} at once; other domains never wait behind it.</li>
- *   <li>{@link greyrelay.relay.verify.CachePolicy} (pure): lifetimes, refresh, 451-then-550 confirmation, and "a good
- *       verdict is never overwritten by a temporary failure".</li>
- *   <li>{@link greyrelay.relay.verify.SenderVerifier}: cache (shared by nodes, in the database), single flight per
- *       address, domain profiles, probe history, metrics; inline with a wait bound, or {@code prefetch} in the
- *       background.</li>
+ *   <li>{@link greyrelay.relay.verify.ProbeScheduler}: global and per-sender-domain concurrency caps, token-bucket
+ *       rates, bounded per-domain queues, round-robin between domains; per MX host
+ *       {@link greyrelay.relay.verify.HostBudget}, per domain a {@link greyrelay.relay.verify.BurstFreeze} for
+ *       forged-sender runs. A refused probe is answered {@code 451 4.4.5} at once; other domains never wait behind
+ *       it.</li>
+ *   <li>Budgets are {@link greyrelay.relay.verify.Permit}s that give their share back when closed, once:
+ *       {@link greyrelay.relay.verify.Slots} (probes running or waiting, connections to one MX host, recipient probes)
+ *       and {@link greyrelay.relay.verify.Quota} (probes one incoming connection may start, spent when a probe
+ *       really starts).</li>
+ *   <li>{@link greyrelay.relay.verify.SingleFlight}: one probe per address at a time, joiners share its result
+ *       ({@link greyrelay.relay.verify.LocalSingleFlight} within this process); sender and recipient verification
+ *       both use it, and both record through {@link greyrelay.relay.verify.ProbeHistory} (history rows, metrics, one
+ *       log line per probe).</li>
+ *   <li>Pure rules: {@link greyrelay.relay.verify.CachePolicy} (lifetimes, refresh, 451-then-550 confirmation, "a good
+ *       verdict is never overwritten by a temporary failure"; the recipients' lifetimes too) and
+ *       {@link greyrelay.relay.verify.AnswerPolicy} (what a cached verdict, a finished probe or a domain profile during
+ *       a burst freeze answers).</li>
+ *   <li>{@link greyrelay.relay.verify.SenderVerifier} puts the sender parts together: the cache (shared by nodes, in
+ *       the database), single flight, scheduler, per-connection quota, domain profiles
+ *       ({@link greyrelay.relay.verify.ProfileBook}); inline with a wait bound, or {@code prefetch} in the
+ *       background. {@link greyrelay.relay.verify.RecipientVerifier} asks our downstream the same way.</li>
  *   <li>Checks: {@link greyrelay.relay.verify.RecipientVerificationCheck} (RCPT step 8),
  *       {@link greyrelay.relay.verify.SenderDomainCheck} (step 10), {@link greyrelay.relay.verify.SenderVerificationCheck}
  *       (step 12, and the greylisting hook {@code prefetch}). {@link greyrelay.relay.verify.Verification} wires them
@@ -44,13 +57,14 @@
  *
  * <h2>Why Bucket4j</h2>
  * Token buckets with a pluggable time source ({@code withCustomTimePrecision}), so rates follow the injected
- * {@code Clock} in tests; maintained, Apache-2.0, no dependencies (STACK.md appendix §3). Version from the parent pom.
+ * {@code Clock} in tests; maintained, Apache-2.0, no dependencies. Version from the parent pom.
  *
  * <h2>Known limits</h2>
  * <ul>
- *   <li>Single flight is per process; across nodes only the shared cache prevents a second probe, so two nodes may
- *       probe one new address at the same moment.</li>
- *   <li>Budgets, queues and the burst freeze are per node, not shared through the database.</li>
+ *   <li>Single flight is per process ({@code LocalSingleFlight}); across nodes only the shared cache prevents a
+ *       second probe, so two nodes may probe one new address at the same moment.</li>
+ *   <li>Budgets, queues and the burst freeze are per node ({@code Slots}, {@code HostBudget}, {@code BurstFreeze}),
+ *       not shared through the database.</li>
  *   <li>Deadlines are per reply (a probe has at most eight), not one overall deadline per probe.</li>
  *   <li>No SMTPUTF8: an internationalised address is unverifiable, not probed.</li>
  *   <li>The random-address check ({@code verification.randomAddressCheck}) uses a second transaction on the same

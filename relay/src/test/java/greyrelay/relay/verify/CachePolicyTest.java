@@ -6,10 +6,13 @@ import greyrelay.db.verify.CacheEntry;
 import greyrelay.db.verify.CacheKind;
 import greyrelay.db.verify.CacheStatus;
 import greyrelay.relay.address.Mailbox;
+import greyrelay.relay.config.Mode;
+import greyrelay.relay.config.RecipientVerificationConfig;
 import greyrelay.relay.config.VerificationConfig.Confirm;
 import greyrelay.relay.smtpclient.ServerReply;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -128,5 +131,25 @@ class CachePolicyTest {
         CacheEntry unverifiable = merge(p, null, outcome(new ProbeResult.Unverifiable("refuses <> and postmaster")), T0);
         assertThat(unverifiable.status()).isEqualTo(CacheStatus.UNVERIFIABLE);
         assertThat(unverifiable.expiresAt()).isEqualTo(T0.plus(Duration.ofDays(1)));
+    }
+
+    @Test
+    void a_recipient_verdict_lives_its_ttl_is_never_refreshed_early_and_a_zero_ttl_is_not_stored() {
+        CachePolicy p = new CachePolicy(CachePolicy.Lifetimes.forRecipients(new RecipientVerificationConfig(true, Mode.ENFORCE,
+                RecipientVerificationConfig.Source.DOWNSTREAM, List.of(), Duration.ofHours(1), Duration.ofMinutes(10),
+                Duration.ZERO, Duration.ofSeconds(10), 10)));
+        Mailbox john = new Mailbox("john", "example.com");
+
+        CacheEntry known = p.merge(Optional.empty(), CacheKind.RECIPIENT, john, OK, T0).orElseThrow();
+        assertThat(known.refreshAt()).isEqualTo(known.expiresAt()).isEqualTo(T0.plus(Duration.ofHours(1)));
+        assertThat(p.answer(Optional.of(known), T0.plus(Duration.ofMinutes(59)))).isInstanceOf(CachePolicy.Cached.Fresh.class);
+        assertThat(p.answer(Optional.of(known), T0.plus(Duration.ofHours(1)))).isInstanceOf(CachePolicy.Cached.Miss.class);
+
+        CacheEntry unknown = p.merge(Optional.empty(), CacheKind.RECIPIENT, john, NO, T0).orElseThrow();
+        assertThat(p.isConfirmed(unknown)).isTrue();
+        assertThat(unknown.expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
+        assertThat(p.answer(Optional.of(unknown), T0.plus(Duration.ofMinutes(9)))).isInstanceOf(CachePolicy.Cached.Fresh.class);
+
+        assertThat(p.merge(Optional.empty(), CacheKind.RECIPIENT, john, BUSY, T0)).as("tempFailTtl 0: not stored").isEmpty();
     }
 }

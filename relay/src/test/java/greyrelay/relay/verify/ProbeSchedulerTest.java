@@ -240,8 +240,8 @@ class ProbeSchedulerTest {
                 1000, Duration.ofMinutes(10), Duration.ofHours(1)));
         HostGate gate = scheduler.hostGate();
 
-        Optional<HostGate.Permit> p1 = gate.tryEnter("mx.example.org");
-        Optional<HostGate.Permit> p2 = gate.tryEnter("MX.example.org");
+        Optional<Permit> p1 = gate.tryEnter("mx.example.org");
+        Optional<Permit> p2 = gate.tryEnter("MX.example.org");
         assertThat(p1).isPresent();
         assertThat(p2).isPresent();
         assertThat(gate.tryEnter("mx.example.org")).as("concurrency cap").isEmpty();
@@ -296,7 +296,7 @@ class ProbeSchedulerTest {
         scheduler.submit("a.example", "1", g);
         g.release.countDown();
         g.ended.get(5, TimeUnit.SECONDS);
-        while (scheduler.snapshot(0).running() > 0) Thread.sleep(5);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.snapshot(0).running() == 0);
 
         assertThat(scheduler.sweep()).isZero();
         clock.advance(Duration.ofMinutes(11));

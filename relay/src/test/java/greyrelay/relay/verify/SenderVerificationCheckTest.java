@@ -302,7 +302,7 @@ class SenderVerificationCheckTest {
 
         rig.senderCheck().prefetch(rig.rcpt(JANE));
 
-        assertThat(rig.verifier().awaitIdleNow()).as("prefetch returned while its probe still runs").isFalse();
+        assertThat(rig.verifier().inProgress()).as("prefetch returned while its probe still runs").isPositive();
         mx.close();
     }
 

@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 
 /**
  * Verification wired as Relay wires it, over real parts: fake DNS, scripted MX servers on loopback (routed by their
@@ -129,22 +130,20 @@ final class VerifyRig implements AutoCloseable {
         return senderCheck().evaluate(rcpt(sender));
     }
 
-    void awaitIdle() throws InterruptedException {
-        if (!verifier().awaitIdle(Duration.ofSeconds(15))) throw new AssertionError("background probes did not finish");
+    /** Waits (polling, at most 15 s) until no background start and no probe is in progress, then flushes the history. */
+    void awaitIdle() {
+        Awaitility.await("background probes finish").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(10))
+                .until(() -> verifier().inProgress() == 0);
         history().flush();
     }
 
     /** Waits (polling, at most 10 s) for background work to reach a state; the test then asserts the structure. */
-    void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("condition not reached within 10 s");
-            Thread.sleep(10);
-        }
+    void await(java.util.function.BooleanSupplier condition) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
     }
 
     ProbeLogWriter history() {
-        return verifier().historyWriter();
+        return verification.historyWriter();
     }
 
     Optional<CacheEntry> cached(String address) {
