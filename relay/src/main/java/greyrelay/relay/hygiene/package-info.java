@@ -5,8 +5,8 @@
  * {@code 504 5.5.2} not fully qualified, {@code 554 5.7.1} ours). See README.md, "Rate limits, connection hygiene and
  * DNS lists".
  *
- * <p>Talks to: the SMTP layer's {@link greyrelay.relay.smtp.GreetingProbe} (the mechanics of the multi-line banner
- * live in {@code smtp}, the decision here). Trusts: nothing the client says; the HELO name is classified by syntax
+ * <p>Talks to: the {@link greyrelay.relay.policy.GreetingProbe} the SMTP layer offers (the mechanics of the
+ * multi-line banner live in {@code smtp}, the decision here). Trusts: nothing the client says; the HELO name is classified by syntax
  * only ({@link greyrelay.relay.hygiene.HeloPolicy}), never looked up in DNS. Clients exempt from
  * {@code HELO_CHECKS} (whitelists) skip both checks.
  *
