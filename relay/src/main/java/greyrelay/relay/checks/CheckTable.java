@@ -17,7 +17,6 @@ import greyrelay.relay.config.Mode;
 import greyrelay.relay.config.RateLimitsConfig;
 import greyrelay.relay.config.RecipientVerificationConfig;
 import greyrelay.relay.config.RelayConfig;
-import greyrelay.relay.config.SmtpConfig;
 import greyrelay.relay.config.SpfConfig;
 import greyrelay.relay.config.VerificationConfig;
 import greyrelay.relay.dns.Dns;
@@ -86,7 +85,10 @@ public final class CheckTable {
     private final MeterRegistry metrics;
     private final OpenConnections connections;
     private final RelayDomains domains;
-    private final Features features;
+    private final Whitelisting whitelisting;
+    private final Greylisting greylisting;
+    private final Verification verification;
+    private final RateLimits rateLimits;
     private final DnsListLookup dnsLists;
     private final String hostname;
 
@@ -102,34 +104,35 @@ public final class CheckTable {
         this.metrics = metrics;
         this.connections = connections;
         this.domains = domains;
-        this.features = features;
+        this.whitelisting = features.whitelisting();
+        this.greylisting = features.greylisting();
+        this.verification = features.verification();
+        this.rateLimits = features.rateLimits();
         this.dnsLists = new DnsListLookup(dns, config.dnsbl().timeout(), metrics);
         this.hostname = config.smtp().hostname();
     }
 
     /** Connect: before the banner; a refusal closes the connection. */
     private List<Row<Connect>> connect() {
-        SmtpConfig smtp = config.smtp();
         RateLimitsConfig rl = config.rateLimits();
         HygieneConfig hy = config.hygiene();
         DnsblConfig bl = config.dnsbl();
-        boolean anyRejectList = bl.entries().stream().anyMatch(l -> l.action() == DnsblConfig.Action.REJECT);
         return List.of(
-                row("connection-limit", ALWAYS, ENFORCE,
-                        () -> new ConnectionLimitCheck(connections, smtp.maxConnections(), smtp.maxConnectionsPerIp(), hostname)),
-                row("client-whitelist", ALWAYS, ENFORCE, features.whitelisting()::clientWhitelistCheck),
-                row("network-connection-limit", rl.enabled(), rl.mode(),
-                        () -> features.rateLimits().networkConnectionLimitCheck(connections, hostname)),
-                row("connection-rate", rl.enabled(), rl.mode(), () -> features.rateLimits().connectionRateCheck(hostname)),
-                row("pregreet", !hy.greetingDelay().isZero(), hy.mode(), () -> new PregreetCheck(hy.greetingDelay(), metrics)),
-                row("dnsbl", anyRejectList, bl.mode(), () -> new DnsblRejectCheck(dnsLists, bl.entries())));
+                //  check                       runs when                     mode        built by
+                row("connection-limit",         ALWAYS,                       ENFORCE,    this::connectionLimitCheck),
+                row("client-whitelist",         ALWAYS,                       ENFORCE,    whitelisting::clientWhitelistCheck),
+                row("network-connection-limit", rl.enabled(),                 rl.mode(),  this::networkConnectionLimitCheck),
+                row("connection-rate",          rl.enabled(),                 rl.mode(),  this::connectionRateCheck),
+                row("pregreet",                 pregreet(),                   hy.mode(),  this::pregreetCheck),
+                row("dnsbl",                    anyRejectList(),              bl.mode(),  this::dnsblRejectCheck));
     }
 
     /** MAIL FROM. */
     private List<Row<Mail>> mail() {
         return List.of(
-                row("sender-syntax", ALWAYS, ENFORCE, SenderSyntaxCheck::new),
-                row("declared-size", ALWAYS, ENFORCE, () -> new DeclaredSizeCheck(config.smtp().maxMessageSize().bytes())));
+                //  check                       runs when                     mode        built by
+                row("sender-syntax",            ALWAYS,                       ENFORCE,    SenderSyntaxCheck::new),
+                row("declared-size",            ALWAYS,                       ENFORCE,    this::declaredSizeCheck));
     }
 
     /** RCPT TO, once per recipient. */
@@ -141,41 +144,109 @@ public final class CheckTable {
         RecipientVerificationConfig rv = config.recipientVerification();
         SpfConfig spf = config.spf();
         VerificationConfig v = config.verification();
-        boolean traps = gl.enabled() && !gl.spamtraps().isEmpty();
-        boolean helo = hy.rejectInvalidHelo() || hy.rejectNonFqdnHelo() || hy.rejectOurHelo();
         return List.of(
-                row("relay-domain", ALWAYS, ENFORCE, () -> new RelayDomainCheck(domains)),
-                row("role-recipient", ALWAYS, ENFORCE, RoleRecipientCheck::new),
-                row("spamtrap", traps, gl.mode(), features.greylisting()::spamtrapCheck),
-                row("trapped-client", gl.enabled(), gl.mode(), features.greylisting()::trappedClientCheck),
-                row("whitelist", ALWAYS, ENFORCE, features.whitelisting()::whitelistCheck),
-                row("dns-lists", !bl.entries().isEmpty(), bl.mode(), () -> new DnsListCheck(dnsLists, bl.entries())),
-                row("helo", helo, hy.mode(),
-                        () -> new HeloCheck(new HeloPolicy(hostname, LocalAddresses.ofThisHost(hy.ourAddresses())), hy)),
-                row("rate-limit", rl.enabled(), rl.mode(), features.rateLimits()::rateLimitCheck),
-                row("recipient-verification", rv.enabled(), rv.mode(), features.verification()::recipientCheck),
-                row("spf", spf.enabled(), spf.mode(), () -> SpfCheck.create(spf, dns, clock, hostname, metrics)),
-                row("sender-domain", v.enabled() && v.checkSenderDomain(), v.mode(), features.verification()::senderDomainCheck),
-                row("greylist", gl.enabled(), gl.mode(), features.greylisting()::greylistCheck),
-                row("sender-verification", v.enabled(), v.mode(), features.verification()::senderCheck));
+                //  check                       runs when                     mode        built by
+                row("relay-domain",             ALWAYS,                       ENFORCE,    () -> new RelayDomainCheck(domains)),
+                row("role-recipient",           ALWAYS,                       ENFORCE,    RoleRecipientCheck::new),
+                row("spamtrap",                 spamtraps(),                  gl.mode(),  greylisting::spamtrapCheck),
+                row("trapped-client",           gl.enabled(),                 gl.mode(),  greylisting::trappedClientCheck),
+                row("whitelist",                ALWAYS,                       ENFORCE,    whitelisting::whitelistCheck),
+                row("dns-lists",                dnsLists(),                   bl.mode(),  this::dnsListCheck),
+                row("helo",                     heloChecks(),                 hy.mode(),  this::heloCheck),
+                row("rate-limit",               rl.enabled(),                 rl.mode(),  rateLimits::rateLimitCheck),
+                row("recipient-verification",   rv.enabled(),                 rv.mode(),  verification::recipientCheck),
+                row("spf",                      spf.enabled(),                spf.mode(), this::spfCheck),
+                row("sender-domain",            senderDomain(),               v.mode(),   verification::senderDomainCheck),
+                row("greylist",                 gl.enabled(),                 gl.mode(),  greylisting::greylistCheck),
+                row("sender-verification",      v.enabled(),                  v.mode(),   verification::senderCheck));
     }
 
     /** End of DATA: the whole message has been read into the spool's temporary file. */
     private List<Row<Data>> data() {
         GreylistConfig gl = config.greylist();
-        boolean traps = gl.enabled() && !gl.spamtraps().isEmpty();
         return List.of(
-                row("message-size", ALWAYS, ENFORCE, MessageSizeCheck::new),
-                row("mail-loop", ALWAYS, ENFORCE, () -> new MailLoopCheck(config.smtp().maxHops())),
-                row("null-sender-spamtrap", traps, gl.mode(), features.greylisting()::nullSenderSpamtrapCheck),
-                row("null-sender-greylist", gl.enabled(), gl.mode(), features.greylisting()::nullSenderGreylistCheck));
+                //  check                       runs when                     mode        built by
+                row("message-size",             ALWAYS,                       ENFORCE,    MessageSizeCheck::new),
+                row("mail-loop",                ALWAYS,                       ENFORCE,    this::mailLoopCheck),
+                row("null-sender-spamtrap",     spamtraps(),                  gl.mode(),  greylisting::nullSenderSpamtrapCheck),
+                row("null-sender-greylist",     gl.enabled(),                 gl.mode(),  greylisting::nullSenderGreylistCheck));
+    }
+
+    // When a row runs, where that takes more than one setting.
+
+    private boolean pregreet() {
+        return !config.hygiene().greetingDelay().isZero();
+    }
+
+    private boolean anyRejectList() {
+        return config.dnsbl().entries().stream().anyMatch(l -> l.action() == DnsblConfig.Action.REJECT);
+    }
+
+    private boolean spamtraps() {
+        return config.greylist().enabled() && !config.greylist().spamtraps().isEmpty();
+    }
+
+    private boolean dnsLists() {
+        return !config.dnsbl().entries().isEmpty();
+    }
+
+    private boolean heloChecks() {
+        HygieneConfig hy = config.hygiene();
+        return hy.rejectInvalidHelo() || hy.rejectNonFqdnHelo() || hy.rejectOurHelo();
+    }
+
+    private boolean senderDomain() {
+        return config.verification().enabled() && config.verification().checkSenderDomain();
+    }
+
+    // How a check is built, where that would not fit in its row.
+
+    private ConnectionLimitCheck connectionLimitCheck() {
+        return new ConnectionLimitCheck(connections, config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp(), hostname);
+    }
+
+    private Check<Connect> networkConnectionLimitCheck() {
+        return rateLimits.networkConnectionLimitCheck(connections, hostname);
+    }
+
+    private Check<Connect> connectionRateCheck() {
+        return rateLimits.connectionRateCheck(hostname);
+    }
+
+    private PregreetCheck pregreetCheck() {
+        return new PregreetCheck(config.hygiene().greetingDelay(), metrics);
+    }
+
+    private DnsblRejectCheck dnsblRejectCheck() {
+        return new DnsblRejectCheck(dnsLists, config.dnsbl().entries());
+    }
+
+    private DeclaredSizeCheck declaredSizeCheck() {
+        return new DeclaredSizeCheck(config.smtp().maxMessageSize().bytes());
+    }
+
+    private MailLoopCheck mailLoopCheck() {
+        return new MailLoopCheck(config.smtp().maxHops());
+    }
+
+    private DnsListCheck dnsListCheck() {
+        return new DnsListCheck(dnsLists, config.dnsbl().entries());
+    }
+
+    private HeloCheck heloCheck() {
+        HygieneConfig hy = config.hygiene();
+        return new HeloCheck(new HeloPolicy(hostname, LocalAddresses.ofThisHost(hy.ourAddresses())), hy);
+    }
+
+    private SpfCheck spfCheck() {
+        return SpfCheck.create(config.spf(), dns, clock, hostname, metrics);
     }
 
     /** Builds the checks whose rows are on, in table order. */
     public Pipeline pipeline(DecisionRecorder recorder) {
         RateLimitsConfig rl = config.rateLimits();
         DnsblConfig bl = config.dnsbl();
-        log.info("rate limits: {}, buckets {}; DNS lists: {}", rl.enabled() ? "on" : "off", features.rateLimits().buckets(),
+        log.info("rate limits: {}, buckets {}; DNS lists: {}", rl.enabled() ? "on" : "off", rateLimits.buckets(),
                 bl.entries().isEmpty() ? "none" : bl.lists());
         return new Pipeline(steps(connect()), steps(mail()), steps(rcpt()), steps(data()), recorder, metrics);
     }

@@ -310,7 +310,7 @@ class GreylistCheckTest {
                 new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), metrics),
                 new Triplet.Keying(24, 64, true), clock, GreylistCheck.FirstSight.NONE, false, new GreylistHeader("test", "mx"));
         List<String> recorded = new CopyOnWriteArrayList<>();
-        Pipeline p = new Pipeline(List.of(), List.of(), List.of(Pipeline.Step.enforce(broken)), List.of(),
+        Pipeline p = new Pipeline(List.of(), List.of(), List.of(new Pipeline.Step<>(broken, greyrelay.relay.config.Mode.ENFORCE)), List.of(),
                 new DecisionRecorder(clock, metrics, d -> recorded.add(d.check() + ": " + d.reason())), metrics);
 
         Verdict v = p.rcpt(client("192.0.2.10").rcpt(JANE, JOHN));
