@@ -6,7 +6,7 @@ import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.policy.Replies;
 import greyrelay.relay.policy.Verdict;
 
-/** Connect step 1: at most {@code smtp.maxConnections} in total and {@code smtp.maxConnectionsPerIp} per client. */
+/** {@code connection-limit} (connect): at most {@code smtp.maxConnections} in total and {@code smtp.maxConnectionsPerIp} per client. */
 public final class ConnectionLimitCheck implements Check<PolicyRequest.Connect> {
     private final OpenConnections counter;
     private final int maxTotal;

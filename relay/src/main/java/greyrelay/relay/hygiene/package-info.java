@@ -1,7 +1,7 @@
 /**
  * Connection hygiene, after Postfix's postscreen and smtpd HELO restrictions: the pre-greeting test at connect
  * ({@code pregreet}: {@code 554 5.5.1 Protocol error} and close for a client that talks before the banner is
- * complete; off by default) and HELO checks at RCPT step 6 ({@code helo}: {@code 501 5.5.2} invalid,
+ * complete; off by default) and HELO checks at RCPT ({@code helo}: {@code 501 5.5.2} invalid,
  * {@code 504 5.5.2} not fully qualified, {@code 554 5.7.1} ours). See README.md, "Rate limits, connection hygiene and
  * DNS lists".
  *

@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * RCPT step 7: messages and recipients per hour, per client address and per client network, and messages per hour
+ * {@code rate-limit} (RCPT): messages and recipients per hour, per client address and per client network, and messages per hour
  * per sender domain. Over a limit: {@code 451 4.7.1 Rate limit exceeded, try again later} for this recipient.
  *
- * <p>What counts, as Postfix's anvil counts it: every recipient that reaches this step, and every transaction once
+ * <p>What counts, as Postfix's anvil counts it: every recipient that reaches this check, and every transaction once
  * (at its first recipient that passes here), whether or not a later check (greylisting, verification) then defers
  * it. A refused recipient takes no token from any bucket. The null sender has no domain to count.
  * Skipped for recipients exempt from {@link Exemption#RATE_LIMITS}.

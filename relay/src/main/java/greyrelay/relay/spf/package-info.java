@@ -28,7 +28,7 @@
  * {@code Received:}. An incoming {@code Authentication-Results} naming our host name is dropped on the way in.
  *
  * <h2>Why our own evaluator, not Apache jSPF</h2>
- * jSPF 1.0.5 (STACK.md appendix §1) passes 189 of the 203 cases of the RFC 7208 suite, 196 with a TXT-only wrapper;
+ * jSPF 1.0.5 passes 189 of the 203 cases of the RFC 7208 suite, 196 with a TXT-only wrapper;
  * what it misses cannot be wrapped at its boundary: a DNS timeout inside {@code exists:} becomes {@code fail} (a
  * 5xx for a DNS hiccup), the void-lookup and MX-count limits are absent, it has no overall deadline, it asks for the
  * obsolete SPF type first, and it resolves through dnsjava's JVM-wide {@code Lookup} cache rather than our

@@ -33,8 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Callback verification, wired from the configuration: the pipeline steps (RCPT 8 recipient verification, 10 sender
- * domain, 12 sender verification), the greylisting hook ({@link #senderCheck()}{@code ::prefetch}) and the scheduled
+ * Callback verification, wired from the configuration: its checks by name ({@code recipient-verification},
+ * {@code sender-domain}, {@code sender-verification}; the check table places them), the greylisting hook ({@link #senderCheck()}{@code ::prefetch}) and the scheduled
  * maintenance (history retention, expired cache rows, stale profiles, idle scheduler lanes). Relay builds one and
  * closes it.
  */

@@ -20,10 +20,10 @@
  *   <li>{@link greyrelay.relay.verify.SenderVerifier}: cache (shared by nodes, in the database), single flight per
  *       address, domain profiles, probe history, metrics; inline with a wait bound, or {@code prefetch} in the
  *       background.</li>
- *   <li>Checks: {@link greyrelay.relay.verify.RecipientVerificationCheck} (RCPT step 8),
- *       {@link greyrelay.relay.verify.SenderDomainCheck} (step 10), {@link greyrelay.relay.verify.SenderVerificationCheck}
- *       (step 12, and the greylisting hook {@code prefetch}). {@link greyrelay.relay.verify.Verification} wires them
- *       from the configuration for {@code Relay}.</li>
+ *   <li>Checks: {@link greyrelay.relay.verify.RecipientVerificationCheck} ({@code recipient-verification}),
+ *       {@link greyrelay.relay.verify.SenderDomainCheck} ({@code sender-domain}), {@link greyrelay.relay.verify.SenderVerificationCheck}
+ *       ({@code sender-verification}, and the greylisting hook {@code prefetch}). {@link greyrelay.relay.verify.Verification}
+ *       builds them from the configuration; the check table places them.</li>
  *   <li>{@link greyrelay.relay.verify.VerificationPanelOperations}: the admin panel's "verify again now" (a fresh probe
  *       in the background through the same scheduler and budgets, even when a verdict is cached; origin {@code ADMIN}
  *       in the history) and "forget cached result", behind admin-ui's {@code VerificationOperations}.</li>
@@ -44,7 +44,7 @@
  *
  * <h2>Why Bucket4j</h2>
  * Token buckets with a pluggable time source ({@code withCustomTimePrecision}), so rates follow the injected
- * {@code Clock} in tests; maintained, Apache-2.0, no dependencies (STACK.md appendix §3). Version from the parent pom.
+ * {@code Clock} in tests; maintained, Apache-2.0, no dependencies. Version from the parent pom.
  *
  * <h2>Known limits</h2>
  * <ul>

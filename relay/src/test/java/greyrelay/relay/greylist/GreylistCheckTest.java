@@ -37,7 +37,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** RCPT step 11 over a real H2 store, with the clock moved by hand. */
+/** The {@code greylist} check (RCPT) over a real H2 store, with the clock moved by hand. */
 class GreylistCheckTest {
     @TempDir
     static Path dir;
