@@ -10,14 +10,8 @@ import greyrelay.db.Database;
 import greyrelay.db.DbSettings;
 import greyrelay.db.decision.DecisionLog;
 import greyrelay.db.whitelist.WhitelistStore;
-import greyrelay.relay.access.ConnectionLimitCheck;
-import greyrelay.relay.access.DeclaredSizeCheck;
-import greyrelay.relay.access.MailLoopCheck;
-import greyrelay.relay.access.MessageSizeCheck;
-import greyrelay.relay.access.RelayDomainCheck;
 import greyrelay.relay.access.RelayDomains;
-import greyrelay.relay.access.RoleRecipientCheck;
-import greyrelay.relay.access.SenderSyntaxCheck;
+import greyrelay.relay.checks.CheckTable;
 import greyrelay.relay.config.AdminConfig;
 import greyrelay.relay.config.ConfigDump;
 import greyrelay.relay.config.HostPort;
@@ -29,13 +23,12 @@ import greyrelay.relay.dns.DnsJavaResolver;
 import greyrelay.relay.greylist.Greylisting;
 import greyrelay.relay.policy.DecisionRecorder;
 import greyrelay.relay.policy.Pipeline;
-import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.queue.DownstreamDelivery;
 import greyrelay.relay.queue.MailQueue;
 import greyrelay.relay.queue.MailQueueOperations;
 import greyrelay.relay.queue.RetrySchedule;
 import greyrelay.relay.queue.Spool;
-import greyrelay.relay.spf.SpfCheck;
+import greyrelay.relay.ratelimit.RateLimits;
 import greyrelay.relay.smtp.AuthenticationResults;
 import greyrelay.relay.smtp.ConnectionCounter;
 import greyrelay.relay.smtp.SmtpListener;
@@ -78,8 +71,8 @@ public final class Relay implements AutoCloseable {
     private final Whitelisting whitelisting;
     private final Greylisting greylisting;
     private final Verification verification;
+    private final RateLimits rateLimits;
     private final Pipeline pipeline;
-    private final AbuseControls abuse;
     private final Spool spool;
     private final MailQueue queue;
     private final SmtpListener smtp;
@@ -135,22 +128,12 @@ public final class Relay implements AutoCloseable {
         RelayDomains domains = new RelayDomains(config.smtp().relayDomains());
         long maxSize = config.smtp().maxMessageSize().bytes();
         DecisionRecorder recorder = new DecisionRecorder(clock, metrics, decisions);
-        this.abuse = new AbuseControls(config, clock, database, dns, connections, metrics);
+        this.rateLimits = RateLimits.create(config.rateLimits(), database, clock, metrics);
         this.whitelisting = Whitelisting.create(config.greylist(), new WhitelistStore(database), dns, clock.instant(), metrics);
         this.greylisting = Greylisting.create(config.greylist(), database, clock, metrics, hostname, version(),
                 verification::prefetch); // a first sight starts the sender's probe in the background
-        List<Pipeline.Step<PolicyRequest.Connect>> connect = new ArrayList<>();
-        connect.add(Pipeline.Step.enforce(new ConnectionLimitCheck(connections, config.smtp().maxConnections(),
-                config.smtp().maxConnectionsPerIp(), hostname)));
-        connect.add(whitelisting.clientStep()); // marks exemptions the later connect checks honour
-        connect.addAll(abuse.connectSteps());   // connection rate → pre-greeting → DNSBL reject
-        List<Pipeline.Step<PolicyRequest.Data>> data = new ArrayList<>();
-        data.add(Pipeline.Step.enforce(new MessageSizeCheck()));
-        data.add(Pipeline.Step.enforce(new MailLoopCheck(config.smtp().maxHops())));
-        data.addAll(greylisting.dataSteps());   // null sender: spamtrap, greylisting
-        this.pipeline = new Pipeline(connect,
-                List.of(Pipeline.Step.enforce(new SenderSyntaxCheck()), Pipeline.Step.enforce(new DeclaredSizeCheck(maxSize))),
-                rcptSteps(config, domains, hostname, clock), data, recorder, metrics);
+        this.pipeline = new CheckTable(config, clock, dns, metrics, connections, domains,
+                new CheckTable.Features(whitelisting, greylisting, verification, rateLimits)).pipeline(recorder);
 
         Path spoolDir = config.dataPath().resolve("spool");
         this.spool = new Spool(spoolDir, clock, config.queue().minFreeSpace().bytes());
@@ -193,7 +176,7 @@ public final class Relay implements AutoCloseable {
     void changed(ChangeListener.What what) {
         switch (what) {
             case WHITELISTS -> whitelisting.whitelists().invalidate();
-            case RATE_LIMIT_OVERRIDES -> abuse.overrides().invalidate();
+            case RATE_LIMIT_OVERRIDES -> rateLimits.overrides().invalidate();
         }
     }
 
@@ -205,27 +188,6 @@ public final class Relay implements AutoCloseable {
         return a.tls().enabled()
                 ? s.withTls(TlsContexts.fromPem(Path.of(a.tls().certificate()), Path.of(a.tls().key()), "admin.tls"))
                 : s;
-    }
-
-    /** RCPT order of DESIGN.md: 1 relay domain → 2 role recipient → 3, 4 spamtraps → 5 whitelists → 6 DNS lists, HELO → 7 rate
-     *  limits → 8 recipient verification → 9 SPF → 10 sender domain → 11 greylisting → 12 sender verification. */
-    private List<Pipeline.Step<PolicyRequest.Rcpt>> rcptSteps(RelayConfig config, RelayDomains domains, String hostname,
-            Clock clock) {
-        List<Pipeline.Step<PolicyRequest.Rcpt>> steps = new ArrayList<>();
-        steps.add(Pipeline.Step.enforce(new RelayDomainCheck(domains)));
-        steps.add(Pipeline.Step.enforce(new RoleRecipientCheck()));
-        steps.addAll(greylisting.trapSteps());
-        steps.add(whitelisting.rcptStep());
-        steps.addAll(abuse.rcptStep6());
-        steps.addAll(abuse.rcptStep7());
-        verification.recipientStep().ifPresent(steps::add);
-        if (config.spf().enabled()) {
-            steps.add(new Pipeline.Step<>(SpfCheck.create(config.spf(), dns, clock, hostname, metrics), config.spf().mode()));
-        }
-        verification.senderDomainStep().ifPresent(steps::add);
-        steps.addAll(greylisting.greylistSteps());
-        verification.senderStep().ifPresent(steps::add);
-        return steps;
     }
 
     private static List<InetSocketAddress> dnsServers(RelayConfig c) {
@@ -244,7 +206,7 @@ public final class Relay implements AutoCloseable {
         if (admin != null) admin.start(config.admin().bind(), config.admin().port());
         Duration retention = config.decisionLog().retention();
         scheduler.scheduleWithFixedDelay(() -> trimDecisions(retention), 1, 60, TimeUnit.MINUTES);
-        scheduler.scheduleWithFixedDelay(abuse::removeExpiredBuckets, 10, 10, TimeUnit.MINUTES);
+        rateLimits.schedule(scheduler);
         whitelisting.schedule(scheduler);
         greylisting.schedule(scheduler);
         scheduler.scheduleWithFixedDelay(verification::maintain, 5, 60, TimeUnit.MINUTES);
@@ -324,7 +286,7 @@ public final class Relay implements AutoCloseable {
 
     /** Rate-limit overrides in force; {@code invalidate()} after editing them in this process. */
     public greyrelay.relay.ratelimit.Overrides rateLimitOverrides() {
-        return abuse.overrides();
+        return rateLimits.overrides();
     }
 
     public DecisionLogWriter decisions() {

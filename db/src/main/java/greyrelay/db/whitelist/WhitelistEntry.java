@@ -31,7 +31,7 @@ import java.util.regex.PatternSyntaxException;
  *
  * <p>Domains and addresses are lower-cased; a leading or trailing dot of a domain is dropped. A domain needs at least
  * two labels (so a slip cannot whitelist a whole top-level domain). A sender entry never names a local part alone:
- * a sender address is easily forged, and DESIGN.md grants nothing by a sender's local part.
+ * a sender address is easily forged, and the relay grants nothing by a sender's local part.
  *
  * @param id        database id; null before it is stored
  * @param note      free text for the admin (why it is here); may be null

@@ -1,19 +1,19 @@
 package greyrelay.relay.access;
 
 import greyrelay.relay.policy.Check;
+import greyrelay.relay.policy.OpenConnections;
 import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.policy.Replies;
 import greyrelay.relay.policy.Verdict;
-import greyrelay.relay.smtp.ConnectionCounter;
 
-/** Connect step 1: at most {@code smtp.maxConnections} in total and {@code smtp.maxConnectionsPerIp} per client. */
+/** {@code connection-limit} (connect): at most {@code smtp.maxConnections} in total and {@code smtp.maxConnectionsPerIp} per client. */
 public final class ConnectionLimitCheck implements Check<PolicyRequest.Connect> {
-    private final ConnectionCounter counter;
+    private final OpenConnections counter;
     private final int maxTotal;
     private final int maxPerClient;
     private final String hostname;
 
-    public ConnectionLimitCheck(ConnectionCounter counter, int maxTotal, int maxPerClient, String hostname) {
+    public ConnectionLimitCheck(OpenConnections counter, int maxTotal, int maxPerClient, String hostname) {
         this.counter = counter;
         this.maxTotal = maxTotal;
         this.maxPerClient = maxPerClient;

@@ -7,7 +7,7 @@ import greyrelay.relay.policy.Replies;
 import greyrelay.relay.policy.Verdict;
 
 /**
- * RCPT step 1: never an open relay. A recipient passes only if it is a plain mailbox in one of our domains whose
+ * {@code relay-domain} (RCPT): never an open relay. A recipient passes only if it is a plain mailbox in one of our domains whose
  * local part holds no routing characters ({@code %}, {@code !}, {@code @}: the percent hack, bang paths and quoted
  * addresses that a downstream might route elsewhere). Anything we cannot read for certain is refused:
  * when in doubt, {@code 554 5.7.1 Relay access denied}.

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * RCPT step 2: {@code postmaster@} and {@code abuse@} of our domains (and a bare {@code <postmaster>}) are always
+ * {@code role-recipient} (RCPT): {@code postmaster@} and {@code abuse@} of our domains (and a bare {@code <postmaster>}) are always
  * accepted (RFC 5321 §4.5.1, RFC 2142): a site that blocked us must still be able to tell us. Only the recipient
  * grants this; a sender's local part never does.
  */

@@ -3,7 +3,7 @@ package greyrelay.relay.config;
 import java.time.Duration;
 
 /**
- * {@code spf.*}: SPF (RFC 7208) for the MAIL FROM identity (the HELO identity for the null sender) at RCPT step 9.
+ * {@code spf.*}: SPF (RFC 7208) for the MAIL FROM identity (the HELO identity for the null sender): the {@code spf} check.
  * One action per SPF result; {@code pass} always continues.
  */
 public record SpfConfig(

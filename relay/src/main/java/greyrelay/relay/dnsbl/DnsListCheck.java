@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RCPT step 6: the DNS lists' word on this client (asked at connect already when a {@code reject} list exists,
+ * {@code dns-lists} (RCPT): the DNS lists' word on this client (asked at connect already when a {@code reject} list exists,
  * else now, once per session). An allow list ({@code skip-greylisting}) grants {@link #ALLOW_LIST_GRANTS} to the
  * session and to this recipient; a {@code defer} list answers {@code 451 4.7.1 Service unavailable; client [ip]
  * blocked using <list>} unless the recipient is exempt from {@link Exemption#DNSBL}.

@@ -2,7 +2,7 @@
  * DNS block and allow lists (DNSBL/DNSWL, RFC 5782): each configured list is asked about the client address, all in
  * parallel within {@code dnsbl.timeout}, once per session, through the relay's cached {@code Dns}. A {@code reject}
  * hit refuses the connection before the banner ({@code dnsbl}: {@code 554 5.7.1 Service unavailable; client [ip]
- * blocked using <list>}); a {@code defer} hit answers {@code 451 4.7.1 …} at RCPT step 6 ({@code dns-lists}); a
+ * blocked using <list>}); a {@code defer} hit answers {@code 451 4.7.1 …} at RCPT ({@code dns-lists}); a
  * {@code skip-greylisting} hit (an allow list) exempts the session from greylisting and the block lists. See
  * README.md, "Rate limits, connection hygiene and DNS lists".
  *

@@ -5,7 +5,6 @@ import greyrelay.relay.policy.Check;
 import greyrelay.relay.policy.Exemption;
 import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.policy.Replies;
-import greyrelay.relay.policy.SessionNotes;
 import greyrelay.relay.policy.Verdict;
 import java.time.Clock;
 import java.time.Instant;
@@ -13,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RCPT step 11: triplet greylisting. A new triplet gets {@code 451 4.7.1 Greylisted, please try again in N seconds}
+ * The {@code greylist} check (RCPT): triplet greylisting. A new triplet gets {@code 451 4.7.1 Greylisted, please try again in N seconds}
  * (N = what is left of {@code greylist.delay}); a retry after the delay and within the retry window passes, and the
  * message gets an {@code X-Greylist} header saying how long it was delayed.
  *
@@ -26,17 +25,14 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link FirstSight}: called exactly when a triplet is newly greylisted (first sight, or a forgotten triplet
  *       starting over; in observe mode too, where it is the would-be greylisting), once even when several threads or
  *       nodes see it at once, on the SMTP thread, after the entry is stored; exceptions are caught and logged.</li>
- *   <li>{@link #SPF_PASS_DOMAIN}: an SPF check that passed puts an {@link SpfPass} for the transaction here; with
- *       {@code greylist.spfDomainKey} the triplet's client part is then {@code spf:<domain>}.</li>
+ *   <li>The transaction's {@link greyrelay.relay.policy.SpfFact}: when SPF passed, with
+ *       {@code greylist.spfDomainKey} the triplet's client part is {@code spf:<domain>}.</li>
  * </ul>
  * In observe mode the entries are kept as in enforce mode (so switching to enforce starts warm), the pipeline
  * records the would-be 451, and no {@code X-Greylist} header is added (nothing was delayed).
  */
 public final class GreylistCheck implements Check<PolicyRequest.Rcpt> {
     private static final Logger log = LoggerFactory.getLogger(GreylistCheck.class);
-
-    /** Where an SPF check leaves the SPF-authorised domain of a transaction; see {@link SpfPass}. */
-    public static final SessionNotes.Key<SpfPass> SPF_PASS_DOMAIN = new SessionNotes.Key<>("greylist.spf-pass-domain");
 
     /**
      * Told when a triplet is newly greylisted, e.g. to start a background callback probe so its verdict is cached

@@ -6,19 +6,16 @@ import greyrelay.db.greylist.TrapBlockStore;
 import greyrelay.relay.config.GreylistConfig;
 import greyrelay.relay.config.Mode;
 import greyrelay.relay.policy.Check;
-import greyrelay.relay.policy.Pipeline;
 import greyrelay.relay.policy.PolicyRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The greylisting feature, wired from {@code greylist.*}: its pipeline steps at their DESIGN.md positions and its
- * cleanup schedule. With {@code greylist.enabled: false} it contributes no steps (whitelists live apart and still
- * grant their other exemptions). Every step runs in {@code greylist.mode}.
+ * The greylisting feature, wired from {@code greylist.*}: its checks by name and its cleanup schedule. The check
+ * table places the checks, in {@code greylist.mode}, and leaves them all out with {@code greylist.enabled: false}
+ * (whitelists live apart and still grant their other exemptions).
  */
 public final class Greylisting {
     static final int CLEANUP_BATCH = 1000;
@@ -56,36 +53,33 @@ public final class Greylisting {
                 version, firstSight);
     }
 
-    private <R extends PolicyRequest> Pipeline.Step<R> step(Check<R> check) {
-        return new Pipeline.Step<>(check, config.mode());
-    }
-
     private boolean observe() {
         return config.mode() == Mode.OBSERVE;
     }
 
-    /** RCPT steps 3 (spamtrap recipient) and 4 (client blocked by a trap). */
-    public List<Pipeline.Step<PolicyRequest.Rcpt>> trapSteps() {
-        if (!config.enabled()) return List.of();
-        List<Pipeline.Step<PolicyRequest.Rcpt>> steps = new ArrayList<>();
-        if (!traps.isEmpty()) steps.add(step(new SpamtrapCheck(traps, greylister, clock)));
-        steps.add(step(new TrappedClientCheck(traps, greylister, clock)));
-        return steps;
+    /** {@code spamtrap} (RCPT): a recipient in {@code greylist.spamtraps} blocks the client's network. */
+    public Check<PolicyRequest.Rcpt> spamtrapCheck() {
+        return new SpamtrapCheck(traps, greylister, clock);
     }
 
-    /** RCPT step 11. */
-    public List<Pipeline.Step<PolicyRequest.Rcpt>> greylistSteps() {
-        if (!config.enabled()) return List.of();
-        return List.of(step(new GreylistCheck(greylister, keying, clock, firstSight, observe(), header)));
+    /** {@code trapped-client} (RCPT): a client whose network a spamtrap blocked is deferred. */
+    public Check<PolicyRequest.Rcpt> trappedClientCheck() {
+        return new TrappedClientCheck(traps, greylister, clock);
     }
 
-    /** End of DATA, after size and loop checks: the null sender's spamtrap and greylisting. */
-    public List<Pipeline.Step<PolicyRequest.Data>> dataSteps() {
-        if (!config.enabled()) return List.of();
-        List<Pipeline.Step<PolicyRequest.Data>> steps = new ArrayList<>();
-        if (!traps.isEmpty()) steps.add(step(new NullSenderSpamtrapCheck(traps, greylister, clock)));
-        steps.add(step(new NullSenderGreylistCheck(greylister, keying, clock, observe(), header)));
-        return steps;
+    /** {@code greylist} (RCPT): triplet greylisting, telling the first-sight hook. */
+    public Check<PolicyRequest.Rcpt> greylistCheck() {
+        return new GreylistCheck(greylister, keying, clock, firstSight, observe(), header);
+    }
+
+    /** {@code null-sender-spamtrap} (end of DATA): the null sender's spamtrap recipients. */
+    public Check<PolicyRequest.Data> nullSenderSpamtrapCheck() {
+        return new NullSenderSpamtrapCheck(traps, greylister, clock);
+    }
+
+    /** {@code null-sender-greylist} (end of DATA): the null sender's triplets. */
+    public Check<PolicyRequest.Data> nullSenderGreylistCheck() {
+        return new NullSenderGreylistCheck(greylister, keying, clock, observe(), header);
     }
 
     /** Runs cleanup every {@code greylist.cleanupInterval} on {@code scheduler} (the first run one interval from now). */
@@ -93,14 +87,5 @@ public final class Greylisting {
         if (!config.enabled()) return;
         long every = config.cleanupInterval().toMillis();
         scheduler.scheduleWithFixedDelay(cleanup, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    /** One cleanup run now (tests, admin). */
-    public GreylistCleanup.Counts cleanupNow() {
-        return cleanup.runOnce();
-    }
-
-    public Triplet.Keying keying() {
-        return keying;
     }
 }

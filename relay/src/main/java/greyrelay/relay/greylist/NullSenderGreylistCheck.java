@@ -6,6 +6,7 @@ import greyrelay.relay.policy.Exemption;
 import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.policy.Recipient;
 import greyrelay.relay.policy.Replies;
+import greyrelay.relay.policy.SpfFact;
 import greyrelay.relay.policy.Verdict;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,11 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * End of DATA: greylisting for the null sender {@code <>} (bounces), which RCPT step 11 leaves alone so that
- * callback probes, which stop before DATA, get honest RCPT answers. Each accepted recipient that is not exempt from
- * {@link Exemption#GREYLISTING} has its own triplet ({@code <>} as the sender); if any of them is deferred, the
- * message is answered {@code 451 4.7.1 Greylisted, please try again in N seconds} with the longest wait. The SMTP
- * layer has already drained the message, and the transaction is reset after the reply, so the session goes on.
+ * The {@code null-sender-greylist} check (end of DATA): greylisting for the null sender {@code <>} (bounces), which the
+ * RCPT {@code greylist} check leaves alone so that callback probes, which stop before DATA, get honest RCPT answers.
+ * Each accepted recipient that is not exempt from {@link Exemption#GREYLISTING} has its own triplet ({@code <>} as
+ * the sender); if any of them is deferred, the message is answered
+ * {@code 451 4.7.1 Greylisted, please try again in N seconds} with the longest wait. The SMTP layer has already
+ * drained the message, and the transaction is reset after the reply, so the session goes on.
  *
  * <p>Null-sender passes never count towards auto-whitelisting (a bounce proves nothing about the client), though an
  * already auto-whitelisted client's bounces pass. No first-sight hook: the null sender is never probed.
@@ -51,7 +53,7 @@ public final class NullSenderGreylistCheck implements Check<PolicyRequest.Data> 
         if (!(d.tx().sender() instanceof Sender.Null)) return Verdict.CONTINUE;
         Instant now = clock.instant();
         String network = keying.network(d.session().clientAddress());
-        var spfDomain = Triplet.Keying.spfDomain(d.notes(), d.tx().id());
+        var spfDomain = d.tx().facts().spf().flatMap(SpfFact::authorisedDomain);
         long retryIn = 0;
         long delayed = -1;
         List<String> deferred = new ArrayList<>();

@@ -12,13 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RCPT step 3: a recipient listed in {@code greylist.spamtraps} with a non-null sender blocks the client's network
+ * {@code spamtrap} (RCPT): a recipient listed in {@code greylist.spamtraps} with a non-null sender blocks the client's network
  * for {@code greylist.trapDuration} and is answered {@code 451 4.7.1 Client host [ip] temporarily blocked}, as is
- * everything else from that network until the block ends (step 4, {@link TrappedClientCheck}).
+ * everything else from that network until the block ends ({@code trapped-client}, {@link TrappedClientCheck}).
  *
  * <p>With the null sender nothing happens here: a callback probe (which stops before DATA) is not an attack; a
  * bounce actually sent to a trap acts at the end of DATA ({@link NullSenderSpamtrapCheck}). A client exempt from
- * greylisting (a whitelisted client, known before this step) is never blocked: a big provider relaying one
+ * greylisting (a whitelisted client, known before this check) is never blocked: a big provider relaying one
  * spammer's message must not lose its whole network; the recipient simply goes on through the pipeline.
  */
 public final class SpamtrapCheck implements Check<PolicyRequest.Rcpt> {

@@ -10,8 +10,8 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * RCPT step 4: a client whose network a spamtrap hit blocked gets {@code 451 4.7.1 Client host [ip] temporarily
- * blocked} for every recipient, null sender included, until the block ends (role recipients, step 2, still pass).
+ * {@code trapped-client} (RCPT): a client whose network a spamtrap hit blocked gets {@code 451 4.7.1 Client host [ip] temporarily
+ * blocked} for every recipient, null sender included, until the block ends (role recipients, {@code role-recipient}, still pass).
  * One primary-key read per RCPT. Clients exempt from greylisting (whitelisted) are not held by a block.
  */
 public final class TrappedClientCheck implements Check<PolicyRequest.Rcpt> {

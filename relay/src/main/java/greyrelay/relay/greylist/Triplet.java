@@ -5,7 +5,7 @@ import greyrelay.db.whitelist.IpNetwork;
 import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.address.Sender;
 import greyrelay.relay.policy.PolicyRequest;
-import greyrelay.relay.policy.SessionNotes;
+import greyrelay.relay.policy.SpfFact;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Locale;
@@ -18,7 +18,7 @@ import java.util.Optional;
  * <ul>
  *   <li>client: the client's network, IPv4 {@code /ipv4Prefix} (default /24) and IPv6 {@code /ipv6Prefix} (default
  *       /64), as canonical text ({@code 192.0.2.0/24}, {@code 2001:db8:1:2::/64}); or, when
- *       {@code greylist.spfDomainKey} is on and SPF passed for this transaction ({@link SpfPass}),
+ *       {@code greylist.spfDomainKey} is on and SPF passed for this transaction ({@link SpfFact#authorisedDomain()}),
  *       {@code spf:<domain>}: every server that domain's SPF record authorises is one client.</li>
  *   <li>sender: {@link SenderNormalisation} (case, BATV, SRS, extensions, per-message numbers); {@code <>} for the
  *       null sender.</li>
@@ -72,13 +72,8 @@ public record Triplet(String client, String sender, String recipient) {
 
         /** The triplet of one RCPT (the recipient must be a mailbox). */
         public Triplet of(PolicyRequest.Rcpt r) {
-            return of(r.session().clientAddress(), spfDomain(r.notes(), r.tx().id()), r.tx().sender(), r.recipient());
-        }
-
-        /** The SPF-authorised domain noted for this transaction, if any. */
-        public static Optional<String> spfDomain(SessionNotes notes, String transactionId) {
-            return notes.get(GreylistCheck.SPF_PASS_DOMAIN).filter(p -> p.transactionId().equals(transactionId))
-                    .map(SpfPass::domain);
+            return of(r.session().clientAddress(), r.tx().facts().spf().flatMap(SpfFact::authorisedDomain), r.tx().sender(),
+                    r.recipient());
         }
     }
 }

@@ -5,7 +5,7 @@
  * <h2>Pieces</h2>
  * <ul>
  *   <li>{@link greyrelay.relay.greylist.Triplet}: the key; client network by {@code ipv4Prefix}/{@code ipv6Prefix}
- *       (or {@code spf:<domain>} after an SPF pass, see {@link greyrelay.relay.greylist.SpfPass}); sender normalised
+ *       (or {@code spf:<domain>} after an SPF pass, the transaction's {@code SpfFact}); sender normalised
  *       by {@code SenderNormalisation}: lower case; BATV ({@code prvs=}, {@code msprvs1=}, {@code btv1==}) removed; SRS0
  *       and SRS1 undone to the original sender; {@code +extension} (VERP with plus) dropped; per-message tokens
  *       (all digits, or hex of 4+ characters with a digit) replaced by {@code #}. Recipient lower-cased only
@@ -13,12 +13,13 @@
  *   <li>{@link greyrelay.relay.greylist.GreylistPolicy}: the pure decision (entry + client network + now → a sealed
  *       {@link greyrelay.relay.greylist.GreylistOutcome}); every period boundary is in its Javadoc.</li>
  *   <li>{@code Greylister}: loads, decides, writes conditionally, re-decides after a lost race.</li>
- *   <li>Checks: {@link greyrelay.relay.greylist.SpamtrapCheck} (RCPT 3), {@link greyrelay.relay.greylist.TrappedClientCheck}
- *       (RCPT 4), {@link greyrelay.relay.greylist.GreylistCheck} (RCPT 11, with the {@code FirstSight} hook and the
- *       {@code SPF_PASS_DOMAIN} note key), {@link greyrelay.relay.greylist.NullSenderSpamtrapCheck} and
+ *   <li>Checks: {@link greyrelay.relay.greylist.SpamtrapCheck} ({@code spamtrap}, RCPT),
+ *       {@link greyrelay.relay.greylist.TrappedClientCheck} ({@code trapped-client}, RCPT),
+ *       {@link greyrelay.relay.greylist.GreylistCheck} ({@code greylist}, RCPT, with the {@code FirstSight} hook),
+ *       {@link greyrelay.relay.greylist.NullSenderSpamtrapCheck} and
  *       {@link greyrelay.relay.greylist.NullSenderGreylistCheck} (end of DATA).</li>
  *   <li>{@link greyrelay.relay.greylist.GreylistCleanup}: scheduled, batched deletes of expired rows.</li>
- *   <li>{@link greyrelay.relay.greylist.Greylisting}: wires the above from the configuration for {@code Relay}.</li>
+ *   <li>{@link greyrelay.relay.greylist.Greylisting}: builds the above from the configuration; the check table places its checks.</li>
  * </ul>
  *
  * <h2>Talks to, trusts</h2>

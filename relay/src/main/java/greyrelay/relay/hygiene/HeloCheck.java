@@ -9,7 +9,7 @@ import greyrelay.relay.policy.Verdict;
 import java.util.Optional;
 
 /**
- * RCPT step 6 (the library has no HELO hook, and like Postfix's {@code smtpd_delay_reject} we answer at RCPT so the
+ * {@code helo} at RCPT (the library has no HELO hook, and like Postfix's {@code smtpd_delay_reject} we answer at RCPT so the
  * decision log has sender and recipient): an invalid HELO name ({@code 501 5.5.2}), one not fully qualified
  * ({@code 504 5.5.2}) or one claiming to be us ({@code 554 5.7.1}), each switchable. Skipped for recipients exempt
  * from {@link Exemption#HELO_CHECKS}.

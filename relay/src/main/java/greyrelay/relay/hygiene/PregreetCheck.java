@@ -2,10 +2,10 @@ package greyrelay.relay.hygiene;
 
 import greyrelay.relay.policy.Check;
 import greyrelay.relay.policy.Exemption;
+import greyrelay.relay.policy.GreetingProbe;
 import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.policy.Replies;
 import greyrelay.relay.policy.Verdict;
-import greyrelay.relay.smtp.GreetingProbe;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 

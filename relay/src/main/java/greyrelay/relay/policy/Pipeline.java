@@ -17,11 +17,7 @@ public final class Pipeline {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
     /** A check and its mode. */
-    public record Step<R extends PolicyRequest>(Check<R> check, Mode mode) {
-        public static <R extends PolicyRequest> Step<R> enforce(Check<R> check) {
-            return new Step<>(check, Mode.ENFORCE);
-        }
-    }
+    public record Step<R extends PolicyRequest>(Check<R> check, Mode mode) {}
 
     private final List<Step<PolicyRequest.Connect>> connect;
     private final List<Step<PolicyRequest.Mail>> mail;

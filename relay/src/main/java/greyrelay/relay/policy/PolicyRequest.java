@@ -2,7 +2,6 @@ package greyrelay.relay.policy;
 
 import greyrelay.relay.address.Mailbox;
 import java.util.EnumSet;
-import java.util.Set;
 
 /** What a check is asked about, one record per phase. */
 public sealed interface PolicyRequest {
@@ -45,10 +44,6 @@ public sealed interface PolicyRequest {
 
         public boolean exempt(Exemption e) {
             return exemptions.contains(e);
-        }
-
-        public Set<Exemption> exemptionsView() {
-            return Set.copyOf(exemptions);
         }
     }
 

@@ -4,7 +4,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 
 /**
- * The SMTP reply contract (DESIGN.md), one constant or factory per situation, worded as Postfix words them.
+ * The SMTP reply contract (docs/replies.md), one constant or factory per situation, worded as Postfix words them.
  * Tests quote these, so code and tests never drift apart.
  */
 public final class Replies {

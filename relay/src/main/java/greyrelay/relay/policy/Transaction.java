@@ -12,6 +12,7 @@ import java.util.OptionalLong;
  * transactions. Checks add trace headers here ({@code X-Greylist}, {@code Received-SPF}); they are put on
  * top of the delivered message, at most one of each name. Authentication results ({@link AuthResult}, one per
  * method) are collected here too and rendered as one {@code Authentication-Results:} header at the end of DATA.
+ * What one check learns for later checks of the same transaction is in {@link #facts()}.
  */
 public final class Transaction {
     private final String id;
@@ -21,6 +22,7 @@ public final class Transaction {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final Map<String, AuthResult> authResults = new LinkedHashMap<>();
     private final Map<String, List<String>> notes = new LinkedHashMap<>();
+    private final TransactionFacts facts = new TransactionFacts();
 
     public Transaction(String id, Sender sender, OptionalLong declaredSize) {
         this.id = id;
@@ -38,6 +40,11 @@ public final class Transaction {
 
     public OptionalLong declaredSize() {
         return declaredSize;
+    }
+
+    /** Typed facts checks leave for later checks of this transaction, each set once. */
+    public TransactionFacts facts() {
+        return facts;
     }
 
     public List<Recipient> recipients() {

@@ -26,12 +26,4 @@ public sealed interface Verdict {
 
     /** Answer and close the connection (421 at connect, or a 5xx protocol error). */
     record Disconnect(Reply reply, String why) implements Verdict {}
-
-    static Verdict defer(Reply reply, String why) {
-        return new Defer(reply, why);
-    }
-
-    static Verdict reject(Reply reply, String why) {
-        return new Reject(reply, why);
-    }
 }

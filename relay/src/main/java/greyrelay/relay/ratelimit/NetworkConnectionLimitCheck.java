@@ -2,10 +2,10 @@ package greyrelay.relay.ratelimit;
 
 import greyrelay.relay.policy.Check;
 import greyrelay.relay.policy.Exemption;
+import greyrelay.relay.policy.OpenConnections;
 import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.policy.Replies;
 import greyrelay.relay.policy.Verdict;
-import greyrelay.relay.smtp.ConnectionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 
@@ -16,13 +16,13 @@ import java.net.InetAddress;
  * {@link Exemption#RATE_LIMITS}.
  */
 public final class NetworkConnectionLimitCheck implements Check<PolicyRequest.Connect> {
-    private final ConnectionCounter counter;
+    private final OpenConnections counter;
     private final ClientNetwork network;
     private final int max;
     private final String hostname;
     private final MeterRegistry metrics;
 
-    public NetworkConnectionLimitCheck(ConnectionCounter counter, ClientNetwork network, int max, String hostname,
+    public NetworkConnectionLimitCheck(OpenConnections counter, ClientNetwork network, int max, String hostname,
             MeterRegistry metrics) {
         this.counter = counter;
         this.network = network;

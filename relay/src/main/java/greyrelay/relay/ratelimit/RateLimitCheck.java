@@ -5,7 +5,6 @@ import greyrelay.relay.policy.Check;
 import greyrelay.relay.policy.Exemption;
 import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.policy.Replies;
-import greyrelay.relay.policy.SessionNotes;
 import greyrelay.relay.policy.Verdict;
 import greyrelay.relay.ratelimit.RateLimitPolicy.ClientLimits;
 import greyrelay.relay.ratelimit.RateLimitPolicy.Counted;
@@ -14,18 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * RCPT step 7: messages and recipients per hour, per client address and per client network, and messages per hour
+ * {@code rate-limit} (RCPT): messages and recipients per hour, per client address and per client network, and messages per hour
  * per sender domain. Over a limit: {@code 451 4.7.1 Rate limit exceeded, try again later} for this recipient.
  *
- * <p>What counts, as Postfix's anvil counts it: every recipient that reaches this step, and every transaction once
+ * <p>What counts, as Postfix's anvil counts it: every recipient that reaches this check, and every transaction once
  * (at its first recipient that passes here), whether or not a later check (greylisting, verification) then defers
  * it. A refused recipient takes no token from any bucket. The null sender has no domain to count.
  * Skipped for recipients exempt from {@link Exemption#RATE_LIMITS}.
  */
 public final class RateLimitCheck implements Check<PolicyRequest.Rcpt> {
-    /** The transaction whose message has been counted (the session's current one, at most). */
-    static final SessionNotes.Key<String> COUNTED_TRANSACTION = new SessionNotes.Key<>("rate-limit-counted-tx");
-
     private final RateLimiter limiter;
     private final RateLimitPolicy policy;
     private final Overrides overrides;
@@ -48,8 +44,7 @@ public final class RateLimitCheck implements Check<PolicyRequest.Rcpt> {
         if (r.exempt(Exemption.RATE_LIMITS)) return Verdict.CONTINUE;
         OverrideTable table = overrides.current();
         ClientLimits limits = policy.forClient(r.session().clientAddress(), table);
-        String txId = r.tx().id();
-        boolean newMessage = !txId.equals(r.notes().get(COUNTED_TRANSACTION).orElse(null));
+        boolean newMessage = !r.tx().facts().isRateLimitCounted();
         List<Counted> buckets = new ArrayList<>(5);
         if (newMessage) {
             buckets.add(limits.ipMessages());
@@ -62,7 +57,7 @@ public final class RateLimitCheck implements Check<PolicyRequest.Rcpt> {
         if (refusal.isPresent()) {
             return new Verdict.Defer(Replies.RATE_LIMITED, refusal.get().reason() + " (" + limits.source() + ")");
         }
-        if (newMessage) r.notes().put(COUNTED_TRANSACTION, txId);
+        if (newMessage) r.tx().facts().rateLimitCounted();
         return Verdict.CONTINUE;
     }
 }

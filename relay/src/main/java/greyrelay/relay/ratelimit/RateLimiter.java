@@ -234,7 +234,7 @@ public final class RateLimiter {
         private final PostgreSQLSelectForUpdateBasedProxyManager<String> proxies;
 
         SharedStore(DataSource dataSource, ClockMeter meter) {
-            // select-for-update needs no lock column for string keys; never mix strategies on one table (STACK.md)
+            // select-for-update needs no lock column for string keys; never mix strategies on one table
             this.proxies = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                     .primaryKeyMapper(PrimaryKeyMapper.STRING)
                     .table("rate_limit_bucket").idColumn("id").stateColumn("state").expiresAtColumn("expires_at")

@@ -13,12 +13,12 @@
  *   <li>{@link greyrelay.relay.ratelimit.Overrides}: the override snapshot ({@link greyrelay.relay.ratelimit.OverrideTable}),
  *       reloaded every {@code rateLimits.overrideRefresh} by the injected clock or at once after {@code invalidate()}.</li>
  *   <li>Checks: {@code network-connection-limit} and {@code connection-rate} at connect ({@code 421 4.7.0}, then
- *       close), {@code rate-limit} at RCPT step 7 ({@code 451 4.7.1}).</li>
+ *       close), {@code rate-limit} at RCPT ({@code 451 4.7.1}).</li>
  * </ul>
  *
  * <h2>Why Bucket4j and Caffeine</h2>
  * Bucket4j is a maintained token-bucket library that takes a custom time source (so tests move a clock) and has a
- * PostgreSQL-backed mode whose concurrent takes were verified exact across two nodes (STACK.md appendix §3). Caffeine
+ * PostgreSQL-backed mode whose concurrent takes were verified exact across two nodes ({@code SharedRateLimiterTest}). Caffeine
  * bounds the local bucket map and expires idle entries on the same clock. Both Apache-2.0.
  *
  * <h2>Talks to, trusts</h2>

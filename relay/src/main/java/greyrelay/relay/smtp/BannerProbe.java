@@ -1,5 +1,6 @@
 package greyrelay.relay.smtp;
 
+import greyrelay.relay.policy.GreetingProbe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;

@@ -1,5 +1,6 @@
 package greyrelay.relay.smtp;
 
+import greyrelay.relay.policy.GreetingProbe;
 import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.policy.Reply;
 import greyrelay.relay.policy.Replies;

@@ -13,7 +13,7 @@
  * of its own; callers build {@link greyrelay.relay.smtpclient.ClientLimits} from theirs.
  *
  * <p><b>Why our own.</b> SubEthaSMTP's {@code SMTPClient} reads reply lines of any length, has hard-coded 5- and
- * 10-minute timeouts and sleeps 50 ms in {@code receiveAndCheck} (STACK.md §2). An MX host is chosen by whoever
+ * 10-minute timeouts and sleeps 50 ms in {@code receiveAndCheck}. An MX host is chosen by whoever
  * forged the sender, so it must not be able to hang a prober thread or make it buffer without bound. Plain
  * {@code java.net} and {@code javax.net.ssl} are enough for the few commands we need.
  *

@@ -2,14 +2,13 @@ package greyrelay.relay.spf;
 
 import greyrelay.relay.config.SpfConfig;
 import greyrelay.relay.dns.Dns;
-import greyrelay.relay.greylist.GreylistCheck;
-import greyrelay.relay.greylist.SpfPass;
 import greyrelay.relay.policy.AuthResult;
 import greyrelay.relay.policy.Check;
 import greyrelay.relay.policy.Exemption;
 import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.policy.Replies;
 import greyrelay.relay.policy.SessionFacts;
+import greyrelay.relay.policy.SpfFact;
 import greyrelay.relay.policy.Verdict;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -19,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RCPT step 9: SPF for the transaction's MAIL FROM (the HELO identity for the null sender), evaluated once per
- * transaction, and answered per result as {@code spf.*Action} says. The first evaluation also puts
- * {@code Received-SPF:} and an {@code spf=} authentication result on the transaction, and leaves an
- * {@link SpfOutcome} in the session notes for later checks. Recipients exempt from SPF (whitelists) skip it.
+ * The {@code spf} check (RCPT): SPF for the transaction's MAIL FROM (the HELO identity for the null sender), evaluated
+ * once per transaction, and answered per result as {@code spf.*Action} says. The first evaluation also puts
+ * {@code Received-SPF:} and an {@code spf=} authentication result on the transaction, and sets the transaction's
+ * {@link SpfFact} for later checks (and for this check's answers to further recipients). Recipients exempt from SPF
+ * (whitelists) skip it.
  */
 public final class SpfCheck implements Check<PolicyRequest.Rcpt> {
     private static final Logger log = LoggerFactory.getLogger(SpfCheck.class);
@@ -57,11 +57,11 @@ public final class SpfCheck implements Check<PolicyRequest.Rcpt> {
     @Override
     public Verdict evaluate(PolicyRequest.Rcpt r) {
         if (r.exempt(Exemption.SPF)) return Verdict.CONTINUE;
-        SpfOutcome outcome = SpfOutcome.forTransaction(r.notes(), r.tx().id()).orElseGet(() -> firstEvaluation(r));
-        return verdict(outcome.evaluation(), r.tx().sender().toString());
+        SpfFact fact = r.tx().facts().spf().orElseGet(() -> firstEvaluation(r));
+        return verdict(fact, r.tx().sender().toString());
     }
 
-    private SpfOutcome firstEvaluation(PolicyRequest.Rcpt r) {
+    private SpfFact firstEvaluation(PolicyRequest.Rcpt r) {
         SessionFacts s = r.session();
         String mailFrom = r.tx().sender().toString();
         String helo = s.helo().orElse("");
@@ -77,15 +77,14 @@ public final class SpfCheck implements Check<PolicyRequest.Rcpt> {
                 : new AuthResult.Property("smtp.helo", helo);
         r.tx().addAuthResult(AuthResult.of("spf", e.result().token(), property));
 
-        SpfOutcome outcome = new SpfOutcome(r.tx().id(), e);
-        r.notes().put(SpfOutcome.KEY, outcome);
-        // greylisting keys the triplet on the SPF-authorised domain (greylist.spfDomainKey)
-        outcome.authorisedDomain().ifPresent(d -> r.notes().put(GreylistCheck.SPF_PASS_DOMAIN, new SpfPass(r.tx().id(), d)));
-        return outcome;
+        SpfFact fact = new SpfFact(e.result().token(), e.domain(), why(e));
+        r.tx().facts().spf(fact);
+        return fact;
     }
 
-    private Verdict verdict(SpfEvaluation e, String sender) {
-        SpfConfig.Action action = switch (e.result()) {
+    private Verdict verdict(SpfFact fact, String sender) {
+        SpfResult result = SpfResult.fromToken(fact.result());
+        SpfConfig.Action action = switch (result) {
             case PASS -> SpfConfig.Action.CONTINUE;
             case FAIL -> config.failAction();
             case SOFTFAIL -> config.softfailAction();
@@ -94,11 +93,11 @@ public final class SpfCheck implements Check<PolicyRequest.Rcpt> {
             case PERMERROR -> config.permerrorAction();
             case TEMPERROR -> config.temperrorAction();
         };
-        boolean error = e.result() == SpfResult.PERMERROR || e.result() == SpfResult.TEMPERROR;
+        boolean error = result == SpfResult.PERMERROR || result == SpfResult.TEMPERROR;
         return switch (action) {
             case CONTINUE -> Verdict.CONTINUE;
-            case REJECT -> new Verdict.Reject(error ? Replies.spfPermError(sender) : Replies.spfFail(sender), why(e));
-            case DEFER -> new Verdict.Defer(error ? Replies.spfTempError(sender) : Replies.spfFailDeferred(sender), why(e));
+            case REJECT -> new Verdict.Reject(error ? Replies.spfPermError(sender) : Replies.spfFail(sender), fact.why());
+            case DEFER -> new Verdict.Defer(error ? Replies.spfTempError(sender) : Replies.spfFailDeferred(sender), fact.why());
         };
     }
 

@@ -23,4 +23,9 @@ public enum SpfResult {
     public String token() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /** The result a {@link #token()} names. */
+    public static SpfResult fromToken(String token) {
+        return valueOf(token.toUpperCase(Locale.ROOT));
+    }
 }

@@ -1,5 +1,5 @@
 /**
- * SPF (RFC 7208) at RCPT step 9: is the client allowed to send for the MAIL FROM domain (for the null sender, for
+ * SPF (RFC 7208), the {@code spf} check at RCPT: is the client allowed to send for the MAIL FROM domain (for the null sender, for
  * the HELO name)?
  *
  * <h2>Pieces</h2>
@@ -12,11 +12,10 @@
  *   <li>{@link greyrelay.relay.spf.SpfCheck}: the pipeline check. Evaluates once per transaction (the result is
  *       reused for every further recipient), answers per {@code spf.*Action}, logs one line per evaluation and
  *       counts {@code greyrelay_spf_results_total{result}}; non-continue verdicts reach the decision log through the
- *       pipeline. Skipped for recipients exempt from SPF ({@code Exemption.SPF}).</li>
- *   <li>{@link greyrelay.relay.spf.SpfOutcome}: the transaction's result in {@code SessionNotes} under
- *       {@link greyrelay.relay.spf.SpfOutcome#KEY}. <b>For the greylist check</b> ({@code greylist.spfDomainKey}):
- *       {@code SpfOutcome.forTransaction(r.notes(), r.tx().id()).flatMap(SpfOutcome::authorisedDomain)} is the
- *       SPF-authorised domain when SPF passed, empty otherwise (then key on the client network).</li>
+ *       pipeline. Skipped for recipients exempt from SPF ({@code Exemption.SPF}). It sets the transaction's
+ *       {@link greyrelay.relay.policy.SpfFact} once; <b>the greylist check</b> ({@code greylist.spfDomainKey}) reads
+ *       {@code r.tx().facts().spf().flatMap(SpfFact::authorisedDomain)}: the SPF-authorised domain when SPF passed,
+ *       empty otherwise (then it keys on the client network). Nothing here imports another check's package.</li>
  * </ul>
  *
  * <h2>Headers on delivered mail</h2>
@@ -29,7 +28,7 @@
  * {@code Received:}. An incoming {@code Authentication-Results} naming our host name is dropped on the way in.
  *
  * <h2>Why our own evaluator, not Apache jSPF</h2>
- * jSPF 1.0.5 (STACK.md appendix §1) passes 189 of the 203 cases of the RFC 7208 suite, 196 with a TXT-only wrapper;
+ * jSPF 1.0.5 passes 189 of the 203 cases of the RFC 7208 suite, 196 with a TXT-only wrapper;
  * what it misses cannot be wrapped at its boundary: a DNS timeout inside {@code exists:} becomes {@code fail} (a
  * 5xx for a DNS hiccup), the void-lookup and MX-count limits are absent, it has no overall deadline, it asks for the
  * obsolete SPF type first, and it resolves through dnsjava's JVM-wide {@code Lookup} cache rather than our

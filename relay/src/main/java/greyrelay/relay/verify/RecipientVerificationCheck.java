@@ -8,9 +8,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * RCPT step 8: the recipient must exist downstream (or be listed), so the relay never accepts mail it would later
+ * {@code recipient-verification} (RCPT): the recipient must exist downstream (or be listed), so the relay never accepts mail it would later
  * bounce. Unknown → {@code 550 5.1.1}; downstream unreachable or unsure → {@code 451 4.4.3}. Role recipients
- * ({@code postmaster@}, {@code abuse@}) were accepted at step 2 and are never asked about.
+ * ({@code postmaster@}, {@code abuse@}) were accepted by {@code role-recipient} and are never asked about.
  */
 public final class RecipientVerificationCheck implements Check<PolicyRequest.Rcpt> {
     private static final Set<String> ROLES = Set.of("postmaster", "abuse");

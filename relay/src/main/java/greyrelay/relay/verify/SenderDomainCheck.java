@@ -8,9 +8,9 @@ import greyrelay.relay.policy.Replies;
 import greyrelay.relay.policy.Verdict;
 
 /**
- * RCPT step 10: the sender's domain must be able to receive bounces. NXDOMAIN, or neither MX nor address →
+ * {@code sender-domain} (RCPT): the sender's domain must be able to receive bounces. NXDOMAIN, or neither MX nor address →
  * {@code 450 4.1.8} (temporary, as Postfix's {@code reject_unknown_sender_domain} defaults to: DNS may be wrong for a
- * while); RFC 7505 null MX → {@code 550 5.7.27}. A temporary DNS failure passes here: sender verification (step 12)
+ * while); RFC 7505 null MX → {@code 550 5.7.27}. A temporary DNS failure passes here: {@code sender-verification}
  * answers it with {@code 451 4.4.3}. Skipped for the null sender and for transactions exempt from sender
  * verification (a whitelisted partner's internal sender domain need not resolve).
  */

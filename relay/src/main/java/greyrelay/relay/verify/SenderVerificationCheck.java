@@ -11,7 +11,7 @@ import greyrelay.relay.policy.Verdict;
 import java.time.Duration;
 
 /**
- * RCPT step 12: the sender verification verdict (DESIGN.md). Skipped for the null sender (bounces are never probed)
+ * {@code sender-verification} (RCPT): the sender verification verdict (docs/checks.md). Skipped for the null sender (bounces are never probed)
  * and when a whitelist exempts the transaction from {@link Exemption#SENDER_VERIFICATION}.
  *
  * <p>Replies: mailbox refused by the sender's MX → {@code 451 4.1.7} until confirmed, then {@code 550 5.1.7}; probe

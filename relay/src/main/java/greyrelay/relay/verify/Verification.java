@@ -10,7 +10,6 @@ import greyrelay.relay.config.HostPort;
 import greyrelay.relay.config.RelayConfig;
 import greyrelay.relay.config.VerificationConfig;
 import greyrelay.relay.dns.Dns;
-import greyrelay.relay.policy.Pipeline;
 import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.smtpclient.ClientLimits;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,7 +26,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -35,8 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Callback verification, wired from the configuration: the pipeline steps (RCPT 8 recipient verification, 10 sender
- * domain, 12 sender verification), the greylisting hook ({@link #senderCheck()}{@code ::prefetch}) and the scheduled
+ * Callback verification, wired from the configuration: its checks by name ({@code recipient-verification},
+ * {@code sender-domain}, {@code sender-verification}; the check table places them), the greylisting hook ({@link #senderCheck()}{@code ::prefetch}) and the scheduled
  * maintenance (history retention, expired cache rows, stale profiles, idle scheduler lanes). Relay builds one and
  * closes it.
  */
@@ -97,25 +95,17 @@ public final class Verification implements AutoCloseable {
                 new SecureRandom());
     }
 
-    /** RCPT step 8, when {@code recipientVerification.enabled}. */
-    public Optional<Pipeline.Step<PolicyRequest.Rcpt>> recipientStep() {
-        var c = config.recipientVerification();
-        return c.enabled() ? Optional.of(new Pipeline.Step<>(recipientCheck, c.mode())) : Optional.empty();
+    /** {@code recipient-verification} (RCPT): asks the downstream whether the recipient exists. */
+    public RecipientVerificationCheck recipientCheck() {
+        return recipientCheck;
     }
 
-    /** RCPT step 10, when verification and {@code verification.checkSenderDomain} are on. */
-    public Optional<Pipeline.Step<PolicyRequest.Rcpt>> senderDomainStep() {
-        var v = config.verification();
-        return v.enabled() && v.checkSenderDomain() ? Optional.of(new Pipeline.Step<>(senderDomainCheck, v.mode())) : Optional.empty();
+    /** {@code sender-domain} (RCPT): the sender's domain must be able to receive bounces. */
+    public SenderDomainCheck senderDomainCheck() {
+        return senderDomainCheck;
     }
 
-    /** RCPT step 12, when {@code verification.enabled}. */
-    public Optional<Pipeline.Step<PolicyRequest.Rcpt>> senderStep() {
-        var v = config.verification();
-        return v.enabled() ? Optional.of(new Pipeline.Step<>(senderCheck, v.mode())) : Optional.empty();
-    }
-
-    /** The sender check; its {@code prefetch} is the greylisting check's first-sight hook (a no-op when disabled). */
+    /** {@code sender-verification} (RCPT); its {@code prefetch} is the greylisting check's first-sight hook. */
     public SenderVerificationCheck senderCheck() {
         return senderCheck;
     }

@@ -33,10 +33,10 @@
  *       the database), single flight, scheduler, per-connection quota, domain profiles
  *       ({@link greyrelay.relay.verify.ProfileBook}); inline with a wait bound, or {@code prefetch} in the
  *       background. {@link greyrelay.relay.verify.RecipientVerifier} asks our downstream the same way.</li>
- *   <li>Checks: {@link greyrelay.relay.verify.RecipientVerificationCheck} (RCPT step 8),
- *       {@link greyrelay.relay.verify.SenderDomainCheck} (step 10), {@link greyrelay.relay.verify.SenderVerificationCheck}
- *       (step 12, and the greylisting hook {@code prefetch}). {@link greyrelay.relay.verify.Verification} wires them
- *       from the configuration for {@code Relay}.</li>
+ *   <li>Checks: {@link greyrelay.relay.verify.RecipientVerificationCheck} ({@code recipient-verification}),
+ *       {@link greyrelay.relay.verify.SenderDomainCheck} ({@code sender-domain}), {@link greyrelay.relay.verify.SenderVerificationCheck}
+ *       ({@code sender-verification}, and the greylisting hook {@code prefetch}). {@link greyrelay.relay.verify.Verification}
+ *       builds them from the configuration; the check table places them.</li>
  *   <li>{@link greyrelay.relay.verify.VerificationPanelOperations}: the admin panel's "verify again now" (a fresh probe
  *       in the background through the same scheduler and budgets, even when a verdict is cached; origin {@code ADMIN}
  *       in the history) and "forget cached result", behind admin-ui's {@code VerificationOperations}.</li>

@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RCPT step 5: sender and recipient whitelists add their exemptions to the request (a sender entry:
+ * {@code whitelist} (RCPT): sender and recipient whitelists add their exemptions to the request (a sender entry:
  * {@link Whitelist#SENDER_EXEMPTIONS}; a recipient entry: {@link Whitelist#RECIPIENT_EXEMPTIONS}); later checks skip
  * themselves, and the accepted recipient keeps them for the end of DATA. Client entries were applied at connect
  * ({@link ClientWhitelistCheck}) and arrive in the request already. Never accepts or refuses: a whitelist only

@@ -6,7 +6,7 @@ import greyrelay.db.whitelist.WhitelistStore;
 import greyrelay.relay.config.ConfigException;
 import greyrelay.relay.config.GreylistConfig;
 import greyrelay.relay.dns.Dns;
-import greyrelay.relay.policy.Pipeline;
+import greyrelay.relay.policy.Check;
 import greyrelay.relay.policy.PolicyRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The whitelists feature, wired from {@code greylist.*}: the database entries, the files of
  * {@code greylist.whitelistFiles} and (with {@code greylist.defaultWhitelist}) the bundled default list, its two
- * pipeline steps and its refresh schedule. Whitelists work even with greylisting disabled, since they also exempt
+ * checks and its refresh schedule. Whitelists work even with greylisting disabled, since they also exempt
  * clients from SPF, DNSBL, HELO checks and rate limits.
  */
 public final class Whitelisting {
@@ -93,14 +93,14 @@ public final class Whitelisting {
         }
     }
 
-    /** Connect phase, after the connection limits and before connection rate limits and DNSBLs. */
-    public Pipeline.Step<PolicyRequest.Connect> clientStep() {
-        return Pipeline.Step.enforce(new ClientWhitelistCheck(whitelists, names));
+    /** {@code client-whitelist} (connect): marks the session's exemptions, which the later connect checks honour. */
+    public Check<PolicyRequest.Connect> clientWhitelistCheck() {
+        return new ClientWhitelistCheck(whitelists, names);
     }
 
-    /** RCPT step 5. */
-    public Pipeline.Step<PolicyRequest.Rcpt> rcptStep() {
-        return Pipeline.Step.enforce(new WhitelistCheck(whitelists));
+    /** {@code whitelist} (RCPT): adds the exemptions the sender and recipient whitelists grant. */
+    public Check<PolicyRequest.Rcpt> whitelistCheck() {
+        return new WhitelistCheck(whitelists);
     }
 
     /** The live whitelists: {@code invalidate()} after an in-process edit. */

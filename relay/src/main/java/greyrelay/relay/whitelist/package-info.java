@@ -8,7 +8,7 @@
  *       {@link greyrelay.relay.whitelist.ClientWhitelistCheck} into {@code SessionNotes}.</li>
  *   <li>Sender entries (address, or domain and subdomains) exempt from greylisting and sender verification;
  *       recipient entries (address with its extensions, local part in any domain, domain, regex) from greylisting:
- *       applied at RCPT step 5 by {@link greyrelay.relay.whitelist.WhitelistCheck} into the request's exemptions.</li>
+ *       applied at RCPT ({@code whitelist}) by {@link greyrelay.relay.whitelist.WhitelistCheck} into the request's exemptions.</li>
  * </ul>
  *
  * <p>Sources, in order of precedence: the database ({@code greyrelay.db.whitelist}, edited by the admin panel and

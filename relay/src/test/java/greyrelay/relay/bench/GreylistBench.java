@@ -120,7 +120,7 @@ public final class GreylistBench {
         Greylisting g = Greylisting.create(config, db, clock, new SimpleMeterRegistry(), "bench.example.com", "bench",
                 GreylistCheck.FirstSight.NONE);
         @SuppressWarnings("unchecked")
-        Check<PolicyRequest.Rcpt> check = g.greylistSteps().get(0).check();
+        Check<PolicyRequest.Rcpt> check = g.greylistCheck();
         List<Result> out = new ArrayList<>();
         IntFunction<PolicyRequest.Rcpt> known = i -> request(ThreadLocalRandom.current().nextInt(size));
         AtomicInteger next = new AtomicInteger(size);

@@ -16,6 +16,7 @@ import greyrelay.relay.policy.Exemption;
 import greyrelay.relay.policy.Pipeline;
 import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.policy.Replies;
+import greyrelay.relay.policy.SpfFact;
 import greyrelay.relay.policy.Verdict;
 import greyrelay.relay.testing.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** RCPT step 11 over a real H2 store, with the clock moved by hand. */
+/** The {@code greylist} check (RCPT) over a real H2 store, with the clock moved by hand. */
 class GreylistCheckTest {
     @TempDir
     static Path dir;
@@ -254,23 +255,23 @@ class GreylistCheckTest {
     void an_spf_pass_for_this_transaction_keys_the_triplet_by_domain() {
         Requests.Session first = client("192.0.2.10");
         var tx = first.mail(JANE);
-        first.notes.put(GreylistCheck.SPF_PASS_DOMAIN, new SpfPass(tx.id(), "Example.ORG."));
+        tx.facts().spf(new SpfFact("pass", "Example.ORG.", "spf pass for example.org"));
         assertThat(check.evaluate(first.rcpt(tx, JOHN))).isInstanceOf(Verdict.Defer.class);
         clock.advance(Duration.ofMinutes(6));
 
         Requests.Session elsewhere = client("203.0.113.50"); // another network the domain's SPF record authorises
         var retry = elsewhere.mail(JANE);
-        elsewhere.notes.put(GreylistCheck.SPF_PASS_DOMAIN, new SpfPass(retry.id(), "example.org"));
+        retry.facts().spf(new SpfFact("pass", "example.org", "spf pass for example.org"));
 
         assertThat(check.evaluate(elsewhere.rcpt(retry, JOHN))).isEqualTo(Verdict.CONTINUE);
         assertThat(store.find(new TripletKey("spf:example.org", JANE, JOHN)).orElseThrow().passed()).isTrue();
     }
 
     @Test
-    void an_spf_pass_noted_for_an_earlier_transaction_is_ignored() {
+    void an_spf_pass_of_an_earlier_transaction_is_ignored() {
         Requests.Session s = client("192.0.2.10");
         var earlier = s.mail(JANE);
-        s.notes.put(GreylistCheck.SPF_PASS_DOMAIN, new SpfPass(earlier.id(), "example.org"));
+        earlier.facts().spf(new SpfFact("pass", "example.org", "spf pass for example.org"));
 
         check.evaluate(s.rcpt(s.mail(JANE), JOHN));
 
@@ -309,7 +310,7 @@ class GreylistCheckTest {
                 new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), metrics),
                 new Triplet.Keying(24, 64, true), clock, GreylistCheck.FirstSight.NONE, false, new GreylistHeader("test", "mx"));
         List<String> recorded = new CopyOnWriteArrayList<>();
-        Pipeline p = new Pipeline(List.of(), List.of(), List.of(Pipeline.Step.enforce(broken)), List.of(),
+        Pipeline p = new Pipeline(List.of(), List.of(), List.of(new Pipeline.Step<>(broken, greyrelay.relay.config.Mode.ENFORCE)), List.of(),
                 new DecisionRecorder(clock, metrics, d -> recorded.add(d.check() + ": " + d.reason())), metrics);
 
         Verdict v = p.rcpt(client("192.0.2.10").rcpt(JANE, JOHN));

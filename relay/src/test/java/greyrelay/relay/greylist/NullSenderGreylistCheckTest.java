@@ -10,6 +10,7 @@ import greyrelay.db.greylist.TripletKey;
 import greyrelay.db.testing.TestDatabases;
 import greyrelay.relay.policy.Exemption;
 import greyrelay.relay.policy.Replies;
+import greyrelay.relay.policy.SpfFact;
 import greyrelay.relay.policy.Transaction;
 import greyrelay.relay.policy.Verdict;
 import java.nio.file.Path;
@@ -68,6 +69,18 @@ class NullSenderGreylistCheckTest {
 
         assertThat(retry.headers().get("X-Greylist")).startsWith("delayed 420 seconds by greyrelay-test (mx.example.com); ");
         assertThat(retry.notes(MARY)).containsExactly("greylist: passed after 420 s");
+    }
+
+    @Test
+    void an_spf_pass_of_the_helo_name_keys_the_bounce_by_that_domain() {
+        Requests.Session s = new Requests.Session("192.0.2.10");
+        Transaction tx = s.mail("");
+        tx.facts().spf(new SpfFact("pass", "client.example.org", "spf pass for client.example.org"));
+
+        check.evaluate(s.data(tx, JOHN));
+
+        assertThat(f.store.find(new TripletKey("spf:client.example.org", "<>", JOHN))).isPresent();
+        assertThat(f.store.find(new TripletKey("192.0.2.0/24", "<>", JOHN))).isEmpty();
     }
 
     @Test

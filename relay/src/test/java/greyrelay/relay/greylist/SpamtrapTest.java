@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** RCPT steps 3 and 4, and the null sender's trap at the end of DATA. */
+/** {@code spamtrap} and {@code trapped-client} (RCPT), and the null sender's trap at the end of DATA. */
 class SpamtrapTest {
     static final String TRAP = "never-used@example.com";
 

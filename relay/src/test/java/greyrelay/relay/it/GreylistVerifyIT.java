@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Greylisting and callback verification together, as DESIGN.md wants them: the first (greylisted) attempt starts the
+ * Greylisting and callback verification together, as they are meant to work: the first (greylisted) attempt starts the
  * probe in the background, so the retry is answered from the cache and legitimate mail waits no longer than greylisting
  * already makes it; a forged sender is refused at the retry without a second probe.
  */

@@ -38,6 +38,10 @@ class PipelineTest {
         };
     }
 
+    private static Pipeline.Step<PolicyRequest.Rcpt> enforce(Check<PolicyRequest.Rcpt> check) {
+        return new Pipeline.Step<>(check, Mode.ENFORCE);
+    }
+
     private Verdict run(List<Pipeline.Step<PolicyRequest.Rcpt>> steps) throws Exception {
         var recorder = new DecisionRecorder(Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC), metrics, decisions::add);
         var p = new Pipeline(List.of(), List.of(), steps, List.of(), recorder, metrics);
@@ -53,9 +57,9 @@ class PipelineTest {
 
     @Test
     void the_first_verdict_that_is_not_continue_answers_and_is_recorded() throws Exception {
-        Verdict v = run(List.of(Pipeline.Step.enforce(check("a", Verdict.CONTINUE)),
-                Pipeline.Step.enforce(check("b", new Verdict.Defer(R451, "why"))),
-                Pipeline.Step.enforce(check("c", new Verdict.Reject(R550, "no")))));
+        Verdict v = run(List.of(enforce(check("a", Verdict.CONTINUE)),
+                enforce(check("b", new Verdict.Defer(R451, "why"))),
+                enforce(check("c", new Verdict.Reject(R550, "no")))));
         assertThat(v).isEqualTo(new Verdict.Defer(R451, "why"));
         assertThat(called).containsExactly("a", "b");
         assertThat(decisions).singleElement().satisfies(d -> {
@@ -73,7 +77,7 @@ class PipelineTest {
     @Test
     void an_observe_mode_check_records_its_would_be_answer_and_the_mail_goes_on() throws Exception {
         Verdict v = run(List.of(new Pipeline.Step<>(check("grey", new Verdict.Defer(R451, "new triplet")), Mode.OBSERVE),
-                Pipeline.Step.enforce(check("after", Verdict.CONTINUE))));
+                enforce(check("after", Verdict.CONTINUE))));
         assertThat(v).isInstanceOf(Verdict.Continue.class);
         assertThat(called).containsExactly("grey", "after");
         assertThat(decisions).singleElement().satisfies(d -> {
@@ -84,8 +88,8 @@ class PipelineTest {
 
     @Test
     void accept_stops_the_remaining_checks_of_the_phase() throws Exception {
-        Verdict v = run(List.of(Pipeline.Step.enforce(check("role", new Verdict.Accept("postmaster"))),
-                Pipeline.Step.enforce(check("later", new Verdict.Reject(R550, "x")))));
+        Verdict v = run(List.of(enforce(check("role", new Verdict.Accept("postmaster"))),
+                enforce(check("later", new Verdict.Reject(R550, "x")))));
         assertThat(v).isInstanceOf(Verdict.Accept.class);
         assertThat(called).containsExactly("role");
         assertThat(decisions).isEmpty();
@@ -104,7 +108,7 @@ class PipelineTest {
                 throw new IllegalStateException("database down");
             }
         };
-        Verdict v = run(List.of(Pipeline.Step.enforce(broken), Pipeline.Step.enforce(check("never", Verdict.CONTINUE))));
+        Verdict v = run(List.of(enforce(broken), enforce(check("never", Verdict.CONTINUE))));
         assertThat(v).isInstanceOfSatisfying(Verdict.Defer.class, d -> assertThat(d.reply()).isEqualTo(Replies.LOCAL_PROBLEM));
         assertThat(called).isEmpty();
         assertThat(decisions).singleElement().satisfies(d -> assertThat(d.reason()).contains("IllegalStateException"));

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.address.Sender;
 import greyrelay.relay.policy.Exemption;
+import greyrelay.relay.policy.OpenConnections;
 import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.policy.SessionFacts;
 import greyrelay.relay.policy.SessionNotes;
 import greyrelay.relay.policy.Transaction;
 import greyrelay.relay.policy.Verdict;
-import greyrelay.relay.smtp.ConnectionCounter;
 import greyrelay.relay.testing.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
@@ -57,14 +57,31 @@ class RateLimitCheckTest {
     @Test
     void a_session_exempt_at_connect_is_not_counted_by_the_connect_checks() throws Exception {
         var rate = new ConnectionRateCheck(limiter, policy, overrides, "mx.example.com", metrics);
-        var counter = new ConnectionCounter();
-        var concurrency = new NetworkConnectionLimitCheck(counter, policy.network(), 0, "mx.example.com", metrics);
+        var counter = new OpenConnections() { // 50 open connections from the network, over its limit of 10
+            @Override
+            public int total() {
+                return 50;
+            }
+
+            @Override
+            public int of(InetAddress client) {
+                return 50;
+            }
+
+            @Override
+            public int inNetwork(InetAddress client, java.util.function.BiPredicate<InetAddress, InetAddress> sameNetwork) {
+                return 50;
+            }
+        };
+        var concurrency = new NetworkConnectionLimitCheck(counter, policy.network(), 10, "mx.example.com", metrics);
         SessionNotes exempt = new SessionNotes();
         exempt.exempt(Exemption.RATE_LIMITS);
         for (int i = 0; i < 50; i++) {
             assertThat(rate.evaluate(new PolicyRequest.Connect(session("192.0.2.10"), exempt))).isEqualTo(Verdict.CONTINUE);
         }
         assertThat(concurrency.evaluate(new PolicyRequest.Connect(session("192.0.2.10"), exempt))).isEqualTo(Verdict.CONTINUE);
+        assertThat(concurrency.evaluate(new PolicyRequest.Connect(session("192.0.2.10"), new SessionNotes())))
+                .isInstanceOf(Verdict.Disconnect.class);
         for (int i = 0; i < 10; i++) rate.evaluate(new PolicyRequest.Connect(session("192.0.2.10"), new SessionNotes()));
         assertThat(rate.evaluate(new PolicyRequest.Connect(session("192.0.2.10"), new SessionNotes())))
                 .isInstanceOf(Verdict.Disconnect.class);

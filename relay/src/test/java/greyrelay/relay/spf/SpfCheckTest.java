@@ -13,6 +13,7 @@ import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.policy.Replies;
 import greyrelay.relay.policy.SessionFacts;
 import greyrelay.relay.policy.SessionNotes;
+import greyrelay.relay.policy.SpfFact;
 import greyrelay.relay.policy.Transaction;
 import greyrelay.relay.policy.Verdict;
 import greyrelay.relay.testing.FakeDnsServer;
@@ -86,28 +87,30 @@ class SpfCheckTest {
     }
 
     @Test
-    void leaves_the_outcome_for_later_checks_keyed_by_transaction() {
+    void leaves_the_outcome_for_later_checks_as_a_fact_of_the_transaction() {
         dns.txt("example.org", "v=spf1 ip4:192.0.2.0/24 -all");
         SpfCheck check = check("");
         Transaction tx = tx("S1.1", "jane@example.org");
 
         assertThat(check.evaluate(rcpt(tx, "john@example.com"))).isEqualTo(Verdict.CONTINUE);
 
-        Optional<SpfOutcome> outcome = SpfOutcome.forTransaction(notes, "S1.1");
+        Optional<SpfFact> outcome = tx.facts().spf();
         assertThat(outcome).hasValueSatisfying(o -> {
-            assertThat(o.result()).isEqualTo(SpfResult.PASS);
+            assertThat(SpfResult.fromToken(o.result())).isEqualTo(SpfResult.PASS);
             assertThat(o.authorisedDomain()).contains("example.org");
         });
-        assertThat(SpfOutcome.forTransaction(notes, "S1.2")).isEmpty();
+        Transaction next = tx("S1.2", "jane@example.org");
+        assertThat(next.facts().spf()).as("the next transaction of the session starts without it").isEmpty();
     }
 
     @Test
     void only_a_pass_names_an_authorised_domain() {
         dns.txt("example.org", "v=spf1 ~all");
-        check("").evaluate(rcpt(tx("S1.1", "jane@example.org"), "john@example.com"));
+        Transaction tx = tx("S1.1", "jane@example.org");
+        check("").evaluate(rcpt(tx, "john@example.com"));
 
-        SpfOutcome outcome = SpfOutcome.forTransaction(notes, "S1.1").orElseThrow();
-        assertThat(outcome.result()).isEqualTo(SpfResult.SOFTFAIL);
+        SpfFact outcome = tx.facts().spf().orElseThrow();
+        assertThat(SpfResult.fromToken(outcome.result())).isEqualTo(SpfResult.SOFTFAIL);
         assertThat(outcome.domain()).isEqualTo("example.org");
         assertThat(outcome.authorisedDomain()).isEmpty();
     }
@@ -122,7 +125,7 @@ class SpfCheckTest {
         assertThat(v).isEqualTo(Verdict.CONTINUE);
         assertThat(dns.queries()).isEmpty();
         assertThat(tx.headers()).isEmpty();
-        assertThat(notes.get(SpfOutcome.KEY)).isEmpty();
+        assertThat(tx.facts().spf()).isEmpty();
     }
 
     @Test

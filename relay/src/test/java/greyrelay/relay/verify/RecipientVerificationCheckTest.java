@@ -23,7 +23,7 @@ class RecipientVerificationCheckTest {
 
     RecipientVerificationCheck check(String yaml) {
         rig = new VerifyRig(dir, yaml == null ? "recipientVerification: {enabled: true, timeout: 1s}" : yaml);
-        return (RecipientVerificationCheck) rig.verification.recipientStep().orElseThrow().check();
+        return rig.verification.recipientCheck();
     }
 
     @AfterEach

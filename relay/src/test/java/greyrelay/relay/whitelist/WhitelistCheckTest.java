@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
-/** RCPT step 5: sender and recipient entries mark exemptions and never decide. */
+/** {@code whitelist} (RCPT): sender and recipient entries mark exemptions and never decide. */
 class WhitelistCheckTest {
     static WhitelistEntry e(WhitelistKind kind, String value) {
         return WhitelistEntry.of(kind, value, null, "file:test", Instant.EPOCH);

@@ -1,12 +1,11 @@
-package greyrelay.relay.smtp;
+package greyrelay.relay.policy;
 
-import greyrelay.relay.policy.SessionNotes;
 import java.time.Duration;
 
 /**
  * The pre-greeting test's SMTP side (postscreen's "pregreet"): what a connect check may ask of the connection
- * before the banner. The SMTP layer puts one in the session notes under {@link #KEY} before the connect checks run;
- * the decision (exempt? enforce?) is the check's.
+ * before the banner. The SMTP listener puts one in the session notes under {@link #KEY} before the connect checks
+ * run (a request without a banner has none, and the check passes); the decision (exempt? enforce?) is the check's.
  *
  * <p>Call order: at most one {@link #sendFirstLineAndListen} per connection, during the connect phase. It sends the
  * first line of a multi-line banner ({@code 220-<hostname> ESMTP greyrelay}); the library sends the final
