@@ -86,6 +86,8 @@ class QueuePolicyTest {
                         tried(at, JOHN, BUSY, MARY, OK), List.of(PENDING, DELIVERED), at.plus(Duration.ofMinutes(1)), BUSY_REASON, "none"),
                 row("partial 5xx: done, a DSN for the refused recipient only", toJohnAndMary(), tried(at, JOHN, UNKNOWN, MARY, OK),
                         List.of(FAILED, DELIVERED), null, null, "DSN to " + JANE + ": " + JOHN),
+                row("two 5xx in one attempt: one DSN names both", toJohnAndMary(), tried(at, JOHN, UNKNOWN, MARY, UNKNOWN),
+                        List.of(FAILED, FAILED), null, null, "DSN to " + JANE + ": " + JOHN + ", " + MARY),
                 row("5xx and 4xx: the DSN goes now, the deferred recipient waits", toJohnAndMary(), tried(at, JOHN, UNKNOWN, MARY, BUSY),
                         List.of(FAILED, PENDING), at.plus(Duration.ofMinutes(1)), BUSY_REASON, "DSN to " + JANE + ": " + JOHN),
                 row("connection failure: every recipient deferred with the reason", toJohnAndMary(), tried(at, JOHN, DOWN, MARY, DOWN),
