@@ -32,6 +32,11 @@ final class QueuePolicy {
         return !now.isBefore(message.schedule().deadline());
     }
 
+    /**
+     * @param message the message as it was before the attempt
+     * @param attempt what happened, with the clock reading after it
+     * @return the message with its new recipient states and schedule, whether it stays queued, and the DSN due
+     */
     Transition decide(Envelope message, Attempt attempt) {
         List<RecipientState> after = new ArrayList<>();
         List<RecipientState> failed = new ArrayList<>();
