@@ -116,7 +116,8 @@ public final class DownstreamDelivery {
         }
         SmtpClient c = conv.client();
         try {
-            String mail = "MAIL FROM:<" + env.sender() + ">" + (conv.esmtp() && conv.ehlo().supports("SIZE") ? " SIZE=" + env.size() : "");
+            String mail = "MAIL FROM:" + env.sender().bracketed()
+                    + (conv.esmtp() && conv.ehlo().supports("SIZE") ? " SIZE=" + env.arrival().size() : "");
             ServerReply m = c.command(mail);
             if (!m.isPositive()) {
                 c.quit();
@@ -266,9 +267,9 @@ public final class DownstreamDelivery {
     /** Our trace headers on top, then the message exactly as it was received. */
     InputStream messageWithTrace(Envelope env) throws IOException {
         StringBuilder sb = new StringBuilder();
-        for (String h : env.traceHeaders()) sb.append(h).append("\r\n");
+        for (String h : env.arrival().traceHeaders()) sb.append(h).append("\r\n");
         InputStream head = new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8));
-        return new SequenceInputStream(head, spool.openMessage(new QueueId(env.id())));
+        return new SequenceInputStream(head, spool.openMessage(env.id()));
     }
 
     private static Map<String, DeliveryResult> all(List<String> recipients, DeliveryResult r) {

@@ -1,5 +1,6 @@
 package greyrelay.relay.queue;
 
+import greyrelay.relay.address.Mailbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -16,13 +17,13 @@ final class Dsn {
 
     private Dsn() {}
 
-    static byte[] build(String hostname, String dsnId, Envelope original, List<RecipientState> failed, byte[] originalHeaders,
-            Instant now, ZoneId zone) {
+    static byte[] build(String hostname, String dsnId, Mailbox to, Envelope original, List<RecipientState> failed,
+            byte[] originalHeaders, Instant now, ZoneId zone) {
         String boundary = dsnId + "/" + hostname;
         String date = DATE.format(now.atZone(zone));
         StringBuilder sb = new StringBuilder();
         sb.append("From: Mail Delivery System <MAILER-DAEMON@").append(hostname).append(">\r\n");
-        sb.append("To: <").append(original.sender()).append(">\r\n");
+        sb.append("To: <").append(to.address()).append(">\r\n");
         sb.append("Subject: Undelivered Mail Returned to Sender\r\n");
         sb.append("Date: ").append(date).append("\r\n");
         sb.append("Message-ID: <").append(dsnId).append("@").append(hostname).append(">\r\n");
@@ -45,7 +46,7 @@ final class Dsn {
         sb.append("Content-Type: message/delivery-status\r\n\r\n");
         sb.append("Reporting-MTA: dns; ").append(hostname).append("\r\n");
         sb.append("X-Greyrelay-Queue-ID: ").append(original.id()).append("\r\n");
-        sb.append("Arrival-Date: ").append(DATE.format(original.receivedAt().atZone(zone))).append("\r\n");
+        sb.append("Arrival-Date: ").append(DATE.format(original.arrival().at().atZone(zone))).append("\r\n");
         for (RecipientState r : failed) {
             sb.append("\r\n");
             sb.append("Final-Recipient: rfc822; ").append(r.address()).append("\r\n");

@@ -1,5 +1,6 @@
 package greyrelay.relay.queue;
 
+import greyrelay.relay.address.Sender;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -26,10 +27,10 @@ import org.slf4j.MDC;
 
 /**
  * The queue: every committed message, its delivery schedule and the workers that deliver it. The spool is the truth
- * (the queue rebuilds itself from it at start); this class only keeps an index in memory. Each attempt's result is
- * written to the spool before anything else happens, so a recipient the downstream accepted is never sent again
- * (except the one attempt in flight at a crash). Permanent failures and expired messages produce a DSN to the sender —
- * never to the null sender, never about a DSN.
+ * (the queue rebuilds itself from it at start); this class only keeps an index in memory. What an attempt means —
+ * which recipients are settled, when to try again, who gets a DSN — is {@link QueuePolicy}'s decision; this class
+ * makes the attempt and carries the decision out. Each attempt's result is written to the spool before anything else
+ * happens, so a recipient the downstream accepted is never sent again (except the one attempt in flight at a crash).
  */
 public final class MailQueue implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MailQueue.class);
@@ -39,12 +40,12 @@ public final class MailQueue implements AutoCloseable {
 
     private final Spool spool;
     private final DownstreamDelivery delivery;
-    private final RetrySchedule schedule;
+    private final QueuePolicy policy;
     private final Clock clock;
     private final String hostname;
     private final Duration maxLifetime;
-    private final Map<String, Envelope> entries = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+    private final Map<QueueId, Envelope> entries = new ConcurrentHashMap<>();
+    private final Map<QueueId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final Semaphore workers;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ReentrantLock lock = new ReentrantLock();
@@ -56,7 +57,7 @@ public final class MailQueue implements AutoCloseable {
             Duration maxLifetime, int workers, MeterRegistry metrics) {
         this.spool = spool;
         this.delivery = delivery;
-        this.schedule = schedule;
+        this.policy = new QueuePolicy(schedule);
         this.clock = clock;
         this.hostname = hostname;
         this.maxLifetime = maxLifetime;
@@ -109,14 +110,14 @@ public final class MailQueue implements AutoCloseable {
 
     private boolean noneDue() {
         Instant now = clock.instant();
-        return entries.values().stream().noneMatch(e -> !e.nextAttempt().isAfter(now) && !inFlight.containsKey(e.id()));
+        return entries.values().stream().noneMatch(e -> !e.schedule().nextAttempt().isAfter(now) && !inFlight.containsKey(e.id()));
     }
 
     private List<CompletableFuture<Void>> dispatchDue() {
         Instant now = clock.instant();
         List<CompletableFuture<Void>> started = new ArrayList<>();
-        List<Envelope> due = entries.values().stream().filter(e -> !e.nextAttempt().isAfter(now))
-                .sorted(Comparator.comparing(Envelope::nextAttempt)).toList();
+        List<Envelope> due = entries.values().stream().filter(e -> !e.schedule().nextAttempt().isAfter(now))
+                .sorted(Comparator.comparing(e -> e.schedule().nextAttempt())).toList();
         for (Envelope e : due) {
             if (inFlight.containsKey(e.id())) continue;
             if (!workers.tryAcquire()) break;
@@ -142,66 +143,71 @@ public final class MailQueue implements AutoCloseable {
         return started;
     }
 
-    private void attempt(String id) {
+    private void attempt(QueueId id) {
         Envelope env = entries.get(id);
         if (env == null) return;
-        MDC.put("queue", id);
+        MDC.put("queue", id.value());
         try {
-            Instant now = clock.instant();
-            Map<String, DeliveryResult> results = now.isBefore(env.deadline()) ? delivery.deliver(env) : Map.of();
-            Instant after = clock.instant();
-            List<RecipientState> updated = new ArrayList<>();
-            String lastError = null;
-            for (RecipientState r : env.recipients()) {
-                DeliveryResult res = results.get(r.address());
-                if (r.status() != RecipientState.Status.PENDING) {
-                    updated.add(r);
-                } else if (res == null) {
-                    String why = "delivery time expired" + (r.lastReply() == null ? "" : " (last error: " + r.lastReply() + ")");
-                    updated.add(r.attempted(RecipientState.Status.FAILED, why, after));
-                    log.info("{}: to=<{}> status=expired {}", id, r.address(), why);
-                } else {
-                    switch (res) {
-                        case DeliveryResult.Delivered d -> {
-                            updated.add(r.attempted(RecipientState.Status.DELIVERED, d.reply(), after));
-                            log.info("{}: to=<{}> relay={} status=sent ({})", id, r.address(), delivery.routeFor(r.address()), d.reply());
-                        }
-                        case DeliveryResult.Deferred d -> {
-                            updated.add(r.attempted(RecipientState.Status.PENDING, d.reason(), after));
-                            lastError = d.reason();
-                            log.info("{}: to=<{}> relay={} status=deferred ({})", id, r.address(), delivery.routeFor(r.address()), d.reason());
-                        }
-                        case DeliveryResult.Bounced b -> {
-                            updated.add(r.attempted(RecipientState.Status.FAILED, b.reply(), after));
-                            log.info("{}: to=<{}> relay={} status=bounced ({})", id, r.address(), delivery.routeFor(r.address()), b.reply());
-                        }
-                    }
-                }
+            Attempt attempt;
+            if (policy.expired(env, clock.instant())) {
+                attempt = new Attempt.Expired(clock.instant());
+            } else {
+                Map<String, DeliveryResult> results = delivery.deliver(env);
+                attempt = new Attempt.Tried(results, clock.instant());
             }
-            int attempts = env.attempts() + 1;
-            Instant next = after.plus(schedule.after(attempts));
-            if (next.isAfter(env.deadline())) next = env.deadline();
-            Envelope done = env.withRecipients(updated).withSchedule(next, attempts, lastError);
-            finish(env, done);
+            Transition t = policy.decide(env, attempt);
+            logRecipients(env, attempt, t.message());
+            apply(t);
         } finally {
             MDC.remove("queue");
         }
     }
 
-    /** Persists the new state first; then bounces what failed and removes the message once nothing is pending. */
-    private void finish(Envelope before, Envelope after) {
+    /** One line per recipient this attempt settled or deferred, as Postfix logs {@code to=<…> relay=… status=…}. */
+    private void logRecipients(Envelope before, Attempt attempt, Envelope after) {
+        for (int i = 0; i < before.recipients().size(); i++) {
+            RecipientState b = before.recipients().get(i);
+            RecipientState a = after.recipients().get(i);
+            if (b.status() != RecipientState.Status.PENDING) continue;
+            String to = a.address();
+            switch (attempt) {
+                case Attempt.Tried t -> {
+                    switch (t.results().get(to)) {
+                        case null -> { }
+                        case DeliveryResult.Delivered d ->
+                                log.info("{}: to=<{}> relay={} status=sent ({})", before.id(), to, delivery.routeFor(to), d.reply());
+                        case DeliveryResult.Deferred d ->
+                                log.info("{}: to=<{}> relay={} status=deferred ({})", before.id(), to, delivery.routeFor(to), d.reason());
+                        case DeliveryResult.Bounced d ->
+                                log.info("{}: to=<{}> relay={} status=bounced ({})", before.id(), to, delivery.routeFor(to), d.reply());
+                    }
+                }
+                case Attempt.Expired x -> log.info("{}: to=<{}> status=expired {}", before.id(), to, a.lastReply());
+                case Attempt.Returned r -> { } // logged once for the message by bounce()
+            }
+        }
+    }
+
+    /**
+     * Carries out a decision: the new state is persisted first; then the sender hears about what failed, and a message
+     * with nothing pending leaves the queue.
+     */
+    private void apply(Transition t) {
+        Envelope after = t.message();
         try {
-            if (after.isFinished()) {
-                bounce(before, after);
-                spool.delete(new QueueId(after.id()));
-                entries.remove(after.id());
-                log.info("{}: removed", after.id());
-            } else {
-                spool.update(after);
-                entries.put(after.id(), after);
-                // failures of this attempt are reported now; the pending rest later
-                List<RecipientState> newlyFailed = newlyFailed(before, after);
-                if (!newlyFailed.isEmpty()) sendDsn(after, newlyFailed);
+            switch (t) {
+                case Transition.Retry r -> {
+                    spool.update(after);
+                    entries.put(after.id(), after);
+                    // failures of this attempt are reported now; the pending rest later
+                    notify(after, r.notice());
+                }
+                case Transition.Done d -> {
+                    notify(after, d.notice());
+                    spool.delete(after.id());
+                    entries.remove(after.id());
+                    log.info("{}: removed", after.id());
+                }
             }
         } catch (SpoolException e) {
             // the state is still in memory; the spool keeps the older state, which can only cause a repeat attempt
@@ -210,42 +216,31 @@ public final class MailQueue implements AutoCloseable {
         }
     }
 
-    private void bounce(Envelope before, Envelope after) {
-        List<RecipientState> failed = newlyFailed(before, after);
-        if (!failed.isEmpty()) sendDsn(after, failed);
+    private void notify(Envelope original, Transition.Notice notice) {
+        switch (notice) {
+            case Transition.Notice.None n -> { }
+            case Transition.Notice.Withheld w when w.reason() == Transition.Notice.Reason.NULL_SENDER ->
+                    log.info("{}: no DSN: the sender is the null sender", original.id());
+            case Transition.Notice.Withheld w -> log.warn("{}: no DSN about a DSN: failed recipients {} discarded", original.id(),
+                    w.failed().stream().map(RecipientState::address).toList());
+            case Transition.Notice.Due d -> sendDsn(original, d);
+        }
     }
 
-    private static List<RecipientState> newlyFailed(Envelope before, Envelope after) {
-        List<RecipientState> out = new ArrayList<>();
-        for (int i = 0; i < after.recipients().size(); i++) {
-            RecipientState b = before.recipients().get(i);
-            RecipientState a = after.recipients().get(i);
-            if (b.status() != RecipientState.Status.FAILED && a.status() == RecipientState.Status.FAILED) out.add(a);
-        }
-        return out;
-    }
-
-    private void sendDsn(Envelope original, List<RecipientState> failed) {
-        if (original.isNullSender()) {
-            log.info("{}: no DSN: the sender is the null sender", original.id());
-            return;
-        }
-        if (original.kind() == Envelope.Kind.DSN) {
-            log.warn("{}: no DSN about a DSN: failed recipients {} discarded", original.id(),
-                    failed.stream().map(RecipientState::address).toList());
-            return;
-        }
+    private void sendDsn(Envelope original, Transition.Notice.Due due) {
         try (Spool.Incoming in = spool.begin()) {
             Instant now = clock.instant();
-            byte[] dsn = Dsn.build(hostname, in.id().value(), original, failed, originalHeaders(original), now, clock.getZone());
+            byte[] dsn = Dsn.build(hostname, in.id().value(), due.to(), original, due.failed(), originalHeaders(original), now,
+                    clock.getZone());
             in.out().write(dsn);
-            Envelope env = new Envelope(in.id().value(), "", List.of(RecipientState.pending(original.sender())), now, null, null, null,
-                    dsn.length, Envelope.Kind.DSN, now, now.plus(maxLifetime), 0, null, List.of());
+            Envelope env = new Envelope(in.id(), Sender.NULL, List.of(RecipientState.pending(due.to().address())),
+                    new Envelope.Arrival(now, new Envelope.Origin.Notification(), dsn.length, List.of()),
+                    Envelope.Schedule.first(now, maxLifetime));
             in.commit(env);
             log.info("{}: sender non-delivery notification: {}", original.id(), in.id());
             accept(env);
         } catch (IOException e) {
-            log.error("{}: cannot queue the DSN for {}: {}", original.id(), failed.stream().map(RecipientState::address).toList(),
+            log.error("{}: cannot queue the DSN for {}: {}", original.id(), due.failed().stream().map(RecipientState::address).toList(),
                     e.getMessage());
         }
     }
@@ -253,9 +248,9 @@ public final class MailQueue implements AutoCloseable {
     /** Our trace fields, then the message's header section as received; at most {@link #MAX_HEADER_BYTES}. */
     private byte[] originalHeaders(Envelope env) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (String h : env.traceHeaders()) out.writeBytes((h + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (String h : env.arrival().traceHeaders()) out.writeBytes((h + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try {
-            out.writeBytes(spool.readHeaderSection(new QueueId(env.id()), MAX_HEADER_BYTES));
+            out.writeBytes(spool.readHeaderSection(env.id(), MAX_HEADER_BYTES));
         } catch (IOException e) {
             log.warn("{}: cannot read the original headers: {}", env.id(), e.toString());
         }
@@ -265,11 +260,11 @@ public final class MailQueue implements AutoCloseable {
     // --- operations for the CLI and the admin panel ---
 
     public List<Envelope> list() {
-        return entries.values().stream().sorted(Comparator.comparing(Envelope::receivedAt)).toList();
+        return entries.values().stream().sorted(Comparator.comparing(e -> e.arrival().at())).toList();
     }
 
     public Optional<Envelope> get(QueueId id) {
-        return Optional.ofNullable(entries.get(id.value()));
+        return Optional.ofNullable(entries.get(id));
     }
 
     public int depth() {
@@ -278,7 +273,7 @@ public final class MailQueue implements AutoCloseable {
 
     public Optional<Duration> oldestAge() {
         Instant now = clock.instant();
-        return entries.values().stream().map(Envelope::receivedAt).min(Comparator.naturalOrder()).map(t -> Duration.between(t, now));
+        return entries.values().stream().map(e -> e.arrival().at()).min(Comparator.naturalOrder()).map(t -> Duration.between(t, now));
     }
 
     /** What an operator's change did. */
@@ -292,14 +287,14 @@ public final class MailQueue implements AutoCloseable {
 
     /** The header section as it will be relayed (trace fields on top), at most 64 KB; empty when not queued. */
     public Optional<byte[]> headers(QueueId id) {
-        Envelope e = entries.get(id.value());
+        Envelope e = entries.get(id);
         return e == null ? Optional.empty() : Optional.of(originalHeaders(e));
     }
 
     /** Makes a message due now, unless an attempt is running (whose result would overwrite the new schedule). */
     public Change retry(QueueId id) {
         return operate(id, e -> {
-            entries.put(e.id(), e.withSchedule(clock.instant(), e.attempts(), e.lastError()));
+            entries.put(e.id(), e.with(e.schedule().dueAt(clock.instant())));
             log.info("{}: retry now, asked by an administrator", e.id());
             signal();
         });
@@ -310,7 +305,7 @@ public final class MailQueue implements AutoCloseable {
         return operateOnSpool(id, e -> {
             spool.delete(id);
             entries.remove(e.id());
-            log.info("{}: deleted by an administrator: from=<{}> {} recipient(s) pending", e.id(), e.sender(), e.pending().size());
+            log.info("{}: deleted by an administrator: from={} {} recipient(s) pending", e.id(), e.sender().bracketed(), e.pending().size());
         });
     }
 
@@ -322,16 +317,9 @@ public final class MailQueue implements AutoCloseable {
      */
     public Change bounce(QueueId id, String reason) throws SpoolException {
         return operateOnSpool(id, e -> {
-            String why = "5.0.0 Returned to the sender by the mail administrator" + (reason == null || reason.isBlank() ? ""
-                    : ": " + oneLine(reason.strip(), 200));
-            Instant now = clock.instant();
-            List<RecipientState> failed = new ArrayList<>();
-            for (RecipientState r : e.recipients()) {
-                failed.add(r.status() == RecipientState.Status.PENDING
-                        ? new RecipientState(r.address(), RecipientState.Status.FAILED, r.attempts(), why, now) : r);
-            }
-            log.info("{}: bounced by an administrator: {} pending recipient(s) failed ({})", e.id(), e.pending().size(), why);
-            finish(e, e.withRecipients(failed));
+            Attempt.Returned returned = Attempt.Returned.byAdministrator(reason, clock.instant());
+            log.info("{}: bounced by an administrator: {} pending recipient(s) failed ({})", e.id(), e.pending().size(), returned.reply());
+            apply(policy.decide(e, returned));
         });
     }
 
@@ -353,34 +341,18 @@ public final class MailQueue implements AutoCloseable {
      */
     private Change operateOnSpool(QueueId id, Operation op) throws SpoolException {
         CompletableFuture<Void> claim = new CompletableFuture<>();
-        if (inFlight.putIfAbsent(id.value(), claim) != null) {
-            return entries.containsKey(id.value()) ? Change.IN_DELIVERY : Change.NOT_FOUND;
+        if (inFlight.putIfAbsent(id, claim) != null) {
+            return entries.containsKey(id) ? Change.IN_DELIVERY : Change.NOT_FOUND;
         }
         try {
-            Envelope e = entries.get(id.value());
+            Envelope e = entries.get(id);
             if (e == null) return Change.NOT_FOUND;
             op.apply(e);
             return Change.DONE;
         } finally {
-            inFlight.remove(id.value(), claim);
+            inFlight.remove(id, claim);
             claim.complete(null);
         }
-    }
-
-    private static String oneLine(String s, int max) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < s.length() && out.length() < max; i++) {
-            char c = s.charAt(i);
-            out.append(c < 0x20 || c == 0x7f ? ' ' : c);
-        }
-        return out.toString();
-    }
-
-    /** Makes a message due now. */
-    public boolean retryNow(QueueId id) {
-        Envelope e = entries.computeIfPresent(id.value(), (k, v) -> v.withSchedule(clock.instant(), v.attempts(), v.lastError()));
-        signal();
-        return e != null;
     }
 
     public void signal() {

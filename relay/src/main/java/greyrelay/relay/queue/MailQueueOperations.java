@@ -85,7 +85,10 @@ public final class MailQueueOperations implements QueueOperations {
         List<QueuedMessage.QueuedRecipient> rcpts = e.recipients().stream()
                 .map(r -> new QueuedMessage.QueuedRecipient(r.address(), r.status().name().toLowerCase(Locale.ROOT), r.attempts(), r.lastReply()))
                 .toList();
-        return new QueuedMessage(e.id(), e.sender() == null ? "" : e.sender(), e.kind().name().toLowerCase(Locale.ROOT), e.receivedAt(),
-                e.clientAddress(), e.helo(), e.size(), e.attempts(), e.nextAttempt(), e.deadline(), e.lastError(), rcpts);
+        var from = e.arrival().origin() instanceof Envelope.Origin.Smtp smtp ? Optional.of(smtp) : Optional.<Envelope.Origin.Smtp>empty();
+        Envelope.Schedule s = e.schedule();
+        return new QueuedMessage(e.id().value(), e.sender().toString(), e.kind().name().toLowerCase(Locale.ROOT), e.arrival().at(),
+                from.map(Envelope.Origin.Smtp::clientAddress).orElse(null), from.map(Envelope.Origin.Smtp::helo).orElse(null),
+                e.arrival().size(), s.attempts(), s.nextAttempt(), s.deadline(), s.lastError(), rcpts);
     }
 }

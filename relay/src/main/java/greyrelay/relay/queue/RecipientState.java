@@ -16,8 +16,4 @@ public record RecipientState(String address, Status status, int attempts, String
     public RecipientState attempted(Status newStatus, String reply, Instant at) {
         return new RecipientState(address, newStatus, attempts + 1, reply, at);
     }
-
-    public String domain() {
-        return address.substring(address.lastIndexOf('@') + 1);
-    }
 }

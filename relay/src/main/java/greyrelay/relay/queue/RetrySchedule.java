@@ -2,7 +2,6 @@ package greyrelay.relay.queue;
 
 import greyrelay.relay.config.QueueConfig;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,26 +10,26 @@ import java.util.List;
  * temp_fail_intervals, Mireka's RetryPolicy).
  */
 public final class RetrySchedule {
-    private final List<Duration> steps;
+    private final List<QueueConfig.RetrySteps.Step> steps;
 
+    /** @throws IllegalArgumentException for an empty list, or a step that is not a positive delay like {@code 5m} or {@code 5m*3} */
     public RetrySchedule(List<String> spec) {
-        List<Duration> s = new ArrayList<>();
-        for (String step : spec) {
-            QueueConfig.RetrySteps.Step p = QueueConfig.RetrySteps.parseStep(step);
-            for (int i = 0; i < p.times(); i++) s.add(p.delay());
-        }
-        if (s.isEmpty()) throw new IllegalArgumentException("empty retry schedule");
-        this.steps = List.copyOf(s);
+        this.steps = spec.stream().map(QueueConfig.RetrySteps::parseStep).toList();
+        if (steps.isEmpty()) throw new IllegalArgumentException("empty retry schedule");
     }
 
-    /** The delay after the {@code attempts}-th failed attempt (1 = after the first). */
-    public Duration after(int attempts) {
-        int i = Math.max(1, attempts) - 1;
-        return steps.get(Math.min(i, steps.size() - 1));
+    /** How long to wait after the {@code attempts}-th attempt (1 = after the first) before the next one. */
+    public Duration next(int attempts) {
+        long left = Math.max(1, attempts);
+        for (QueueConfig.RetrySteps.Step step : steps) {
+            if (left <= step.times()) return step.delay();
+            left -= step.times();
+        }
+        return steps.getLast().delay();
     }
 
     @Override
     public String toString() {
-        return steps.toString();
+        return steps.stream().map(s -> s.times() == 1 ? s.delay().toString() : s.delay() + "*" + s.times()).toList().toString();
     }
 }

@@ -1,14 +1,5 @@
 package greyrelay.relay.queue;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,17 +22,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The durable spool: {@code <dataDir>/spool/incoming} while a message arrives, {@code <dataDir>/spool/queue} once
- * committed. A queue file {@code <id>.msg} holds the message as received, then the envelope it was accepted with (JSON),
- * then a fixed 18-byte footer giving the message length — so one fdatasync makes message and envelope durable together.
- * The file is fdatasynced in {@code incoming/}, renamed into {@code queue/}, and the directory is fsynced (one fsync
- * shared by all sessions committing at that moment): the rename is the commit point, and only then may the client
- * hear 250. Later delivery state is written to {@code <id>.json} beside it (write, fdatasync, rename, directory fsync)
- * and wins over the envelope in the file. A crash at any point leaves either a committed message or an uncommitted
- * leftover in {@code incoming/} that {@link #recover()} removes; it never leaves an acknowledged message behind.
+ * committed. A queue file {@code <id>.msg} holds the message as received, then the envelope it was accepted with
+ * ({@link EnvelopeFormat}), then a fixed 18-byte footer giving the message length — so one fdatasync makes message
+ * and envelope durable together. The file is fdatasynced in {@code incoming/}, renamed into {@code queue/}, and the
+ * directory is fsynced (one fsync shared by all sessions committing at that moment): the rename is the commit point,
+ * and only then may the client hear 250. Later delivery state is written to {@code <id>.json} beside it (write,
+ * fdatasync, rename, directory fsync) and wins over the envelope in the file. Both writes take one path
+ * ({@code publish}), the one place where durability is decided. A crash at any point leaves either a committed message
+ * or an uncommitted leftover in {@code incoming/} that {@link #recover()} removes; it never leaves an acknowledged
+ * message behind.
  */
 public final class Spool {
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
-    static final ObjectMapper JSON = mapper();
 
     private final Path incoming;
     private final Path queue;
@@ -114,17 +105,14 @@ public final class Spool {
 
         /** Makes the message durable with this envelope; after it returns the message may be acknowledged. */
         public Envelope commit(Envelope envelope) throws SpoolException {
-            if (!envelope.id().equals(id.value())) throw new IllegalArgumentException("envelope is for " + envelope.id());
+            if (!envelope.id().equals(id)) throw new IllegalArgumentException("envelope is for " + envelope.id());
             try {
                 out.flush();
                 long messageLength = channel.size();
-                out.write(JSON.writeValueAsBytes(envelope));
+                out.write(EnvelopeFormat.write(envelope));
                 out.write(footer(messageLength));
                 out.flush();
-                channel.force(false); // fdatasync: message, envelope and what is needed to read them back (size)
-                channel.close();
-                rename(file, queue.resolve(id + ".msg")); // the commit point
-                queueSync.sync();
+                publish(channel, file, queue.resolve(id + ".msg"));
                 done = true;
                 return envelope;
             } catch (IOException | RuntimeException e) {
@@ -232,7 +220,7 @@ public final class Spool {
     }
 
     private static Envelope envelopeOf(Path msg, Path json) throws IOException {
-        if (Files.exists(json)) return JSON.readValue(json.toFile(), Envelope.class);
+        if (Files.exists(json)) return EnvelopeFormat.read(Files.readAllBytes(json));
         try (FileChannel ch = FileChannel.open(msg, StandardOpenOption.READ)) {
             long length = messageLength(ch);
             long end = ch.size() - FOOTER_LENGTH;
@@ -240,7 +228,7 @@ public final class Spool {
             while (buf.hasRemaining() && ch.read(buf, length + buf.position()) > 0) {
                 // read the envelope between the message and the footer
             }
-            return JSON.readValue(buf.array(), Envelope.class);
+            return EnvelopeFormat.read(buf.array());
         }
     }
 
@@ -289,7 +277,9 @@ public final class Spool {
 
     /**
      * At start: drops what was never committed (incoming leftovers, temporary files, state files without their message)
-     * and returns the envelope of every committed message.
+     * and what is finished (no pending recipient), and returns the envelope of every other committed message. A queue
+     * file whose envelope cannot be read is logged and left in place for a human: acknowledged mail is never deleted
+     * because we cannot parse it.
      */
     public List<Envelope> recover() throws SpoolException {
         List<Envelope> out = new ArrayList<>();
@@ -314,7 +304,15 @@ public final class Spool {
                     } else if (name.endsWith(".msg")) {
                         String id = name.substring(0, name.length() - 4);
                         try {
-                            out.add(envelopeOf(p, queue.resolve(id + ".json")));
+                            Envelope e = envelopeOf(p, queue.resolve(id + ".json"));
+                            if (e.isFinished()) {
+                                // every recipient was settled; only the removal was cut short
+                                Files.deleteIfExists(queue.resolve(id + ".json"));
+                                Files.deleteIfExists(p);
+                                log.info("spool recovery: {} has no pending recipient; removed", id);
+                            } else {
+                                out.add(e);
+                            }
                         } catch (IOException e) {
                             // keep the files for a human: never delete acknowledged mail because we cannot parse it
                             log.error("spool recovery: cannot read the envelope of {} ({}); left in place", id, e.toString());
@@ -331,20 +329,25 @@ public final class Spool {
     }
 
     private void writeEnvelope(Envelope envelope) throws IOException {
-        rename(writeEnvelopeTmp(envelope), queue.resolve(envelope.id() + ".json"));
-        queueSync.sync();
-    }
-
-    /** The envelope, written and fsynced under a temporary name in the queue directory. */
-    private Path writeEnvelopeTmp(Envelope envelope) throws IOException {
         Path tmp = queue.resolve(envelope.id() + ".json.tmp");
-        byte[] bytes = JSON.writeValueAsBytes(envelope);
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(EnvelopeFormat.write(envelope));
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(bytes));
-            ch.force(false);
+            while (bytes.hasRemaining()) ch.write(bytes);
+            publish(ch, tmp, queue.resolve(envelope.id() + ".json"));
         }
-        return tmp;
+    }
+
+    /**
+     * The one way a file enters the queue directory: fdatasync it (its data and what is needed to read it back, the
+     * size), close it, rename it to its final name (the commit point) and make that directory entry durable. New
+     * messages and new delivery states both come through here; a caller may report success only after it returns.
+     */
+    private void publish(FileChannel written, Path from, Path to) throws IOException {
+        written.force(false);
+        written.close();
+        rename(from, to);
+        queueSync.sync();
     }
 
     /** Atomic rename; the caller makes the directory entry durable (group commit). */
@@ -360,27 +363,5 @@ public final class Spool {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         }
-    }
-
-    private static ObjectMapper mapper() {
-        SimpleModule m = new SimpleModule("greyrelay-spool");
-        m.addSerializer(Instant.class, new JsonSerializer<>() {
-            @Override
-            public void serialize(Instant v, JsonGenerator g, SerializerProvider p) throws IOException {
-                g.writeString(v.toString());
-            }
-        });
-        m.addDeserializer(Instant.class, new JsonDeserializer<>() {
-            @Override
-            public Instant deserialize(JsonParser p, DeserializationContext c) throws IOException {
-                return Instant.parse(p.getValueAsString());
-            }
-        });
-        // only the record components are the format; unknown fields are ignored so that a spool written by a newer
-        // version is still delivered after a downgrade (never refuse acknowledged mail over a format detail)
-        return JsonMapper.builder().addModule(m)
-                .disable(com.fasterxml.jackson.databind.MapperFeature.AUTO_DETECT_IS_GETTERS)
-                .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .build();
     }
 }

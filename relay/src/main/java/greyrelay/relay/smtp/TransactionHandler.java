@@ -144,9 +144,11 @@ final class TransactionHandler implements MessageHandler {
         trace.add(ReceivedHeader.build(s.helo().orElse(null), s.clientAddress().getHostAddress(), services.hostname(),
                 conn.protocol(), id, tx.recipients().size() == 1 ? tx.recipients().get(0).mailbox().address() : null,
                 now.atZone(services.clock().getZone())));
-        List<RecipientState> rcpts = tx.recipients().stream().map(r -> RecipientState.pending(r.mailbox().address())).toList();
-        Envelope env = new Envelope(id, tx.sender().toString(), rcpts, now, s.clientAddress().getHostAddress(), s.helo().orElse(null),
-                s.sessionId(), facts.size(), Envelope.Kind.MESSAGE, now, now.plus(services.maxLifetime()), 0, null, trace);
+        Envelope env = new Envelope(incoming.id(), tx.sender(),
+                tx.recipients().stream().map(r -> RecipientState.pending(r.mailbox().address())).toList(),
+                new Envelope.Arrival(now, new Envelope.Origin.Smtp(s.clientAddress().getHostAddress(), s.helo().orElse(null), s.sessionId()),
+                        facts.size(), trace),
+                Envelope.Schedule.first(now, services.maxLifetime()));
         try {
             incoming.commit(env);
         } catch (SpoolException e) {

@@ -74,7 +74,7 @@ class DeliveryIT {
             h.deliverDue();
             assertThat(h.downstream.received()).isEmpty();
             assertThat(h.relay.queue().list()).singleElement()
-                    .satisfies(e -> assertThat(e.lastError()).contains("does not offer STARTTLS (downstream.tls: required)"));
+                    .satisfies(e -> assertThat(e.schedule().lastError()).contains("does not offer STARTTLS (downstream.tls: required)"));
         }
     }
 

@@ -73,10 +73,10 @@ class QueueIT {
         String id = send(JANE, List.of(JOHN), "waiting");
         h.deliverDue();
         Envelope e = h.relay.queue().list().getFirst();
-        assertThat(e.id()).isEqualTo(id);
-        assertThat(e.attempts()).isEqualTo(1);
-        assertThat(e.nextAttempt()).isEqualTo(h.clock.instant().plus(Duration.ofMinutes(1)));
-        assertThat(e.lastError()).contains("CONNECT_FAILED");
+        assertThat(e.id().value()).isEqualTo(id);
+        assertThat(e.schedule().attempts()).isEqualTo(1);
+        assertThat(e.schedule().nextAttempt()).isEqualTo(h.clock.instant().plus(Duration.ofMinutes(1)));
+        assertThat(e.schedule().lastError()).contains("CONNECT_FAILED");
 
         h.downstream.up();
         h.clock.advance(Duration.ofSeconds(59));
@@ -179,7 +179,7 @@ class QueueIT {
 
             sink.up();
             h = RelayHarness.start(dir, YAML, clock, dns, sink, db);
-            assertThat(h.relay.queue().list()).extracting(Envelope::id).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(h.relay.queue().list()).extracting(e -> e.id().value()).containsExactlyInAnyOrderElementsOf(ids);
             clock.advance(Duration.ofMinutes(1));
             h.deliverDue();
             for (int i = 0; i < 5; i++) {

@@ -1,0 +1,204 @@
+package greyrelay.relay.queue;
+
+import static greyrelay.relay.testing.Examples.CLIENT_IP;
+import static greyrelay.relay.testing.Examples.HELO;
+import static greyrelay.relay.testing.Examples.JANE;
+import static greyrelay.relay.testing.Examples.JOHN;
+import static greyrelay.relay.testing.Examples.MARY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import greyrelay.relay.address.Sender;
+import greyrelay.relay.testing.Examples;
+import greyrelay.relay.testing.TestClock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The spool on a real file system: a commit puts message and envelope in the queue directory in one file, a new state
+ * replaces the envelope whole, and recovery after a crash keeps exactly what was committed and not finished.
+ */
+class SpoolTest {
+    static final String MESSAGE = Examples.message("spooled");
+
+    @TempDir
+    Path dir;
+
+    final TestClock clock = new TestClock();
+    Spool spool;
+
+    @BeforeEach
+    void open() throws Exception {
+        spool = new Spool(dir, clock, 0);
+    }
+
+    Envelope envelope(QueueId id, RecipientState... recipients) {
+        Instant now = clock.instant();
+        return new Envelope(id, Sender.parse(JANE).orElseThrow(), List.of(recipients),
+                new Envelope.Arrival(now, new Envelope.Origin.Smtp(CLIENT_IP, HELO, "S1"), MESSAGE.length(),
+                        List.of("Received: from " + HELO + "\r\n\tby mx.example.com")),
+                Envelope.Schedule.first(now, Duration.ofDays(5)));
+    }
+
+    /** Receives and commits one message to JOHN and MARY, as the SMTP layer does. */
+    Envelope committed() throws Exception {
+        try (Spool.Incoming in = spool.begin()) {
+            in.out().write(MESSAGE.getBytes(StandardCharsets.US_ASCII));
+            return in.commit(envelope(in.id(), RecipientState.pending(JOHN), RecipientState.pending(MARY)));
+        }
+    }
+
+    List<String> files(String sub) throws IOException {
+        try (Stream<Path> s = Files.list(dir.resolve(sub))) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    String message(QueueId id) throws IOException {
+        try (InputStream in = spool.openMessage(id)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
+    void a_message_is_written_in_incoming_and_appears_in_the_queue_only_when_committed() throws Exception {
+        try (Spool.Incoming in = spool.begin()) {
+            in.out().write(MESSAGE.getBytes(StandardCharsets.US_ASCII));
+            in.out().flush();
+            assertThat(files("incoming")).containsExactly(in.id() + ".msg");
+            assertThat(files("queue")).isEmpty();
+
+            Envelope e = in.commit(envelope(in.id(), RecipientState.pending(JOHN)));
+
+            assertThat(files("incoming")).isEmpty();
+            assertThat(files("queue")).containsExactly(in.id() + ".msg");
+            assertThat(spool.read(in.id())).contains(e);
+            assertThat(message(in.id())).isEqualTo(MESSAGE);
+        }
+    }
+
+    @Test
+    void the_queue_file_holds_the_message_then_the_envelope_then_the_length_footer() throws Exception {
+        Envelope e = committed();
+
+        String file = Files.readString(spool.messageFile(e.id()), StandardCharsets.UTF_8);
+
+        assertThat(file).startsWith(MESSAGE + "{\"id\":\"" + e.id() + "\"")
+                .endsWith("\n" + String.format("%016x", MESSAGE.length()) + "\n");
+        assertThat(spool.readHeaderSection(e.id(), 64 * 1024)).asString(StandardCharsets.US_ASCII)
+                .isEqualTo(MESSAGE.substring(0, MESSAGE.indexOf("\r\n\r\n") + 4));
+    }
+
+    @Test
+    void a_new_delivery_state_replaces_the_envelope_whole_and_leaves_the_message_alone() throws Exception {
+        Envelope e = committed();
+        Instant at = clock.instant().plusSeconds(3);
+        Envelope later = e.with(List.of(new RecipientState(JOHN, RecipientState.Status.PENDING, 1, "451 busy", at),
+                new RecipientState(MARY, RecipientState.Status.DELIVERED, 1, "250 ok", at)),
+                new Envelope.Schedule(1, at.plusSeconds(60), e.schedule().deadline(), "451 busy"));
+
+        spool.update(later);
+
+        assertThat(spool.read(e.id())).contains(later);
+        assertThat(files("queue")).containsExactly(e.id() + ".json", e.id() + ".msg");
+        assertThat(message(e.id())).isEqualTo(MESSAGE);
+    }
+
+    @Test
+    void an_aborted_message_leaves_nothing_and_abort_is_safe_twice() throws Exception {
+        Spool.Incoming in = spool.begin();
+        in.out().write("Subject: half".getBytes(StandardCharsets.US_ASCII));
+        in.abort();
+        in.close();
+
+        assertThat(files("incoming")).isEmpty();
+        assertThat(files("queue")).isEmpty();
+    }
+
+    @Test
+    void a_commit_that_cannot_be_made_durable_fails_and_leaves_nothing_half_written() throws Exception {
+        Path queue = dir.resolve("queue");
+        Files.delete(queue);
+        Files.writeString(queue, "not a directory");
+        try (Spool.Incoming in = spool.begin()) {
+            in.out().write(MESSAGE.getBytes(StandardCharsets.US_ASCII));
+
+            assertThatThrownBy(() -> in.commit(envelope(in.id(), RecipientState.pending(JOHN))))
+                    .isInstanceOf(SpoolException.class).hasMessageContaining("cannot commit " + in.id());
+        }
+        assertThat(files("incoming")).isEmpty();
+    }
+
+    @Test
+    void an_envelope_for_another_message_is_refused() throws Exception {
+        try (Spool.Incoming in = spool.begin()) {
+            assertThatThrownBy(() -> in.commit(envelope(new QueueId("0ZZZZZZZZZZZZZZ"), RecipientState.pending(JOHN))))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void refuses_a_new_message_when_the_disk_is_nearly_full() throws Exception {
+        Spool nearlyFull = new Spool(dir, clock, Long.MAX_VALUE);
+
+        assertThatThrownBy(nearlyFull::begin).isInstanceOf(SpoolException.class)
+                .hasMessageContaining("spool disk nearly full").hasMessageContaining("queue.minFreeSpace");
+        assertThat(files("incoming")).isEmpty();
+    }
+
+    @Test
+    void recovery_keeps_every_committed_unfinished_message_with_its_latest_state() throws Exception {
+        Envelope waiting = committed();
+        Envelope deferred = committed();
+        Envelope deferredLater = deferred.with(List.of(new RecipientState(JOHN, RecipientState.Status.PENDING, 1, "451 busy",
+                clock.instant()), new RecipientState(MARY, RecipientState.Status.DELIVERED, 1, "250 ok", clock.instant())),
+                new Envelope.Schedule(1, clock.instant().plusSeconds(60), deferred.schedule().deadline(), "451 busy"));
+        spool.update(deferredLater);
+
+        List<Envelope> recovered = new Spool(dir, clock, 0).recover();
+
+        assertThat(recovered).containsExactlyInAnyOrder(waiting, deferredLater);
+    }
+
+    @Test
+    void recovery_after_a_crash_drops_what_was_never_committed_or_is_finished_and_keeps_what_it_cannot_read() throws Exception {
+        Envelope kept = committed();
+        Envelope finished = committed();
+        spool.update(finished.with(List.of(new RecipientState(JOHN, RecipientState.Status.DELIVERED, 1, "250 ok", clock.instant()),
+                new RecipientState(MARY, RecipientState.Status.FAILED, 1, "550 no", clock.instant())), finished.schedule()));
+        // the crash: a message half received, a state half written, a state without its message, a torn queue file
+        Files.writeString(dir.resolve("incoming/0ZZZZZZZZZZZZZ1.msg"), "Subject: half-written\r\n");
+        Files.writeString(dir.resolve("queue/" + kept.id() + ".json.tmp"), "{\"id\":\"" + kept.id() + "\",\"sen");
+        Files.writeString(dir.resolve("queue/0ZZZZZZZZZZZZZ2.json"), "{}");
+        Path torn = dir.resolve("queue/0ZZZZZZZZZZZZZ3.msg");
+        Files.writeString(torn, "Subject: torn\r\n\r\nno envelope, no footer");
+
+        List<Envelope> recovered = new Spool(dir, clock, 0).recover();
+
+        assertThat(recovered).containsExactly(kept);
+        assertThat(files("incoming")).isEmpty();
+        assertThat(files("queue")).containsExactlyInAnyOrder(kept.id() + ".msg", torn.getFileName().toString());
+        assertThat(torn).as("acknowledged mail is never deleted because it cannot be read").hasContent("Subject: torn\r\n\r\nno envelope, no footer");
+    }
+
+    @Test
+    void delete_removes_the_message_and_its_state() throws Exception {
+        Envelope e = committed();
+        spool.update(e.with(e.schedule().dueAt(clock.instant().plusSeconds(60))));
+
+        spool.delete(e.id());
+
+        assertThat(files("queue")).isEmpty();
+        assertThat(spool.read(e.id())).isEmpty();
+    }
+}
