@@ -40,6 +40,7 @@ import greyrelay.db.admin.AuditLog;
 import greyrelay.db.decision.DecisionLog;
 import greyrelay.db.greylist.GreylistStore;
 import greyrelay.db.greylist.TrapBlockStore;
+import greyrelay.db.net.NetworkPrefixes;
 import greyrelay.db.ratelimit.RateLimitOverrides;
 import greyrelay.db.whitelist.WhitelistStore;
 import io.javalin.Javalin;
@@ -177,10 +178,11 @@ public final class AdminApp {
 
         List<AdminFeature> features = new ArrayList<>();
         Optional<QueueOperations> queue = Optional.ofNullable(b.queue);
-        features.add(new DashboardController(new DecisionLog(b.database), queue, pages, clock));
+        Optional<RelayPolicy> policy = Optional.ofNullable(b.policy);
+        features.add(new DashboardController(new DecisionLog(b.database), queue,
+                policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT), pages, clock));
         features.add(new DecisionsController(new DecisionLog(b.database), pages));
         BiConsumer<Context, String> flash = (ctx, message) -> Requests.sessionId(ctx).ifPresent(id -> sessions.flash(id, message));
-        Optional<RelayPolicy> policy = Optional.ofNullable(b.policy);
         features.add(new GreylistController(new GreylistStore(b.database), policy, auditor, pages, clock, flash));
         features.add(new WhitelistController(new WhitelistStore(b.database), policy, b.changes, auditor, pages, clock, flash));
         features.add(new RateLimitController(new RateLimitOverrides(b.database), policy, b.changes, auditor, pages, clock, flash));

@@ -1,5 +1,6 @@
 package greyrelay.admin;
 
+import greyrelay.db.net.NetworkPrefixes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -36,6 +37,11 @@ public record RelayPolicy(Greylist greylist, RateLimits rateLimits) {
             Objects.requireNonNull(whitelistRefresh, "whitelistRefresh");
             spamtraps = List.copyOf(spamtraps);
             whitelistFiles = List.copyOf(whitelistFiles);
+        }
+
+        /** How a client address is turned into its greylist network ({@code ipv4Prefix}, {@code ipv6Prefix}). */
+        public NetworkPrefixes clientNetworks() {
+            return new NetworkPrefixes(ipv4Prefix, ipv6Prefix);
         }
     }
 

@@ -9,6 +9,8 @@ import greyrelay.db.decision.BucketCount;
 import greyrelay.db.decision.DecisionLog;
 import greyrelay.db.decision.KeyCount;
 import greyrelay.db.decision.Outcome;
+import greyrelay.db.net.IpNetwork;
+import greyrelay.db.net.NetworkPrefixes;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,12 +70,16 @@ public final class DashboardController implements AdminFeature {
 
     private final DecisionLog decisions;
     private final Optional<QueueOperations> queue;
+    private final NetworkPrefixes clientNetworks;
     private final Pages pages;
     private final Clock clock;
 
-    public DashboardController(DecisionLog decisions, Optional<QueueOperations> queue, Pages pages, Clock clock) {
+    /** @param clientNetworks how deferred client addresses are grouped: the greylist's prefixes */
+    public DashboardController(DecisionLog decisions, Optional<QueueOperations> queue, NetworkPrefixes clientNetworks,
+            Pages pages, Clock clock) {
         this.decisions = decisions;
         this.queue = queue;
+        this.clientNetworks = clientNetworks;
         this.pages = pages;
         this.clock = clock;
     }
@@ -108,7 +114,7 @@ public final class DashboardController implements AdminFeature {
         Map<String, Long> totals = new LinkedHashMap<>();
         for (Series s : hourly.series()) totals.put(s.key(), s.values().stream().mapToLong(Long::longValue).sum());
         Instant since = now.minus(Duration.ofHours(24));
-        List<Ranked> networks = topNetworks(decisions.topClientIps(Outcome.DEFERRED, since, TOP_IPS));
+        List<Ranked> networks = topNetworks(decisions.topClientIps(Outcome.DEFERRED, since, TOP_IPS), clientNetworks);
         List<Ranked> domains = decisions.topSenderDomains(Outcome.DEFERRED, since, TOP).stream()
                 .map(k -> new Ranked(k.key(), k.count())).toList();
         Queue q = queue.map(ops -> {
@@ -146,11 +152,21 @@ public final class DashboardController implements AdminFeature {
         };
     }
 
-    static List<Ranked> topNetworks(List<KeyCount> ips) {
+    static List<Ranked> topNetworks(List<KeyCount> ips, NetworkPrefixes clientNetworks) {
         Map<String, Long> byNetwork = new HashMap<>();
-        for (KeyCount k : ips) Networks.of(k.key()).ifPresent(n -> byNetwork.merge(n, k.count(), Long::sum));
+        for (KeyCount k : ips) networkOf(k.key(), clientNetworks).ifPresent(n -> byNetwork.merge(n, k.count(), Long::sum));
         return byNetwork.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(TOP).map(e -> new Ranked(e.getKey(), e.getValue())).toList();
+    }
+
+    /** The client network of a logged client IP, as the greylist keys it; empty for anything but an IP literal. */
+    static Optional<String> networkOf(String ip, NetworkPrefixes clientNetworks) {
+        if (ip == null) return Optional.empty();
+        try {
+            return Optional.of(clientNetworks.networkOf(IpNetwork.literal(ip)).toString());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -1,6 +1,7 @@
 /**
  * The dashboard: decisions per hour (24 h) and per day (7 d) as uPlot charts, 24 h totals, top deferred client networks
- * (/24, /64) and sender domains, and the node's queue depth when embedded.
+ * (grouped as the greylist groups them: {@code greylist.ipv4Prefix}/{@code ipv6Prefix} from the relay's policy, /24
+ * and /64 without one) and sender domains, and the node's queue depth when embedded.
  *
  * <p>Talks to: the decision log (db {@code DecisionLog.histogram}, {@code topClientIps}, {@code topSenderDomains}) and,
  * embedded, the queue ({@link greyrelay.admin.queue.QueueOperations}). The browser gets the chart data from

@@ -15,12 +15,12 @@ import greyrelay.db.greylist.GreylistStore;
 import greyrelay.db.greylist.StoredTriplet;
 import greyrelay.db.greylist.TripletQuery;
 import greyrelay.db.greylist.TripletState;
-import greyrelay.db.whitelist.IpNetwork;
+import greyrelay.db.net.IpNetwork;
+import greyrelay.db.net.NetworkPrefixes;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
-import java.net.Inet4Address;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,8 +41,6 @@ import java.util.regex.Pattern;
 public final class GreylistController implements AdminFeature {
     /** The relay's defaults, used only when the panel was started without the relay's policy. */
     static final Duration DEFAULT_MAX_AGE = Duration.ofDays(35);
-    static final int DEFAULT_IPV4_PREFIX = 24;
-    static final int DEFAULT_IPV6_PREFIX = 64;
     static final int DEFAULT_AUTO_WHITELIST_AFTER = 5;
     private static final Pattern SPF_KEY = Pattern.compile("spf:[a-z0-9._-]{1,253}");
     /** Where an action may send the browser back to: this page with its search, nothing else. */
@@ -112,10 +110,9 @@ public final class GreylistController implements AdminFeature {
             } else {
                 try {
                     IpNetwork n = IpNetwork.parse(c);
-                    int full = n.network().getAddress().length * 8;
-                    if (n.prefix() == full) {
+                    if (n.isSingleAddress()) {
                         typedAddress = c;
-                        n = IpNetwork.of(n.network(), n.network() instanceof Inet4Address ? ipv4Prefix() : ipv6Prefix());
+                        n = clientNetworks().networkOf(n.address());
                     }
                     client = n.toString();
                 } catch (IllegalArgumentException e) {
@@ -136,12 +133,8 @@ public final class GreylistController implements AdminFeature {
         return s == null ? null : s.toLowerCase(Locale.ROOT);
     }
 
-    private int ipv4Prefix() {
-        return policy.map(p -> p.greylist().ipv4Prefix()).orElse(DEFAULT_IPV4_PREFIX);
-    }
-
-    private int ipv6Prefix() {
-        return policy.map(p -> p.greylist().ipv6Prefix()).orElse(DEFAULT_IPV6_PREFIX);
+    private NetworkPrefixes clientNetworks() {
+        return policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT);
     }
 
     private int autoWhitelistAfter() {
@@ -209,9 +202,7 @@ public final class GreylistController implements AdminFeature {
         if (n != null) {
             try {
                 IpNetwork parsed = IpNetwork.parse(n);
-                if (parsed.prefix() == parsed.network().getAddress().length * 8) {
-                    parsed = IpNetwork.of(parsed.network(), parsed.network() instanceof Inet4Address ? ipv4Prefix() : ipv6Prefix());
-                }
+                if (parsed.isSingleAddress()) parsed = clientNetworks().networkOf(parsed.address());
                 network = parsed.toString();
             } catch (IllegalArgumentException e) {
                 f.error("network", "an IP address or a network such as 192.0.2.0/24");

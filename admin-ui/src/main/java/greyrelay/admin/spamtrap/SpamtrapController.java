@@ -13,7 +13,7 @@ import greyrelay.admin.web.Problems;
 import greyrelay.admin.web.Requests;
 import greyrelay.db.greylist.TrapBlock;
 import greyrelay.db.greylist.TrapBlockStore;
-import greyrelay.db.whitelist.IpNetwork;
+import greyrelay.db.net.IpNetwork;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;

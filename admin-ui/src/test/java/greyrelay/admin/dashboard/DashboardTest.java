@@ -3,12 +3,14 @@ package greyrelay.admin.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import greyrelay.admin.RelayPolicy;
 import greyrelay.admin.testing.AdminServer;
 import greyrelay.admin.testing.FakeQueue;
 import greyrelay.db.decision.DecisionLog;
 import greyrelay.db.decision.DecisionRecord;
 import greyrelay.db.decision.KeyCount;
 import greyrelay.db.decision.Outcome;
+import greyrelay.db.net.NetworkPrefixes;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,7 +112,7 @@ class DashboardTest {
 
         assertThat(d.path("topDeferredNetworks").get(0).path("key").asText()).isEqualTo("192.0.2.0/24");
         assertThat(d.path("topDeferredNetworks").get(0).path("count").asLong()).isEqualTo(2);
-        assertThat(d.path("topDeferredNetworks").toString()).contains("2001:db8:0:0::/64").contains("198.51.100.0/24");
+        assertThat(d.path("topDeferredNetworks").toString()).contains("2001:db8::/64").contains("198.51.100.0/24");
         assertThat(d.path("topDeferredSenderDomains").get(0).path("key").asText()).isEqualTo("example.org");
         assertThat(d.path("topDeferredSenderDomains").toString()).contains("example.net");
         assertThat(d.path("queue").path("depth").asInt()).isEqualTo(1);
@@ -137,14 +139,54 @@ class DashboardTest {
     @CsvSource({"192.0.2.77,192.0.2.0/24", "2001:db8:1:2:3::4,2001:db8:1:2::/64", "::ffff:192.0.2.9,192.0.2.0/24",
             "999.1.1.1,", "mail.example.com,", "dead.beef,"})
     void groups_addresses_by_network_without_asking_dns(String ip, String network) {
-        assertThat(Networks.of(ip).orElse(null)).isEqualTo(network);
+        assertThat(DashboardController.networkOf(ip, NetworkPrefixes.DEFAULT).orElse(null)).isEqualTo(network);
+    }
+
+    @ParameterizedTest(name = "{0} /{1} /{2} -> {3}")
+    @CsvSource({"192.0.2.77, 16, 48, 192.0.0.0/16", "192.0.2.77, 32, 48, 192.0.2.77",
+            "2001:db8:1:2:3::4, 16, 48, 2001:db8:1::/48"})
+    void groups_addresses_by_the_configured_prefixes(String ip, int ipv4, int ipv6, String network) {
+        assertThat(DashboardController.networkOf(ip, new NetworkPrefixes(ipv4, ipv6))).contains(network);
     }
 
     @Test
     void adds_up_ips_of_one_network_before_ranking() {
         List<DashboardController.Ranked> top = DashboardController.topNetworks(List.of(new KeyCount("198.51.100.1", 3),
-                new KeyCount("192.0.2.1", 2), new KeyCount("192.0.2.2", 2)));
+                new KeyCount("192.0.2.1", 2), new KeyCount("192.0.2.2", 2)), NetworkPrefixes.DEFAULT);
 
         assertThat(top).containsExactly(new DashboardController.Ranked("192.0.2.0/24", 4), new DashboardController.Ranked("198.51.100.0/24", 3));
+    }
+
+    @Test
+    void the_page_groups_by_the_relays_greylist_prefixes(@TempDir Path other) {
+        RelayPolicy.Greylist g = AdminServer.POLICY.greylist();
+        RelayPolicy sixteen = new RelayPolicy(new RelayPolicy.Greylist(g.enabled(), g.mode(), g.delay(), g.retryWindow(),
+                g.maxAge(), 16, 48, g.autoWhitelistAfter(), g.spamtraps(), g.trapDuration(), g.whitelistRefresh(),
+                g.whitelistFiles(), g.defaultWhitelist()), AdminServer.POLICY.rateLimits());
+        try (AdminServer s = AdminServer.start(other, AdminServer.settings(), b -> b.relayPolicy(sixteen))) {
+            Instant now = s.clock.instant();
+            new DecisionLog(s.database).appendAll(List.of(
+                    row(now.minusSeconds(60), Outcome.DEFERRED, "greylist", false, "192.0.2.10", "a@example.org"),
+                    row(now.minusSeconds(60), Outcome.DEFERRED, "greylist", false, "192.0.77.1", "a@example.org"),
+                    row(now.minusSeconds(60), Outcome.DEFERRED, "greylist", false, "2001:db8:1:2::10", "a@example.org")));
+
+            JsonNode top = s.parse(s.get("/api/dashboard", s.login())).path("topDeferredNetworks");
+
+            assertThat(top.get(0).path("key").asText()).isEqualTo("192.0.0.0/16");
+            assertThat(top.get(0).path("count").asLong()).isEqualTo(2);
+            assertThat(top.get(1).path("key").asText()).isEqualTo("2001:db8:1::/48");
+        }
+    }
+
+    @Test
+    void a_panel_without_the_relays_policy_groups_by_24_and_64(@TempDir Path other) {
+        try (AdminServer s = AdminServer.startWithoutPolicy(other)) {
+            Instant now = s.clock.instant();
+            new DecisionLog(s.database).appendAll(List.of(
+                    row(now.minusSeconds(60), Outcome.DEFERRED, "greylist", false, "192.0.2.10", "a@example.org"),
+                    row(now.minusSeconds(60), Outcome.DEFERRED, "greylist", false, "2001:db8:1:2::10", "a@example.org")));
+
+            assertThat(s.get("/", s.login()).body()).contains("192.0.2.0/24").contains("2001:db8:1:2::/64");
+        }
     }
 }

@@ -1,10 +1,9 @@
 package greyrelay.db.ratelimit;
 
 import greyrelay.db.Columns;
-import greyrelay.db.whitelist.IpNetwork;
+import greyrelay.db.net.IpNetwork;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
@@ -42,8 +41,6 @@ public record RateLimitOverride(
     static final int MAX_MATCH = 255;
     static final int MAX_NOTE = 500;
 
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]+");
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     /** What an override applies to; {@link #column()} is the value stored in {@code kind}. */
@@ -73,48 +70,11 @@ public record RateLimitOverride(
         }
     }
 
-    /** A CIDR block: the network address (host bits zero) and the prefix length. */
-    public record Block(InetAddress network, int prefixLength) {
-        public Block {
-            Objects.requireNonNull(network, "network");
-            int bits = network.getAddress().length * 8;
-            if (prefixLength < 0 || prefixLength > bits) {
-                throw new IllegalArgumentException("prefix length must be 0.." + bits + ", got " + prefixLength);
-            }
-        }
-
-        /** Whether {@code address} is inside this block (an IPv4 address is never inside an IPv6 block). */
-        public boolean contains(InetAddress address) {
-            byte[] a = address.getAddress();
-            byte[] n = network.getAddress();
-            if (a.length != n.length) {
-                return false;
-            }
-            int full = prefixLength / 8;
-            for (int i = 0; i < full; i++) {
-                if (a[i] != n[i]) {
-                    return false;
-                }
-            }
-            int rest = prefixLength % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (a[full] & mask) == (n[full] & mask);
-        }
-
-        @Override
-        public String toString() {
-            return IpNetwork.format(network) + "/" + prefixLength;
-        }
-    }
-
     public RateLimitOverride {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(updatedAt, "updatedAt");
         match = switch (kind) {
-            case CLIENT -> parseBlock(match).toString();
+            case CLIENT -> parseBlock(match).cidr();
             case SENDER_DOMAIN -> normaliseDomain(match);
         };
         connectionsPerMinute = limit("connectionsPerMinute", connectionsPerMinute);
@@ -145,7 +105,7 @@ public record RateLimitOverride(
     }
 
     /** The client block of a {@link Kind#CLIENT} override. */
-    public Block block() {
+    public IpNetwork block() {
         if (kind != Kind.CLIENT) {
             throw new IllegalStateException("not a client override: " + match);
         }
@@ -158,14 +118,22 @@ public record RateLimitOverride(
      *
      * @throws IllegalArgumentException with a one-line reason
      */
-    public static Block parseBlock(String text) {
+    public static IpNetwork parseBlock(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("expected an IP address or CIDR block, got nothing");
         }
         String t = text.trim();
         int slash = t.indexOf('/');
         String addressText = slash < 0 ? t : t.substring(0, slash);
-        InetAddress address = literal(addressText, text);
+        InetAddress address;
+        try {
+            address = IpNetwork.literal(addressText);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("expected an IP address or CIDR block, got \"" + text + "\"");
+        }
+        if (addressText.indexOf(':') >= 0 && address instanceof Inet4Address) {
+            throw new IllegalArgumentException("write an IPv4-mapped address as IPv4: \"" + text + "\"");
+        }
         int bits = address.getAddress().length * 8;
         int prefix = bits;
         if (slash >= 0) {
@@ -175,41 +143,11 @@ public record RateLimitOverride(
             }
             prefix = Integer.parseInt(p);
         }
-        Block block = new Block(mask(address, prefix), prefix);
-        if (!block.network().equals(address)) {
-            throw new IllegalArgumentException("host bits set in \"" + text + "\"; did you mean " + block + "?");
+        IpNetwork block = IpNetwork.of(address, prefix);
+        if (!block.address().equals(address)) {
+            throw new IllegalArgumentException("host bits set in \"" + text + "\"; did you mean " + block.cidr() + "?");
         }
         return block;
-    }
-
-    private static InetAddress literal(String s, String original) {
-        boolean v4 = IPV4.matcher(s).matches();
-        boolean v6 = !v4 && s.indexOf(':') >= 0 && IPV6.matcher(s).matches();
-        if (!v4 && !v6) {
-            throw new IllegalArgumentException("expected an IP address or CIDR block, got \"" + original + "\"");
-        }
-        try {
-            InetAddress a = InetAddress.getByName(s); // a literal by the patterns above: no DNS lookup
-            if (v6 && a instanceof Inet4Address) {
-                throw new IllegalArgumentException("write an IPv4-mapped address as IPv4: \"" + original + "\"");
-            }
-            return a;
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("expected an IP address or CIDR block, got \"" + original + "\"");
-        }
-    }
-
-    private static InetAddress mask(InetAddress address, int prefix) {
-        byte[] b = address.getAddress();
-        for (int i = 0; i < b.length; i++) {
-            int keep = Math.max(0, Math.min(8, prefix - i * 8));
-            b[i] = (byte) (b[i] & ((0xff << (8 - keep)) & 0xff));
-        }
-        try {
-            return InetAddress.getByAddress(b);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // cannot happen: 4 or 16 bytes
-        }
     }
 
     /**

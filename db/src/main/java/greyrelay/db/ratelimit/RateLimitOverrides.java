@@ -125,7 +125,7 @@ public final class RateLimitOverrides {
 
     private static String normalise(Kind kind, String match) {
         return switch (kind) {
-            case CLIENT -> RateLimitOverride.parseBlock(match).toString();
+            case CLIENT -> RateLimitOverride.parseBlock(match).cidr();
             case SENDER_DOMAIN -> RateLimitOverride.normaliseDomain(match);
         };
     }

@@ -1,6 +1,7 @@
 package greyrelay.db.whitelist;
 
 import greyrelay.db.Columns;
+import greyrelay.db.net.IpNetwork;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package greyrelay.db.whitelist;
 
+import greyrelay.db.net.IpNetwork;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

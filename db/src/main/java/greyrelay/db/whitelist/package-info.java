@@ -1,8 +1,8 @@
 /**
  * Whitelist entries: {@link greyrelay.db.whitelist.WhitelistEntry} (kind + a value validated and normalised to one
  * canonical spelling, see its table), {@link greyrelay.db.whitelist.WhitelistStore} (list, add, add many in one
- * transaction, remove, find, search a page) and {@link greyrelay.db.whitelist.IpNetwork} (IPv4/IPv6 networks parsed
- * from literals only, canonical text). {@link greyrelay.db.whitelist.WhitelistFile} reads and writes postgrey's file
+ * transaction, remove, find, search a page); a client address entry is a {@link greyrelay.db.net.IpNetwork} in its
+ * canonical text. {@link greyrelay.db.whitelist.WhitelistFile} reads and writes postgrey's file
  * format; it is pure (no I/O beyond reading a given path) so the relay (configured files, default list), the CLI
  * ({@code greyrelay whitelist import}) and the admin panel (import, export) share one implementation.
  *

@@ -1,12 +1,11 @@
 package greyrelay.relay.greylist;
 
 import greyrelay.db.greylist.TripletKey;
-import greyrelay.db.whitelist.IpNetwork;
+import greyrelay.db.net.NetworkPrefixes;
 import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.address.Sender;
 import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.policy.SpfFact;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Locale;
 import java.util.Optional;
@@ -53,16 +52,14 @@ public record Triplet(String client, String sender, String recipient) {
      * How triplets are keyed, from {@code greylist.ipv4Prefix}, {@code greylist.ipv6Prefix} and
      * {@code greylist.spfDomainKey}.
      */
-    public record Keying(int ipv4Prefix, int ipv6Prefix, boolean spfDomainKey) {
-        public Keying {
-            if (ipv4Prefix < 0 || ipv4Prefix > 32 || ipv6Prefix < 0 || ipv6Prefix > 128) {
-                throw new IllegalArgumentException("prefix out of range: /" + ipv4Prefix + ", /" + ipv6Prefix);
-            }
+    public record Keying(NetworkPrefixes prefixes, boolean spfDomainKey) {
+        public Keying(int ipv4Prefix, int ipv6Prefix, boolean spfDomainKey) {
+            this(new NetworkPrefixes(ipv4Prefix, ipv6Prefix), spfDomainKey);
         }
 
         /** The client network an address belongs to: also the key of auto-whitelisting and spamtrap blocks. */
         public String network(InetAddress client) {
-            return IpNetwork.of(client, client instanceof Inet4Address ? ipv4Prefix : ipv6Prefix).toString();
+            return prefixes.networkOf(client).toString();
         }
 
         public Triplet of(InetAddress client, Optional<String> spfDomain, Sender sender, Mailbox recipient) {

@@ -1,5 +1,7 @@
 package greyrelay.relay.ratelimit;
 
+import greyrelay.db.net.IpNetwork;
+import greyrelay.db.net.NetworkPrefixes;
 import greyrelay.relay.policy.Check;
 import greyrelay.relay.policy.Exemption;
 import greyrelay.relay.policy.OpenConnections;
@@ -17,15 +19,15 @@ import java.net.InetAddress;
  */
 public final class NetworkConnectionLimitCheck implements Check<PolicyRequest.Connect> {
     private final OpenConnections counter;
-    private final ClientNetwork network;
+    private final NetworkPrefixes networks;
     private final int max;
     private final String hostname;
     private final MeterRegistry metrics;
 
-    public NetworkConnectionLimitCheck(OpenConnections counter, ClientNetwork network, int max, String hostname,
+    public NetworkConnectionLimitCheck(OpenConnections counter, NetworkPrefixes networks, int max, String hostname,
             MeterRegistry metrics) {
         this.counter = counter;
-        this.network = network;
+        this.networks = networks;
         this.max = max;
         this.hostname = hostname;
         this.metrics = metrics;
@@ -40,10 +42,11 @@ public final class NetworkConnectionLimitCheck implements Check<PolicyRequest.Co
     public Verdict evaluate(PolicyRequest.Connect r) {
         if (max <= 0 || r.notes().exemptions().contains(Exemption.RATE_LIMITS)) return Verdict.CONTINUE;
         InetAddress client = r.session().clientAddress();
-        int open = counter.inNetwork(client, network::same); // includes this connection
+        IpNetwork network = networks.networkOf(client);
+        int open = counter.inNetwork(client, (self, other) -> network.contains(other)); // includes this connection
         if (open <= max) return Verdict.CONTINUE;
         metrics.counter("greyrelay.ratelimit.exceeded", "limit", "network-concurrency").increment();
         return new Verdict.Disconnect(Replies.tooManyConnections(hostname, client),
-                open + " connections from network " + network.of(client) + ", limit " + max);
+                open + " connections from network " + RateLimitPolicy.key(network) + ", limit " + max);
     }
 }

@@ -1,5 +1,6 @@
 package greyrelay.relay.ratelimit;
 
+import greyrelay.db.net.IpNetwork;
 import greyrelay.db.ratelimit.RateLimitOverride;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.Optional;
 public final class OverrideTable {
     static final OverrideTable EMPTY = new OverrideTable(List.of());
 
-    private record ClientEntry(RateLimitOverride.Block block, RateLimitOverride override) {}
+    private record ClientEntry(IpNetwork block, RateLimitOverride override) {}
 
     private final List<ClientEntry> clients; // most specific first
     private final Map<String, RateLimitOverride> domains;
@@ -32,7 +33,7 @@ public final class OverrideTable {
                 case SENDER_DOMAIN -> d.put(o.match(), o);
             }
         }
-        c.sort(Comparator.comparingInt((ClientEntry e) -> e.block().prefixLength()).reversed());
+        c.sort(Comparator.comparingInt((ClientEntry e) -> e.block().prefix()).reversed());
         this.clients = List.copyOf(c);
         this.domains = Map.copyOf(d);
         this.size = rows.size();

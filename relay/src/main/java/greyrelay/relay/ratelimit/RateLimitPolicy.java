@@ -1,5 +1,7 @@
 package greyrelay.relay.ratelimit;
 
+import greyrelay.db.net.IpNetwork;
+import greyrelay.db.net.NetworkPrefixes;
 import greyrelay.db.ratelimit.RateLimitOverride;
 import greyrelay.relay.config.RateLimitsConfig;
 import greyrelay.relay.ratelimit.RateLimiter.Limit;
@@ -22,15 +24,25 @@ public final class RateLimitPolicy {
             Counted networkMessages, Counted ipRecipients, Counted networkRecipients, String source) {}
 
     private final RateLimitsConfig config;
-    private final ClientNetwork network;
+    private final NetworkPrefixes networks;
 
     public RateLimitPolicy(RateLimitsConfig config) {
         this.config = config;
-        this.network = new ClientNetwork(config.ipv4Prefix(), config.ipv6Prefix());
+        this.networks = new NetworkPrefixes(config.ipv4Prefix(), config.ipv6Prefix());
     }
 
-    public ClientNetwork network() {
-        return network;
+    /** How clients are grouped into networks: {@code rateLimits.ipv4Prefix}/{@code ipv6Prefix}. */
+    public NetworkPrefixes network() {
+        return networks;
+    }
+
+    /**
+     * A client network in bucket ids, reasons and logs: {@code 192.0.2.0/24}, {@code 2001:db8:0:7:0:0:0:0/64}. Not the
+     * canonical text, on purpose: shared buckets are stored under these ids ({@code rate_limit_bucket}), and another
+     * spelling would start every network's counting afresh.
+     */
+    static String key(IpNetwork network) {
+        return network.address().getHostAddress() + "/" + network.prefix();
     }
 
     public ClientLimits forClient(InetAddress client, OverrideTable overrides) {
@@ -41,7 +53,7 @@ public final class RateLimitPolicy {
         var ip = config.perIp();
         var net = config.perNetwork();
         String addr = client.getHostAddress();
-        String nw = network.of(client);
+        String nw = key(networks.networkOf(client));
         return new ClientLimits(
                 new Counted("conn:ip:" + addr, Limit.perMinute(pick(cpm, ip.connectionsPerMinute())),
                         "connections per minute from [" + addr + "]", "ip-connections"),

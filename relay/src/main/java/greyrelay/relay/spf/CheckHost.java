@@ -1,5 +1,6 @@
 package greyrelay.relay.spf;
 
+import greyrelay.db.net.IpNetwork;
 import greyrelay.relay.dns.Dns;
 import greyrelay.relay.dns.DnsAnswer;
 import greyrelay.relay.dns.MxAnswer;
@@ -48,6 +49,7 @@ final class CheckHost {
     /** Evaluation stops with this result (temperror or permerror). */
     private record Stop(SpfResult result, String reason) implements Match {}
 
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
     private static final Match MATCHED = new Matched();
     private static final Match NO_MATCH = new NoMatch();
 
@@ -152,7 +154,7 @@ final class CheckHost {
     private Match evaluate(SpfRecord.Mechanism mechanism, String domain) {
         return switch (mechanism) {
             case SpfRecord.All all -> MATCHED;
-            case SpfRecord.Ip ip -> ip.network().isIp6() == ip6 && ip.network().contains(clientBytes) ? MATCHED : NO_MATCH;
+            case SpfRecord.Ip ip -> ip.network().contains(clientBytes) ? MATCHED : NO_MATCH;
             case SpfRecord.Include inc -> include(inc, domain);
             case SpfRecord.A a -> addressMatch(a.target(), a.cidr4(), a.cidr6(), domain);
             case SpfRecord.Mx mx -> mx(mx, domain);
@@ -243,14 +245,14 @@ final class CheckHost {
         List<String> names;
         switch (ptr()) {
             case DnsAnswer.TempFail<String> f -> {
-                skipped("PTR of " + IpAddresses.readable(client) + ": " + f.why());
+                skipped("PTR of " + IpNetwork.format(client) + ": " + f.why());
                 return NO_MATCH;
             }
             case DnsAnswer.NxDomain<String> nx -> {
-                return voidLookup("PTR of " + IpAddresses.readable(client));
+                return voidLookup("PTR of " + IpNetwork.format(client));
             }
             case DnsAnswer.NoData<String> nodata -> {
-                return voidLookup("PTR of " + IpAddresses.readable(client));
+                return voidLookup("PTR of " + IpNetwork.format(client));
             }
             case DnsAnswer.Found<String> found -> names = firstNames(found.values());
         }
@@ -323,8 +325,9 @@ final class CheckHost {
     }
 
     private boolean anyWithin(List<? extends InetAddress> addresses, int cidr4, int cidr6) {
+        IpNetwork around = IpNetwork.of(client, ip6 ? cidr6 : cidr4);
         for (InetAddress a : addresses) {
-            if (IpAddresses.inNetwork(a.getAddress(), clientBytes, ip6 ? cidr6 : cidr4)) return true;
+            if (around.contains(a)) return true;
         }
         return false;
     }
@@ -341,15 +344,27 @@ final class CheckHost {
             case 'l' -> local;
             case 'o' -> senderDomain;
             case 'd' -> domain;
-            case 'i' -> IpAddresses.macroForm(client);
+            case 'i' -> macroForm(client);
             case 'p' -> validatedName(domain);
             case 'v' -> ip6 ? "ip6" : "in-addr";
             case 'h' -> helo;
-            case 'c' -> IpAddresses.readable(client);
+            case 'c' -> IpNetwork.format(client);
             case 'r' -> settings.receiver();
             case 't' -> Long.toString(clock.instant().getEpochSecond());
             default -> throw new IllegalStateException("macro letter not checked by the parser: " + letter);
         };
+    }
+
+    /** The {@code i} macro: dotted quad, or 32 dot-separated upper-case nibbles (RFC 7208 §7.3). */
+    static String macroForm(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (a instanceof Inet4Address) return IpNetwork.format(a);
+        StringBuilder sb = new StringBuilder(63);
+        for (byte x : b) {
+            if (!sb.isEmpty()) sb.append('.');
+            sb.append(HEX[(x >> 4) & 0xf]).append('.').append(HEX[x & 0xf]);
+        }
+        return sb.toString();
     }
 
     /**
@@ -365,7 +380,7 @@ final class CheckHost {
                         if (validates(name)) validatedNames.add(DomainNames.withoutRootDot(name));
                     }
                 }
-                case DnsAnswer.TempFail<String> f -> skipped("PTR of " + IpAddresses.readable(client) + ": " + f.why());
+                case DnsAnswer.TempFail<String> f -> skipped("PTR of " + IpNetwork.format(client) + ": " + f.why());
                 default -> { }
             }
         }

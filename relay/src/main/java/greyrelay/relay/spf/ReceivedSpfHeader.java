@@ -1,5 +1,6 @@
 package greyrelay.relay.spf;
 
+import greyrelay.db.net.IpNetwork;
 import java.net.InetAddress;
 import java.util.regex.Pattern;
 
@@ -18,7 +19,7 @@ final class ReceivedSpfHeader {
     private ReceivedSpfHeader() {}
 
     static String value(SpfEvaluation e, InetAddress client, String mailFrom, String helo, String receiver) {
-        String ip = IpAddresses.readable(IpAddresses.normalise(client));
+        String ip = IpNetwork.format(IpNetwork.unmapIpv4(client));
         String who = e.sender();
         String words = switch (e.result()) {
             case PASS -> "domain of " + who + " designates " + ip + " as permitted sender";

@@ -1,5 +1,6 @@
 package greyrelay.relay.spf;
 
+import greyrelay.db.net.IpNetwork;
 import greyrelay.relay.dns.Dns;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -84,7 +85,7 @@ public final class SpfEvaluator {
             return new SpfEvaluation(SpfResult.NONE, identity, sender, domainKey, Optional.empty(), Optional.empty(),
                     "not a checkable domain name: " + domain);
         }
-        CheckHost run = new CheckHost(dns, clock, settings, IpAddresses.normalise(client), sender, local, domain, heloText,
+        CheckHost run = new CheckHost(dns, clock, settings, IpNetwork.unmapIpv4(client), sender, local, domain, heloText,
                 clock.instant().plus(settings.deadline()));
         CheckHost.HostResult r = run.checkHost(domain);
         SpfResult result = r.result();

@@ -1,5 +1,6 @@
 package greyrelay.relay.spf;
 
+import greyrelay.db.net.IpNetwork;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,25 +40,6 @@ final class SpfRecord {
         }
     }
 
-    /** An IP network from ip4:/ip6: (bytes kept private, so this is a class rather than a record). */
-    static final class Network {
-        private final byte[] address;
-        private final int prefix;
-
-        Network(byte[] address, int prefix) {
-            this.address = address.clone();
-            this.prefix = prefix;
-        }
-
-        boolean contains(byte[] candidate) {
-            return IpAddresses.inNetwork(candidate, address, prefix);
-        }
-
-        boolean isIp6() {
-            return address.length == 16;
-        }
-    }
-
     sealed interface Mechanism {}
 
     record All() implements Mechanism {}
@@ -71,7 +53,7 @@ final class SpfRecord {
 
     record Ptr(Optional<MacroString> target) implements Mechanism {}
 
-    record Ip(Network network) implements Mechanism {}
+    record Ip(IpNetwork network) implements Mechanism {}
 
     record Exists(MacroString target) implements Mechanism {}
 
@@ -208,9 +190,10 @@ final class SpfRecord {
         String address = slash < 0 ? value : value.substring(0, slash);
         int max = ip6 ? 128 : 32;
         Optional<Integer> prefix = slash < 0 ? Optional.of(max) : prefix(value.substring(slash + 1), max);
-        Optional<byte[]> bytes = ip6 ? IpAddresses.parseIp6(address) : IpAddresses.parseIp4(address);
-        if (prefix.isEmpty() || bytes.isEmpty()) return Optional.empty();
-        return Optional.of(new Ip(new Network(bytes.get(), prefix.get())));
+        if (prefix.isEmpty()) return Optional.empty();
+        // an IPv4-mapped ip6: network stays IPv6, so it never matches an IPv4 client
+        Optional<IpNetwork> network = ip6 ? IpNetwork.ipv6(address, prefix.get()) : IpNetwork.ipv4(address, prefix.get());
+        return network.map(Ip::new);
     }
 
     /** A CIDR length: digits without a leading zero (the suite reads §5.6 so), at most {@code max}. */

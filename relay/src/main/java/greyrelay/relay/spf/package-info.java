@@ -8,7 +8,9 @@
  *       {@link greyrelay.relay.spf.SpfEvaluation} (a {@link greyrelay.relay.spf.SpfResult}, the checked domain, the
  *       matched mechanism, a reason and, for {@code fail}, the explanation). Package-private helpers: the record
  *       parser ({@code SpfRecord}), the macro language ({@code MacroString}), one evaluation's state and limits
- *       ({@code CheckHost}), IP literals ({@code IpAddresses}), names ({@code DomainNames}).</li>
+ *       ({@code CheckHost}), names ({@code DomainNames}). IP literals and networks are the db module's
+ *       {@code greyrelay.db.net.IpNetwork}, parsed by hand (never {@code InetAddress.getByName}, which would ask DNS
+ *       for what is not a literal).</li>
  *   <li>{@link greyrelay.relay.spf.SpfCheck}: the pipeline check. Evaluates once per transaction (the result is
  *       reused for every further recipient), answers per {@code spf.*Action}, logs one line per evaluation and
  *       counts {@code greyrelay_spf_results_total{result}}; non-continue verdicts reach the decision log through the

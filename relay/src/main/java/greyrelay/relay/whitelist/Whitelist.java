@@ -1,6 +1,6 @@
 package greyrelay.relay.whitelist;
 
-import greyrelay.db.whitelist.IpNetwork;
+import greyrelay.db.net.IpNetwork;
 import greyrelay.db.whitelist.WhitelistEntry;
 import greyrelay.db.whitelist.WhitelistKind;
 import greyrelay.relay.address.Mailbox;

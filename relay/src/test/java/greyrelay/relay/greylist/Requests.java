@@ -1,6 +1,6 @@
 package greyrelay.relay.greylist;
 
-import greyrelay.db.whitelist.IpNetwork;
+import greyrelay.db.net.IpNetwork;
 import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.address.Sender;
 import greyrelay.relay.policy.Exemption;

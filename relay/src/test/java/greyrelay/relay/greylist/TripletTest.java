@@ -2,7 +2,7 @@ package greyrelay.relay.greylist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import greyrelay.db.whitelist.IpNetwork;
+import greyrelay.db.net.IpNetwork;
 import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.address.Sender;
 import java.util.Optional;

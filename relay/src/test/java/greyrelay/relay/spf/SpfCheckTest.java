@@ -2,6 +2,7 @@ package greyrelay.relay.spf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import greyrelay.db.net.IpNetwork;
 import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.address.Sender;
 import greyrelay.relay.config.ConfigLoader;
@@ -43,7 +44,7 @@ class SpfCheckTest {
         dns = FakeDnsServer.start();
         metrics = new SimpleMeterRegistry();
         notes = new SessionNotes();
-        session = new SessionFacts("S1", IpAddresses.parse("192.0.2.10").orElseThrow(), 40000, Optional.of("client.example.org"),
+        session = new SessionFacts("S1", IpNetwork.literal("192.0.2.10"), 40000, Optional.of("client.example.org"),
                 false, TestClock.START);
     }
 

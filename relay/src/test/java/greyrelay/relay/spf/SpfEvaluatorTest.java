@@ -2,6 +2,7 @@ package greyrelay.relay.spf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import greyrelay.db.net.IpNetwork;
 import greyrelay.relay.dns.Dns;
 import greyrelay.relay.dns.DnsAnswer;
 import greyrelay.relay.dns.DnsJavaResolver;
@@ -42,7 +43,7 @@ class SpfEvaluatorTest {
     }
 
     private static InetAddress ip(String literal) {
-        return IpAddresses.parse(literal).orElseThrow();
+        return IpNetwork.literal(literal);
     }
 
     @Test

@@ -2,7 +2,7 @@ package greyrelay.relay.whitelist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import greyrelay.db.whitelist.IpNetwork;
+import greyrelay.db.net.IpNetwork;
 import greyrelay.db.whitelist.WhitelistEntry;
 import greyrelay.db.whitelist.WhitelistKind;
 import greyrelay.relay.address.Mailbox;

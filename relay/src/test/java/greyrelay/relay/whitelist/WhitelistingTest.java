@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import greyrelay.db.Database;
+import greyrelay.db.net.IpNetwork;
 import greyrelay.db.testing.TestDatabases;
-import greyrelay.db.whitelist.IpNetwork;
 import greyrelay.db.whitelist.WhitelistEntry;
 import greyrelay.db.whitelist.WhitelistKind;
 import greyrelay.db.whitelist.WhitelistStore;
