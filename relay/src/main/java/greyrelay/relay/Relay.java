@@ -1,9 +1,8 @@
 package greyrelay.relay;
 
-import greyrelay.admin.AdminApp;
-import greyrelay.admin.probes.VerificationController;
 import greyrelay.admin.AdminSettings;
 import greyrelay.admin.ChangeListener;
+import greyrelay.admin.app.AdminApp;
 import greyrelay.admin.auth.ControlToken;
 import greyrelay.admin.health.Health;
 import greyrelay.db.Database;
@@ -18,7 +17,9 @@ import greyrelay.relay.access.RelayDomainCheck;
 import greyrelay.relay.access.RelayDomains;
 import greyrelay.relay.access.RoleRecipientCheck;
 import greyrelay.relay.access.SenderSyntaxCheck;
-import greyrelay.relay.config.AdminConfig;
+import greyrelay.relay.admin.AdminWiring;
+import greyrelay.relay.admin.MailQueueOperations;
+import greyrelay.relay.admin.VerificationPanelOperations;
 import greyrelay.relay.config.ConfigDump;
 import greyrelay.relay.config.HostPort;
 import greyrelay.relay.config.RelayConfig;
@@ -32,7 +33,6 @@ import greyrelay.relay.policy.Pipeline;
 import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.queue.DownstreamDelivery;
 import greyrelay.relay.queue.MailQueue;
-import greyrelay.relay.queue.MailQueueOperations;
 import greyrelay.relay.queue.RetrySchedule;
 import greyrelay.relay.queue.Spool;
 import greyrelay.relay.spf.SpfCheck;
@@ -169,9 +169,9 @@ public final class Relay implements AutoCloseable {
 
     /** The embedded panel: shared state from the database, this node's queue, and a fresh local control token. */
     private Javalin adminApp(RelayConfig config, Clock clock, Database database) throws java.io.IOException {
-        AdminSettings settings = adminSettings(config).withControlToken(ControlToken.create(config.dataPath()));
+        AdminSettings settings = AdminWiring.settings(config, version()).withControlToken(ControlToken.create(config.dataPath()));
         return AdminApp.builder(settings, database).clock(clock).health(this::health).metrics(metrics::scrape)
-                .feature(VerificationController.embedded(verification.panelOperations())) // with "verify again now"
+                .verification(new VerificationPanelOperations(verification)) // with "verify again now"
                 .queue(new MailQueueOperations(queue)).configuration(withPipeline(ConfigDump.masked(config)))
                 .relayPolicy(AdminWiring.policy(config)).changes(this::changed).build();
     }
@@ -195,16 +195,6 @@ public final class Relay implements AutoCloseable {
             case WHITELISTS -> whitelisting.whitelists().invalidate();
             case RATE_LIMIT_OVERRIDES -> abuse.overrides().invalidate();
         }
-    }
-
-    /** The panel's settings from {@code admin.*} (also for {@code greyrelay admin}, the panel alone). */
-    public static AdminSettings adminSettings(RelayConfig c) {
-        AdminConfig a = c.admin();
-        AdminSettings s = new AdminSettings(c.smtp().hostname(), version(), a.metricsOpen(), a.sessionTimeout(), a.loginMaxFailures(),
-                a.loginWindow(), a.password(), Optional.empty(), Optional.empty());
-        return a.tls().enabled()
-                ? s.withTls(TlsContexts.fromPem(Path.of(a.tls().certificate()), Path.of(a.tls().key()), "admin.tls"))
-                : s;
     }
 
     /** RCPT order of DESIGN.md: 1 relay domain → 2 role recipient → 3, 4 spamtraps → 5 whitelists → 6 DNS lists, HELO → 7 rate

@@ -24,9 +24,10 @@
  *       {@link greyrelay.relay.verify.SenderDomainCheck} (step 10), {@link greyrelay.relay.verify.SenderVerificationCheck}
  *       (step 12, and the greylisting hook {@code prefetch}). {@link greyrelay.relay.verify.Verification} wires them
  *       from the configuration for {@code Relay}.</li>
- *   <li>{@link greyrelay.relay.verify.VerificationPanelOperations}: the admin panel's "verify again now" (a fresh probe
- *       in the background through the same scheduler and budgets, even when a verdict is cached; origin {@code ADMIN}
- *       in the history) and "forget cached result", behind admin-ui's {@code VerificationOperations}.</li>
+ *   <li>{@link greyrelay.relay.verify.Verification#reprobe} and {@link greyrelay.relay.verify.Verification#forget}: an
+ *       administrator's "verify again now" (a fresh probe in the background through the same scheduler and budgets,
+ *       even when a verdict is cached; origin {@code ADMIN} in the history) and "forget cached result". The admin panel
+ *       reaches them through {@code greyrelay.relay.admin}; this package knows no admin-ui type.</li>
  * </ul>
  *
  * <h2>Talks to</h2>
