@@ -8,14 +8,16 @@ import java.util.Objects;
 /**
  * The relay's configured policy, as far as the panel shows it or needs it: the greylisting periods and keying (to pass
  * a triplet by hand for {@code maxAge}, to turn a client IP into its network), the spamtrap addresses, the whitelist
- * files, and the rate-limit defaults that the overrides replace. Read-only: these come from the configuration file,
- * which the panel never edits. Built by whoever embeds the panel ({@code greyrelay.relay.AdminWiring}, from the same
- * configuration in embedded and standalone mode); admin-ui never reads the relay's configuration itself.
+ * files, the rate-limit defaults that the overrides replace, and how long a learned domain trait counts. Read-only:
+ * these come from the configuration file, which the panel never edits. Built by whoever embeds the panel
+ * ({@code greyrelay.relay.admin.AdminWiring}, from the same configuration in embedded and standalone mode); admin-ui
+ * never reads the relay's configuration itself (the settings page only shows the dump it is given).
  */
-public record RelayPolicy(Greylist greylist, RateLimits rateLimits) {
+public record RelayPolicy(Greylist greylist, RateLimits rateLimits, Verification verification) {
     public RelayPolicy {
         Objects.requireNonNull(greylist, "greylist");
         Objects.requireNonNull(rateLimits, "rateLimits");
+        Objects.requireNonNull(verification, "verification");
     }
 
     /**
@@ -60,6 +62,17 @@ public record RelayPolicy(Greylist greylist, RateLimits rateLimits) {
             Objects.requireNonNull(perIp, "perIp");
             Objects.requireNonNull(perNetwork, "perNetwork");
             Objects.requireNonNull(overrideRefresh, "overrideRefresh");
+        }
+    }
+
+    /**
+     * {@code verification.*}.
+     *
+     * @param profileTtl {@code verification.cache.profileTtl}: how long a learned domain trait counts
+     */
+    public record Verification(Duration profileTtl) {
+        public Verification {
+            Objects.requireNonNull(profileTtl, "profileTtl");
         }
     }
 }

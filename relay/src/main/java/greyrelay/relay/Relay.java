@@ -1,9 +1,8 @@
 package greyrelay.relay;
 
-import greyrelay.admin.AdminApp;
-import greyrelay.admin.probes.VerificationController;
 import greyrelay.admin.AdminSettings;
 import greyrelay.admin.ChangeListener;
+import greyrelay.admin.app.AdminApp;
 import greyrelay.admin.auth.ControlToken;
 import greyrelay.admin.health.Health;
 import greyrelay.db.Database;
@@ -11,8 +10,10 @@ import greyrelay.db.DbSettings;
 import greyrelay.db.decision.DecisionLog;
 import greyrelay.db.whitelist.WhitelistStore;
 import greyrelay.relay.access.RelayDomains;
+import greyrelay.relay.admin.AdminWiring;
+import greyrelay.relay.admin.MailQueueOperations;
+import greyrelay.relay.admin.VerificationPanelOperations;
 import greyrelay.relay.checks.CheckTable;
-import greyrelay.relay.config.AdminConfig;
 import greyrelay.relay.config.ConfigDump;
 import greyrelay.relay.config.HostPort;
 import greyrelay.relay.config.RelayConfig;
@@ -25,7 +26,6 @@ import greyrelay.relay.policy.DecisionRecorder;
 import greyrelay.relay.policy.Pipeline;
 import greyrelay.relay.queue.DownstreamDelivery;
 import greyrelay.relay.queue.MailQueue;
-import greyrelay.relay.queue.MailQueueOperations;
 import greyrelay.relay.queue.RetrySchedule;
 import greyrelay.relay.queue.Spool;
 import greyrelay.relay.ratelimit.RateLimits;
@@ -152,9 +152,9 @@ public final class Relay implements AutoCloseable {
 
     /** The embedded panel: shared state from the database, this node's queue, and a fresh local control token. */
     private Javalin adminApp(RelayConfig config, Clock clock, Database database) throws java.io.IOException {
-        AdminSettings settings = adminSettings(config).withControlToken(ControlToken.create(config.dataPath()));
+        AdminSettings settings = AdminWiring.settings(config, version()).withControlToken(ControlToken.create(config.dataPath()));
         return AdminApp.builder(settings, database).clock(clock).health(this::health).metrics(metrics::scrape)
-                .feature(VerificationController.embedded(verification.panelOperations())) // with "verify again now"
+                .verification(new VerificationPanelOperations(verification)) // with "verify again now"
                 .queue(new MailQueueOperations(queue)).configuration(withPipeline(ConfigDump.masked(config)))
                 .relayPolicy(AdminWiring.policy(config)).changes(this::changed).build();
     }
@@ -178,16 +178,6 @@ public final class Relay implements AutoCloseable {
             case WHITELISTS -> whitelisting.whitelists().invalidate();
             case RATE_LIMIT_OVERRIDES -> rateLimits.overrides().invalidate();
         }
-    }
-
-    /** The panel's settings from {@code admin.*} (also for {@code greyrelay admin}, the panel alone). */
-    public static AdminSettings adminSettings(RelayConfig c) {
-        AdminConfig a = c.admin();
-        AdminSettings s = new AdminSettings(c.smtp().hostname(), version(), a.metricsOpen(), a.sessionTimeout(), a.loginMaxFailures(),
-                a.loginWindow(), a.password(), Optional.empty(), Optional.empty());
-        return a.tls().enabled()
-                ? s.withTls(TlsContexts.fromPem(Path.of(a.tls().certificate()), Path.of(a.tls().key()), "admin.tls"))
-                : s;
     }
 
     private static List<InetSocketAddress> dnsServers(RelayConfig c) {

@@ -1,8 +1,10 @@
 package greyrelay.admin.auth;
 
+import greyrelay.admin.AdminFeature;
 import greyrelay.admin.audit.Actor;
 import greyrelay.admin.audit.Auditor;
 import greyrelay.admin.web.Html;
+import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Requests;
 import io.javalin.config.RoutesConfig;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,7 +25,7 @@ import java.util.Optional;
  * short-lived SameSite=Strict cookie and in the form, which must match), so no other site can log a browser in.
  * Failed attempts are throttled per client IP and audited with the name that was typed.
  */
-public final class LoginController {
+public final class LoginController implements AdminFeature {
     static final String LOGIN_COOKIE = "greyrelay_login";
 
     private final AdminAccounts accounts;
@@ -44,6 +47,18 @@ public final class LoginController {
         this.secureCookies = secureCookies;
     }
 
+    /** No tab: the login page is reached by the gate's redirect. */
+    @Override
+    public List<NavItem> nav() {
+        return List.of();
+    }
+
+    @Override
+    public Optional<String> openApi() {
+        return Optional.empty();
+    }
+
+    @Override
     public void routes(RoutesConfig routes) {
         routes.get("/login", this::form);
         routes.post("/login", this::login);

@@ -1,12 +1,17 @@
 package greyrelay.admin.health;
 
+import greyrelay.admin.AdminFeature;
+import greyrelay.admin.web.NavItem;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** {@code GET /health} (JSON, 200 or 503, no login: for container health checks) and {@code GET /metrics} (Prometheus text; the access gate decides who may read it). */
-public final class HealthController {
+public final class HealthController implements AdminFeature {
     private final HealthSource health;
     private final Supplier<String> metrics;
 
@@ -15,7 +20,23 @@ public final class HealthController {
         this.metrics = metrics;
     }
 
-    public void health(Context ctx) {
+    @Override
+    public List<NavItem> nav() {
+        return List.of();
+    }
+
+    @Override
+    public Optional<String> openApi() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void routes(RoutesConfig routes) {
+        routes.get("/health", this::health);
+        routes.get("/metrics", this::metrics);
+    }
+
+    void health(Context ctx) {
         Health h = health.check();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", h.ok() ? "ok" : "failing");
@@ -26,7 +47,7 @@ public final class HealthController {
         ctx.status(h.ok() ? 200 : 503).json(body);
     }
 
-    public void metrics(Context ctx) {
+    void metrics(Context ctx) {
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.get());
     }
 }

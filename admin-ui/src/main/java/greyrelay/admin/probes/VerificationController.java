@@ -1,8 +1,7 @@
 package greyrelay.admin.probes;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import greyrelay.admin.AdminContext;
 import greyrelay.admin.AdminFeature;
+import greyrelay.admin.RelayPolicy;
 import greyrelay.admin.audit.Auditor;
 import greyrelay.admin.web.Form;
 import greyrelay.admin.web.Html;
@@ -37,7 +36,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -87,30 +85,21 @@ public final class VerificationController implements AdminFeature {
     private final Clock clock;
 
     /**
-     * @param profileTtl how long a learned trait counts; null when not known (then no expiry is shown)
+     * @param ops    the relay's operations when the panel runs inside it; empty alone ({@code greyrelay admin}): then
+     *               forgetting works directly on the shared database and "verify again now" is refused
+     * @param policy the relay's policy, for how long a learned trait counts ({@code verification.cache.profileTtl});
+     *               empty when not told (then no expiry is shown)
      */
-    VerificationController(AdminContext context, Optional<VerificationOperations> ops, Duration profileTtl) {
+    public VerificationController(ProbeLog probes, VerificationCache cache, DomainProfiles profiles,
+            Optional<VerificationOperations> ops, Optional<RelayPolicy> policy, Auditor audit, Pages pages, Clock clock) {
         this.ops = ops;
-        this.profileTtl = profileTtl;
-        this.probes = new ProbeLog(context.database());
-        this.cache = new VerificationCache(context.database());
-        this.profiles = new DomainProfiles(context.database());
-        this.audit = context.audit();
-        this.pages = context.pages();
-        this.clock = context.clock();
-    }
-
-    /** The panel inside the relay: "verify again now" through the relay, profile lifetimes from it. */
-    public static Function<AdminContext, AdminFeature> embedded(VerificationOperations ops) {
-        return context -> new VerificationController(context, Optional.of(ops), ops.profileTtl());
-    }
-
-    /**
-     * The panel alone, on the shared database: no probes, but forgetting works; the profile lifetime is read from the
-     * configuration tree when given ({@code verification.cache.profileTtl}).
-     */
-    public static VerificationController standalone(AdminContext context, JsonNode configuration) {
-        return new VerificationController(context, Optional.empty(), configuredProfileTtl(configuration));
+        this.profileTtl = policy.map(p -> p.verification().profileTtl()).orElse(null);
+        this.probes = probes;
+        this.cache = cache;
+        this.profiles = profiles;
+        this.audit = audit;
+        this.pages = pages;
+        this.clock = clock;
     }
 
     @Override
@@ -225,12 +214,6 @@ public final class VerificationController implements AdminFeature {
             throw new NotFoundResponse("no probe " + Html.cut(ctx.pathParam("id"), 40));
         }
         return probes.find(id).orElseThrow(() -> new NotFoundResponse("no probe " + id + " (the history keeps verification.historyRetention)"));
-    }
-
-    static Duration configuredProfileTtl(JsonNode configuration) {
-        if (configuration == null) return null;
-        JsonNode n = configuration.at("/verification/cache/profileTtl");
-        return n.isTextual() ? ConfigDuration.parse(n.asText()).orElse(null) : null;
     }
 
     // ---- pages -------------------------------------------------------------------------------------------------

@@ -1,12 +1,11 @@
 package greyrelay.admin.probes;
 
 import greyrelay.db.verify.CacheKind;
-import java.time.Duration;
 
 /**
  * What the panel may ask of the relay's callback verification. admin-ui declares it; the relay implements it over its
  * sender and recipient verifiers and hands it to the panel it embeds
- * ({@code AdminApp.builder(…).feature(VerificationController.embedded(ops))}). A panel running alone
+ * ({@code AdminApp.builder(…).verification(ops)}). A panel running alone
  * ({@code greyrelay admin}) has none: it can still forget a cached verdict (directly in the shared database) but not
  * start a probe, so it hides "verify again now".
  *
@@ -28,7 +27,4 @@ public interface VerificationOperations {
 
     /** Deletes the cached verdict, so the next mail from (or to) this address is probed again. Whether there was one. */
     boolean forget(CacheKind kind, String address);
-
-    /** How long a learned domain trait counts ({@code verification.cache.profileTtl}): shown as each trait's expiry. */
-    Duration profileTtl();
 }

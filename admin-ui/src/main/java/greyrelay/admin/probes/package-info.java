@@ -9,10 +9,9 @@
  *
  * <p><b>Talks to.</b> The shared database through {@code greyrelay.db.verify} (ProbeLog, VerificationCache,
  * DomainProfiles); the relay through {@link greyrelay.admin.probes.VerificationOperations}, which admin-ui declares and
- * the relay implements (admin-ui does not depend on the relay). Embedded, the relay passes
- * {@link greyrelay.admin.probes.VerificationController#embedded}; otherwise {@code AdminApp} adds
- * {@link greyrelay.admin.probes.VerificationController#standalone}: forgetting works directly on the shared database,
- * "verify again now" is hidden (its routes answer 409).
+ * the relay implements (admin-ui does not depend on the relay). Embedded, the relay passes its operations
+ * ({@code AdminApp.builder(…).verification(ops)}); a panel without them (running alone) forgets directly in the shared
+ * database and hides "verify again now" (its routes answer 409).
  *
  * <p><b>Trusts.</b> Nothing it shows. Transcripts, reply texts and MX host names came from strangers' servers and DNS:
  * the templates escape them, transcripts are shown as preformatted text with control and Unicode direction characters
@@ -21,12 +20,12 @@
  *
  * <p><b>Known limits.</b> Address search is a substring scan (narrow it by domain or time on a big history). The outcome
  * names offered in the search mirror the relay's ({@link greyrelay.admin.probes.OutcomeName}); a newer relay's name
- * is shown but cannot be chosen. A panel running alone knows the profile lifetime only from its configuration
- * ({@code verification.cache.profileTtl}); without it, traits show no expiry. "Forget" removes the stored verdict; a
+ * is shown but cannot be chosen. The profile lifetime ({@code verification.cache.profileTtl}) comes with the relay's policy
+ * ({@link greyrelay.admin.RelayPolicy}); a panel built without it shows no expiry. "Forget" removes the stored verdict; a
  * probe of that address still running stores its result when it ends. Notices after an action travel in the URL
  * ({@code ?notice=…}, fixed texts only).
  *
- * <p><b>Config keys.</b> None read directly; {@code verification.cache.profileTtl} from the configuration tree when
- * running alone.
+ * <p><b>Config keys.</b> None read directly; {@code verification.cache.profileTtl} through
+ * {@link greyrelay.admin.RelayPolicy.Verification}.
  */
 package greyrelay.admin.probes;

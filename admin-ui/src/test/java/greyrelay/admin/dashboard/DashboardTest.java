@@ -162,7 +162,7 @@ class DashboardTest {
         RelayPolicy.Greylist g = AdminServer.POLICY.greylist();
         RelayPolicy sixteen = new RelayPolicy(new RelayPolicy.Greylist(g.enabled(), g.mode(), g.delay(), g.retryWindow(),
                 g.maxAge(), 16, 48, g.autoWhitelistAfter(), g.spamtraps(), g.trapDuration(), g.whitelistRefresh(),
-                g.whitelistFiles(), g.defaultWhitelist()), AdminServer.POLICY.rateLimits());
+                g.whitelistFiles(), g.defaultWhitelist()), AdminServer.POLICY.rateLimits(), AdminServer.POLICY.verification());
         try (AdminServer s = AdminServer.start(other, AdminServer.settings(), b -> b.relayPolicy(sixteen))) {
             Instant now = s.clock.instant();
             new DecisionLog(s.database).appendAll(List.of(

@@ -47,7 +47,7 @@ class VerificationBrowserTest {
         browser = HeadlessChrome.start(SCREENSHOTS);
         Database db = TestDatabases.h2(dir);
         server = AdminServer.start(db, true, AdminServer.settings(), new FakeQueue(),
-                b -> b.feature(VerificationController.embedded(new VerificationPageTest.FakeOperations(db))));
+                b -> b.verification(new VerificationPageTest.FakeOperations(db)));
         probes = ProbeFixtures.seed(db, server.clock.instant());
     }
 

@@ -19,7 +19,6 @@ import greyrelay.db.verify.ProbeRecord;
 import greyrelay.db.verify.VerificationCache;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,18 +58,13 @@ class VerificationPageTest {
             calls.add("forget " + kind + " " + address);
             return cache.delete(kind, address);
         }
-
-        @Override
-        public Duration profileTtl() {
-            return Duration.ofDays(7);
-        }
     }
 
     @BeforeAll
     static void start() {
         Database db = TestDatabases.h2(dir);
         relay = new FakeOperations(db);
-        server = AdminServer.start(db, true, AdminServer.settings(), new FakeQueue(), b -> b.feature(VerificationController.embedded(relay)));
+        server = AdminServer.start(db, true, AdminServer.settings(), new FakeQueue(), b -> b.verification(relay));
         session = server.login();
     }
 

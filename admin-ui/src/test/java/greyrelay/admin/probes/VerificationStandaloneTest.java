@@ -4,7 +4,7 @@ import static greyrelay.admin.probes.ProbeFixtures.JANE;
 import static greyrelay.admin.probes.ProbeFixtures.MALLORY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import greyrelay.admin.RelayPolicy;
 import greyrelay.admin.testing.AdminServer;
 import greyrelay.db.admin.AuditEntry;
 import greyrelay.db.admin.AuditLog;
@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The verification pages of a panel running alone ({@code greyrelay admin}): no relay to probe with, so "verify again"
- * is hidden and refused; forgetting works on the shared database; the profile lifetime comes from the configuration.
+ * is hidden and refused; forgetting works on the shared database; the profile lifetime comes with the relay's policy
+ * (built from the same configuration file).
  */
 class VerificationStandaloneTest {
     @TempDir
@@ -36,9 +37,10 @@ class VerificationStandaloneTest {
     List<ProbeRecord> probes;
 
     @BeforeAll
-    static void start() throws Exception {
-        var configuration = new ObjectMapper().readTree("{\"verification\": {\"cache\": {\"profileTtl\": \"1d12h\"}}}");
-        server = AdminServer.start(TestDatabases.h2(dir), true, AdminServer.settings(), null, b -> b.configuration(configuration));
+    static void start() {
+        var policy = new RelayPolicy(AdminServer.POLICY.greylist(), AdminServer.POLICY.rateLimits(),
+                new RelayPolicy.Verification(Duration.ofHours(36)));
+        server = AdminServer.start(TestDatabases.h2(dir), true, AdminServer.settings(), null, b -> b.relayPolicy(policy));
         session = server.login();
     }
 
@@ -84,7 +86,7 @@ class VerificationStandaloneTest {
     }
 
     @Test
-    void reads_the_profile_lifetime_from_the_configuration_it_was_given() {
+    void shows_the_profile_lifetime_from_the_relay_policy_it_was_given() {
         String body = server.get("/verification/domains", session).body();
 
         assertThat(body).contains("A trait counts for 1d 12h");
@@ -94,14 +96,14 @@ class VerificationStandaloneTest {
     }
 
     @Test
-    void reads_durations_as_the_configuration_dump_writes_them() {
-        assertThat(ConfigDuration.parse("7d")).contains(Duration.ofDays(7));
-        assertThat(ConfigDuration.parse("1h30m")).contains(Duration.ofMinutes(90));
-        assertThat(ConfigDuration.parse("250ms")).contains(Duration.ofMillis(250));
-        assertThat(ConfigDuration.parse("2w")).contains(Duration.ofDays(14));
-        assertThat(ConfigDuration.parse("0s")).isEmpty();
-        assertThat(ConfigDuration.parse("soon")).isEmpty();
-        assertThat(ConfigDuration.parse("")).isEmpty();
-        assertThat(VerificationController.configuredProfileTtl(null)).isNull();
+    void without_the_relay_policy_shows_no_trait_expiry(@TempDir Path other) {
+        try (AdminServer blind = AdminServer.startWithoutPolicy(other)) {
+            ProbeFixtures.seed(blind.database, blind.clock.instant());
+            AdminServer.Session s = blind.login();
+
+            assertThat(blind.get("/verification/domains", s).body()).contains("A trait counts for verification.cache.profileTtl");
+            assertThat(blind.get("/verification/domains/hostile.example.net", s).body())
+                    .contains("unknown (verification.cache.profileTtl after it was learned)");
+        }
     }
 }

@@ -2,7 +2,7 @@ package greyrelay.admin.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import greyrelay.admin.AdminApp;
+import greyrelay.admin.app.AdminApp;
 import greyrelay.admin.AdminSettings;
 import greyrelay.admin.ChangeListener;
 import greyrelay.admin.RelayPolicy;
@@ -55,7 +55,8 @@ public final class AdminServer implements AutoCloseable {
                     List.of("trap@example.com", "never@example.net"), Duration.ofHours(24), Duration.ofSeconds(30),
                     List.of("/etc/greyrelay/partners"), true),
             new RelayPolicy.RateLimits(true, "enforce", 24, 64, new RelayPolicy.Rates(60, 1000, 5000),
-                    new RelayPolicy.Rates(300, 5000, 20000), 50, 0, Duration.ofSeconds(30), true));
+                    new RelayPolicy.Rates(300, 5000, 20000), 50, 0, Duration.ofSeconds(30), true),
+            new RelayPolicy.Verification(Duration.ofDays(7)));
 
     private AdminServer(Database database, boolean owns, MutableClock clock, FakeQueue queue, List<ChangeListener.What> changes,
             Javalin app) {

@@ -1,24 +1,23 @@
 package greyrelay.relay.cli;
 
-import greyrelay.admin.AdminApp;
+import greyrelay.admin.app.AdminApp;
 import greyrelay.db.Database;
 import greyrelay.db.Dialect;
-import greyrelay.relay.AdminWiring;
-import greyrelay.relay.Main;
 import greyrelay.relay.Relay;
+import greyrelay.relay.admin.AdminWiring;
 import greyrelay.relay.config.ConfigDump;
 import greyrelay.relay.config.RelayConfig;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code greyrelay admin --config FILE}: the admin panel alone, against the database the configuration names, to
@@ -31,8 +30,11 @@ import picocli.CommandLine.Option;
 public final class AdminCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(AdminCommand.class);
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (default: none, or $GREYRELAY_CONFIG)")
-    Path config;
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    ConfigOption config;
 
     /** A running standalone panel. */
     public record Running(Javalin app, Database database) implements AutoCloseable {
@@ -45,7 +47,7 @@ public final class AdminCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Running running = start(Main.load(config), Clock.systemUTC());
+        Running running = start(config.load(main.env()), Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
@@ -64,7 +66,7 @@ public final class AdminCommand implements Callable<Integer> {
                         + " For several nodes, point database.url at the shared PostgreSQL.");
             }
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            Javalin app = AdminApp.builder(Relay.adminSettings(c), db).clock(clock).metrics(metrics::scrape)
+            Javalin app = AdminApp.builder(AdminWiring.settings(c, Relay.version()), db).clock(clock).metrics(metrics::scrape)
                     .configuration(ConfigDump.masked(c)).relayPolicy(AdminWiring.policy(c)).build()
                     .start(c.admin().bind(), c.admin().port());
             log.info("greyrelay admin panel {} ready: {}{}:{}, database {}", Relay.version(), c.admin().tls().enabled() ? "https://" : "http://",

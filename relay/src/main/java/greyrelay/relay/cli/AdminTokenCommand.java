@@ -4,16 +4,15 @@ import greyrelay.admin.audit.Actor;
 import greyrelay.admin.auth.ApiTokenService;
 import greyrelay.db.Database;
 import greyrelay.db.admin.ApiToken;
-import greyrelay.relay.Main;
 import greyrelay.relay.config.RelayConfig;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -23,6 +22,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "admin-token", description = "Manage API tokens for the admin JSON API.", mixinStandardHelpOptions = true,
         subcommands = {AdminTokenCommand.Create.class, AdminTokenCommand.ListTokens.class, AdminTokenCommand.Revoke.class})
 public final class AdminTokenCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -33,11 +35,14 @@ public final class AdminTokenCommand implements Callable<Integer> {
     }
 
     static class Common {
-        @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (default: none, or $GREYRELAY_CONFIG)")
-        Path config;
+        @ParentCommand
+        AdminTokenCommand parent;
+
+        @Mixin
+        ConfigOption config;
 
         int withTokens(Function<ApiTokenService, Integer> action) {
-            RelayConfig c = Main.load(config);
+            RelayConfig c = config.load(parent.main.env());
             try (Database db = Databases.open(c)) {
                 return action.apply(ApiTokenService.open(db, Clock.systemUTC(), c.smtp().hostname()));
             }

@@ -4,16 +4,16 @@ import greyrelay.admin.audit.Actor;
 import greyrelay.admin.auth.AdminAccounts;
 import greyrelay.db.Database;
 import greyrelay.db.admin.AdminUser;
-import greyrelay.relay.Main;
 import greyrelay.relay.config.RelayConfig;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -24,6 +24,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "admin-user", description = "Manage the admin panel's users.", mixinStandardHelpOptions = true,
         subcommands = {AdminUserCommand.Add.class, AdminUserCommand.Passwd.class, AdminUserCommand.Delete.class, AdminUserCommand.ListUsers.class})
 public final class AdminUserCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -35,14 +38,17 @@ public final class AdminUserCommand implements Callable<Integer> {
 
     /** Options every subcommand takes. */
     static class Common {
-        @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (default: none, or $GREYRELAY_CONFIG)")
-        Path config;
+        @ParentCommand
+        AdminUserCommand parent;
+
+        @Mixin
+        ConfigOption config;
 
         @Spec
         CommandLine.Model.CommandSpec spec;
 
         int withAccounts(Function<AdminAccounts, Integer> action) {
-            RelayConfig c = Main.load(config);
+            RelayConfig c = config.load(parent.main.env());
             try (Database db = Databases.open(c)) {
                 return action.apply(AdminAccounts.open(db, Clock.systemUTC(), c.smtp().hostname()));
             }

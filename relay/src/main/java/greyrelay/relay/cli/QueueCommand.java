@@ -2,7 +2,6 @@ package greyrelay.relay.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import greyrelay.relay.Main;
 import greyrelay.relay.config.RelayConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -23,8 +22,10 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -36,6 +37,9 @@ import picocli.CommandLine.Spec;
         subcommands = {QueueCommand.ListMessages.class, QueueCommand.Show.class, QueueCommand.Retry.class, QueueCommand.Delete.class,
                 QueueCommand.Bounce.class})
 public final class QueueCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -55,12 +59,15 @@ public final class QueueCommand implements Callable<Integer> {
     }
 
     abstract static class Common implements Callable<Integer> {
-        @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (default: none, or $GREYRELAY_CONFIG)")
-        Path config;
+        @ParentCommand
+        QueueCommand parent;
+
+        @Mixin
+        ConfigOption config;
 
         @Override
         public final Integer call() throws Exception {
-            RelayConfig c = Main.load(config);
+            RelayConfig c = config.load(parent.main.env());
             try {
                 return run(new Api(c));
             } catch (Failure f) {

@@ -4,24 +4,22 @@ import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
 import greyrelay.db.whitelist.WhitelistEntry;
 import greyrelay.db.whitelist.WhitelistStore;
+import greyrelay.db.whitelist.WhitelistFile;
 import greyrelay.relay.Relay;
-import greyrelay.relay.config.ConfigLoader;
 import greyrelay.relay.config.Durations;
 import greyrelay.relay.config.RelayConfig;
-import greyrelay.db.whitelist.WhitelistFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -35,6 +33,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "whitelist", mixinStandardHelpOptions = true, description = "Whitelist entries in the database.",
         subcommands = {WhitelistCommand.Import.class, WhitelistCommand.ListEntries.class})
 public final class WhitelistCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
     @Spec
     CommandSpec spec;
 
@@ -44,29 +45,16 @@ public final class WhitelistCommand implements Callable<Integer> {
         return 2;
     }
 
-    /** Options both subcommands take. */
-    static class DatabaseOptions {
-        @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (default: none, or $GREYRELAY_CONFIG)")
-        Path config;
-
-        RelayConfig load() {
-            Map<String, String> env = System.getenv();
-            Path f = config;
-            String fromEnv = env.get("GREYRELAY_CONFIG");
-            if (f == null && fromEnv != null && !fromEnv.isBlank()) f = Path.of(fromEnv);
-            return ConfigLoader.load(Optional.ofNullable(f), env);
-        }
-
-        static Database open(RelayConfig c, PrintWriter err) {
-            try {
-                return Database.open(Relay.settings(c));
-            } catch (DatabaseException e) {
-                err.println("greyrelay: " + e.getMessage());
-                if (c.database().url().isEmpty() && e.getMessage().contains("already in use")) {
-                    err.println("greyrelay: the H2 database belongs to the running relay: stop it first, or use the admin panel");
-                }
-                return null;
+    /** The database the configuration names, or null after saying why on {@code err}. */
+    static Database open(RelayConfig c, PrintWriter err) {
+        try {
+            return Database.open(Relay.settings(c));
+        } catch (DatabaseException e) {
+            err.println("greyrelay: " + e.getMessage());
+            if (c.database().url().isEmpty() && e.getMessage().contains("already in use")) {
+                err.println("greyrelay: the H2 database belongs to the running relay: stop it first, or use the admin panel");
             }
+            return null;
         }
     }
 
@@ -74,6 +62,9 @@ public final class WhitelistCommand implements Callable<Integer> {
             description = {"Import a whitelist file in postgrey's format (whitelist_clients, whitelist_recipients) into the database.",
                     "A new import of the same file name replaces its previous import. A file with any bad line imports nothing."})
     static final class Import implements Callable<Integer> {
+        @ParentCommand
+        WhitelistCommand parent;
+
         @Spec
         CommandSpec spec;
 
@@ -87,8 +78,8 @@ public final class WhitelistCommand implements Callable<Integer> {
         @Option(names = "--keep", description = "add to the entries of an earlier import of this file instead of replacing them")
         boolean keep;
 
-        @CommandLine.Mixin
-        DatabaseOptions db = new DatabaseOptions();
+        @Mixin
+        ConfigOption config;
 
         @Override
         public Integer call() {
@@ -101,7 +92,7 @@ public final class WhitelistCommand implements Callable<Integer> {
                 err.println("greyrelay: --type must be clients, recipients or senders, got " + type);
                 return 2;
             }
-            RelayConfig c = db.load();
+            RelayConfig c = config.load(parent.main.env());
             String source = "import:" + file.getFileName();
             WhitelistFile.Parsed parsed;
             try {
@@ -115,7 +106,7 @@ public final class WhitelistCommand implements Callable<Integer> {
                 err.println("greyrelay: nothing imported (" + parsed.problems().size() + " bad line(s))");
                 return 2;
             }
-            Database database = DatabaseOptions.open(c, err);
+            Database database = open(c, err);
             if (database == null) return 1;
             try (database) {
                 int added = new WhitelistStore(database).addAll(parsed.entries(), keep ? null : source);
@@ -133,16 +124,19 @@ public final class WhitelistCommand implements Callable<Integer> {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the whitelist entries in the database.")
     static final class ListEntries implements Callable<Integer> {
+        @ParentCommand
+        WhitelistCommand parent;
+
         @Spec
         CommandSpec spec;
 
-        @CommandLine.Mixin
-        DatabaseOptions db = new DatabaseOptions();
+        @Mixin
+        ConfigOption config;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            Database database = DatabaseOptions.open(db.load(), spec.commandLine().getErr());
+            Database database = open(config.load(parent.main.env()), spec.commandLine().getErr());
             if (database == null) return 1;
             try (database) {
                 out.println("id\tkind\tvalue\tsource\tnote");

@@ -1,7 +1,15 @@
 /**
- * Command-line subcommands beyond {@code run}, {@code demo} and {@code config} (which live in {@code Main}), one
- * picocli class per command, registered in {@code Main}'s {@code subcommands}. Commands that print a result (all but
- * {@code run}, {@code demo} and {@code admin}) log to stderr, so their stdout can be piped.
+ * The command line, the process's face: {@link greyrelay.relay.cli.Main} (the {@code greyrelay} root command, the
+ * jar's entry point) and one picocli class per command, registered in {@code Main}'s {@code subcommands}: {@code run},
+ * {@code demo}, {@code config}, {@code whitelist}, {@code admin}, {@code admin-user}, {@code admin-token},
+ * {@code queue}. Commands that print a result (all but {@code run}, {@code demo} and {@code admin}) log to stderr, so
+ * their stdout can be piped.
+ *
+ * <p>Nothing here is global: {@code Main} is built with the environment the process started with, and a command reads
+ * it from its parent command ({@code @ParentCommand}) and loads the configuration with {@link
+ * greyrelay.relay.cli.ConfigOption} ({@code --config FILE}, else {@code $GREYRELAY_CONFIG}, then {@code GREYRELAY_*};
+ * the rule itself is {@code ConfigLoader.fromEnvironment}). This package sits on top: it uses the relay, its config and
+ * its admin wiring, and nothing below imports it.
  *
  * <p>{@link greyrelay.relay.cli.WhitelistCommand}: {@code greyrelay whitelist import FILE [--type clients|recipients|senders]
  * [--keep] [--config FILE]} reads a postgrey-format whitelist file (all or nothing: any bad line imports nothing and

@@ -45,7 +45,18 @@ public final class ConfigLoader {
 
     private ConfigLoader() {}
 
-    /** Loads with no file: defaults and environment only. */
+    /**
+     * The configuration a command runs with: the file given (its {@code --config}, may be null), else the one
+     * {@code $GREYRELAY_CONFIG} names, else none; then the {@code GREYRELAY_*} variables of {@code env} over it.
+     */
+    public static RelayConfig fromEnvironment(Path file, Map<String, String> env) {
+        String named = env.get("GREYRELAY_CONFIG");
+        Optional<Path> chosen = file != null ? Optional.of(file)
+                : named == null || named.isBlank() ? Optional.empty() : Optional.of(Path.of(named));
+        return load(chosen, env);
+    }
+
+    /** Defaults, then the file when given, then the {@code GREYRELAY_*} variables of {@code env}. */
     public static RelayConfig load(Optional<Path> file, Map<String, String> env) {
         ObjectNode tree = (ObjectNode) YAML.valueToTree(RelayConfig.defaults());
         if (file.isPresent()) merge(tree, readFile(file.get()), "");

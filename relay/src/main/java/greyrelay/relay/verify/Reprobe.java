@@ -1,7 +1,7 @@
 package greyrelay.relay.verify;
 
 /** How an administrator's "verify again now" went (the verifiers' answer; the panel's words are in admin-ui). */
-sealed interface Reprobe {
+public sealed interface Reprobe {
     /** A probe started, or waits its turn in the domain's queue. */
     record Started() implements Reprobe {}
 

@@ -1,10 +1,11 @@
 package greyrelay.relay.verify;
 
-import greyrelay.admin.probes.VerificationOperations;
 import greyrelay.db.Database;
+import greyrelay.db.verify.CacheKind;
 import greyrelay.db.verify.DomainProfiles;
 import greyrelay.db.verify.ProbeLog;
 import greyrelay.db.verify.VerificationCache;
+import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.config.DownstreamConfig;
 import greyrelay.relay.config.HostPort;
 import greyrelay.relay.config.RelayConfig;
@@ -115,9 +116,25 @@ public final class Verification implements AutoCloseable {
         if (config.verification().enabled()) senderCheck.prefetch(request);
     }
 
-    /** What the admin panel may do here: verify an address again now, forget a cached verdict. */
-    public VerificationOperations panelOperations() {
-        return new VerificationPanelOperations(config, senderVerifier, recipientVerifier, cache);
+    /**
+     * An administrator's "verify again now": probes the address afresh in the background, through the same verifiers,
+     * scheduler and budgets as mail; refused while that kind of verification is off.
+     */
+    public Reprobe reprobe(CacheKind kind, Mailbox address) {
+        return switch (kind) {
+            case SENDER -> config.verification().enabled() ? senderVerifier.reprobe(address)
+                    : new Reprobe.Refused("sender verification is off (verification.enabled: false)");
+            case RECIPIENT -> config.recipientVerification().enabled() ? recipientVerifier.reprobe(address)
+                    : new Reprobe.Refused("recipient verification is off (recipientVerification.enabled: false)");
+        };
+    }
+
+    /**
+     * Forgets the cached verdict, so the next mail from (or to) the address is probed again; whether there was one. A
+     * probe of the address still running stores its result when it ends.
+     */
+    public boolean forget(CacheKind kind, String address) {
+        return cache.delete(kind, address);
     }
 
     /** The probe queue now, for the panel. */

@@ -37,9 +37,10 @@
  *       {@link greyrelay.relay.verify.SenderDomainCheck} ({@code sender-domain}), {@link greyrelay.relay.verify.SenderVerificationCheck}
  *       ({@code sender-verification}, and the greylisting hook {@code prefetch}). {@link greyrelay.relay.verify.Verification}
  *       builds them from the configuration; the check table places them.</li>
- *   <li>{@link greyrelay.relay.verify.VerificationPanelOperations}: the admin panel's "verify again now" (a fresh probe
- *       in the background through the same scheduler and budgets, even when a verdict is cached; origin {@code ADMIN}
- *       in the history) and "forget cached result", behind admin-ui's {@code VerificationOperations}.</li>
+ *   <li>{@link greyrelay.relay.verify.Verification#reprobe} and {@link greyrelay.relay.verify.Verification#forget}: an
+ *       administrator's "verify again now" (a fresh probe in the background through the same scheduler and budgets,
+ *       even when a verdict is cached; origin {@code ADMIN} in the history) and "forget cached result". The admin panel
+ *       reaches them through {@code greyrelay.relay.admin}; this package knows no admin-ui type.</li>
  * </ul>
  *
  * <h2>Talks to</h2>

@@ -11,6 +11,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,11 +33,12 @@ class WhitelistCommandTest {
         config = Files.writeString(dir.resolve("greyrelay.yaml"), "dataDir: " + dir.resolve("data") + "\n");
     }
 
+    /** {@code greyrelay whitelist ARGS} in an empty environment, output captured. */
     int run(String... args) {
-        CommandLine cl = new CommandLine(new WhitelistCommand());
+        CommandLine cl = Main.commandLine(Map.of());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        return cl.execute(Stream.concat(Stream.of("whitelist"), Arrays.stream(args)).toArray(String[]::new));
     }
 
     java.util.List<WhitelistEntry> stored() {

@@ -5,7 +5,7 @@ import static greyrelay.relay.testing.Examples.JANE;
 import static greyrelay.relay.testing.Examples.JOHN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import greyrelay.relay.MainRunner;
+import greyrelay.relay.cli.MainRunner;
 import greyrelay.relay.testing.Examples;
 import greyrelay.relay.testing.RelayHarness;
 import greyrelay.relay.testing.SmtpConversation;

@@ -1,9 +1,12 @@
-package greyrelay.admin;
+package greyrelay.admin.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import greyrelay.admin.probes.VerificationController;
-import greyrelay.admin.audit.AuditController;
+import greyrelay.admin.AdminFeature;
+import greyrelay.admin.AdminSettings;
+import greyrelay.admin.ChangeListener;
+import greyrelay.admin.RelayPolicy;
+import greyrelay.admin.auditlog.AuditController;
 import greyrelay.admin.audit.Auditor;
 import greyrelay.admin.auth.AccessController;
 import greyrelay.admin.auth.AccessGate;
@@ -16,8 +19,11 @@ import greyrelay.admin.auth.Sessions;
 import greyrelay.admin.dashboard.DashboardController;
 import greyrelay.admin.decisions.DecisionsController;
 import greyrelay.admin.greylist.GreylistController;
+import greyrelay.admin.health.Health;
 import greyrelay.admin.health.HealthController;
 import greyrelay.admin.health.HealthSource;
+import greyrelay.admin.probes.VerificationController;
+import greyrelay.admin.probes.VerificationOperations;
 import greyrelay.admin.queue.QueueController;
 import greyrelay.admin.queue.QueueOperations;
 import greyrelay.admin.ratelimit.RateLimitController;
@@ -42,6 +48,9 @@ import greyrelay.db.greylist.GreylistStore;
 import greyrelay.db.greylist.TrapBlockStore;
 import greyrelay.db.net.NetworkPrefixes;
 import greyrelay.db.ratelimit.RateLimitOverrides;
+import greyrelay.db.verify.DomainProfiles;
+import greyrelay.db.verify.ProbeLog;
+import greyrelay.db.verify.VerificationCache;
 import greyrelay.db.whitelist.WhitelistStore;
 import io.javalin.Javalin;
 import io.javalin.config.JettyConfig;
@@ -49,6 +58,7 @@ import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -56,7 +66,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -69,12 +78,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the admin web app, unstarted, so tests can start it on port 0 and the relay can embed it. Wired by hand:
- * stores from the database, the auth pieces, then one {@link AdminFeature} per page. Javalin 7: routes are declared
- * inside the config lambda; handlers run on virtual threads.
+ * stores from the database, the auth pieces, then one {@link AdminFeature} per controller, each given what it uses
+ * through its constructor. Javalin 7: routes are declared inside the config lambda; handlers run on virtual threads.
  *
  * <pre>{@code
  * Javalin app = AdminApp.builder(settings, database).clock(clock).health(relay::health).metrics(registry::scrape)
- *         .queue(queueOperations).configuration(ConfigDump.masked(config)).relayPolicy(policy).changes(relay::changed).build();
+ *         .queue(queueOperations).verification(verificationOperations).configuration(ConfigDump.masked(config))
+ *         .relayPolicy(policy).changes(relay::changed).build();
  * app.start("127.0.0.1", 8080);
  * }</pre>
  */
@@ -95,15 +105,15 @@ public final class AdminApp {
         private HealthSource health;
         private Supplier<String> metrics = () -> "";
         private QueueOperations queue;
+        private VerificationOperations verification;
         private JsonNode configuration;
         private RelayPolicy policy;
         private ChangeListener changes = ChangeListener.NONE;
-        private final List<Function<AdminContext, AdminFeature>> extra = new ArrayList<>();
 
         private Builder(AdminSettings settings, Database database) {
             this.settings = Objects.requireNonNull(settings, "settings");
             this.database = Objects.requireNonNull(database, "database");
-            this.health = () -> new greyrelay.admin.health.Health(null, database.ping(java.time.Duration.ofSeconds(2)), null, null);
+            this.health = () -> new Health(null, database.ping(Duration.ofSeconds(2)), null, null);
         }
 
         public Builder clock(Clock c) {
@@ -128,13 +138,19 @@ public final class AdminApp {
             return this;
         }
 
-        /** The effective configuration with secrets masked, for the settings page. */
+        /** This node's verifiers ("verify again now"); without them the verification pages work on the database alone. */
+        public Builder verification(VerificationOperations v) {
+            this.verification = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /** The effective configuration with secrets masked, shown as it is on the settings page. */
         public Builder configuration(JsonNode masked) {
             this.configuration = Objects.requireNonNull(masked);
             return this;
         }
 
-        /** The relay's configured policy: rate-limit defaults, greylist periods and keying, spamtraps. */
+        /** The relay's configured policy: rate-limit defaults, greylist periods and keying, spamtraps, profile lifetime. */
         public Builder relayPolicy(RelayPolicy p) {
             this.policy = Objects.requireNonNull(p);
             return this;
@@ -143,12 +159,6 @@ public final class AdminApp {
         /** Told after every change to state the relay keeps in memory (whitelists, rate-limit overrides). */
         public Builder changes(ChangeListener c) {
             this.changes = Objects.requireNonNull(c);
-            return this;
-        }
-
-        /** Adds a page: the factory gets the shared services and returns the feature. */
-        public Builder feature(Function<AdminContext, AdminFeature> factory) {
-            extra.add(Objects.requireNonNull(factory));
             return this;
         }
 
@@ -174,15 +184,16 @@ public final class AdminApp {
         List<NavItem> nav = new ArrayList<>();
         Pages pages = new Pages(settings.node(), settings.version(), Assets.fromClasspath(), () -> nav, sessions::takeFlash);
         AccessGate gate = new AccessGate(sessions, tokens, accounts, pages, tls, settings.metricsOpen());
-        AdminContext context = new AdminContext(b.database, clock, auditor, pages, settings);
 
         List<AdminFeature> features = new ArrayList<>();
         Optional<QueueOperations> queue = Optional.ofNullable(b.queue);
+        BiConsumer<Context, String> flash = (ctx, message) -> Requests.sessionId(ctx).ifPresent(id -> sessions.flash(id, message));
         Optional<RelayPolicy> policy = Optional.ofNullable(b.policy);
+        features.add(new HealthController(b.health, b.metrics));
+        features.add(new LoginController(accounts, sessions, throttle, auditor, pages, gate, tls));
         features.add(new DashboardController(new DecisionLog(b.database), queue,
                 policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT), pages, clock));
         features.add(new DecisionsController(new DecisionLog(b.database), pages));
-        BiConsumer<Context, String> flash = (ctx, message) -> Requests.sessionId(ctx).ifPresent(id -> sessions.flash(id, message));
         features.add(new GreylistController(new GreylistStore(b.database), policy, auditor, pages, clock, flash));
         features.add(new WhitelistController(new WhitelistStore(b.database), policy, b.changes, auditor, pages, clock, flash));
         features.add(new RateLimitController(new RateLimitOverrides(b.database), policy, b.changes, auditor, pages, clock, flash));
@@ -191,16 +202,10 @@ public final class AdminApp {
         features.add(new AuditController(new AuditLog(b.database), pages));
         features.add(new AccessController(accounts, tokens, sessions, gate, pages));
         if (b.configuration != null) features.add(new SettingsController(b.configuration, pages));
-        for (Function<AdminContext, AdminFeature> f : b.extra) features.add(f.apply(context));
-        // the relay passes its own verification feature, with "verify again now"; alone, the panel works on the database
-        if (features.stream().noneMatch(VerificationController.class::isInstance)) {
-            features.add(VerificationController.standalone(context, b.configuration));
-        }
+        features.add(new VerificationController(new ProbeLog(b.database), new VerificationCache(b.database),
+                new DomainProfiles(b.database), Optional.ofNullable(b.verification), policy, auditor, pages, clock));
         features.stream().flatMap(f -> f.nav().stream()).sorted(Comparator.comparingInt(NavItem::order)).forEach(nav::add);
         ObjectNode openApi = OpenApi.build(settings.version(), features.stream().flatMap(f -> f.openApi().stream()).toList());
-
-        LoginController login = new LoginController(accounts, sessions, throttle, auditor, pages, gate, tls);
-        HealthController hc = new HealthController(b.health, b.metrics);
 
         return Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
@@ -221,9 +226,6 @@ public final class AdminApp {
 
             cfg.routes.before(ctx -> SecurityHeaders.apply(ctx, tls));
             cfg.routes.before(gate::handle);
-            cfg.routes.get("/health", hc::health);
-            cfg.routes.get("/metrics", hc::metrics);
-            login.routes(cfg.routes);
             cfg.routes.get("/api/openapi.json", ctx -> ctx.json(openApi));
             cfg.routes.get("/api/me", ctx -> ctx.json(Map.of("name", Requests.caller(ctx).name(), "kind",
                     Requests.caller(ctx).kind().name().toLowerCase(java.util.Locale.ROOT))));

@@ -1,4 +1,4 @@
-package greyrelay.admin.audit;
+package greyrelay.admin.auditlog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package greyrelay.relay;
+package greyrelay.relay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,7 @@ import greyrelay.db.admin.AdminUser;
 import greyrelay.db.admin.AuditEntry;
 import greyrelay.db.admin.AuditLog;
 import greyrelay.db.admin.AuditQuery;
-import greyrelay.relay.cli.AdminCommand;
+import greyrelay.relay.Relay;
 import greyrelay.relay.config.ConfigLoader;
 import greyrelay.relay.config.RelayConfig;
 import java.io.ByteArrayInputStream;
@@ -75,7 +75,7 @@ class AdminCliTest {
     }
 
     Database open() {
-        return Database.open(Relay.settings(Main.load(config)));
+        return Database.open(Relay.settings(ConfigLoader.load(Optional.of(config), Map.of())));
     }
 
     Optional<String> authenticate(String user, String password) {

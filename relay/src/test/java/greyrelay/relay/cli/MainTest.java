@@ -1,4 +1,4 @@
-package greyrelay.relay;
+package greyrelay.relay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,12 @@
-package greyrelay.relay.queue;
+package greyrelay.relay.admin;
 
 import greyrelay.admin.queue.QueueAction;
 import greyrelay.admin.queue.QueueOperations;
 import greyrelay.admin.queue.QueuedMessage;
+import greyrelay.relay.queue.Envelope;
+import greyrelay.relay.queue.MailQueue;
+import greyrelay.relay.queue.QueueId;
+import greyrelay.relay.queue.SpoolException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,4 +1,4 @@
-package greyrelay.relay;
+package greyrelay.relay.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -2,13 +2,12 @@ package greyrelay.relay.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import greyrelay.admin.probes.Reverify;
-import greyrelay.admin.probes.VerificationOperations;
 import greyrelay.db.verify.CacheKind;
 import greyrelay.db.verify.CacheStatus;
 import greyrelay.db.verify.ProbeQuery;
 import greyrelay.db.verify.ProbeRecord;
 import greyrelay.db.verify.VerificationCache;
+import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.policy.Verdict;
 import greyrelay.relay.testing.ScriptedMx;
 import java.nio.file.Path;
@@ -16,17 +15,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The admin panel's "verify again now" and "forget" over the real verifiers, scheduler, scripted MXs and H2. */
-class VerificationPanelOperationsTest {
+/**
+ * An administrator's "verify again now" ({@link Verification#reprobe}) and "forget" ({@link Verification#forget}) over
+ * the real verifiers, scheduler, scripted MXs and H2. The admin panel reaches them through
+ * {@code greyrelay.relay.admin.VerificationPanelOperations}.
+ */
+class VerificationReprobeTest {
     static final String JANE = "jane@example.org";
 
     @TempDir
     Path dir;
     VerifyRig rig;
 
-    VerificationOperations ops(String yaml) {
+    Verification verification(String yaml) {
         rig = new VerifyRig(dir, yaml);
-        return rig.verification.panelOperations();
+        return rig.verification;
+    }
+
+    static Mailbox mailbox(String address) {
+        return Mailbox.parse(address).orElseThrow();
     }
 
     @AfterEach
@@ -36,14 +43,14 @@ class VerificationPanelOperationsTest {
 
     @Test
     void verify_again_probes_a_sender_whose_verdict_is_still_fresh_and_stores_the_new_verdict() throws Exception {
-        VerificationOperations ops = ops(null);
+        Verification verification = verification(null);
         ScriptedMx mx = rig.mx("example.org", "192.0.2.1");
         assertThat(rig.check(JANE)).isEqualTo(Verdict.CONTINUE);
         rig.awaitIdle();
         assertThat(rig.cached(JANE)).hasValueSatisfying(e -> assertThat(e.status()).isEqualTo(CacheStatus.VALID));
         mx.rejectRecipient(JANE);
 
-        assertThat(ops.reverify(CacheKind.SENDER, JANE)).isEqualTo(new Reverify.Started());
+        assertThat(verification.reprobe(CacheKind.SENDER, mailbox(JANE))).isEqualTo(new Reprobe.Started());
         rig.awaitIdle();
 
         assertThat(mx.connections()).isEqualTo(2);
@@ -59,11 +66,11 @@ class VerificationPanelOperationsTest {
 
     @Test
     void verify_again_joins_a_probe_of_the_same_address_already_running() throws Exception {
-        VerificationOperations ops = ops("verification: {timeouts: {backgroundConnect: 500ms, backgroundReply: 500ms}}");
+        Verification verification = verification("verification: {timeouts: {backgroundConnect: 500ms, backgroundReply: 500ms}}");
         ScriptedMx mx = rig.mx("example.org", "192.0.2.1").tarpit();
 
-        assertThat(ops.reverify(CacheKind.SENDER, JANE)).isEqualTo(new Reverify.Started());
-        assertThat(ops.reverify(CacheKind.SENDER, JANE)).isEqualTo(new Reverify.AlreadyRunning());
+        assertThat(verification.reprobe(CacheKind.SENDER, mailbox(JANE))).isEqualTo(new Reprobe.Started());
+        assertThat(verification.reprobe(CacheKind.SENDER, mailbox(JANE))).isEqualTo(new Reprobe.Joined());
         rig.awaitIdle();
 
         assertThat(mx.connections()).isEqualTo(1);
@@ -71,47 +78,45 @@ class VerificationPanelOperationsTest {
 
     @Test
     void verify_again_refuses_what_must_not_be_probed_and_says_why() {
-        VerificationOperations ops = ops(null);
+        Verification verification = verification(null);
         ScriptedMx mx = rig.mx("example.org", "192.0.2.1");
 
-        assertThat(ops.reverify(CacheKind.SENDER, "not an address")).isInstanceOf(Reverify.Refused.class);
-        assertThat(ops.reverify(CacheKind.SENDER, "\"jane doe\"@example.org"))
-                .isEqualTo(new Reverify.Refused("not a plain ASCII local@domain address: it is never probed"));
-        assertThat(ops.reverify(CacheKind.RECIPIENT, "john@example.com"))
-                .isEqualTo(new Reverify.Refused("recipient verification is off (recipientVerification.enabled: false)"));
+        assertThat(verification.reprobe(CacheKind.SENDER, mailbox("\"jane doe\"@example.org")))
+                .isEqualTo(new Reprobe.Refused("not a plain ASCII local@domain address: it is never probed"));
+        assertThat(verification.reprobe(CacheKind.RECIPIENT, mailbox("john@example.com")))
+                .isEqualTo(new Reprobe.Refused("recipient verification is off (recipientVerification.enabled: false)"));
         assertThat(mx.connections()).isZero();
     }
 
     @Test
     void verify_again_is_refused_when_the_domains_budget_is_used_up() {
-        VerificationOperations ops = ops("verification: {budget: {perDomainRate: 1, perDomainRatePeriod: 1m}}");
+        Verification verification = verification("verification: {budget: {perDomainRate: 1, perDomainRatePeriod: 1m}}");
         ScriptedMx mx = rig.mx("example.org", "192.0.2.1");
         assertThat(rig.check(JANE)).isEqualTo(Verdict.CONTINUE);
 
-        Reverify r = ops.reverify(CacheKind.SENDER, JANE);
+        Reprobe r = verification.reprobe(CacheKind.SENDER, mailbox(JANE));
 
-        assertThat(r).isInstanceOfSatisfying(Reverify.Refused.class, f -> assertThat(f.why()).contains("example.org"));
+        assertThat(r).isInstanceOfSatisfying(Reprobe.Refused.class, f -> assertThat(f.why()).contains("example.org"));
         assertThat(mx.connections()).isEqualTo(1);
     }
 
     @Test
     void verify_again_is_refused_while_sender_verification_is_off() {
-        VerificationOperations ops = ops("verification: {enabled: false}");
+        Verification verification = verification("verification: {enabled: false}");
 
-        assertThat(ops.reverify(CacheKind.SENDER, JANE))
-                .isEqualTo(new Reverify.Refused("sender verification is off (verification.enabled: false)"));
-        assertThat(ops.profileTtl()).isEqualTo(rig.config.verification().cache().profileTtl());
+        assertThat(verification.reprobe(CacheKind.SENDER, mailbox(JANE)))
+                .isEqualTo(new Reprobe.Refused("sender verification is off (verification.enabled: false)"));
     }
 
     @Test
     void forget_deletes_the_cached_verdict_so_the_next_mail_probes_again() throws Exception {
-        VerificationOperations ops = ops(null);
+        Verification verification = verification(null);
         ScriptedMx mx = rig.mx("example.org", "192.0.2.1");
         assertThat(rig.check(JANE)).isEqualTo(Verdict.CONTINUE);
         rig.awaitIdle();
 
-        assertThat(ops.forget(CacheKind.SENDER, JANE)).isTrue();
-        assertThat(ops.forget(CacheKind.SENDER, JANE)).isFalse();
+        assertThat(verification.forget(CacheKind.SENDER, JANE)).isTrue();
+        assertThat(verification.forget(CacheKind.SENDER, JANE)).isFalse();
         assertThat(rig.cached(JANE)).isEmpty();
 
         assertThat(rig.check(JANE)).isEqualTo(Verdict.CONTINUE);
@@ -120,10 +125,10 @@ class VerificationPanelOperationsTest {
 
     @Test
     void verify_again_asks_the_downstream_about_a_recipient_afresh() throws Exception {
-        VerificationOperations ops = ops("recipientVerification: {enabled: true}");
+        Verification verification = verification("recipientVerification: {enabled: true}");
         rig.downstream.replyToRecipient("john@example.com", "550 5.1.1 <john@example.com>: no such user");
 
-        assertThat(ops.reverify(CacheKind.RECIPIENT, "John@Example.com")).isEqualTo(new Reverify.Started());
+        assertThat(verification.reprobe(CacheKind.RECIPIENT, mailbox("John@Example.com"))).isEqualTo(new Reprobe.Started());
         rig.await(() -> !rig.probes(ProbeQuery.newest(5).withKind(CacheKind.RECIPIENT)).isEmpty());
 
         ProbeRecord r = rig.probes(ProbeQuery.newest(5).withKind(CacheKind.RECIPIENT)).getFirst();

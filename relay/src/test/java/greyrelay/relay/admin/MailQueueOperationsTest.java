@@ -1,4 +1,4 @@
-package greyrelay.relay.queue;
+package greyrelay.relay.admin;
 
 import static greyrelay.relay.testing.Examples.HELO;
 import static greyrelay.relay.testing.Examples.JANE;
@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import greyrelay.admin.queue.QueueAction;
 import greyrelay.admin.queue.QueuedMessage;
+import greyrelay.relay.queue.QueueId;
 import greyrelay.relay.testing.DownstreamSink;
 import greyrelay.relay.testing.Examples;
 import greyrelay.relay.testing.RelayHarness;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What an administrator can do to a queued message (retry now, delete, bounce, read its headers), through the
  * panel's {@link MailQueueOperations} over a real relay: SMTP in, spool on disk, the downstream sink deferring JOHN.
  */
-class MailQueueOperatorTest {
+class MailQueueOperationsTest {
     @TempDir
     static Path dir;
     static RelayHarness h;

@@ -1,18 +1,33 @@
-package greyrelay.relay;
+package greyrelay.relay.admin;
 
+import greyrelay.admin.AdminSettings;
 import greyrelay.admin.RelayPolicy;
+import greyrelay.relay.config.AdminConfig;
 import greyrelay.relay.config.GreylistConfig;
 import greyrelay.relay.config.RateLimitsConfig;
 import greyrelay.relay.config.RelayConfig;
+import greyrelay.relay.smtp.TlsContexts;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * What the admin panel is told about the relay's configuration ({@link RelayPolicy}): the same for the embedded panel
- * ({@link Relay}) and the panel alone ({@code greyrelay admin}), both built from the one configuration file. Kept apart
- * from {@link Relay} so its wiring stays short.
+ * What the admin panel is told about the relay's configuration: its own settings ({@link AdminSettings}, from
+ * {@code admin.*}) and the relay's policy ({@link RelayPolicy}). The same for the embedded panel ({@code Relay}) and
+ * the panel alone ({@code greyrelay admin}), both built from the one configuration file.
  */
 public final class AdminWiring {
     private AdminWiring() {}
+
+    /** The panel's settings from {@code admin.*}; the embedded panel adds its control token. */
+    public static AdminSettings settings(RelayConfig c, String version) {
+        AdminConfig a = c.admin();
+        AdminSettings s = new AdminSettings(c.smtp().hostname(), version, a.metricsOpen(), a.sessionTimeout(), a.loginMaxFailures(),
+                a.loginWindow(), a.password(), Optional.empty(), Optional.empty());
+        return a.tls().enabled()
+                ? s.withTls(TlsContexts.fromPem(Path.of(a.tls().certificate()), Path.of(a.tls().key()), "admin.tls"))
+                : s;
+    }
 
     public static RelayPolicy policy(RelayConfig config) {
         GreylistConfig g = config.greylist();
@@ -23,7 +38,8 @@ public final class AdminWiring {
                         g.whitelistFiles(), g.defaultWhitelist()),
                 new RelayPolicy.RateLimits(r.enabled(), lower(r.mode()), r.ipv4Prefix(), r.ipv6Prefix(), rates(r.perIp()),
                         rates(r.perNetwork()), r.maxConnectionsPerNetwork(), r.senderDomainMessagesPerHour(), r.overrideRefresh(),
-                        r.shared() && config.database().url().startsWith("jdbc:postgresql:")));
+                        r.shared() && config.database().url().startsWith("jdbc:postgresql:")),
+                new RelayPolicy.Verification(config.verification().cache().profileTtl()));
     }
 
     private static RelayPolicy.Rates rates(RateLimitsConfig.Rates r) {

@@ -1,4 +1,4 @@
-package greyrelay.admin.audit;
+package greyrelay.admin.auditlog;
 
 import greyrelay.admin.AdminFeature;
 import greyrelay.admin.web.Form;

@@ -1,0 +1,37 @@
+package greyrelay.relay.cli;
+
+import greyrelay.relay.Relay;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code greyrelay run [--config FILE]}: the relay (SMTP, queue, admin panel) until the process is stopped. */
+@Command(name = "run", description = "Run the relay (SMTP, queue, admin panel).")
+final class RunCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    ConfigOption config;
+
+    @Override
+    public Integer call() throws Exception {
+        Relay relay = Relay.create(config.load(main.env()), Clock.systemUTC()).start();
+        runUntilStopped(relay, () -> {});
+        return 0;
+    }
+
+    /** Blocks until the JVM shuts down (SIGTERM, Ctrl-C); the shutdown hook closes the relay gracefully. */
+    static void runUntilStopped(Relay relay, Runnable alsoOnStop) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            relay.close();
+            alsoOnStop.run();
+            stopped.countDown();
+        }, "greyrelay-shutdown"));
+        stopped.await();
+    }
+}
