@@ -1,5 +1,11 @@
 /**
- * Liveness for container health checks ({@code GET /health}, always open: it shows no mail data) and Prometheus
- * metrics ({@code GET /metrics}: behind the login or an API token, open only with {@code admin.metricsOpen}).
+ * Liveness for container health checks ({@code GET /health}: JSON, 200 or 503, always open because it shows no mail
+ * data) and Prometheus metrics ({@code GET /metrics}: behind the login or an API token, open only with
+ * {@code admin.metricsOpen}).
+ *
+ * <p>Talks to: whoever embeds the panel, through {@link greyrelay.admin.health.HealthSource} (the relay: SMTP
+ * listening, database reachable, queue depth and oldest message; the panel alone: the database only) and a supplier of
+ * the Prometheus text. Must not: block for long (a health check with a timeout calls it) or show anything that came
+ * from mail. Config keys: {@code admin.metricsOpen}.
  */
 package greyrelay.admin.health;
