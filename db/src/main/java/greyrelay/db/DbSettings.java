@@ -2,6 +2,7 @@ package greyrelay.db;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Where the database lives: the {@code database.*} keys plus {@code dataDir}.
@@ -49,11 +50,29 @@ public record DbSettings(String url, String user, String password, Path dataDir,
         return url.isEmpty() ? Dialect.H2 : Dialect.POSTGRESQL;
     }
 
-    /** Never prints the password. */
+    /** Never prints the password, nor one the url carries ({@link #maskedUrl}). */
     @Override
     public String toString() {
-        return "DbSettings[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
+        return "DbSettings[url=" + maskedUrl(url) + ", user=" + user + ", password=" + (password.isEmpty() ? "" : MASK)
                 + ", dataDir=" + dataDir + ", poolSize=" + poolSize + "]";
+    }
+
+    /** What a masked secret looks like wherever settings are shown. */
+    public static final String MASK = "********";
+
+    private static final Pattern URL_USER_PASSWORD = Pattern.compile("(//[^/?#@:]*:)[^/?#@]*@");
+    private static final Pattern URL_PASSWORD_PARAMETER = Pattern.compile("([?&;][A-Za-z]*password=)[^&;#]*", Pattern.CASE_INSENSITIVE);
+
+    /**
+     * A JDBC url with its secrets masked and the rest readable, for dumps, pages and logs:
+     * {@code jdbc:postgresql://db:5432/mail?user=greyrelay&password=s3cret&ssl=true} shows as
+     * {@code …&password=********&ssl=true}, and a {@code user:pass@} before the host as {@code user:********@}.
+     * Every parameter whose name ends in {@code password} (pgjdbc's {@code password}, {@code sslpassword}) is masked.
+     */
+    public static String maskedUrl(String url) {
+        if (url == null || url.isEmpty()) return url;
+        String out = URL_USER_PASSWORD.matcher(url).replaceAll("$1" + MASK + "@");
+        return URL_PASSWORD_PARAMETER.matcher(out).replaceAll("$1" + MASK);
     }
 
     /** Shows only the scheme of a rejected url: the rest may hold a password. */

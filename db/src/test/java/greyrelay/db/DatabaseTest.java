@@ -124,7 +124,19 @@ class DatabaseTest {
     void never_prints_the_password() {
         DbSettings settings = new DbSettings(TestDatabases.POSTGRES_URL, "relay", "s3cret", temp, 4);
 
-        assertThat(settings.toString()).doesNotContain("s3cret").contains("password=***");
+        assertThat(settings.toString()).doesNotContain("s3cret").contains("password=********");
+    }
+
+    @Test
+    void never_prints_a_password_the_url_carries_but_keeps_the_rest_readable() {
+        DbSettings settings = new DbSettings("jdbc:postgresql://relay:hunter2@db.example.com:5432/mail?user=relay"
+                + "&password=s3cret&sslmode=verify-full&sslpassword=k3y", "", "", temp, 4);
+
+        assertThat(settings.toString()).doesNotContain("hunter2").doesNotContain("s3cret").doesNotContain("k3y")
+                .contains("url=jdbc:postgresql://relay:********@db.example.com:5432/mail?user=relay&password=********"
+                        + "&sslmode=verify-full&sslpassword=********");
+        assertThat(DbSettings.maskedUrl("jdbc:postgresql://db.example.com/mail")).isEqualTo("jdbc:postgresql://db.example.com/mail");
+        assertThat(DbSettings.maskedUrl("")).isEmpty();
     }
 
     @Test

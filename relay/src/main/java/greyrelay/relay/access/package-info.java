@@ -1,7 +1,7 @@
 /**
  * Access checks that need nothing but the configuration and the request: {@code connection-limit} (connect),
  * {@code sender-syntax} and {@code declared-size} (MAIL), {@code relay-domain} and {@code role-recipient} (RCPT),
- * {@code message-size} and {@code mail-loop} (end of DATA); and {@link greyrelay.relay.access.RelayDomains}, the domains
+ * {@code header-size} (header fields too long to examine), {@code message-size} and {@code mail-loop} (end of DATA); and {@link greyrelay.relay.access.RelayDomains}, the domains
  * we accept mail for. {@code relay-domain} is what keeps the relay from ever being open: anything it cannot read for
  * certain (not a plain mailbox, routing characters in the local part) is refused. docs/checks.md has each check's row.
  *

@@ -4,7 +4,9 @@ import java.util.Optional;
 
 /**
  * RFC 5321 §4.1.2 mailbox syntax, strict where it matters for a relay: no control characters anywhere
- * (CR, LF, NUL), quoted local parts only with printable content, a domain that is a host name (or a
+ * (C0 with CR, LF, NUL; DEL; C1 with the one-byte ANSI escape CSI), no invisible format characters that reorder or
+ * hide text (bidi overrides and marks; the joiners ZWNJ and ZWJ that some scripts need are kept), quoted local parts
+ * only with printable content, a domain that is a host name (or a
  * U-label for SMTPUTF8), and the length limits. Address literals ({@code [192.0.2.1]}) are parsed so they
  * can be refused by name rather than by accident.
  */
@@ -13,10 +15,7 @@ final class AddressSyntax {
 
     static Optional<Mailbox> parseMailbox(String s) {
         if (s == null || s.isEmpty() || s.length() > Mailbox.MAX_ADDRESS) return Optional.empty();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f) return Optional.empty();
-        }
+        if (s.codePoints().anyMatch(AddressSyntax::isHidden)) return Optional.empty();
         int at = s.lastIndexOf('@');
         if (at <= 0 || at == s.length() - 1) return Optional.empty();
         String local = s.substring(0, at);
@@ -25,6 +24,14 @@ final class AddressSyntax {
         if (!(isDotAtom(local) || isQuoted(local))) return Optional.empty();
         if (!(isDomain(domain) || isAddressLiteral(domain))) return Optional.empty();
         return Optional.of(new Mailbox(local, domain));
+    }
+
+    /** A control character, an unpaired surrogate, a line or paragraph separator, or a format character but a joiner. */
+    private static boolean isHidden(int cp) {
+        if (Character.isISOControl(cp)) return true;
+        int type = Character.getType(cp);
+        if (type == Character.FORMAT) return cp != 0x200C && cp != 0x200D;
+        return type == Character.SURROGATE || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     static boolean isDotAtom(String local) {

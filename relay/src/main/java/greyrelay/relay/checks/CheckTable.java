@@ -4,6 +4,7 @@ import static greyrelay.relay.config.Mode.ENFORCE;
 
 import greyrelay.relay.access.ConnectionLimitCheck;
 import greyrelay.relay.access.DeclaredSizeCheck;
+import greyrelay.relay.access.HeaderSizeCheck;
 import greyrelay.relay.access.MailLoopCheck;
 import greyrelay.relay.access.MessageSizeCheck;
 import greyrelay.relay.access.RelayDomainCheck;
@@ -147,13 +148,14 @@ public final class CheckTable {
         return List.of(
                 //  check                       runs when                     mode        built by
                 row("relay-domain",             ALWAYS,                       ENFORCE,    () -> new RelayDomainCheck(domains)),
+                // before role-recipient, whose accept ends the phase: postmaster@ and abuse@ count and are limited too
+                row("rate-limit",               rl.enabled(),                 rl.mode(),  rateLimits::rateLimitCheck),
                 row("role-recipient",           ALWAYS,                       ENFORCE,    RoleRecipientCheck::new),
                 row("spamtrap",                 spamtraps(),                  gl.mode(),  greylisting::spamtrapCheck),
                 row("trapped-client",           gl.enabled(),                 gl.mode(),  greylisting::trappedClientCheck),
                 row("whitelist",                ALWAYS,                       ENFORCE,    whitelisting::whitelistCheck),
                 row("dns-lists",                dnsLists(),                   bl.mode(),  this::dnsListCheck),
                 row("helo",                     heloChecks(),                 hy.mode(),  this::heloCheck),
-                row("rate-limit",               rl.enabled(),                 rl.mode(),  rateLimits::rateLimitCheck),
                 row("recipient-verification",   rv.enabled(),                 rv.mode(),  verification::recipientCheck),
                 row("spf",                      spf.enabled(),                spf.mode(), this::spfCheck),
                 row("sender-domain",            senderDomain(),               v.mode(),   verification::senderDomainCheck),
@@ -166,6 +168,7 @@ public final class CheckTable {
         GreylistConfig gl = config.greylist();
         return List.of(
                 //  check                       runs when                     mode        built by
+                row("header-size",              ALWAYS,                       ENFORCE,    HeaderSizeCheck::new),
                 row("message-size",             ALWAYS,                       ENFORCE,    MessageSizeCheck::new),
                 row("mail-loop",                ALWAYS,                       ENFORCE,    this::mailLoopCheck),
                 row("null-sender-spamtrap",     spamtraps(),                  gl.mode(),  greylisting::nullSenderSpamtrapCheck),

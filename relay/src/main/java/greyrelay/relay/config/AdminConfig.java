@@ -24,6 +24,11 @@ public record AdminConfig(boolean enabled, String bind, int port, @Secret String
         Require.duration("admin.loginWindow", loginWindow, Duration.ofSeconds(10), Duration.ofDays(1));
     }
 
+    @Override
+    public String toString() {
+        return ConfigDump.describe(this);
+    }
+
     static AdminConfig defaults() {
         return new AdminConfig(true, "127.0.0.1", 8080, "", false, Tls.defaults(), Duration.ofHours(1), 5, Duration.ofMinutes(15));
     }

@@ -3,12 +3,15 @@ package greyrelay.relay.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import greyrelay.db.DbSettings;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
 
 /** {@code greyrelay config}: the effective configuration (like {@code postconf}) and what differs from the defaults ({@code postconf -n}). */
 public final class ConfigDump {
-    public static final String MASK = "********";
+    public static final String MASK = DbSettings.MASK;
 
     private ConfigDump() {}
 
@@ -25,12 +28,12 @@ public final class ConfigDump {
     public static ObjectNode masked(RelayConfig config) {
         ObjectNode tree = ConfigLoader.yamlMapper().valueToTree(config);
         for (ConfigSchema.Key k : ConfigLoader.schema().keys()) {
-            if (!k.secret()) continue;
+            if (k.secret() == null) continue;
             JsonNode v = tree.at(pointer(k.path()));
             if (v.isTextual() && !v.asText().isEmpty()) {
                 String[] parts = k.path().split("\\.");
                 ObjectNode parent = (ObjectNode) tree.at(pointer(k.path().substring(0, Math.max(0, k.path().lastIndexOf('.')))));
-                parent.put(parts[parts.length - 1], MASK);
+                parent.put(parts[parts.length - 1], k.secret().mask(v.asText()));
             }
         }
         return tree;
@@ -59,6 +62,25 @@ public final class ConfigDump {
             out.add(k.path() + "\t" + k.envName() + "\t" + show(defaults.at(pointer(k.path()))));
         }
         return out;
+    }
+
+    /**
+     * {@code toString} for a config record holding a {@link Secret}: like the record's own, with each secret component
+     * masked as the dumps mask it (nested records print themselves).
+     */
+    static String describe(Record r) {
+        StringJoiner out = new StringJoiner(", ", r.getClass().getSimpleName() + "[", "]");
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+            Object value;
+            try {
+                value = c.getAccessor().invoke(r);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            Secret secret = c.getAnnotation(Secret.class);
+            out.add(c.getName() + "=" + (secret != null && value instanceof String s ? secret.value().mask(s) : value));
+        }
+        return out.toString();
     }
 
     private static String show(JsonNode n) {

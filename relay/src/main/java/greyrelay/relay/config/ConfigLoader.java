@@ -244,6 +244,12 @@ public final class ConfigLoader {
                 }
             }
         });
+        m.addDeserializer(DownstreamConfig.TlsPolicy.class, new JsonDeserializer<>() {
+            @Override
+            public DownstreamConfig.TlsPolicy deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                return DownstreamConfig.TlsPolicy.parse(p.getValueAsString()); // the old names too, with a warning
+            }
+        });
         return JsonMapper.builder(new YAMLFactory()
                         .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))

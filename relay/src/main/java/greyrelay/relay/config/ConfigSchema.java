@@ -16,7 +16,8 @@ import java.util.Map;
 final class ConfigSchema {
     enum Kind { SECTION, SCALAR, LIST, MAP }
 
-    record Key(String path, Kind kind, Class<?> type, boolean secret) {
+    /** @param secret how a dump shows the value: null when it is not secret */
+    record Key(String path, Kind kind, Class<?> type, Secret.Part secret) {
         String envName() {
             return ConfigSchema.envName(path);
         }
@@ -32,9 +33,9 @@ final class ConfigSchema {
         for (RecordComponent c : type.getRecordComponents()) {
             String path = prefix.isEmpty() ? c.getName() : prefix + "." + c.getName();
             Class<?> t = c.getType();
-            boolean secret = c.isAnnotationPresent(Secret.class);
+            Secret.Part secret = c.isAnnotationPresent(Secret.class) ? c.getAnnotation(Secret.class).value() : null;
             if (t.isRecord() && t != DataSize.class) {
-                keys.put(path, new Key(path, Kind.SECTION, t, false));
+                keys.put(path, new Key(path, Kind.SECTION, t, null));
                 walk(path, t);
             } else if (List.class.isAssignableFrom(t)) {
                 keys.put(path, new Key(path, Kind.LIST, elementType(c.getGenericType()), secret));

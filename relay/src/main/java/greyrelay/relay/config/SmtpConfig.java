@@ -1,10 +1,19 @@
 package greyrelay.relay.config;
 
+import greyrelay.db.net.IpNetwork;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code smtp.*}: the listener. */
+/**
+ * {@code smtp.*}: the listener.
+ *
+ * @param relayDomains         domains we accept mail for, lower case without a trailing dot; {@code .example.com} is
+ *                             every subdomain. A single label ({@code com}, {@code .com}) is refused: it would make us
+ *                             the MX of a whole top-level domain.
+ * @param proxyProtocolTrusted with {@code proxyProtocol}: the networks (load balancers) whose PROXY header is
+ *                             believed; required then. Canonical CIDR text ({@code 192.0.2.10/32}).
+ */
 public record SmtpConfig(
         String bind,
         int port,
@@ -17,6 +26,7 @@ public record SmtpConfig(
         Duration commandTimeout,
         int maxHops,
         boolean proxyProtocol,
+        List<String> proxyProtocolTrusted,
         Duration shutdownGrace,
         TlsConfig tls) {
 
@@ -27,13 +37,7 @@ public record SmtpConfig(
         Require.present("smtp.hostname", hostname, "a fully-qualified host name");
         if (!HostNames.isValid(hostname)) throw ConfigException.invalid("smtp.hostname", "a host name such as mx.example.com", hostname);
         hostname = hostname.toLowerCase(Locale.ROOT);
-        relayDomains = Require.list("smtp.relayDomains", relayDomains).stream().map(d -> d.trim().toLowerCase(Locale.ROOT)).toList();
-        for (String d : relayDomains) {
-            String name = d.startsWith(".") ? d.substring(1) : d;
-            if (!HostNames.isValid(name)) {
-                throw ConfigException.invalid("smtp.relayDomains", "domain names such as example.com or .sub.example.com", d);
-            }
-        }
+        relayDomains = Require.list("smtp.relayDomains", relayDomains).stream().map(SmtpConfig::relayDomain).toList();
         Require.present("smtp.maxMessageSize", maxMessageSize, "a size such as 25MB");
         if (maxMessageSize.bytes() < 1024 || maxMessageSize.bytes() > Integer.MAX_VALUE) {
             throw ConfigException.invalid("smtp.maxMessageSize", "a size from 1KB to 2047MB", maxMessageSize.toString());
@@ -43,8 +47,45 @@ public record SmtpConfig(
         Require.range("smtp.maxConnectionsPerIp", maxConnectionsPerIp, 1, 100_000);
         Require.duration("smtp.commandTimeout", commandTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
         Require.range("smtp.maxHops", maxHops, 1, 1000);
+        proxyProtocolTrusted = Require.list("smtp.proxyProtocolTrusted", proxyProtocolTrusted).stream()
+                .map(SmtpConfig::trustedNetwork).toList();
+        if (proxyProtocol && proxyProtocolTrusted.isEmpty()) {
+            throw new ConfigException("smtp.proxyProtocolTrusted: required when smtp.proxyProtocol is on: the networks of the"
+                    + " load balancers that may send a PROXY header, such as [192.0.2.10/32]");
+        }
         Require.duration("smtp.shutdownGrace", shutdownGrace, Duration.ZERO, Duration.ofHours(1));
         Require.present("smtp.tls", tls, "a section");
+    }
+
+    /** The networks of {@link #proxyProtocolTrusted} (validated text, so parsing cannot fail here). */
+    public List<IpNetwork> proxyProtocolTrustedNetworks() {
+        return proxyProtocolTrusted.stream().map(IpNetwork::parse).toList();
+    }
+
+    /**
+     * {@code Example.COM.} → {@code example.com}; {@code .sub.example.com} stays a subdomain entry. Refuses what is not a
+     * host name and a single label: {@code com} or {@code .com} would accept mail for a whole top-level domain.
+     */
+    private static String relayDomain(String entry) {
+        String d = entry.trim().toLowerCase(Locale.ROOT);
+        if (d.endsWith(".") && d.length() > 1) d = d.substring(0, d.length() - 1);
+        boolean subdomains = d.startsWith(".");
+        String name = subdomains ? d.substring(1) : d;
+        if (!HostNames.isValid(name) || name.endsWith(".")) {
+            throw ConfigException.invalid("smtp.relayDomains", "domain names such as example.com or .sub.example.com", entry);
+        }
+        if (!name.contains(".")) {
+            throw ConfigException.invalid("smtp.relayDomains", "domain names of two labels or more (not a top-level domain)", entry);
+        }
+        return d;
+    }
+
+    private static String trustedNetwork(String entry) {
+        try {
+            return IpNetwork.parse(entry).cidr();
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.invalid("smtp.proxyProtocolTrusted", "networks such as 192.0.2.10/32 or 2001:db8::/64", entry);
+        }
     }
 
     /** IPv4 dotted quad or an IPv6 literal: binding must never depend on a DNS lookup. */
@@ -58,7 +99,7 @@ public record SmtpConfig(
 
     static SmtpConfig defaults() {
         return new SmtpConfig("::", 2525, HostNames.localHostName(), List.of(), DataSize.ofMegabytes(25), 100, 200, 20,
-                Duration.ofMinutes(5), 30, false, Duration.ofSeconds(30), TlsConfig.defaults());
+                Duration.ofMinutes(5), 30, false, List.of(), Duration.ofSeconds(30), TlsConfig.defaults());
     }
 
     /** STARTTLS: PEM certificate chain and PEM private key (PKCS#8); both empty = no STARTTLS. */

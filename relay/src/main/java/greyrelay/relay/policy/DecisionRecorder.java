@@ -1,6 +1,7 @@
 package greyrelay.relay.policy;
 
 import greyrelay.relay.address.Sender;
+import greyrelay.relay.text.SafeText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Every final decision becomes one log line (Postfix's {@code reject: RCPT from …; from=<…> to=<…>} form),
  * one metric increment and one decision-log row; observe-mode checks record their would-be answer the same way.
+ * The client's words (HELO, addresses) reach the line and the row only through {@link SafeText#printable}.
  */
 public final class DecisionRecorder {
     private static final Logger log = LoggerFactory.getLogger("greyrelay.decision");
@@ -43,19 +45,19 @@ public final class DecisionRecorder {
         List<String> recipients = List.of();
         switch (request) {
             case PolicyRequest.Connect c -> { }
-            case PolicyRequest.Mail m -> { txId = m.transactionId(); sender = Replies.printable(m.reversePath()); }
+            case PolicyRequest.Mail m -> { txId = m.transactionId(); sender = SafeText.printable(m.reversePath()); }
             case PolicyRequest.Rcpt r -> {
                 txId = r.tx().id();
-                sender = r.tx().sender().toString();
-                recipients = List.of(Replies.printable(r.recipientText()));
+                sender = SafeText.printable(r.tx().sender().toString());
+                recipients = List.of(SafeText.printable(r.recipientText()));
             }
             case PolicyRequest.Data d -> {
                 txId = d.tx().id();
-                sender = d.tx().sender().toString();
-                recipients = d.tx().recipients().stream().map(x -> x.mailbox().address()).toList();
+                sender = SafeText.printable(d.tx().sender().toString());
+                recipients = d.tx().recipients().stream().map(x -> SafeText.printable(x.mailbox().address())).toList();
             }
         }
-        String helo = s.helo().map(Replies::printable).orElse("");
+        String helo = s.helo().map(SafeText::printable).orElse("");
         String verb = observe ? "observe" : switch (outcome) {
             case DEFERRED -> "defer";
             case REJECTED -> "reject";
@@ -84,15 +86,18 @@ public final class DecisionRecorder {
     public void accepted(SessionFacts s, Transaction tx, String queueId, long size, Reply reply) {
         Sender sender = tx.sender();
         List<String> rcpts = tx.recipients().stream().map(r -> r.mailbox().address()).toList();
-        log.info("{}: queued as {}: from={} to=<{}> size={} client={} helo=<{}>", tx.id(), queueId, sender.bracketed(),
-                String.join(">,<", rcpts), size, s.clientLabel(), s.helo().orElse(""));
+        String helo = s.helo().map(SafeText::printable).orElse(null);
+        log.info("{}: queued as {}: from={} to=<{}> size={} client={} helo=<{}>", tx.id(), queueId,
+                SafeText.printable(sender.bracketed()), SafeText.printable(String.join(">,<", rcpts)), size, s.clientLabel(),
+                helo == null ? "" : helo);
         Counter.builder("greyrelay.messages.accepted").register(metrics).increment();
         var now = clock.instant();
         for (String rcpt : rcpts) {
             List<String> notes = tx.notes(rcpt);
             String why = notes.isEmpty() ? "queued" : "queued; " + String.join("; ", notes);
             sink.accept(new Decision(now, s.sessionId(), tx.id(), Phase.DATA, "queue", Decision.Outcome.ACCEPTED, false, reply,
-                    why, s.clientAddress().getHostAddress(), s.helo().orElse(null), sender.toString(), rcpt, queueId));
+                    why, s.clientAddress().getHostAddress(), helo, SafeText.printable(sender.toString()), SafeText.printable(rcpt),
+                    queueId));
         }
     }
 }

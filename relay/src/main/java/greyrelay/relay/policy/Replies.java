@@ -101,9 +101,23 @@ public final class Replies {
         return new Reply(421, "4.7.0", hostname + " Error: too many connections from [" + addr(client) + "]");
     }
 
+    /**
+     * A PROXY protocol header from a peer outside {@code smtp.proxyProtocolTrusted}, before the banner; then the
+     * connection is closed. {@code client} is the real TCP peer, never the address the header claims.
+     */
+    public static Reply proxyRefused(String hostname, InetAddress client) {
+        return new Reply(421, "4.7.0", hostname + " Error: PROXY header not accepted from [" + addr(client) + "]");
+    }
+
     public static final Reply RATE_LIMITED = new Reply(451, "4.7.1", "Rate limit exceeded, try again later");
 
     public static final Reply MESSAGE_TOO_LARGE = new Reply(552, "5.3.4", "Message size exceeds fixed limit");
+
+    /**
+     * End of DATA: a header line or field (with its continuation lines) longer than 64 KiB, which could not be examined
+     * for forged trace fields; refused rather than passed unexamined.
+     */
+    public static final Reply HEADER_FIELD_TOO_LONG = new Reply(552, "5.6.0", "Message header field too long");
 
     public static final Reply TOO_MANY_HOPS = new Reply(554, "5.4.6", "Too many hops");
 
@@ -111,16 +125,6 @@ public final class Replies {
 
     public static Reply queued(String queueId) {
         return new Reply(250, "2.0.0", "Ok: queued as " + queueId);
-    }
-
-    /** Text from strangers may end up in a reply (an address): never let it carry control characters. */
-    static String printable(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            out.append(c < 0x20 || c == 0x7f ? '?' : c);
-        }
-        return out.toString();
     }
 
     private static String addr(InetAddress a) {

@@ -1,5 +1,6 @@
 package greyrelay.relay.policy;
 
+import greyrelay.relay.text.SafeText;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +20,7 @@ public record Reply(int code, String enhanced, String text) {
             enhanced = "";
         }
         if (text == null) text = "";
-        text = Replies.printable(text);
+        text = SafeText.printable(text);
     }
 
     public boolean isTransient() {

@@ -1,6 +1,7 @@
 package greyrelay.relay.policy;
 
 import greyrelay.relay.address.Sender;
+import greyrelay.relay.text.SafeText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +58,7 @@ public final class Transaction {
 
     /** Adds a trace header once per name; the first check to set it wins. Value is one logical line, no CR/LF. */
     public void addHeaderOnce(String name, String value) {
-        headers.putIfAbsent(name, Replies.printable(value));
+        headers.putIfAbsent(name, SafeText.printable(value));
     }
 
     public Map<String, String> headers() {
@@ -83,7 +84,7 @@ public final class Transaction {
      * 312 s}; they end up in the reason of that recipient's "queued" decision-log row. One line, no CR/LF.
      */
     public void note(String recipient, String text) {
-        notes.computeIfAbsent(recipient.toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(Replies.printable(text));
+        notes.computeIfAbsent(recipient.toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(SafeText.printable(text));
     }
 
     public List<String> notes(String recipient) {

@@ -1,8 +1,10 @@
 package greyrelay.relay.queue;
 
+import greyrelay.relay.config.ConfigException;
 import greyrelay.relay.config.DownstreamConfig;
 import greyrelay.relay.config.HostPort;
 import greyrelay.relay.smtpclient.ClientLimits;
+import greyrelay.relay.smtpclient.ClientTls;
 import greyrelay.relay.smtpclient.EhloReply;
 import greyrelay.relay.smtpclient.ServerReply;
 import greyrelay.relay.smtpclient.SmtpClient;
@@ -16,17 +18,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
+import java.util.Optional;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * Hands queued mail to the downstream MTA: one SMTP conversation per route (recipients whose domain
  * {@code downstream.routes} sends elsewhere are delivered there separately), STARTTLS when offered, each recipient's
  * result kept apart. A conversation is kept open for {@code downstream.connectionCacheTime} after a transaction and
- * reused (after an RSET) by the next delivery to the same route, as Postfix's connection cache does. The downstream is
- * the organisation's own mail server: its certificate is not verified (opportunistic TLS, like Postfix's
- * {@code smtp_tls_security_level = may}); {@code required} insists on encryption.
+ * reused (after an RSET) by the next delivery to the same route, as Postfix's connection cache does. STARTTLS follows
+ * {@code downstream.tls} (Postfix's {@code smtp_tls_security_level}): {@code may} and {@code encrypt} do not check the
+ * certificate, {@code verify} checks its chain ({@code downstream.tlsCaFile} or the JDK's trust store) and its name
+ * ({@code downstream.tlsName}); a level that requires TLS keeps the mail queued rather than send it in plain text.
  */
 public final class DownstreamDelivery {
     private static final Logger log = LoggerFactory.getLogger(DownstreamDelivery.class);
@@ -67,7 +67,7 @@ public final class DownstreamDelivery {
         this.heloName = heloName;
         this.spool = spool;
         this.limits = ClientLimits.defaults().withConnectTimeout(config.connectTimeout()).withReplyTimeout(config.replyTimeout());
-        this.tlsFactory = trustAll();
+        this.tlsFactory = tlsFactory(config);
         this.cacheTimeNanos = config.connectionCacheTime().toNanos();
     }
 
@@ -186,19 +186,20 @@ public final class DownstreamDelivery {
                     return new Opening.Failed(new DeliveryResult.Deferred("downstream " + route + " refused HELO: " + helo));
                 }
             }
-            if (config.tls() != DownstreamConfig.TlsPolicy.NONE) {
+            if (config.tls().tries()) {
                 if (esmtp && ehlo.supports("STARTTLS")) {
-                    ServerReply st = c.startTls(tlsFactory, route.host());
+                    boolean verify = config.tls() == DownstreamConfig.TlsPolicy.VERIFY;
+                    ServerReply st = c.startTls(tlsFactory, config.tlsNameFor(route.host()), verify);
                     if (c.isTls()) {
                         ehlo = c.ehlo(heloName);
-                    } else if (config.tls() == DownstreamConfig.TlsPolicy.REQUIRED) {
+                    } else if (config.tls().required()) {
                         c.quit();
                         return new Opening.Failed(new DeliveryResult.Deferred("downstream " + route + " refused STARTTLS: " + st));
                     }
-                } else if (config.tls() == DownstreamConfig.TlsPolicy.REQUIRED) {
+                } else if (config.tls().required()) {
                     c.quit();
-                    return new Opening.Failed(new DeliveryResult.Deferred(
-                            "downstream " + route + " does not offer STARTTLS (downstream.tls: required)"));
+                    return new Opening.Failed(new DeliveryResult.Deferred("downstream " + route + " does not offer STARTTLS (downstream.tls: "
+                            + config.tls().name().toLowerCase(Locale.ROOT) + ")"));
                 }
             }
             return new Opening.Open(new Conversation(c, esmtp, ehlo, System.nanoTime(), 0));
@@ -278,24 +279,13 @@ public final class DownstreamDelivery {
         return m;
     }
 
-    private static SSLSocketFactory trustAll() {
+    /** {@code verify}: the configured authorities or the JDK's; the other levels do not check certificates. */
+    private static SSLSocketFactory tlsFactory(DownstreamConfig config) {
+        if (config.tls() != DownstreamConfig.TlsPolicy.VERIFY) return ClientTls.unverified();
         try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, new SecureRandom());
-            return ctx.getSocketFactory();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            return ClientTls.verified(config.tlsCaFile().isEmpty() ? Optional.empty() : Optional.of(Path.of(config.tlsCaFile())));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("downstream.tlsCaFile: " + e.getMessage());
         }
     }
 }

@@ -10,10 +10,14 @@ import java.util.Locale;
 
 /**
  * A delivery status notification (RFC 3464, multipart/report) telling the sender which recipients failed and why,
- * with the original message's headers (text/rfc822-headers). Pure: bytes in, bytes out.
+ * with the original message's headers (text/rfc822-headers), at most {@link #MAX_HEADER_BYTES} of them: a bounce goes
+ * to an address a stranger chose, so it must not carry (or amplify) whatever header section he sent. Pure: bytes in,
+ * bytes out.
  */
 final class Dsn {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
+    /** The most of the original header section a DSN returns (Postfix returns headers only, too). */
+    static final int MAX_HEADER_BYTES = 16 * 1024;
 
     private Dsn() {}
 
@@ -64,12 +68,26 @@ final class Dsn {
         sb.append("Content-Description: Undelivered Message Headers\r\n");
         sb.append("Content-Type: text/rfc822-headers\r\n\r\n");
         byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
+        int headers = headerBytes(originalHeaders);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] out = new byte[head.length + originalHeaders.length + tail.length];
+        byte[] out = new byte[head.length + headers + tail.length];
         System.arraycopy(head, 0, out, 0, head.length);
-        System.arraycopy(originalHeaders, 0, out, head.length, originalHeaders.length);
-        System.arraycopy(tail, 0, out, head.length + originalHeaders.length, tail.length);
+        System.arraycopy(originalHeaders, 0, out, head.length, headers);
+        System.arraycopy(tail, 0, out, head.length + headers, tail.length);
         return out;
+    }
+
+    /**
+     * How many bytes of the original headers go into the DSN: all when they fit {@link #MAX_HEADER_BYTES}, else up to
+     * the end of the last whole line that fits (a line longer than the whole budget is cut at it), so the part ends
+     * cleanly rather than inside a line.
+     */
+    static int headerBytes(byte[] headers) {
+        if (headers.length <= MAX_HEADER_BYTES) return headers.length;
+        for (int i = MAX_HEADER_BYTES; i > 0; i--) {
+            if (headers[i - 1] == '\n') return i;
+        }
+        return MAX_HEADER_BYTES;
     }
 
     /** The enhanced status from the downstream's reply when it has one, else the class default (RFC 3463). */

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
@@ -20,9 +19,16 @@ import java.util.function.Predicate;
  *       (e.g. a forged {@code Authentication-Results} naming our host).</li>
  * </ul>
  * Well-formed CRLF input is copied byte for byte.
+ *
+ * <p>The header section is every line up to the first empty one (RFC 5322 §2.1), whatever those lines look like: a
+ * field in the obsolete syntax with white space before the colon ({@code Subject : x}, §4.5.3) is a field like any
+ * other, and a line that is neither a field nor a continuation is passed through as it is without ending the header,
+ * so nothing behind it escapes the filter and the count. A header line or field longer than {@link #MAX_FIELD_BUFFER}
+ * is not examined further: the message is marked ({@link MessageFacts#headerFieldTooLong()}), the rest is drained
+ * unwritten, and the {@code header-size} check refuses it; a field that cannot be read whole is never passed.
  */
 final class MessageReader {
-    /** A header field larger than this is passed through unexamined rather than buffered further. */
+    /** The longest header line or field (folded lines together) examined; a longer one gets the message refused. */
     private static final int MAX_FIELD_BUFFER = 64 * 1024;
 
     private final long limit;
@@ -34,7 +40,7 @@ final class MessageReader {
     private boolean inHeader = true;
     private final ByteArrayOutputStream field = new ByteArrayOutputStream(256);
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-    private boolean fieldOverflow;
+    private boolean headerFieldTooLong;
     private boolean lastWasLineEnd = true;
 
     /** @param dropField given a whole header field (name, colon, value, folded lines joined with CRLF), true to drop it */
@@ -61,13 +67,7 @@ final class MessageReader {
                     endLine(out);
                 } else if (inHeader) {
                     line.write(b);
-                    if (line.size() > MAX_FIELD_BUFFER) {
-                        // a pathological header line: stop examining, pass everything through
-                        flushField(out);
-                        inHeader = false;
-                        emit(out, line.toByteArray());
-                        line.reset();
-                    }
+                    if (line.size() > MAX_FIELD_BUFFER) tooLong();
                 } else {
                     emitByte(out, b);
                 }
@@ -79,7 +79,7 @@ final class MessageReader {
             endLine(out); // data that does not end in a line ending gets one
         }
         if (inHeader) flushField(out);
-        return new MessageFacts(written, truncated, received);
+        return new MessageFacts(written, truncated, received, headerFieldTooLong);
     }
 
     private void endLine(OutputStream out) throws IOException {
@@ -89,81 +89,75 @@ final class MessageReader {
         }
         byte[] l = line.toByteArray();
         line.reset();
-        boolean continuation = l.length > 0 && (l[0] == ' ' || l[0] == '\t');
-        if (continuation && (field.size() > 0 || fieldOverflow)) {
-            appendField(out, l);
-            return;
-        }
-        flushField(out);
-        if (l.length == 0 || !looksLikeFieldStart(l)) {
-            // blank line (or a body that starts without one): the header is over
+        if (l.length == 0) {
+            // the first empty line, and only that, ends the header section
+            flushField(out);
             inHeader = false;
-            emit(out, l);
             emit(out, CRLF);
             return;
         }
-        appendField(out, l);
+        boolean continuation = l[0] == ' ' || l[0] == '\t';
+        if (!continuation) flushField(out);
+        appendField(l);
     }
 
-    private void appendField(OutputStream out, byte[] l) throws IOException {
-        if (fieldOverflow) {
-            emit(out, l);
-            emit(out, CRLF);
-            return;
-        }
-        if (field.size() > 0) field.write(CRLF);
-        field.write(l);
-        if (field.size() > MAX_FIELD_BUFFER) {
-            // too big to examine: let it through as is
-            emit(out, field.toByteArray());
-            emit(out, CRLF);
-            countReceived(field.toByteArray());
-            field.reset();
-            fieldOverflow = true;
-        }
+    /** Adds a line to the field being read: a new field, its continuation, or a line that is neither (kept as one). */
+    private void appendField(byte[] l) {
+        if (field.size() > 0) field.write(CRLF, 0, CRLF.length);
+        field.write(l, 0, l.length);
+        if (field.size() > MAX_FIELD_BUFFER) tooLong();
+    }
+
+    /**
+     * A header line or field over {@link #MAX_FIELD_BUFFER}: it cannot be examined whole, so neither it nor anything
+     * behind it is written; the rest of the data is read and counted only, and the message will be refused.
+     */
+    private void tooLong() {
+        headerFieldTooLong = true;
+        written += field.size() + line.size(); // read, and part of the message's size, though never written
+        if (written > limit) truncated = true;
+        inHeader = false;
+        field.reset();
+        line.reset();
     }
 
     private void flushField(OutputStream out) throws IOException {
-        if (fieldOverflow) {
-            fieldOverflow = false;
-            return;
-        }
         if (field.size() == 0) return;
         byte[] f = field.toByteArray();
         field.reset();
-        countReceived(f);
+        if (isNamed(f, "received")) received++;
         String text = new String(f, StandardCharsets.ISO_8859_1);
         if (dropField.test(text)) return;
         emit(out, f);
         emit(out, CRLF);
     }
 
-    private void countReceived(byte[] f) {
-        if (f.length >= 9 && new String(f, 0, 9, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT).equals("received:")) {
-            received++;
+    /**
+     * Whether a field is named {@code name} (ASCII, any case), in the current syntax ({@code Received:}) or the obsolete
+     * one with white space before the colon ({@code Received :}, RFC 5322 §4.5.3).
+     */
+    static boolean isNamed(byte[] f, String name) {
+        int n = name.length();
+        if (f.length <= n) return false;
+        for (int i = 0; i < n; i++) {
+            if (Character.toLowerCase((char) (f[i] & 0xff)) != name.charAt(i)) return false;
         }
-    }
-
-    private static boolean looksLikeFieldStart(byte[] l) {
-        for (int i = 0; i < l.length; i++) {
-            byte c = l[i];
-            if (c == ':') return i > 0;
-            if (c <= 32 || c >= 127) return false;
-        }
-        return false;
+        int i = n;
+        while (i < f.length && (f[i] == ' ' || f[i] == '\t')) i++;
+        return i < f.length && f[i] == ':';
     }
 
     private void emit(OutputStream out, byte[] bytes) throws IOException {
         if (bytes.length == 0) return;
         if (!truncated && written + bytes.length > limit) truncated = true;
-        if (!truncated) out.write(bytes);
+        if (!truncated && !headerFieldTooLong) out.write(bytes);
         written += bytes.length;
         lastWasLineEnd = bytes.length >= 2 && bytes[bytes.length - 2] == '\r' && bytes[bytes.length - 1] == '\n';
     }
 
     private void emitByte(OutputStream out, byte b) throws IOException {
         if (!truncated && written + 1 > limit) truncated = true;
-        if (!truncated) out.write(b);
+        if (!truncated && !headerFieldTooLong) out.write(b);
         written++;
         lastWasLineEnd = false;
     }

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.subethamail.smtp.internal.proxy.ProxyProtocolV1V2Handler;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
 
@@ -56,7 +55,7 @@ public final class SmtpListener implements AutoCloseable {
                 .maxRecipients(config.maxRecipients())
                 .maxMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxMessageSize().bytes()));
         if (tls.isPresent()) b.enableTLS(true).startTlsSocketFactory(tls.get());
-        if (config.proxyProtocol()) b.proxyHandler(ProxyProtocolV1V2Handler.INSTANCE);
+        if (config.proxyProtocol()) b.proxyHandler(new TrustedProxies(config.proxyProtocolTrustedNetworks(), config.hostname()));
         this.server = b.build();
         Commands.install(server, connections, config.maxMessageSize().bytes());
     }

@@ -99,7 +99,7 @@ final class TransactionHandler implements MessageHandler {
             return null;
         } catch (SpoolException e) {
             log.error("{}: cannot accept data: {}", tx.id(), e.getMessage());
-            services.pipeline().recorder().decided(dataRequest(new MessageFacts(0, false, 0)), "spool",
+            services.pipeline().recorder().decided(dataRequest(new MessageFacts(0, false, 0, false)), "spool",
                     new Verdict.Defer(Replies.LOCAL_PROBLEM, e.getMessage()), false);
             return Replies.LOCAL_PROBLEM;
         }

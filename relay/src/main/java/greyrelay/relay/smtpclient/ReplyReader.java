@@ -1,6 +1,7 @@
 package greyrelay.relay.smtpclient;
 
 import greyrelay.relay.smtpclient.SmtpClientException.Kind;
+import greyrelay.relay.text.SafeText;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package greyrelay.relay.smtpclient;
 
+import greyrelay.relay.text.SafeText;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;

@@ -1,5 +1,6 @@
 package greyrelay.relay.smtpclient;
 
+import greyrelay.relay.text.SafeText;
 import java.util.Objects;
 
 /**
@@ -7,7 +8,8 @@ import java.util.Objects;
  * A reply the peer sent in due form, even 4xx or 5xx, is never an exception; it is a {@link ServerReply}.
  *
  * <p>When this is thrown the connection is already closed: its state is unknown, so nothing more can be said
- * on it.
+ * on it. The message is printable text ({@link SafeText}): it may quote the peer (a certificate's names, a broken
+ * reply line) and goes into logs, queue states and probe histories as it is.
  */
 public final class SmtpClientException extends Exception {
 
@@ -42,7 +44,7 @@ public final class SmtpClientException extends Exception {
     private final Kind kind;
 
     SmtpClientException(Kind kind, String message, Throwable cause) {
-        super(Objects.requireNonNull(kind, "kind") + ": " + message, cause);
+        super(Objects.requireNonNull(kind, "kind") + ": " + SafeText.printable(message), cause);
         this.kind = kind;
     }
 

@@ -1,5 +1,6 @@
 package greyrelay.relay.smtpclient;
 
+import greyrelay.relay.text.SafeText;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -25,12 +25,14 @@
  *   <li>Lines longer than {@code maxLineLength}, replies with more than {@code maxReplyLines} lines, codes that
  *       are not 200-599, bad separators and multi-line replies whose codes differ end the conversation.
  *       Memory per connection is one 8 KiB buffer plus one reply.</li>
- *   <li>Reply text is kept only with control and format characters replaced (UTF-8 otherwise kept), so it is
+ *   <li>Reply text, and the message of every {@link greyrelay.relay.smtpclient.SmtpClientException} (which may quote
+ *       the peer), is kept only with control and format characters replaced (UTF-8 otherwise kept), so it is
  *       safe to log and store; it must still be escaped when shown in HTML.</li>
  *   <li>Commands containing CR, LF or NUL, or longer than 512 octets, are refused before anything is sent.</li>
  *   <li>Plaintext the peer sends after its 220 to STARTTLS is refused (CVE-2011-0411-style injection).</li>
  *   <li>Certificates are checked by the caller's {@link javax.net.ssl.SSLSocketFactory}; the host name only on
- *       request.</li>
+ *       request. {@link greyrelay.relay.smtpclient.ClientTls} makes both kinds: unverified (encryption only), or
+ *       verified against the JDK's trust store or a PEM file of authorities.</li>
  * </ul>
  *
  * <p><b>Time.</b> Deadlines use {@link java.lang.System#nanoTime()}, not an injected Clock: they bound real

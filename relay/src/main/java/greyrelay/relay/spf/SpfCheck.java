@@ -10,6 +10,7 @@ import greyrelay.relay.policy.Replies;
 import greyrelay.relay.policy.SessionFacts;
 import greyrelay.relay.policy.SpfFact;
 import greyrelay.relay.policy.Verdict;
+import greyrelay.relay.text.SafeText;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Objects;
@@ -67,7 +68,7 @@ public final class SpfCheck implements Check<PolicyRequest.Rcpt> {
         String helo = s.helo().orElse("");
         SpfEvaluation e = evaluator.evaluate(s.clientAddress(), mailFrom, helo);
         log.info("{}: spf {} identity={} domain={} client={} mechanism={}: {}", r.tx().id(), e.result().token(),
-                e.identity().token(), e.domain(), s.clientLabel(), e.mechanism().orElse("-"), e.reason());
+                e.identity().token(), SafeText.printable(e.domain()), s.clientLabel(), e.mechanism().orElse("-"), e.reason());
         metrics.counter("greyrelay.spf.results", "result", e.result().token()).increment();
 
         r.tx().addHeaderOnce("Received-SPF", ReceivedSpfHeader.value(e, s.clientAddress(), mailFrom, helo, receiver));

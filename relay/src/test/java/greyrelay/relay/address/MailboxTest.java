@@ -17,9 +17,16 @@ class MailboxTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"", "jane", "@example.org", "jane@", "jane@@example.org", "jane@exa mple.org", ".jane@example.org",
             "jane.@example.org", "ja..ne@example.org", "jane@example..org", "jane@-example.org", "jane@example.org.",
-            "jane\r@example.org", "jane\n@example.org", "jane\u0000@example.org", "\"jane\"\"@example.org", "jane @example.org"})
+            "jane\r@example.org", "jane\n@example.org", "jane\u0000@example.org", "\"jane\"\"@example.org", "jane @example.org",
+            "\"jane\u001b[31m\"@example.org", "\"jane\u009b31m\"@example.org", "jane\u0085@example.org", "jane\u202e@example.org",
+            "\"jane\u200f\"@example.org", "x@[192.0.2.1\u009b]", "jane\u2028@example.org"})
     void invalid_mailboxes_do_not(String s) {
         assertThat(Mailbox.parse(s)).isEmpty();
+    }
+
+    @Test
+    void joiners_that_some_scripts_need_are_kept() {
+        assertThat(Mailbox.parse("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645@example.org")).isPresent();
     }
 
     @Test

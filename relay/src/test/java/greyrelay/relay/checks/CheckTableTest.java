@@ -107,10 +107,10 @@ class CheckTableTest {
                 """)).containsExactly(
                 "connect: connection-limit → client-whitelist → network-connection-limit → connection-rate → pregreet → dnsbl",
                 "mail: sender-syntax → declared-size",
-                "rcpt: relay-domain → role-recipient → spamtrap (observe) → trapped-client (observe) → whitelist → dns-lists"
-                        + " → helo → rate-limit → recipient-verification (observe) → spf → sender-domain → greylist (observe)"
+                "rcpt: relay-domain → rate-limit → role-recipient → spamtrap (observe) → trapped-client (observe) → whitelist"
+                        + " → dns-lists → helo → recipient-verification (observe) → spf → sender-domain → greylist (observe)"
                         + " → sender-verification",
-                "data: message-size → mail-loop → null-sender-spamtrap (observe) → null-sender-greylist (observe)");
+                "data: header-size → message-size → mail-loop → null-sender-spamtrap (observe) → null-sender-greylist (observe)");
     }
 
     @Test
@@ -132,7 +132,7 @@ class CheckTableTest {
                 "connect: connection-limit → client-whitelist",
                 "mail: sender-syntax → declared-size",
                 "rcpt: relay-domain → role-recipient → whitelist",
-                "data: message-size → mail-loop");
+                "data: header-size → message-size → mail-loop");
     }
 
     @Test
@@ -156,8 +156,8 @@ class CheckTableTest {
                 """)).containsExactly(
                 "connect: connection-limit → client-whitelist → network-connection-limit (observe) → connection-rate (observe)",
                 "mail: sender-syntax → declared-size",
-                "rcpt: relay-domain → role-recipient → trapped-client → whitelist → dns-lists (observe) → helo (observe)"
-                        + " → rate-limit (observe) → spf (observe) → greylist → sender-verification (observe)",
-                "data: message-size → mail-loop → null-sender-greylist");
+                "rcpt: relay-domain → rate-limit (observe) → role-recipient → trapped-client → whitelist → dns-lists (observe)"
+                        + " → helo (observe) → spf (observe) → greylist → sender-verification (observe)",
+                "data: header-size → message-size → mail-loop → null-sender-greylist");
     }
 }

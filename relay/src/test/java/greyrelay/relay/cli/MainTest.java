@@ -24,6 +24,8 @@ class MainTest {
             unknown key      | smtp:\\n  prot: 25                 | greyrelay: unknown key smtp.prot (known keys in smtp: bind, port,
             bad duration     | greylist:\\n  delay: soonish       | greyrelay: greylist.delay: expected a duration like 30s, 5m, 2d, got "soonish"
             bad port         | smtp:\\n  port: 99999              | greyrelay: smtp.port: expected a port number 0-65535 (0 = any free port), got 99999
+            PROXY, no list   | smtp:\\n  proxyProtocol: true     | greyrelay: smtp.proxyProtocolTrusted: required when smtp.proxyProtocol is on
+            top-level domain | smtp:\\n  relayDomains: [.com]    | greyrelay: smtp.relayDomains: expected domain names of two labels or more
             """)
     void a_bad_configuration_file_gives_one_line_and_exit_2(String name, String yaml, String expected) throws Exception {
         Path f = dir.resolve("c.yaml");

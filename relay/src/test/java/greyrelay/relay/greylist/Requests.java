@@ -56,7 +56,7 @@ final class Requests {
                 ex.addAll(notes.exemptions());
                 tx.addRecipient(new Recipient(Mailbox.parse(r).orElseThrow(), ex));
             }
-            return new PolicyRequest.Data(facts, notes, tx, new MessageFacts(100, false, 0));
+            return new PolicyRequest.Data(facts, notes, tx, new MessageFacts(100, false, 0, false));
         }
     }
 }

@@ -120,7 +120,7 @@ class AdminEffectIT {
         org.assertj.core.api.Assertions.assertThat(r.statusCode()).isEqualTo(200);
         var pipeline = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("pipeline");
         org.assertj.core.api.Assertions.assertThat(pipeline.path("rcpt").asText())
-                .startsWith("relay-domain → role-recipient → ").contains("→ greylist");
+                .startsWith("relay-domain → rate-limit → role-recipient → ").contains("→ greylist");
         org.assertj.core.api.Assertions.assertThat(pipeline.path("connect").asText()).startsWith("connection-limit → ");
     }
 }

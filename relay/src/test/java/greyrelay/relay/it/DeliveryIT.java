@@ -69,12 +69,13 @@ class DeliveryIT {
 
     @Test
     void required_tls_keeps_mail_queued_when_the_downstream_does_not_offer_it() throws Exception {
+        // "required" is the old name of "encrypt" (DownstreamTlsIT has the new names)
         try (RelayHarness h = RelayHarness.start(dir, "downstream: {tls: required}\ngreylist: {enabled: false}\nverification: {enabled: false}\n")) {
             send(h.smtpPort(), List.of(JOHN), "must-encrypt");
             h.deliverDue();
             assertThat(h.downstream.received()).isEmpty();
             assertThat(h.relay.queue().list()).singleElement()
-                    .satisfies(e -> assertThat(e.schedule().lastError()).contains("does not offer STARTTLS (downstream.tls: required)"));
+                    .satisfies(e -> assertThat(e.schedule().lastError()).contains("does not offer STARTTLS (downstream.tls: encrypt)"));
         }
     }
 

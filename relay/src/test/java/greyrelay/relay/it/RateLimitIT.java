@@ -188,6 +188,21 @@ class RateLimitIT {
     }
 
     @Test
+    void role_recipients_count_and_are_limited_like_any_other() throws Exception {
+        start("ip.recipients=3");
+        try (SmtpConversation c = session("192.0.2.10")) {
+            // postmaster@ and abuse@ are always accepted by the role-recipient check, yet each one takes a token
+            assertThat(transaction(c, JANE, "postmaster@example.com", "abuse@example.com", JOHN))
+                    .extracting(r -> r.substring(0, 3)).containsExactly("250", "250", "250");
+            assertThat(transaction(c, JANE, "postmaster@example.com", "abuse@example.com", "postmaster"))
+                    .containsExactly(RATE_LIMITED, RATE_LIMITED, RATE_LIMITED);
+
+            h.clock.advance(Duration.ofMinutes(20)); // one token back: the postmaster is reachable again, later
+            assertThat(transaction(c, JANE, "postmaster@example.com")).extracting(r -> r.substring(0, 3)).containsExactly("250");
+        }
+    }
+
+    @Test
     void recipients_per_hour_per_network_add_up_across_its_addresses() throws Exception {
         start("net.recipients=3");
         try (SmtpConversation a = session("192.0.2.10"); SmtpConversation b = session("192.0.2.11")) {

@@ -48,6 +48,62 @@ class MessageReaderTest {
                 + "Authentication-Results: mx.example.com; body text\r\n");
     }
 
+    /** The filter the relay uses: an Authentication-Results naming our host is a forgery. */
+    private static Result relayCopy(String in) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        var bytes = new ByteArrayInputStream(in.getBytes(StandardCharsets.ISO_8859_1));
+        MessageFacts f = new MessageReader(10_000_000, AuthenticationResults.claimsAuthservId("mx.example.com")).copy(bytes, out);
+        assertThat(bytes.available()).as("read to the end").isZero();
+        return new Result(out.toString(StandardCharsets.ISO_8859_1), f);
+    }
+
+    static final String FORGED = "Authentication-Results: mx.example.com; dkim=pass header.d=bank.example\r\n";
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            obsolete syntax, space before the colon | Subject : x
+            obsolete syntax, tab before the colon   | Subject\t: x
+            a line that is no field at all          | this line is neither a field nor a continuation
+            a line of white space only              | '   '
+            """)
+    void the_header_goes_on_to_the_first_empty_line_and_a_forgery_behind_any_line_is_dropped(String name, String line)
+            throws Exception {
+        Result r = relayCopy("From: jane@example.org\r\n" + line + "\r\n" + FORGED + "Received: from a\r\nReceived : from b\r\n"
+                + "\r\nbody\r\n");
+        assertThat(r.out()).isEqualTo("From: jane@example.org\r\n" + line + "\r\nReceived: from a\r\nReceived : from b\r\n\r\nbody\r\n");
+        assertThat(r.facts().receivedHeaders()).isEqualTo(2);
+        assertThat(r.facts().headerFieldTooLong()).isFalse();
+    }
+
+    @Test
+    void a_forgery_in_the_obsolete_syntax_itself_is_dropped() throws Exception {
+        Result r = relayCopy("Authentication-Results :  mx.example.com; spf=pass\r\nSubject: s\r\n\r\nb\r\n");
+        assertThat(r.out()).isEqualTo("Subject: s\r\n\r\nb\r\n");
+    }
+
+    @Test
+    void a_long_folded_field_within_the_limit_is_examined_and_what_follows_too() throws Exception {
+        String folded = "X-Long: start" + "\r\n folded continuation of a long field".repeat(1500); // about 57 KB
+        Result r = relayCopy(folded + "\r\n" + FORGED + "\r\nbody\r\n");
+        assertThat(r.out()).isEqualTo(folded + "\r\n\r\nbody\r\n");
+        assertThat(r.facts().headerFieldTooLong()).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            a 70 KB header line                | 1
+            a folded field of 70 KB            | 2000
+            """)
+    void a_header_line_or_field_over_the_limit_marks_the_message_and_nothing_behind_it_is_written(String name, int lines)
+            throws Exception {
+        String big = lines == 1 ? "X-Big: " + "a".repeat(70_000)
+                : "X-Big: start" + ("\r\n " + "b".repeat(34)).repeat(lines);
+        Result r = relayCopy("Subject: s\r\n" + big + "\r\n" + FORGED + "\r\nbody\r\n");
+        assertThat(r.facts().headerFieldTooLong()).isTrue();
+        assertThat(r.out()).doesNotContain("dkim=pass").doesNotContain("body");
+        assertThat(r.facts().size()).isGreaterThan(70_000);
+    }
+
     @Test
     void stops_writing_at_the_limit_but_reads_everything() throws Exception {
         String in = "S: x\r\n\r\n" + "0123456789\r\n".repeat(100);

@@ -43,8 +43,13 @@ public final class DownstreamSink implements AutoCloseable {
 
     /** A sink that offers STARTTLS with a self-signed certificate. */
     public static DownstreamSink startWithTls() {
+        return startWithTls(SelfSignedTls.serverContext());
+    }
+
+    /** A sink that offers STARTTLS with the certificate (and chain) of {@code server}. */
+    public static DownstreamSink startWithTls(javax.net.ssl.SSLContext server) {
         DownstreamSink s = new DownstreamSink();
-        s.tls = SelfSignedTls.serverContext();
+        s.tls = server;
         s.up();
         return s;
     }

@@ -36,7 +36,8 @@ public final class RelayHarness implements AutoCloseable {
     /**
      * The test defaults: relay for example.com, our host name mx.example.com, delivery to the sink, DNS from the fake.
      * Sender and recipient verification are off here (they need DNS data and MX fakes a test must set up); tests of
-     * those features turn them on in their own YAML.
+     * those features turn them on in their own YAML. Tests that turn {@code smtp.proxyProtocol} on send their PROXY
+     * header from loopback, which is the trusted load balancer here ({@code smtp.proxyProtocolTrusted}).
      */
     public static String baseYaml(Path dataDir, int dnsPort, int downstreamPort) {
         return """
@@ -46,6 +47,7 @@ public final class RelayHarness implements AutoCloseable {
                   port: 0
                   hostname: %s
                   relayDomains: [%s]
+                  proxyProtocolTrusted: [127.0.0.0/8, "::1/128"]
                   shutdownGrace: 2s
                 downstream:
                   host: 127.0.0.1

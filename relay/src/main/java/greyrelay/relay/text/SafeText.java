@@ -1,24 +1,29 @@
-package greyrelay.relay.smtpclient;
+package greyrelay.relay.text;
 
 import java.nio.charset.StandardCharsets;
 
-/** Turns text from a stranger into something safe to store, log and show: printable characters only. */
-final class SafeText {
+/**
+ * Turns text from a stranger (a HELO name, an address, a remote server's reply) into something safe to log, store
+ * and show: printable characters only. The one helper for that; every log line that can carry such text passes it
+ * through here first, so a client cannot forge log lines (CR, LF), colour or move an operator's terminal (ANSI
+ * escapes: ESC and C1 CSI) or reorder what is read (bidi overrides).
+ */
+public final class SafeText {
 
     private SafeText() {}
 
     /** Decodes UTF-8 (malformed sequences become U+FFFD) and replaces control and format characters. */
-    static String fromBytes(byte[] bytes, int offset, int length) {
+    public static String fromBytes(byte[] bytes, int offset, int length) {
         return printable(new String(bytes, offset, length, StandardCharsets.UTF_8));
     }
 
     /**
      * Replaces every control character (C0, DEL, C1), format character (bidi overrides, zero-width marks) and
      * line/paragraph separator with '?', so a stored line can neither break a log line nor reorder what an
-     * operator reads. Everything else printable, including non-ASCII UTF-8, is kept.
+     * operator reads. Everything else printable, including non-ASCII UTF-8, is kept. {@code null} stays null.
      */
-    static String printable(String text) {
-        if (isClean(text)) {
+    public static String printable(String text) {
+        if (text == null || isClean(text)) {
             return text;
         }
         StringBuilder out = new StringBuilder(text.length());
