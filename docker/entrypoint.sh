@@ -1,5 +1,5 @@
 #!/bin/sh
-# The JVM becomes PID 1's child-less replacement (exec), so SIGTERM reaches it and the relay drains gracefully
+# bin/greyrelay execs the JVM, so the JVM is PID 1's replacement: SIGTERM reaches it and the relay drains gracefully
 # (smtp.shutdownGrace) before the container stops.
 set -e
-exec java ${GREYRELAY_JAVA_OPTS} -jar /opt/greyrelay/greyrelay.jar "$@"
+exec /opt/greyrelay/bin/greyrelay "$@"

@@ -7,6 +7,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 export CONTAINERS_CONF="$root/docker/containers.conf"
 base="localhost/greyrelay-base:25"
+build_base="localhost/greyrelay-build:25"
 image="localhost/greyrelay:smoke"
 name="greyrelay-smoke"
 smtp_port=2599
@@ -20,7 +21,7 @@ need debootstrap debootstrap
 jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 [ -x "$jdk/bin/jlink" ] || { echo "smoke: needs a JDK 25 with jlink (set JAVA_HOME)" >&2; exit 2; }
 
-if ! podman image exists "$base"; then
+if ! podman image exists "$base" || ! podman image exists "$build_base"; then
   echo "smoke: building the base image $base (debootstrap bookworm minbase + jlink'd Java runtime)..."
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
@@ -32,11 +33,16 @@ if ! podman image exists "$base"; then
   tar -C "$work/rootfs" -c . | podman import \
     --change 'ENV PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'ENV JAVA_HOME=/opt/java' - "$base" >/dev/null
+  # the build stage's base: the same root with the whole JDK instead of the jlinked runtime
+  rm -rf "$work/rootfs/opt/java" && cp -a "$jdk" "$work/rootfs/opt/java"
+  tar -C "$work/rootfs" -c . | podman import \
+    --change 'ENV PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'ENV JAVA_HOME=/opt/java' - "$build_base" >/dev/null
 fi
 
-echo "smoke: building the jar and the image..."
-./greyrelay build
-podman build --pull=never --format docker --build-arg BASE_IMAGE="$base" -f docker/Dockerfile -t "$image" . >/dev/null
+echo "smoke: building the image (two stages: Maven wrapper on the JDK base, then the runtime)..."
+podman build --pull=never --network=host --format docker --build-arg BUILD_IMAGE="$build_base" --build-arg BASE_IMAGE="$base" \
+  -f docker/Dockerfile -t "$image" . >/dev/null
 
 podman rm -f "$name" >/dev/null 2>&1 || true
 podman run -d --name "$name" --network=host \
@@ -63,6 +69,7 @@ uid=$(podman exec "$name" id -u); echo "  runs as uid $uid"
 [ "$uid" != "0" ] || { echo "smoke: FAIL runs as root"; exit 1; }
 reply=$(timeout 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$smtp_port; head -1 <&3 >/dev/null; printf 'EHLO smoke.example.org\r\nMAIL FROM:<jane@example.org>\r\nRCPT TO:<someone@example.net>\r\nQUIT\r\n' >&3; cat <&3" | grep -E '^554' || true)
 echo "  foreign recipient: $reply"
+podman exec "$name" greyrelay --version | sed 's/^/  greyrelay on the PATH: /'
 [[ "$reply" == "554 5.7.1"* ]] || { echo "smoke: FAIL relay check"; exit 1; }
 start=$(date +%s); podman stop -t 40 "$name" >/dev/null; echo "  stopped gracefully in $(( $(date +%s) - start ))s"
 podman logs "$name" 2>&1 | grep -q "greyrelay stopped" && echo "  log: greyrelay stopped"

@@ -1,6 +1,8 @@
 package greyrelay.relay.cli;
 
 import greyrelay.relay.config.ConfigDump;
+import greyrelay.relay.config.KeyDocs;
+import greyrelay.relay.config.SampleConfig;
 import greyrelay.relay.config.RelayConfig;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -9,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code greyrelay config [--config FILE] [--keys]}: the effective configuration, like {@code postconf -n} / {@code -d}. */
+/** {@code greyrelay config [--config FILE] [--keys] [--sample]}: the effective configuration, like {@code postconf -n} / {@code -d}. */
 @Command(name = "config", description = "Print the effective configuration (secrets masked) and what differs from the defaults.")
 final class ConfigCommand implements Callable<Integer> {
     @ParentCommand
@@ -21,8 +23,15 @@ final class ConfigCommand implements Callable<Integer> {
     @Option(names = "--keys", description = "List every key with its environment variable and default")
     boolean keys;
 
+    @Option(names = "--sample", description = "Print a configuration file with every key commented out at its default, as the packages ship it")
+    boolean sample;
+
     @Override
     public Integer call() {
+        if (sample) {
+            System.out.print(SampleConfig.yaml(KeyDocs.bundled()));
+            return 0;
+        }
         if (keys) {
             System.out.println("key\tenvironment variable\tdefault");
             ConfigDump.keyReference().forEach(System.out::println);
