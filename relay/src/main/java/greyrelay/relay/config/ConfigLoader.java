@@ -26,11 +26,17 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the {@link RelayConfig}: defaults, then the YAML file, then {@code GREYRELAY_*} environment variables.
@@ -40,6 +46,12 @@ public final class ConfigLoader {
     /** Environment variables of ours that are not configuration keys. */
     public static final Set<String> RESERVED_ENV = Set.of("GREYRELAY_CONFIG", "GREYRELAY_HOME", "GREYRELAY_JAVA_OPTS");
 
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+    private static final String FILE_SUFFIX = "_FILE";
+    /** Kubernetes' service links for a Service named greyrelay: {@code GREYRELAY_SERVICE_HOST}, {@code GREYRELAY_PORT_2525_TCP_ADDR}, … */
+    private static final Pattern KUBERNETES_SERVICE_LINK = Pattern.compile(
+            "GREYRELAY_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT|PORT_[0-9]+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)");
+    private static final AtomicBoolean LOGGED_SERVICE_LINKS = new AtomicBoolean();
     private static final ConfigSchema SCHEMA = new ConfigSchema(RelayConfig.class);
     private static final ObjectMapper YAML = mapper();
 
@@ -141,16 +153,65 @@ public final class ConfigLoader {
         for (ConfigSchema.Key k : SCHEMA.keys()) {
             if (k.kind() != ConfigSchema.Kind.SECTION) byEnv.put(k.envName(), k);
         }
+        List<String> serviceLinks = new ArrayList<>();
         for (var e : new TreeMap<>(env).entrySet()) {
             String name = e.getKey();
             if (!name.startsWith("GREYRELAY_") || RESERVED_ENV.contains(name)) continue;
             ConfigSchema.Key key = byEnv.get(name);
+            String value = e.getValue();
+            if (key == null && name.endsWith(FILE_SUFFIX) && byEnv.containsKey(name.substring(0, name.length() - FILE_SUFFIX.length()))) {
+                // GREYRELAY_<KEY>_FILE: the value is in a file (Docker and Kubernetes secrets)
+                String direct = name.substring(0, name.length() - FILE_SUFFIX.length());
+                if (env.containsKey(direct)) throw new ConfigException("both " + direct + " and " + name + " are set: choose one");
+                key = byEnv.get(direct);
+                value = secretFile(name, value);
+            }
+            if (key == null && KUBERNETES_SERVICE_LINK.matcher(name).matches()) {
+                serviceLinks.add(name); // a Service named "greyrelay" puts these in every pod of its namespace
+                continue;
+            }
             if (key == null) throw new ConfigException("unknown environment variable " + name + " (no such configuration key)");
             ObjectNode parent = tree;
             String[] parts = key.path().split("\\.");
             for (int i = 0; i < parts.length - 1; i++) parent = (ObjectNode) parent.get(parts[i]);
-            parent.set(parts[parts.length - 1], envValue(key, e.getValue()));
+            parent.set(parts[parts.length - 1], envValue(key, value));
         }
+        if (!serviceLinks.isEmpty() && LOGGED_SERVICE_LINKS.compareAndSet(false, true)) {
+            LOG.debug("ignoring Kubernetes service-link variables {} (not configuration keys)", serviceLinks);
+        }
+    }
+
+    private static String secretFile(String variable, String file) {
+        try {
+            String text = Files.readString(Path.of(file.trim()));
+            return text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
+                    : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new ConfigException(variable + ": cannot read the file " + file + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+        }
+    }
+
+    /**
+     * YAML 1.1 reads an unquoted {@code on}/{@code off} (and {@code yes}/{@code no}) as a boolean: for a key whose values
+     * are {@code on}/{@code off}/{@code auto}, a boolean means on or off.
+     */
+    private static void onOffFromBooleans(ObjectNode tree) {
+        for (ConfigSchema.Key k : SCHEMA.keys()) {
+            if (k.kind() != ConfigSchema.Kind.SCALAR || !k.type().isEnum() || !hasOnOff(k.type())) continue;
+            String[] parts = k.path().split("\\.");
+            JsonNode parent = tree;
+            for (int i = 0; i < parts.length - 1 && parent != null; i++) parent = parent.get(parts[i]);
+            if (parent instanceof ObjectNode o && o.get(parts[parts.length - 1]) instanceof JsonNode v && v.isBoolean()) {
+                o.put(parts[parts.length - 1], v.booleanValue() ? "on" : "off");
+            }
+        }
+    }
+
+    private static boolean hasOnOff(Class<?> enumType) {
+        Set<String> names = new java.util.HashSet<>();
+        for (Object c : enumType.getEnumConstants()) names.add(((Enum<?>) c).name());
+        return names.contains("ON") && names.contains("OFF");
     }
 
     private static JsonNode envValue(ConfigSchema.Key key, String raw) {
@@ -178,6 +239,7 @@ public final class ConfigLoader {
     }
 
     private static RelayConfig bind(ObjectNode tree) {
+        onOffFromBooleans(tree);
         try {
             return YAML.treeToValue(tree, RelayConfig.class);
         } catch (ValueInstantiationException e) {

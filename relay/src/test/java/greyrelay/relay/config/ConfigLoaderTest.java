@@ -112,6 +112,55 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void kubernetes_service_links_are_tolerated_but_a_misspelled_key_still_stops_startup() {
+        RelayConfig c = ConfigLoader.load(Optional.empty(), Map.of(
+                "GREYRELAY_PORT", "tcp://10.96.0.7:2525",
+                "GREYRELAY_SERVICE_HOST", "10.96.0.7",
+                "GREYRELAY_SERVICE_PORT", "2525",
+                "GREYRELAY_SERVICE_PORT_SMTP", "2525",
+                "GREYRELAY_PORT_2525_TCP", "tcp://10.96.0.7:2525",
+                "GREYRELAY_PORT_2525_TCP_PROTO", "tcp",
+                "GREYRELAY_PORT_2525_TCP_PORT", "2525",
+                "GREYRELAY_PORT_2525_TCP_ADDR", "10.96.0.7",
+                "GREYRELAY_SMTP_PORT", "2600"));
+        assertThat(c.smtp().port()).isEqualTo(2600);
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("GREYRELAY_SERVICE_HOST", "10.96.0.7", "GREYRELAY_SMTP_PORTS", "25")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("unknown environment variable GREYRELAY_SMTP_PORTS (no such configuration key)");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("GREYRELAY_PORTS", "25")))
+                .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void a_secret_can_come_from_a_file_named_by_the_variable_with_FILE() throws Exception {
+        Path secret = dir.resolve("db-password");
+        Files.writeString(secret, "s3cret with spaces\n");
+        RelayConfig c = ConfigLoader.load(Optional.empty(), Map.of("GREYRELAY_DATABASE_PASSWORD_FILE", secret.toString()));
+        assertThat(c.database().password()).isEqualTo("s3cret with spaces");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(
+                "GREYRELAY_DATABASE_PASSWORD_FILE", secret.toString(), "GREYRELAY_DATABASE_PASSWORD", "x")))
+                .hasMessage("both GREYRELAY_DATABASE_PASSWORD and GREYRELAY_DATABASE_PASSWORD_FILE are set: choose one");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("GREYRELAY_ADMIN_PASSWORD_FILE", dir.resolve("none").toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("GREYRELAY_ADMIN_PASSWORD_FILE: cannot read the file " + dir.resolve("none"));
+        // a key whose own name ends in _FILE is still that key
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of("GREYRELAY_DOWNSTREAM_TLS_CA_FILE", "/etc/ssl/ca.pem"))
+                .downstream().tlsCaFile()).isEqualTo("/etc/ssl/ca.pem");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            verification: {ipv6: on}     | ON
+            verification: {ipv6: off}    | OFF
+            verification: {ipv6: yes}    | ON
+            verification: {ipv6: auto}   | AUTO
+            verification: {ipv6: "on"}   | ON
+            """)
+    void on_and_off_read_as_yaml_1_1_booleans_still_mean_on_and_off(String yaml, String expected) {
+        assertThat(ConfigLoader.fromYaml(yaml, Map.of()).verification().ipv6().name()).isEqualTo(expected);
+    }
+
+    @Test
     void reserved_variables_are_not_keys() {
         RelayConfig c = ConfigLoader.load(Optional.empty(), Map.of("GREYRELAY_CONFIG", "/etc/greyrelay.yaml", "GREYRELAY_JAVA_OPTS", "-Xmx1g"));
         assertThat(c.smtp().port()).isEqualTo(2525);
