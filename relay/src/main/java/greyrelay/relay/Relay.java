@@ -17,6 +17,7 @@ import greyrelay.relay.checks.CheckTable;
 import greyrelay.relay.config.ConfigDump;
 import greyrelay.relay.config.HostPort;
 import greyrelay.relay.config.RelayConfig;
+import greyrelay.relay.config.StartupAdvice;
 import greyrelay.relay.decisions.DecisionLogWriter;
 import greyrelay.relay.dns.CachingDns;
 import greyrelay.relay.dns.Dns;
@@ -204,6 +205,8 @@ public final class Relay implements AutoCloseable {
         log.info("greyrelay {} ready: smtp port {}, admin {}, database {}, data {}", version(), smtp.port(),
                 admin == null ? "off" : (config.admin().tls().enabled() ? "https://" : "http://") + config.admin().bind() + ":"
                         + admin.port(), database, config.dataPath());
+        for (String warning : StartupAdvice.warnings(config)) log.warn("{}", warning);
+        for (String line : StartupAdvice.nextSteps(config)) log.info("{}", line);
         return this;
     }
 

@@ -4,7 +4,9 @@ import greyrelay.relay.Relay;
 import greyrelay.relay.config.ConfigLoader;
 import greyrelay.relay.config.RelayConfig;
 import greyrelay.relay.smtp.DemoInbox;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -12,10 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code greyrelay demo}: relays for example.com into a local inbox under {@code <dataDir>/demo-inbox}, greylisting
+ * {@code greyrelay demo}: relays for example.com into a local inbox under {@code <dataDir>/demo/inbox}, greylisting
  * with a 30 s delay, and prints what to try. Reads no configuration file; {@code GREYRELAY_*} variables still apply.
  */
-@Command(name = "demo", description = "Try it: relay for example.com into a local demo inbox under <dataDir>/demo-inbox.")
+@Command(name = "demo", description = "Try it: relay for example.com into a local demo inbox under <dataDir>/demo/inbox.")
 final class DemoCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -24,8 +26,13 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> env = main.env();
         RelayConfig base = ConfigLoader.load(Optional.empty(), env);
-        DemoInbox inbox = new DemoInbox(base.dataPath().resolve("demo-inbox")).start();
+        // the demo's database, spool and inbox live apart from `run`'s, so its users and triplets never carry over
+        Path demoDir = base.dataPath().resolve("demo");
+        DemoInbox inbox = new DemoInbox(demoDir.resolve("inbox")).start();
+        Map<String, String> demoEnv = new HashMap<>(env);
+        demoEnv.remove("GREYRELAY_DATA_DIR");
         String yaml = """
+                dataDir: "%s"
                 smtp:
                   relayDomains: [example.com]
                 downstream:
@@ -38,8 +45,8 @@ final class DemoCommand implements Callable<Integer> {
                   enabled: false
                 spf:
                   enabled: false
-                """.formatted(inbox.port());
-        RelayConfig c = ConfigLoader.fromYaml(yaml, env);
+                """.formatted(demoDir.toString().replace("\\", "\\\\").replace("\"", "\\\""), inbox.port());
+        RelayConfig c = ConfigLoader.fromYaml(yaml, demoEnv);
         Relay relay;
         try {
             relay = Relay.create(c, Clock.systemUTC()).start();

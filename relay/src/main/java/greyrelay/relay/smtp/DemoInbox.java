@@ -16,7 +16,7 @@ import org.subethamail.smtp.server.SMTPServer;
 
 /**
  * {@code greyrelay demo}'s downstream: a tiny SMTP sink on loopback that writes every message it receives to
- * {@code <dataDir>/demo-inbox/} as an {@code .eml} file, so a first-time user can see delivered mail without an MTA.
+ * {@code <dataDir>/demo/inbox/} as an {@code .eml} file, so a first-time user can see delivered mail without an MTA.
  */
 public final class DemoInbox implements AutoCloseable {
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
