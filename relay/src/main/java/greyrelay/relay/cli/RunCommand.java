@@ -1,6 +1,8 @@
 package greyrelay.relay.cli;
 
 import greyrelay.relay.Relay;
+import greyrelay.relay.config.RelayConfig;
+import greyrelay.relay.logs.LogSetup;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -19,7 +21,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Relay relay = Relay.create(config.load(main.env()), Clock.systemUTC()).start();
+        RelayConfig c = config.load(main.env());
+        LogSetup.apply(c.logging());
+        Relay relay = Relay.create(c, Clock.systemUTC()).start();
         runUntilStopped(relay, () -> {});
         return 0;
     }

@@ -31,6 +31,8 @@ import org.subethamail.smtp.server.Session;
  * connection, for "lost connection after &lt;verb&gt;". Re-check on library upgrades.
  */
 final class Commands {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Commands.class);
+
     private Commands() {}
 
     static final String MAIL_OK = "250 2.1.0 Ok";
@@ -63,12 +65,20 @@ final class Commands {
         @Override
         public void execute(String commandString, Session sess) throws IOException, DropConnectionException {
             Connection c = connections.get(sess);
-            if (c != null) c.lastCommand = command.getName();
+            if (c != null) {
+                c.lastCommand = command.getName();
+                c.counted(command.getName());
+            }
             try {
                 command.execute(commandString, sess);
             } catch (DropConnectionException e) {
                 if (c != null) c.hangingUp = true;
                 throw e;
+            }
+            if (c != null && command.getName().equals("STARTTLS") && sess.getSocket() instanceof SSLSocket ssl) {
+                var tls = ssl.getSession();
+                LOG.info("{}: TLS connection established from {}: {} with cipher {}", c.id, c.facts().clientLabel(),
+                        tls.getProtocol(), tls.getCipherSuite());
             }
         }
 
