@@ -26,6 +26,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ProbeTargetSafetyTest {
     static final String JANE = "jane@forged.example";
+    /** The shipped default, set again over the test rig's {@code refusedTargets: []}. */
+    static final String DEFAULTS = "verification: {refusedTargets: ["
+            + String.join(", ", greyrelay.relay.config.VerificationConfig.DEFAULT_REFUSED_TARGETS.stream().map(n -> "\"" + n + "\"").toList())
+            + "]}";
 
     @TempDir
     Path dir;
@@ -70,7 +74,7 @@ class ProbeTargetSafetyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("refused")
     void an_mx_in_a_refused_network_is_never_connected_to_and_the_sender_hears_451_4_4_3(String address) throws Exception {
-        rig = new VerifyRig(dir, null, true);
+        rig = new VerifyRig(dir, DEFAULTS, true);
         ScriptedMx mx = mxAt(address);
 
         Verdict v = rig.check(JANE);
@@ -97,7 +101,7 @@ class ProbeTargetSafetyTest {
 
     @Test
     void a_refused_address_is_skipped_like_an_unreachable_one_and_the_next_mx_decides() throws Exception {
-        rig = new VerifyRig(dir, null);
+        rig = new VerifyRig(dir, DEFAULTS);
         ScriptedMx inside = ScriptedMx.start();
         rig.servers.add(inside);
         rig.dns.mx("forged.example", 10, "mx1.forged.example").a("mx1.forged.example", "192.168.0.25");
