@@ -50,18 +50,43 @@ public final class ProbeScheduler implements AutoCloseable {
     /** The budget, from {@code verification.budget.*}. */
     public record Limits(int maxConcurrent, int maxQueued, int perDomainConcurrency, int perDomainRate,
             Duration perDomainRatePeriod, int perDomainQueue, int perHostConcurrency, int perHostRate,
-            Duration perHostRatePeriod, int burstLocalParts, Duration burstWindow, Duration burstFreeze) {
+            Duration perHostRatePeriod, int burstLocalParts, Duration burstWindow, Duration burstFreeze,
+            int perAddressConcurrency, int reservedInline) {
+
+        public Limits {
+            if (reservedInline < 0 || reservedInline >= maxConcurrent) {
+                throw new IllegalArgumentException("reservedInline must be from 0 to maxConcurrent - 1: " + reservedInline);
+            }
+        }
+
+        /** Without a per-address cap beyond the per-host one, and no slots kept for inline probes. */
+        public Limits(int maxConcurrent, int maxQueued, int perDomainConcurrency, int perDomainRate,
+                Duration perDomainRatePeriod, int perDomainQueue, int perHostConcurrency, int perHostRate,
+                Duration perHostRatePeriod, int burstLocalParts, Duration burstWindow, Duration burstFreeze) {
+            this(maxConcurrent, maxQueued, perDomainConcurrency, perDomainRate, perDomainRatePeriod, perDomainQueue,
+                    perHostConcurrency, perHostRate, perHostRatePeriod, burstLocalParts, burstWindow, burstFreeze,
+                    perHostConcurrency, 0);
+        }
 
         public static Limits from(VerificationConfig.Budget b) {
             return new Limits(b.maxConcurrent(), b.maxQueued(), b.perDomainConcurrency(), b.perDomainRate(),
                     b.perDomainRatePeriod(), b.perDomainQueue(), b.perHostConcurrency(), b.perHostRate(),
-                    b.perHostRatePeriod(), b.burstLocalParts(), b.burstWindow(), b.burstFreeze());
+                    b.perHostRatePeriod(), b.burstLocalParts(), b.burstWindow(), b.burstFreeze(),
+                    b.perAddressConcurrency(), b.reservedInline());
         }
     }
 
     /** Work for one probe. {@link #run} is called on a worker thread, or {@link #dropped} if it never will be. */
     public interface Task {
         void run(HostGate gate);
+
+        /**
+         * Whether a client waits for this probe. Background probes (prefetch, refresh, retries) never take the last
+         * {@code reservedInline} global slots; an inline one may.
+         */
+        default boolean inline() {
+            return true;
+        }
 
         /** The scheduler closed before the task could run. */
         void dropped(String why);
@@ -119,7 +144,8 @@ public final class ProbeScheduler implements AutoCloseable {
         this.time = new ClockTimeMeter(clock);
         this.running = new Slots(limits.maxConcurrent());
         this.queued = new Slots(limits.maxQueued());
-        this.hosts = new HostBudget(limits.perHostConcurrency(), limits.perHostRate(), limits.perHostRatePeriod(), time, metrics);
+        this.hosts = new HostBudget(limits.perHostConcurrency(), limits.perAddressConcurrency(), limits.perHostRate(),
+                limits.perHostRatePeriod(), time, metrics);
         for (Reason r : Reason.values()) {
             refusals.put(r, Counter.builder("greyrelay.verify.budget.refusals").tag("scope", r.tag())
                     .description("probes refused by the budget").register(metrics));
@@ -164,7 +190,9 @@ public final class ProbeScheduler implements AutoCloseable {
                 logBurst(lane);
                 return refuse(Reason.FROZEN, "burst of new addresses at " + key + ": probes paused until " + lane.burst.frozenUntil());
             }
-            boolean startNow = lane.waiting.isEmpty() && lane.running.hasRoom() && running.hasRoom();
+            // an inline probe does not wait behind its domain's background probes; the domain's own cap still holds
+            boolean startNow = (task.inline() ? lane.waiting.stream().noneMatch(j -> j.task().inline()) : lane.waiting.isEmpty())
+                    && lane.running.hasRoom() && hasRoom(task);
             if (!startNow && lane.waiting.size() >= limits.perDomainQueue()) {
                 return refuse(Reason.DOMAIN_QUEUE_FULL, key + " has " + lane.waiting.size() + " probes waiting");
             }
@@ -269,6 +297,26 @@ public final class ProbeScheduler implements AutoCloseable {
         }
     }
 
+    /** Whether the global cap lets {@code task} start: a background one leaves {@code reservedInline} slots free. */
+    private boolean hasRoom(Task task) {
+        return task.inline() ? running.hasRoom() : running.inUse() < limits.maxConcurrent() - limits.reservedInline();
+    }
+
+    /**
+     * The first of the lane's waiting probes that the global cap lets start, taken out of the queue: the oldest, or the
+     * oldest inline one when only the reserved slots are free. Caller holds the lock.
+     */
+    private Job nextRunnable(Lane lane) {
+        for (Iterator<Job> it = lane.waiting.iterator(); it.hasNext(); ) {
+            Job job = it.next();
+            if (hasRoom(job.task())) {
+                it.remove();
+                return job;
+            }
+        }
+        return null;
+    }
+
     /** Hands free global slots to waiting domains, round-robin, one per domain per turn. Caller holds the lock. */
     private List<Start> dispatch() {
         List<Start> starts = new ArrayList<>();
@@ -278,8 +326,8 @@ public final class ProbeScheduler implements AutoCloseable {
             int turns = ready.size();
             for (int i = 0; i < turns && running.hasRoom(); i++) {
                 Lane lane = ready.pollFirst();
-                if (lane.running.hasRoom() && !lane.waiting.isEmpty()) {
-                    Job job = lane.waiting.pollFirst();
+                Job job = lane.running.hasRoom() ? nextRunnable(lane) : null;
+                if (job != null) {
                     job.place().close();
                     starts.add(new Start(lane, job.task(), slot(lane)));
                     progress = true;

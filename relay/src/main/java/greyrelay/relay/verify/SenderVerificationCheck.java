@@ -17,7 +17,9 @@ import java.time.Duration;
  * <p>Replies: mailbox refused by the sender's MX → {@code 451 4.1.7} until confirmed, then {@code 550 5.1.7}; probe
  * could not finish (MX down, busy, 4xx to our probe, timeout, DNS failure, still running after
  * {@code verification.maxWait}) → {@code 451 4.4.3}; probe budget used up → {@code 451 4.4.5}; unverifiable →
- * accepted unverified (recorded in the probe history) or {@code 451 4.4.3} per {@code verification.unverifiable}.
+ * accepted unverified (recorded in the probe history) or {@code 451 4.4.3} per {@code verification.unverifiable}; a
+ * sender that cannot be probed as written (quoted specials, 8-bit; a quoted local part equal to a dot-atom is probed
+ * plainly) → {@code 451 4.4.3} or accepted per {@code verification.unprobeable} (recorded in the probe history).
  *
  * <p>{@link #prefetch} is the greylisting check's hook: when it first greylists a triplet it starts the probe in the
  * background, so the verdict is cached before the client retries.
@@ -26,11 +28,14 @@ public final class SenderVerificationCheck implements Check<PolicyRequest.Rcpt> 
     private final SenderVerifier verifier;
     private final Duration maxWait;
     private final VerificationConfig.Unverifiable unverifiable;
+    private final VerificationConfig.Unverifiable unprobeable;
 
-    public SenderVerificationCheck(SenderVerifier verifier, Duration maxWait, VerificationConfig.Unverifiable unverifiable) {
+    public SenderVerificationCheck(SenderVerifier verifier, Duration maxWait, VerificationConfig.Unverifiable unverifiable,
+            VerificationConfig.Unverifiable unprobeable) {
         this.verifier = verifier;
         this.maxWait = maxWait;
         this.unverifiable = unverifiable;
+        this.unprobeable = unprobeable;
     }
 
     @Override
@@ -43,7 +48,7 @@ public final class SenderVerificationCheck implements Check<PolicyRequest.Rcpt> 
         if (r.exempt(Exemption.SENDER_VERIFICATION) || !(r.tx().sender() instanceof Sender.Address a)) return Verdict.CONTINUE;
         Mailbox sender = a.mailbox();
         SenderStatus status = verifier.verify(sender, new SenderVerifier.Context(r.tx().id(), r.notes()), maxWait);
-        return verdict(status, sender.address(), unverifiable);
+        return verdict(status, sender.address(), unverifiable, unprobeable);
     }
 
     /**
@@ -56,8 +61,11 @@ public final class SenderVerificationCheck implements Check<PolicyRequest.Rcpt> 
     }
 
     /** The reply contract for each status. */
-    static Verdict verdict(SenderStatus status, String sender, VerificationConfig.Unverifiable unverifiable) {
+    static Verdict verdict(SenderStatus status, String sender, VerificationConfig.Unverifiable unverifiable,
+            VerificationConfig.Unverifiable unprobeable) {
         return switch (status) {
+            case SenderStatus.Unprobeable u -> unprobeable == VerificationConfig.Unverifiable.ACCEPT ? Verdict.CONTINUE
+                    : new Verdict.Defer(Replies.senderVerificationTempFail(sender), "unprobeable: " + u.why());
             case SenderStatus.Deliverable d -> Verdict.CONTINUE;
             case SenderStatus.Unverifiable u -> unverifiable == VerificationConfig.Unverifiable.ACCEPT ? Verdict.CONTINUE
                     : new Verdict.Defer(Replies.senderVerificationTempFail(sender), "unverifiable: " + u.why());

@@ -66,7 +66,8 @@ public final class Verification implements AutoCloseable {
         this.cache = new VerificationCache(database);
         this.profiles = new DomainProfiles(database);
         this.history = new ProbeLogWriter(probeLog, metrics);
-        MxSelection selection = new MxSelection(dns, random, ipv6);
+        RefusedTargets refused = RefusedTargets.of(v.refusedTargetNetworks(), RefusedTargets.ownAddresses());
+        MxSelection selection = new MxSelection(dns, random, ipv6, refused);
         Prober prober = new Prober(selection, routing, new Prober.Settings(hostname, v.mailFrom(), v.maxMxAttempts()), random);
         this.scheduler = new ProbeScheduler(ProbeScheduler.Limits.from(v.budget()), clock, metrics);
         ClientLimits inline = ClientLimits.defaults().withConnectTimeout(v.timeouts().inlineConnect())
@@ -77,8 +78,9 @@ public final class Verification implements AutoCloseable {
         CachePolicy senderPolicy = new CachePolicy(CachePolicy.Lifetimes.from(v));
         this.senderVerifier = new SenderVerifier(prober, scheduler, senderPolicy,
                 new AnswerPolicy(senderPolicy, v.cache().profileTtl()), cache, new ProfileBook(profiles), probeHistory, clock,
-                metrics, new SenderVerifier.Settings(inline, background, v.randomAddressCheck(), v.budget().perConnection()));
-        this.senderCheck = new SenderVerificationCheck(senderVerifier, v.maxWait(), v.unverifiable());
+                metrics, new SenderVerifier.Settings(inline, background, v.randomAddressCheck(), v.budget().perConnection(),
+                        v.timeouts().probeTotal()));
+        this.senderCheck = new SenderVerificationCheck(senderVerifier, v.maxWait(), v.unverifiable(), v.unprobeable());
         this.senderDomainCheck = new SenderDomainCheck(selection);
         this.recipientVerifier = new RecipientVerifier(prober, downstreamRoute(config.downstream()), cache,
                 new CachePolicy(CachePolicy.Lifetimes.forRecipients(config.recipientVerification())), probeHistory, clock,

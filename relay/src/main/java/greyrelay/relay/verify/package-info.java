@@ -5,16 +5,19 @@
  * <ul>
  *   <li>{@link greyrelay.relay.verify.MxSelection}: MX by preference (equal preferences shuffled by an injected
  *       {@code Random}), implicit MX from A/AAAA, RFC 7505 null MX, NXDOMAIN versus temporary DNS failure; IPv6
- *       addresses only when this host has IPv6 ({@code verification.ipv6}); loopback, link-local, multicast and
- *       unspecified addresses are never probed.</li>
+ *       addresses only when this host has IPv6 ({@code verification.ipv6}); addresses in
+ *       {@code verification.refusedTargets} ({@link greyrelay.relay.verify.RefusedTargets}: loopback, private,
+ *       link-local, multicast, reserved, this host's own, and IPv6 forms that reach them) are never probed, named
+ *       "refused target" in the transcript; a domain whose every MX address is refused is a temporary failure.</li>
  *   <li>{@link greyrelay.relay.verify.Prober}: {@code EHLO <smtp.hostname>} (falling back to {@code HELO}),
  *       {@code MAIL FROM:<>}, {@code RCPT TO:<sender>}, {@code RSET}, {@code QUIT}; never {@code DATA}; one address per
  *       transaction; next MX on connection failure or 4xx, at most {@code verification.maxMxAttempts} connections; a
  *       refused null sender is retried once as {@code postmaster@<smtp.hostname>}. Outcomes are the sealed
  *       {@link greyrelay.relay.verify.ProbeResult}.</li>
  *   <li>{@link greyrelay.relay.verify.ProbeScheduler}: global and per-sender-domain concurrency caps, token-bucket
- *       rates, bounded per-domain queues, round-robin between domains; per MX host
- *       {@link greyrelay.relay.verify.HostBudget}, per domain a {@link greyrelay.relay.verify.BurstFreeze} for
+ *       rates, bounded per-domain queues, round-robin between domains, the last {@code reservedInline} slots kept
+ *       for inline probes; per MX host name and per target address {@link greyrelay.relay.verify.HostBudget}, per
+ *       domain a {@link greyrelay.relay.verify.BurstFreeze} for
  *       forged-sender runs. A refused probe is answered {@code 451 4.4.5} at once; other domains never wait behind
  *       it.</li>
  *   <li>Budgets are {@link greyrelay.relay.verify.Permit}s that give their share back when closed, once:
@@ -53,7 +56,8 @@
  * Nothing a remote server says: replies are read with bounded lines and a deadline per reply, kept only as printable
  * text, stored as data and escaped by whoever shows them. Only a plain ASCII {@code local@domain}
  * ({@link greyrelay.relay.address.Mailbox#isPlain()} and {@link greyrelay.relay.verify.Prober#wireSafe}) is ever put on
- * the wire; anything else is "unverifiable", never sent. A 5xx at RCPT from the sender's own MX is the only thing that
+ * the wire; a quoted local part equal to a dot-atom is sent plainly, anything else is "unprobeable", never sent,
+ * and answered per {@code verification.unprobeable}. Sender probes never go to {@code verification.refusedTargets}. A 5xx at RCPT from the sender's own MX is the only thing that
  * makes an address bad, and even that is answered 451 until confirmed ({@code verification.confirm}).
  *
  * <h2>Why Bucket4j</h2>
@@ -66,7 +70,8 @@
  *       second probe, so two nodes may probe one new address at the same moment.</li>
  *   <li>Budgets, queues and the burst freeze are per node ({@code Slots}, {@code HostBudget}, {@code BurstFreeze}),
  *       not shared through the database.</li>
- *   <li>Deadlines are per reply (a probe has at most eight), not one overall deadline per probe.</li>
+ *   <li>A sender probe has one overall deadline ({@code verification.timeouts.probeTotal}, on
+ *       {@link System#nanoTime()}: socket waits cannot follow an injected clock) besides one per reply.</li>
  *   <li>No SMTPUTF8: an internationalised address is unverifiable, not probed.</li>
  *   <li>The random-address check ({@code verification.randomAddressCheck}) uses a second transaction on the same
  *       connection; it is off by default because it looks like a dictionary attack.</li>
@@ -76,7 +81,7 @@
  *
  * <h2>Configuration</h2>
  * {@code verification.*} (enabled, mode, probePort, maxWait, confirmAfter, mailFrom, confirm, checkSenderDomain,
- * unverifiable, randomAddressCheck, ipv6, maxMxAttempts, historyRetention, logCacheHits, {@code cache.*},
+ * unverifiable, unprobeable, refusedTargets, randomAddressCheck, ipv6, maxMxAttempts, historyRetention, logCacheHits, {@code cache.*},
  * {@code budget.*}, {@code timeouts.*}) and {@code recipientVerification.*}, plus {@code smtp.hostname} and
  * {@code downstream.*}. See README.md, "Configuration reference" and "Callback verification".
  */

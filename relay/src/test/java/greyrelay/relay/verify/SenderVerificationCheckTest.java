@@ -426,6 +426,8 @@ class SenderVerificationCheckTest {
                         Replies.senderUndeliverableTemporarily(JANE)),
                 org.junit.jupiter.params.provider.Arguments.of(new SenderStatus.Undeliverable(true, "550", true),
                         Replies.senderUndeliverable(JANE)),
+                org.junit.jupiter.params.provider.Arguments.of(new SenderStatus.Unprobeable("quoted specials"),
+                        Replies.senderVerificationTempFail(JANE)),
                 org.junit.jupiter.params.provider.Arguments.of(new SenderStatus.TempFail("MX down", false),
                         Replies.senderVerificationTempFail(JANE)),
                 org.junit.jupiter.params.provider.Arguments.of(new SenderStatus.Pending("still running"),
@@ -440,7 +442,8 @@ class SenderVerificationCheckTest {
     @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
     @org.junit.jupiter.params.provider.MethodSource("statuses")
     void every_outcome_has_its_contract_reply(SenderStatus status, Reply expected) {
-        Verdict v = SenderVerificationCheck.verdict(status, JANE, greyrelay.relay.config.VerificationConfig.Unverifiable.ACCEPT);
+        Verdict v = SenderVerificationCheck.verdict(status, JANE, greyrelay.relay.config.VerificationConfig.Unverifiable.ACCEPT,
+                greyrelay.relay.config.VerificationConfig.Unverifiable.DEFER);
         if (expected == null) {
             assertThat(v).isEqualTo(Verdict.CONTINUE);
         } else {
