@@ -14,6 +14,7 @@ import greyrelay.admin.auth.AdminAccounts;
 import greyrelay.admin.auth.ApiTokenService;
 import greyrelay.admin.auth.LoginController;
 import greyrelay.admin.auth.LoginThrottle;
+import greyrelay.admin.auth.PasswordController;
 import greyrelay.admin.auth.PasswordHasher;
 import greyrelay.admin.auth.Sessions;
 import greyrelay.admin.dashboard.DashboardController;
@@ -30,6 +31,7 @@ import greyrelay.admin.ratelimit.RateLimitController;
 import greyrelay.admin.settings.SettingsController;
 import greyrelay.admin.spamtrap.SpamtrapController;
 import greyrelay.admin.web.Assets;
+import greyrelay.admin.web.ClientAddress;
 import greyrelay.admin.web.Json;
 import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.OpenApi;
@@ -40,7 +42,9 @@ import greyrelay.admin.web.SecurityHeaders;
 import greyrelay.admin.web.Templates;
 import greyrelay.admin.whitelist.WhitelistController;
 import greyrelay.db.Database;
+import greyrelay.db.admin.AdminSessions;
 import greyrelay.db.admin.AdminUsers;
+import greyrelay.db.admin.LoginFailures;
 import greyrelay.db.admin.ApiTokens;
 import greyrelay.db.admin.AuditLog;
 import greyrelay.db.decision.DecisionLog;
@@ -174,11 +178,13 @@ public final class AdminApp {
         AdminAccounts accounts = new AdminAccounts(new AdminUsers(b.database), new PasswordHasher(), auditor, clock);
         accounts.ensureFirstUser(settings.initialPassword()).ifPresent(pw -> log.warn(
                 "admin panel: created the first user \"{}\" with the one-time password {} (shown only now; log in and change"
-                        + " it on the Access page, or: greyrelay admin-user passwd {})", AdminAccounts.FIRST_USER, pw,
+                        + " it at the first login, or set one: greyrelay admin-user passwd {})", AdminAccounts.FIRST_USER, pw,
                 AdminAccounts.FIRST_USER));
-        Sessions sessions = new Sessions(clock, settings.sessionTimeout());
+        Sessions sessions = new Sessions(new AdminSessions(b.database), clock, settings.sessionTimeout(), settings.node());
         ApiTokenService tokens = new ApiTokenService(new ApiTokens(b.database), auditor, clock, settings.controlToken());
-        LoginThrottle throttle = new LoginThrottle(clock, settings.loginMaxFailures(), settings.loginWindow());
+        LoginThrottle throttle = new LoginThrottle(new LoginFailures(b.database), clock, settings.loginMaxFailures(),
+                settings.loginMaxFailuresPerAccount(), settings.loginWindow());
+        ClientAddress clientAddress = new ClientAddress(settings.trustedProxies());
         boolean tls = settings.tls().isPresent();
 
         List<NavItem> nav = new ArrayList<>();
@@ -191,6 +197,7 @@ public final class AdminApp {
         Optional<RelayPolicy> policy = Optional.ofNullable(b.policy);
         features.add(new HealthController(b.health, b.metrics));
         features.add(new LoginController(accounts, sessions, throttle, auditor, pages, gate, tls));
+        features.add(new PasswordController(accounts, sessions, pages, gate));
         features.add(new DashboardController(new DecisionLog(b.database), queue,
                 policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT), pages, clock));
         features.add(new DecisionsController(new DecisionLog(b.database), pages));
@@ -225,6 +232,7 @@ public final class AdminApp {
             settings.tls().ifPresent(context1 -> httpsOnly(cfg.jetty, context1));
 
             cfg.routes.before(ctx -> SecurityHeaders.apply(ctx, tls));
+            cfg.routes.before(clientAddress::handle);
             cfg.routes.before(gate::handle);
             cfg.routes.get("/api/openapi.json", ctx -> ctx.json(openApi));
             cfg.routes.get("/api/me", ctx -> ctx.json(Map.of("name", Requests.caller(ctx).name(), "kind",

@@ -32,7 +32,7 @@ public final class Requests {
 
     /** Who, for the audit log: the caller and the client address. */
     public static Actor actor(Context ctx) {
-        return new Actor(caller(ctx).actor(), ctx.ip());
+        return new Actor(caller(ctx).actor(), ClientAddress.of(ctx));
     }
 
     public static Optional<String> sessionId(Context ctx) {

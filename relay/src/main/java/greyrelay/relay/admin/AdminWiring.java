@@ -23,7 +23,8 @@ public final class AdminWiring {
     public static AdminSettings settings(RelayConfig c, String version) {
         AdminConfig a = c.admin();
         AdminSettings s = new AdminSettings(c.smtp().hostname(), version, a.metricsOpen(), a.sessionTimeout(), a.loginMaxFailures(),
-                a.loginWindow(), a.password(), Optional.empty(), Optional.empty());
+                a.loginWindow(), a.loginMaxFailuresPerAccount(), a.trustedProxyNetworks(), a.password(), Optional.empty(),
+                Optional.empty());
         return a.tls().enabled()
                 ? s.withTls(TlsContexts.fromPem(Path.of(a.tls().certificate()), Path.of(a.tls().key()), "admin.tls"))
                 : s;

@@ -1,5 +1,6 @@
 package greyrelay.relay.queue;
 
+import greyrelay.db.PrivateFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,8 +49,9 @@ public final class Spool {
         this.minFreeBytes = minFreeBytes;
         this.queueSync = new DirSync(queue);
         try {
-            Files.createDirectories(incoming);
-            Files.createDirectories(queue);
+            // dataDir and the spool are private: 0700 directories, 0600 files (PrivateFiles)
+            PrivateFiles.directory(incoming);
+            PrivateFiles.directory(queue);
         } catch (IOException e) {
             throw new SpoolException("cannot create spool directories under " + spoolDir + ": " + e, e);
         }
@@ -67,7 +69,7 @@ public final class Spool {
                 QueueId id = QueueId.next(clock.instant());
                 Path file = incoming.resolve(id + ".msg");
                 try {
-                    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    FileChannel ch = PrivateFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     return new Incoming(id, file, ch);
                 } catch (java.nio.file.FileAlreadyExistsException e) {
                     if (tries > 5) throw e;
@@ -331,7 +333,7 @@ public final class Spool {
     private void writeEnvelope(Envelope envelope) throws IOException {
         Path tmp = queue.resolve(envelope.id() + ".json.tmp");
         java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(EnvelopeFormat.write(envelope));
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        try (FileChannel ch = PrivateFiles.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             while (bytes.hasRemaining()) ch.write(bytes);
             publish(ch, tmp, queue.resolve(envelope.id() + ".json"));
