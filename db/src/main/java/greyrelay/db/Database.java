@@ -240,6 +240,19 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes the connection pool's meters ({@code hikaricp_connections_active}, {@code …_pending}, timeouts, usage) to
+     * a Micrometer registry; Hikari recognises the registry's type itself, so this module needs no Micrometer dependency.
+     * The first registry wins (several relays sharing one database in a test); false for the others.
+     */
+    public boolean bindMetrics(Object meterRegistry) {
+        if (!metricsBound.compareAndSet(false, true)) return false;
+        pool.setMetricRegistry(meterRegistry);
+        return true;
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean metricsBound = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** Closes the pool (and drops a {@link SchemaLifetime#DROP_ON_CLOSE} schema). Safe to call twice. */
     @Override
     public void close() {

@@ -18,6 +18,7 @@ import greyrelay.relay.config.ConfigDump;
 import greyrelay.relay.config.HostPort;
 import greyrelay.relay.config.RelayConfig;
 import greyrelay.relay.config.StartupAdvice;
+import greyrelay.relay.metrics.ProcessMeters;
 import greyrelay.relay.decisions.DecisionLogWriter;
 import greyrelay.relay.dns.CachingDns;
 import greyrelay.relay.dns.Dns;
@@ -33,6 +34,7 @@ import greyrelay.relay.ratelimit.RateLimits;
 import greyrelay.relay.smtp.AuthenticationResults;
 import greyrelay.relay.smtp.ConnectionCounter;
 import greyrelay.relay.smtp.SmtpListener;
+import greyrelay.relay.smtp.SmtpMetrics;
 import greyrelay.relay.smtp.SmtpServices;
 import greyrelay.relay.smtp.TlsContexts;
 import greyrelay.relay.verify.ProbeRouting;
@@ -78,6 +80,7 @@ public final class Relay implements AutoCloseable {
     private final MailQueue queue;
     private final SmtpListener smtp;
     private final Javalin admin;
+    private final ProcessMeters processMeters;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "greyrelay-scheduler");
         t.setDaemon(true);
@@ -118,6 +121,7 @@ public final class Relay implements AutoCloseable {
         this.clock = clock;
         this.database = database;
         this.ownsDatabase = ownsDatabase;
+        this.processMeters = new ProcessMeters(metrics, database, version());
         String hostname = config.smtp().hostname();
 
         this.decisions = new DecisionLogWriter(new DecisionLog(database), hostname, metrics);
@@ -146,7 +150,8 @@ public final class Relay implements AutoCloseable {
                 ? Optional.of(TlsContexts.fromPem(Path.of(config.smtp().tls().certificate()), Path.of(config.smtp().tls().key()), "smtp.tls"))
                 : Optional.empty();
         SmtpServices services = new SmtpServices(pipeline, spool, queue::accept, clock, hostname, maxSize,
-                config.queue().maxLifetime(), AuthenticationResults.claimsAuthservId(hostname), domains.postmasterDomain(hostname));
+                config.queue().maxLifetime(), AuthenticationResults.claimsAuthservId(hostname), domains.postmasterDomain(hostname),
+                new SmtpMetrics(metrics));
         this.smtp = new SmtpListener(config.smtp(), services, connections, tls);
         this.admin = config.admin().enabled() ? adminApp(config, clock, database) : null;
     }
@@ -194,7 +199,10 @@ public final class Relay implements AutoCloseable {
     public Relay start() throws Exception {
         queue.start(true);
         smtp.start();
-        if (admin != null) admin.start(config.admin().bind(), config.admin().port());
+        if (admin != null) {
+            admin.start(config.admin().bind(), config.admin().port());
+            ProcessMeters.bindJetty(metrics, admin.jettyServer().server());
+        }
         Duration retention = config.decisionLog().retention();
         scheduler.scheduleWithFixedDelay(() -> trimDecisions(retention), 1, 60, TimeUnit.MINUTES);
         rateLimits.schedule(scheduler);
@@ -310,6 +318,7 @@ public final class Relay implements AutoCloseable {
         stopScheduler();
         verification.close();
         decisions.close();
+        processMeters.close();
         if (ownsDatabase) database.close();
         log.info("greyrelay stopped");
     }
@@ -321,6 +330,7 @@ public final class Relay implements AutoCloseable {
         queue.close();
         stopScheduler();
         verification.close();
+        processMeters.close();
         if (ownsDatabase) database.close();
     }
 }

@@ -57,6 +57,15 @@ public final class Spool {
         }
     }
 
+    /** Bytes free for the spool on its file system (for {@code greyrelay_spool_free_bytes}); -1 when it cannot be read. */
+    public long freeBytes() {
+        try {
+            return Files.getFileStore(queue).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** Starts a new message. Refuses when the disk is nearly full, so the client hears 451 before sending the data. */
     public Incoming begin() throws SpoolException {
         try {

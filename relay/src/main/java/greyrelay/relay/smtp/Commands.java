@@ -41,7 +41,8 @@ final class Commands {
     /** Where a client that leaves after the end of a message was, as Postfix names it. */
     static final String END_OF_MESSAGE = "END-OF-MESSAGE";
 
-    static void install(org.subethamail.smtp.server.SMTPServer server, Map<Session, Connection> connections, long maxSize) {
+    static void install(org.subethamail.smtp.server.SMTPServer server, Map<Session, Connection> connections, long maxSize,
+            SmtpMetrics metrics) {
         var handler = server.getCommandHandler();
         handler.addCommand(new Ehlo(connections, maxSize));
         handler.addCommand(new Helo(connections));
@@ -49,17 +50,19 @@ final class Commands {
         handler.addCommand(new Rcpt());
         handler.addCommand(new Data(connections));
         handler.addCommand(new NotImplemented("BDAT"));
-        for (String verb : List.copyOf(handler.getVerbs())) handler.addCommand(new Noted(handler.getCommand(verb), connections));
+        for (String verb : List.copyOf(handler.getVerbs())) handler.addCommand(new Noted(handler.getCommand(verb), connections, metrics));
     }
 
     /** Notes the verb before the command runs, and whether the command's reply hangs up. */
     static final class Noted implements Command {
         private final Command command;
         private final Map<Session, Connection> connections;
+        private final SmtpMetrics metrics;
 
-        Noted(Command command, Map<Session, Connection> connections) {
+        Noted(Command command, Map<Session, Connection> connections, SmtpMetrics metrics) {
             this.command = command;
             this.connections = connections;
+            this.metrics = metrics;
         }
 
         @Override
@@ -79,6 +82,7 @@ final class Commands {
                 var tls = ssl.getSession();
                 LOG.info("{}: TLS connection established from {}: {} with cipher {}", c.id, c.facts().clientLabel(),
                         tls.getProtocol(), tls.getCipherSuite());
+                metrics.tls();
             }
         }
 

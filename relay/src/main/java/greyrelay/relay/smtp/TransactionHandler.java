@@ -115,6 +115,7 @@ final class TransactionHandler implements MessageHandler {
             incoming.abort();
             throw e;
         }
+        long finalDot = System.nanoTime();
         if (out.failure != null) {
             incoming.abort();
             log.error("{}: spool write failed: {}", tx.id(), out.failure.toString());
@@ -157,6 +158,7 @@ final class TransactionHandler implements MessageHandler {
             return new Outcome(Replies.LOCAL_PROBLEM, false);
         }
         Reply ok = Replies.queued(id);
+        services.metrics().endOfData(System.nanoTime() - finalDot);
         services.pipeline().recorder().accepted(s, tx, id, facts.size(), ok);
         services.queue().accept(env);
         return new Outcome(ok, false);
