@@ -44,7 +44,7 @@ public final class AdminTokenCommand implements Callable<Integer> {
         int withTokens(Function<ApiTokenService, Integer> action) {
             RelayConfig c = config.load(parent.main.env());
             try (Database db = Databases.open(c)) {
-                return action.apply(ApiTokenService.open(db, Clock.systemUTC(), c.smtp().hostname()));
+                return action.apply(ApiTokenService.open(db, Clock.systemUTC(), c.nodeName()));
             }
         }
     }

@@ -50,7 +50,7 @@ public final class AdminUserCommand implements Callable<Integer> {
         int withAccounts(Function<AdminAccounts, Integer> action) {
             RelayConfig c = config.load(parent.main.env());
             try (Database db = Databases.open(c)) {
-                return action.apply(AdminAccounts.open(db, Clock.systemUTC(), c.smtp().hostname()));
+                return action.apply(AdminAccounts.open(db, Clock.systemUTC(), c.nodeName()));
             }
         }
 

@@ -25,7 +25,7 @@
  *
  * <p>Talks to: the database named by the configuration, opened as the relay opens it. Trusts: the operator at the
  * terminal. Known limit: the embedded H2 file belongs to one process, so with H2 the relay must be stopped first (or
- * use the admin panel). Config keys: {@code dataDir}, {@code database.*}, {@code admin.*}, {@code smtp.hostname} (the
+ * use the admin panel). Config keys: {@code dataDir}, {@code database.*}, {@code admin.*}, {@code node.name} (the
  * node name in the audit log), {@code greylist.whitelistRefresh} (for the message). Exit status: 0 done, 1 failure,
  * 2 bad usage (or a bad whitelist file).
  */
