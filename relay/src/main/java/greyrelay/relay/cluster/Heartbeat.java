@@ -1,6 +1,5 @@
 package greyrelay.relay.cluster;
 
-import greyrelay.db.DatabaseException;
 import greyrelay.db.node.NodeHeartbeat;
 import greyrelay.db.node.NodeHeartbeats;
 import java.time.Clock;
@@ -61,7 +60,7 @@ public final class Heartbeat {
             if (failing) log.info("node heartbeat of {} written again", node);
             failing = false;
             return true;
-        } catch (DatabaseException | RuntimeException e) {
+        } catch (RuntimeException e) { // a DatabaseException above all; nothing may kill the scheduled job
             if (!failing) log.warn("node heartbeat of {} not written (retried every {}s): {}", node, INTERVAL.toSeconds(), e.getMessage());
             failing = true;
             return false;
