@@ -11,7 +11,7 @@ import javax.net.ssl.SSLContext;
  * What the panel needs to know about its surroundings, built by whoever embeds it (the relay, from {@code admin.*}).
  * admin-ui never reads the relay's configuration itself.
  *
- * @param node             this node's host name: shown in the header, written to the audit log
+ * @param node             this node's name ({@code node.name}): shown in the header, written to the audit log
  * @param version          shown in the footer
  * @param metricsOpen      {@code admin.metricsOpen}: serve {@code /metrics} without login
  * @param sessionTimeout   {@code admin.sessionTimeout}: a session idle this long ends

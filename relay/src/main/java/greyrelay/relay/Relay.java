@@ -8,12 +8,14 @@ import greyrelay.admin.health.Health;
 import greyrelay.db.Database;
 import greyrelay.db.DbSettings;
 import greyrelay.db.decision.DecisionLog;
+import greyrelay.db.node.NodeHeartbeats;
 import greyrelay.db.whitelist.WhitelistStore;
 import greyrelay.relay.access.RelayDomains;
 import greyrelay.relay.admin.AdminWiring;
 import greyrelay.relay.admin.MailQueueOperations;
 import greyrelay.relay.admin.VerificationPanelOperations;
 import greyrelay.relay.checks.CheckTable;
+import greyrelay.relay.cluster.Heartbeat;
 import greyrelay.relay.config.ConfigDump;
 import greyrelay.relay.config.HostPort;
 import greyrelay.relay.config.RelayConfig;
@@ -81,6 +83,7 @@ public final class Relay implements AutoCloseable {
     private final SmtpListener smtp;
     private final Javalin admin;
     private final ProcessMeters processMeters;
+    private final Heartbeat heartbeat;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "greyrelay-scheduler");
         t.setDaemon(true);
@@ -124,7 +127,7 @@ public final class Relay implements AutoCloseable {
         this.processMeters = new ProcessMeters(metrics, database, version());
         String hostname = config.smtp().hostname();
 
-        this.decisions = new DecisionLogWriter(new DecisionLog(database), hostname, metrics);
+        this.decisions = new DecisionLogWriter(new DecisionLog(database), config.nodeName(), metrics);
         this.dns = new CachingDns(new DnsJavaResolver(dnsServers(config), config.dns().timeout(), config.dns().attempts()), clock,
                 Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofMinutes(1), 100_000);
         this.verification = Verification.create(config, clock, dns, database, metrics, routing);
@@ -144,16 +147,18 @@ public final class Relay implements AutoCloseable {
         this.spool = new Spool(spoolDir, clock, config.queue().minFreeSpace().bytes());
         DownstreamDelivery delivery = new DownstreamDelivery(config.downstream(), hostname, spool);
         this.queue = new MailQueue(spool, delivery, new RetrySchedule(config.queue().retrySchedule()), clock, hostname,
-                config.queue().maxLifetime(), config.queue().workers(), metrics);
+                config.nodeName(), config.queue().maxLifetime(), config.queue().workers(), metrics);
 
         Optional<SSLContext> tls = config.smtp().tls().enabled()
                 ? Optional.of(TlsContexts.fromPem(Path.of(config.smtp().tls().certificate()), Path.of(config.smtp().tls().key()), "smtp.tls"))
                 : Optional.empty();
         SmtpServices services = new SmtpServices(pipeline, spool, queue::accept, clock, hostname, maxSize,
                 config.queue().maxLifetime(), AuthenticationResults.claimsAuthservId(hostname), domains.postmasterDomain(hostname),
-                new SmtpMetrics(metrics));
+                new SmtpMetrics(metrics), config.nodeName());
         this.smtp = new SmtpListener(config.smtp(), services, connections, tls);
         this.admin = config.admin().enabled() ? adminApp(config, clock, database) : null;
+        this.heartbeat = new Heartbeat(new NodeHeartbeats(database), clock, config.nodeName(), version(),
+                () -> new Heartbeat.Status(smtp.isListening(), queue.depth(), queue.oldestAge().orElse(null)));
     }
 
     /** The embedded panel: shared state from the database, this node's queue, and a fresh local control token. */
@@ -209,8 +214,9 @@ public final class Relay implements AutoCloseable {
         whitelisting.schedule(scheduler);
         greylisting.schedule(scheduler);
         scheduler.scheduleWithFixedDelay(verification::maintain, 5, 60, TimeUnit.MINUTES);
+        heartbeat.schedule(scheduler);
         for (String line : pipeline.describe()) log.info("pipeline {}", line);
-        log.info("greyrelay {} ready: smtp port {}, admin {}, database {}, data {}", version(), smtp.port(),
+        log.info("greyrelay {} ready: node {}, smtp port {}, admin {}, database {}, data {}", version(), config.nodeName(), smtp.port(),
                 admin == null ? "off" : (config.admin().tls().enabled() ? "https://" : "http://") + config.admin().bind() + ":"
                         + admin.port(), database, config.dataPath());
         for (String warning : StartupAdvice.warnings(config)) log.warn("{}", warning);
@@ -250,6 +256,11 @@ public final class Relay implements AutoCloseable {
 
     public int adminPort() {
         return admin == null ? -1 : admin.port();
+    }
+
+    /** This node's heartbeat; tests call {@code beat()} after moving the clock. */
+    public Heartbeat heartbeat() {
+        return heartbeat;
     }
 
     public MailQueue queue() {

@@ -58,7 +58,7 @@ class DecisionsPageTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).containsSubsequence("john@example.net", "sender-verification", "relay-domain", "greylist")
                 .contains("4.7.1 Greylisted, please try again in 300 seconds").contains("<code>451</code>")
-                .contains("class=\"badge deferred\"");
+                .contains("class=\"badge deferred\"").contains("<div class=\"sub node\" title=\"node\">mx1</div>");
     }
 
     @Test

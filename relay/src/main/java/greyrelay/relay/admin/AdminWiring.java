@@ -22,7 +22,7 @@ public final class AdminWiring {
     /** The panel's settings from {@code admin.*}; the embedded panel adds its control token. */
     public static AdminSettings settings(RelayConfig c, String version) {
         AdminConfig a = c.admin();
-        AdminSettings s = new AdminSettings(c.smtp().hostname(), version, a.metricsOpen(), a.sessionTimeout(), a.loginMaxFailures(),
+        AdminSettings s = new AdminSettings(c.nodeName(), version, a.metricsOpen(), a.sessionTimeout(), a.loginMaxFailures(),
                 a.loginWindow(), a.loginMaxFailuresPerAccount(), a.trustedProxyNetworks(), a.password(), Optional.empty(),
                 Optional.empty());
         return a.tls().enabled()

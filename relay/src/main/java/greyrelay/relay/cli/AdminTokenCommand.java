@@ -1,11 +1,14 @@
 package greyrelay.relay.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import greyrelay.admin.audit.Actor;
 import greyrelay.admin.auth.ApiTokenService;
 import greyrelay.db.Database;
 import greyrelay.db.admin.ApiToken;
 import greyrelay.relay.config.RelayConfig;
 import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -17,7 +20,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code greyrelay admin-token create|list|revoke}: API tokens for the panel's JSON API ({@code Authorization: Bearer}).
- * {@code create} prints the token once, on standard output; only its SHA-256 is stored.
+ * {@code create} prints the token once, on standard output; only its SHA-256 is stored. Through the running relay's
+ * admin API when one runs with this data directory ({@link ControlApi}), else on the database directly.
  */
 @Command(name = "admin-token", description = "Manage API tokens for the admin JSON API.", mixinStandardHelpOptions = true,
         subcommands = {AdminTokenCommand.Create.class, AdminTokenCommand.ListTokens.class, AdminTokenCommand.Revoke.class})
@@ -41,10 +45,19 @@ public final class AdminTokenCommand implements Callable<Integer> {
         @Mixin
         ConfigOption config;
 
-        int withTokens(Function<ApiTokenService, Integer> action) {
+        /** Through the running relay when one answers (so it works while it holds the H2 file), else on the database. */
+        int via(Function<ControlApi, Integer> remote, Function<ApiTokenService, Integer> local) {
             RelayConfig c = config.load(parent.main.env());
+            Optional<ControlApi> api = ControlApi.ifRunning(c);
+            if (api.isPresent()) {
+                try {
+                    return remote.apply(api.get());
+                } catch (ControlApi.Failure f) {
+                    return AdminUserCommand.Common.fail(f.getMessage());
+                }
+            }
             try (Database db = Databases.open(c)) {
-                return action.apply(ApiTokenService.open(db, Clock.systemUTC(), c.smtp().hostname()));
+                return local.apply(ApiTokenService.open(db, Clock.systemUTC(), c.nodeName()));
             }
         }
     }
@@ -56,7 +69,13 @@ public final class AdminTokenCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return withTokens(t -> switch (t.create(name, Actor.cli())) {
+            return via(api -> {
+                ControlApi.Answer r = api.json("POST", "/api/tokens", Map.of("name", name));
+                if (r.status() != 201) return AdminUserCommand.Common.fail(r.error());
+                System.err.println("token " + r.body().path("name").asText() + " created; it is shown only now:");
+                System.out.println(r.body().path("secret").asText());
+                return 0;
+            }, t -> switch (t.create(name, Actor.cli())) {
                 case ApiTokenService.Created.Done d -> {
                     System.err.println("token " + d.token().name() + " created; it is shown only now:");
                     System.out.println(d.secret());
@@ -71,7 +90,16 @@ public final class AdminTokenCommand implements Callable<Integer> {
     static final class ListTokens extends Common implements Callable<Integer> {
         @Override
         public Integer call() {
-            return withTokens(t -> {
+            return via(api -> {
+                ControlApi.Answer r = api.json("GET", "/api/tokens", null);
+                if (r.status() != 200) return AdminUserCommand.Common.fail(r.error());
+                System.out.println("token\tcreated by\tcreated\tlast used");
+                for (JsonNode k : r.body().path("tokens")) {
+                    System.out.println(k.path("name").asText() + "\t" + k.path("createdBy").asText() + "\t" + k.path("createdAt").asText()
+                            + "\t" + (k.path("lastUsedAt").isNull() ? "-" : k.path("lastUsedAt").asText("-")));
+                }
+                return 0;
+            }, t -> {
                 System.out.println("token\tcreated by\tcreated\tlast used");
                 for (ApiToken k : t.list()) {
                     System.out.println(k.name() + "\t" + k.createdBy() + "\t" + k.createdAt() + "\t" + (k.lastUsedAt() == null ? "-" : k.lastUsedAt()));
@@ -88,7 +116,13 @@ public final class AdminTokenCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return withTokens(t -> {
+            return via(api -> {
+                ControlApi.Answer r = api.json("DELETE", "/api/tokens/" + AdminUserCommand.Common.path(name), null);
+                if (r.status() == 404) return AdminUserCommand.Common.fail("no such token: " + name);
+                if (r.status() != 200) return AdminUserCommand.Common.fail(r.error());
+                System.out.println("token " + name + " revoked");
+                return 0;
+            }, t -> {
                 if (!t.revoke(name, Actor.cli())) return AdminUserCommand.Common.fail("no such token: " + name);
                 System.out.println("token " + name + " revoked");
                 return 0;

@@ -1,11 +1,15 @@
 package greyrelay.relay.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import greyrelay.admin.audit.Actor;
 import greyrelay.admin.auth.AdminAccounts;
 import greyrelay.db.Database;
 import greyrelay.db.admin.AdminUser;
 import greyrelay.relay.config.RelayConfig;
 import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -19,7 +23,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code greyrelay admin-user add|passwd|delete|list}: the admin panel's users, in the database the configuration
  * names (the panel's own store and rules: Argon2id, lower-case names, never the last user). Every change is audited as
- * {@code cli:<os user>}. With the embedded H2 database, stop the relay first (it holds the file).
+ * {@code cli:<os user>}. When a relay runs with this data directory the change goes through its admin API (the
+ * control token, {@link ControlApi}), so it works while the relay holds the embedded H2 file; otherwise the database
+ * is opened directly.
  */
 @Command(name = "admin-user", description = "Manage the admin panel's users.", mixinStandardHelpOptions = true,
         subcommands = {AdminUserCommand.Add.class, AdminUserCommand.Passwd.class, AdminUserCommand.Delete.class, AdminUserCommand.ListUsers.class})
@@ -47,11 +53,29 @@ public final class AdminUserCommand implements Callable<Integer> {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
-        int withAccounts(Function<AdminAccounts, Integer> action) {
+        /** Through the running relay when one answers, else on the database directly. */
+        int via(Function<ControlApi, Integer> remote, Function<AdminAccounts, Integer> local) {
             RelayConfig c = config.load(parent.main.env());
-            try (Database db = Databases.open(c)) {
-                return action.apply(AdminAccounts.open(db, Clock.systemUTC(), c.smtp().hostname()));
+            Optional<ControlApi> api = ControlApi.ifRunning(c);
+            if (api.isPresent()) {
+                try {
+                    return remote.apply(api.get());
+                } catch (ControlApi.Failure f) {
+                    return fail(f.getMessage());
+                }
             }
+            try (Database db = Databases.open(c)) {
+                return local.apply(AdminAccounts.open(db, Clock.systemUTC(), c.nodeName()));
+            }
+        }
+
+        /** What the relay answered to a change: the done message, or its error in one line. */
+        static int reportRemote(ControlApi.Answer a, String done) {
+            if (a.status() / 100 == 2) {
+                System.out.println(done);
+                return 0;
+            }
+            return fail(a.status() == 404 ? "no such user" : a.error());
         }
 
         static int report(AdminAccounts.Result r, String done) {
@@ -64,6 +88,20 @@ public final class AdminUserCommand implements Callable<Integer> {
                 case AdminAccounts.Result.NotFound n -> fail("no such user: " + n.username());
                 case AdminAccounts.Result.Conflict c -> fail(c.message());
             };
+        }
+
+        static boolean exists(ControlApi api, String name) {
+            ControlApi.Answer r = api.json("GET", "/api/users", null);
+            if (r.status() != 200) throw new ControlApi.Failure(r.error());
+            for (JsonNode u : r.body().path("users")) {
+                if (u.path("username").asText().equals(name.toLowerCase(Locale.ROOT))) return true;
+            }
+            return false;
+        }
+
+        /** A name as one path segment. */
+        static String path(String name) {
+            return java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
         }
 
         static int fail(String message) {
@@ -82,7 +120,10 @@ public final class AdminUserCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return withAccounts(a -> report(a.add(name, Passwords.read(spec, name, stdin), Actor.cli()), "user %s added"));
+            String password = Passwords.read(spec, name, stdin);
+            return via(api -> reportRemote(api.json("POST", "/api/users", Map.of("username", name, "password", password)),
+                            "user " + name.toLowerCase(Locale.ROOT) + " added"),
+                    a -> report(a.add(name, password, Actor.cli()), "user %s added"));
         }
     }
 
@@ -96,7 +137,11 @@ public final class AdminUserCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return withAccounts(a -> a.find(name).isEmpty() ? fail("no such user: " + name)
+            return via(api -> {
+                if (!exists(api, name)) return fail("no such user: " + name);
+                return reportRemote(api.json("PUT", "/api/users/" + path(name) + "/password",
+                        Map.of("password", Passwords.read(spec, name, stdin))), "password of " + name + " changed");
+            }, a -> a.find(name).isEmpty() ? fail("no such user: " + name)
                     : report(a.changePassword(name, Passwords.read(spec, name, stdin), Actor.cli()), "password of %s changed"));
         }
     }
@@ -108,7 +153,10 @@ public final class AdminUserCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return withAccounts(a -> report(a.delete(name, Actor.cli()), "user %s deleted"));
+            return via(api -> {
+                ControlApi.Answer r = api.json("DELETE", "/api/users/" + path(name), null);
+                return r.status() == 404 ? fail("no such user: " + name) : reportRemote(r, "user " + name + " deleted");
+            }, a -> report(a.delete(name, Actor.cli()), "user %s deleted"));
         }
     }
 
@@ -116,7 +164,16 @@ public final class AdminUserCommand implements Callable<Integer> {
     static final class ListUsers extends Common implements Callable<Integer> {
         @Override
         public Integer call() {
-            return withAccounts(a -> {
+            return via(api -> {
+                ControlApi.Answer r = api.json("GET", "/api/users", null);
+                if (r.status() != 200) return fail(r.error());
+                System.out.println("user\tcreated\tpassword changed\tlast login");
+                for (JsonNode u : r.body().path("users")) {
+                    System.out.println(u.path("username").asText() + "\t" + u.path("createdAt").asText() + "\t"
+                            + u.path("passwordChangedAt").asText() + "\t" + (u.path("lastLoginAt").isNull() ? "-" : u.path("lastLoginAt").asText("-")));
+                }
+                return 0;
+            }, a -> {
                 System.out.println("user\tcreated\tpassword changed\tlast login");
                 for (AdminUser u : a.list()) {
                     System.out.println(u.username() + "\t" + u.createdAt() + "\t" + u.passwordChangedAt() + "\t"

@@ -1,25 +1,11 @@
 package greyrelay.relay.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import greyrelay.relay.config.RelayConfig;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,14 +35,7 @@ public final class QueueCommand implements Callable<Integer> {
         return 2;
     }
 
-    static final ObjectMapper JSON = new ObjectMapper();
-
-    /** Exit 1 with one line for the operator. */
-    static final class Failure extends RuntimeException {
-        Failure(String message) {
-            super(message, null, false, false);
-        }
-    }
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = ControlApi.JSON;
 
     abstract static class Common implements Callable<Integer> {
         @ParentCommand
@@ -70,7 +49,7 @@ public final class QueueCommand implements Callable<Integer> {
             RelayConfig c = config.load(parent.main.env());
             try {
                 return run(new Api(c));
-            } catch (Failure f) {
+            } catch (ControlApi.Failure f) {
                 System.err.println("greyrelay: " + f.getMessage());
                 return 1;
             }
@@ -79,72 +58,27 @@ public final class QueueCommand implements Callable<Integer> {
         abstract int run(Api api) throws Exception;
     }
 
-    /** The local admin API with the control token. */
+    /** The local admin API with the control token, answers mapped to what they mean for a queued message. */
     static final class Api {
-        private final URI base;
-        private final String token;
-        private final HttpClient http;
+        private final ControlApi api;
 
-        Api(RelayConfig c) throws Exception {
-            if (!c.admin().enabled()) throw new Failure("the queue commands need the relay's admin API (admin.enabled: true)");
-            Path tokenFile = c.dataPath().resolve("control.token");
-            try {
-                this.token = Files.readString(tokenFile).strip();
-            } catch (NoSuchFileException e) {
-                throw new Failure("no " + tokenFile + ": is the relay running with this dataDir?");
-            } catch (IOException e) {
-                throw new Failure("cannot read " + tokenFile + ": " + e.getMessage() + " (run as the relay's user)");
-            }
-            String bind = c.admin().bind();
-            String host = bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind.contains(":") ? "[" + bind + "]" : bind;
-            boolean tls = c.admin().tls().enabled();
-            this.base = URI.create((tls ? "https" : "http") + "://" + host + ":" + c.admin().port());
-            HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
-            if (tls) b.sslContext(trustAll()); // our own listener on this host; the token, not the certificate, authenticates
-            this.http = b.build();
+        Api(RelayConfig c) {
+            this.api = ControlApi.require(c, "the queue commands");
         }
 
         JsonNode call(String method, String path, String jsonBody) throws Exception {
-            HttpRequest.Builder r = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + token).header("Accept", "application/json");
-            r = jsonBody == null ? r.method(method, HttpRequest.BodyPublishers.noBody())
-                    : r.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
-            HttpResponse<String> resp;
-            try {
-                resp = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (java.net.ConnectException e) {
-                throw new Failure("the relay does not answer on " + base + " (is it running?)");
-            }
-            JsonNode body = resp.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(resp.body());
-            return switch (resp.statusCode()) {
-                case 200 -> body;
-                case 401, 403 -> throw new Failure("the relay refused the control token (was it restarted with another dataDir?)");
-                case 404 -> throw new Failure("no such message in the queue");
-                case 409 -> throw new Failure("the message is being delivered right now; try again in a moment");
-                default -> throw new Failure("the relay answered " + resp.statusCode() + ": " + body.path("error").asText(resp.body()));
+            ControlApi.Answer a = api.send(method, path, "application/json", jsonBody);
+            return switch (a.status()) {
+                case 200 -> a.body();
+                case 404 -> throw new ControlApi.Failure("no such message in the queue");
+                case 409 -> throw new ControlApi.Failure("the message is being delivered right now; try again in a moment");
+                default -> throw new ControlApi.Failure("the relay answered " + a.status() + ": " + a.body().path("error").asText(a.body().toString()));
             };
-        }
-
-        private static SSLContext trustAll() throws Exception {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            return ctx;
         }
     }
 
     static String id(String raw) {
-        if (!raw.matches("[0-9A-Za-z]{8,24}")) throw new Failure("not a queue id: " + raw);
+        if (!raw.matches("[0-9A-Za-z]{8,24}")) throw new ControlApi.Failure("not a queue id: " + raw);
         return raw.toUpperCase(java.util.Locale.ROOT);
     }
 

@@ -10,9 +10,13 @@ import greyrelay.relay.config.Durations;
 import greyrelay.relay.config.RelayConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,11 +28,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code greyrelay whitelist import FILE} and {@code greyrelay whitelist list}: whitelist entries in the database,
- * opened directly with the relay's configuration ({@code --config FILE} or {@code $GREYRELAY_CONFIG}).
+ * with the relay's configuration ({@code --config FILE} or {@code $GREYRELAY_CONFIG}).
  *
- * <p>With the embedded H2 database the relay must not be running: the H2 file belongs to one process, and a second
- * one gets "Database may be already in use" (then use the admin panel, or stop the relay, import, start it). With
- * PostgreSQL the relay may run; every node picks the change up within {@code greylist.whitelistRefresh}.
+ * <p>When a relay runs with this data directory both go through its admin API ({@link ControlApi}, the control
+ * token): the embedded H2 file belongs to that process, and the relay applies an import at once. Otherwise the
+ * database is opened directly; every node picks the change up within {@code greylist.whitelistRefresh}.
  */
 @Command(name = "whitelist", mixinStandardHelpOptions = true, description = "Whitelist entries in the database.",
         subcommands = {WhitelistCommand.Import.class, WhitelistCommand.ListEntries.class})
@@ -106,6 +110,8 @@ public final class WhitelistCommand implements Callable<Integer> {
                 err.println("greyrelay: nothing imported (" + parsed.problems().size() + " bad line(s))");
                 return 2;
             }
+            Optional<ControlApi> api = ControlApi.ifRunning(c);
+            if (api.isPresent()) return viaRelay(api.get(), t, out, err);
             Database database = open(c, err);
             if (database == null) return 1;
             try (database) {
@@ -117,6 +123,31 @@ public final class WhitelistCommand implements Callable<Integer> {
                 return 0;
             } catch (DatabaseException e) {
                 err.println("greyrelay: " + e.getMessage());
+                return 1;
+            }
+        }
+
+        /** The file, checked here already, sent to the running relay, which parses it again and applies it at once. */
+        private int viaRelay(ControlApi api, WhitelistFile.Type t, PrintWriter out, PrintWriter err) {
+            try {
+                String text = Files.readString(file, StandardCharsets.UTF_8);
+                String query = "/api/whitelists/import?type=" + t.name().toLowerCase(Locale.ROOT) + "&replace=" + !keep + "&name="
+                        + URLEncoder.encode(file.getFileName().toString(), StandardCharsets.UTF_8);
+                ControlApi.Answer r = api.send("POST", query, "text/plain; charset=utf-8", text);
+                if (r.status() != 200) {
+                    r.body().path("problems").forEach(p -> err.println("greyrelay: " + p.asText()));
+                    err.println("greyrelay: " + r.error());
+                    return 1;
+                }
+                out.println("imported " + r.body().path("entries").asInt() + " " + r.body().path("type").asText() + " entries from " + file
+                        + " (" + r.body().path("added").asInt() + " new) through the running relay at " + api.base());
+                out.println("the relay applies them at once; other nodes within greylist.whitelistRefresh");
+                return 0;
+            } catch (IOException e) {
+                err.println("greyrelay: cannot read " + file + ": " + e.getMessage());
+                return 1;
+            } catch (ControlApi.Failure f) {
+                err.println("greyrelay: " + f.getMessage());
                 return 1;
             }
         }
@@ -136,7 +167,10 @@ public final class WhitelistCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            Database database = open(config.load(parent.main.env()), spec.commandLine().getErr());
+            RelayConfig c = config.load(parent.main.env());
+            Optional<ControlApi> api = ControlApi.ifRunning(c);
+            if (api.isPresent()) return viaRelay(api.get(), out, spec.commandLine().getErr());
+            Database database = open(c, spec.commandLine().getErr());
             if (database == null) return 1;
             try (database) {
                 out.println("id\tkind\tvalue\tsource\tnote");
@@ -144,6 +178,35 @@ public final class WhitelistCommand implements Callable<Integer> {
                     out.println(e.id() + "\t" + e.kind() + "\t" + e.value() + "\t" + e.source() + "\t" + (e.note() == null ? "" : e.note()));
                 }
                 return 0;
+            }
+        }
+
+        /** Every entry, page by page, from the running relay (the same columns; the API names kinds in lower case). */
+        private static int viaRelay(ControlApi api, PrintWriter out, PrintWriter err) {
+            try {
+                java.util.List<String> lines = new java.util.ArrayList<>();
+                int offset = 0;
+                boolean more;
+                do {
+                    ControlApi.Answer r = api.json("GET", "/api/whitelists?limit=500&offset=" + offset, null);
+                    if (r.status() != 200) {
+                        err.println("greyrelay: " + r.error());
+                        return 1;
+                    }
+                    for (var e : r.body().path("entries")) {
+                        lines.add(e.path("id").asLong() + "\t" + e.path("kind").asText().toUpperCase(Locale.ROOT) + "\t" + e.path("value").asText()
+                                + "\t" + e.path("source").asText() + "\t" + (e.path("note").isNull() ? "" : e.path("note").asText("")));
+                    }
+                    more = r.body().path("more").asBoolean();
+                    offset += 500;
+                } while (more);
+                out.println("id\tkind\tvalue\tsource\tnote");
+                java.util.Collections.reverse(lines); // the API lists newest first; the command, like the store, oldest first
+                lines.forEach(out::println);
+                return 0;
+            } catch (ControlApi.Failure f) {
+                err.println("greyrelay: " + f.getMessage());
+                return 1;
             }
         }
     }

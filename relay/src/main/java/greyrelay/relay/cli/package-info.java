@@ -13,8 +13,8 @@
  *
  * <p>{@link greyrelay.relay.cli.WhitelistCommand}: {@code greyrelay whitelist import FILE [--type clients|recipients|senders]
  * [--keep] [--config FILE]} reads a postgrey-format whitelist file (all or nothing: any bad line imports nothing and
- * exits 2) into the database; {@code greyrelay whitelist list} prints the entries. With PostgreSQL the running nodes
- * pick the change up within {@code greylist.whitelistRefresh}.
+ * exits 2) into the database; {@code greyrelay whitelist list} prints the entries. Other nodes on PostgreSQL pick the
+ * change up within {@code greylist.whitelistRefresh}.
  *
  * <p>{@link greyrelay.relay.cli.AdminUserCommand} ({@code greyrelay admin-user add|passwd|delete|list}) and
  * {@link greyrelay.relay.cli.AdminTokenCommand} ({@code greyrelay admin-token create|list|revoke}) manage the admin
@@ -23,9 +23,13 @@
  * {@link greyrelay.relay.cli.AdminCommand} ({@code greyrelay admin --config FILE}) runs the panel alone against the
  * database the configuration names (shared state only, no queue page).
  *
- * <p>Talks to: the database named by the configuration, opened as the relay opens it. Trusts: the operator at the
- * terminal. Known limit: the embedded H2 file belongs to one process, so with H2 the relay must be stopped first (or
- * use the admin panel). Config keys: {@code dataDir}, {@code database.*}, {@code admin.*}, {@code smtp.hostname} (the
+ * <p>{@link greyrelay.relay.cli.ControlApi}: the running relay's admin API on this host with the control token
+ * ({@code <dataDir>/control.token}). {@code queue} always uses it; {@code admin-user}, {@code admin-token} and
+ * {@code whitelist} use it when a relay answers there (so they work while the relay holds the embedded H2 file) and
+ * open the database directly only when none does. It sends the OS user, so the audit log says {@code cli:<user>}.
+ *
+ * <p>Talks to: the running relay's admin API, else the database named by the configuration, opened as the relay opens
+ * it. Trusts: the operator at the terminal. Config keys: {@code dataDir}, {@code database.*}, {@code admin.*}, {@code node.name} (the
  * node name in the audit log), {@code greylist.whitelistRefresh} (for the message). Exit status: 0 done, 1 failure,
  * 2 bad usage (or a bad whitelist file).
  */

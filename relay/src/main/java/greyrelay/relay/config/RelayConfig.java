@@ -22,7 +22,8 @@ public record RelayConfig(
         RateLimitsConfig rateLimits,
         HygieneConfig hygiene,
         DnsblConfig dnsbl,
-        LoggingConfig logging) {
+        LoggingConfig logging,
+        NodeConfig node) {
 
     public RelayConfig {
         Require.present("dataDir", dataDir, "a directory path");
@@ -42,13 +43,20 @@ public record RelayConfig(
         Require.present("dnsbl", dnsbl, "a section");
         Require.present("recipientVerification", recipientVerification, "a section");
         Require.present("logging", logging, "a section");
+        Require.present("node", node, "a section");
     }
 
     public static RelayConfig defaults() {
         return new RelayConfig("./data", SmtpConfig.defaults(), DownstreamConfig.defaults(), QueueConfig.defaults(),
                 GreylistConfig.defaults(), VerificationConfig.defaults(), RecipientVerificationConfig.defaults(), SpfConfig.defaults(),
                 DnsConfig.defaults(), DatabaseConfig.defaults(), AdminConfig.defaults(), DecisionLogConfig.defaults(),
-                RateLimitsConfig.defaults(), HygieneConfig.defaults(), DnsblConfig.defaults(), LoggingConfig.defaults());
+                RateLimitsConfig.defaults(), HygieneConfig.defaults(), DnsblConfig.defaults(), LoggingConfig.defaults(),
+                NodeConfig.defaults());
+    }
+
+    /** This node's name: {@code node.name}, or {@code smtp.hostname} when that is empty. */
+    public String nodeName() {
+        return node.name().isEmpty() ? smtp.hostname() : node.name();
     }
 
     public Path dataPath() {

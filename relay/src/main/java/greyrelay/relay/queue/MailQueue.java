@@ -45,6 +45,7 @@ public final class MailQueue implements AutoCloseable {
     private final QueuePolicy policy;
     private final Clock clock;
     private final String hostname;
+    private final String node;
     private final Duration maxLifetime;
     private final Map<QueueId, Envelope> entries = new ConcurrentHashMap<>();
     private final Map<QueueId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
@@ -59,12 +60,13 @@ public final class MailQueue implements AutoCloseable {
     private Thread loop;
 
     public MailQueue(Spool spool, DownstreamDelivery delivery, RetrySchedule schedule, Clock clock, String hostname,
-            Duration maxLifetime, int workers, MeterRegistry metrics) {
+            String node, Duration maxLifetime, int workers, MeterRegistry metrics) {
         this.spool = spool;
         this.delivery = delivery;
         this.policy = new QueuePolicy(schedule);
         this.clock = clock;
         this.hostname = hostname;
+        this.node = node;
         this.maxLifetime = maxLifetime;
         this.workers = new Semaphore(workers);
         Gauge.builder("greyrelay.queue.depth", entries, Map::size).register(metrics);
@@ -264,7 +266,7 @@ public final class MailQueue implements AutoCloseable {
                     clock.getZone());
             in.out().write(dsn);
             Envelope env = new Envelope(in.id(), Sender.NULL, List.of(RecipientState.pending(due.to().address())),
-                    new Envelope.Arrival(now, new Envelope.Origin.Notification(), dsn.length, List.of()),
+                    new Envelope.Arrival(now, new Envelope.Origin.Notification(), dsn.length, List.of(), node),
                     Envelope.Schedule.first(now, maxLifetime));
             in.commit(env);
             log.info("{}: sender non-delivery notification: {}", original.id(), in.id());

@@ -15,6 +15,7 @@ import java.util.function.Predicate;
  * @param dropHeaderField  given a whole incoming header field, true to remove it (forged trace headers)
  * @param postmasterDomain the domain a bare {@code <postmaster>} belongs to
  * @param metrics          sessions, TLS and end-of-DATA latency
+ * @param node             {@code node.name}, written on every queued message
  */
 public record SmtpServices(
         Pipeline pipeline,
@@ -26,4 +27,5 @@ public record SmtpServices(
         Duration maxLifetime,
         Predicate<String> dropHeaderField,
         String postmasterDomain,
-        SmtpMetrics metrics) {}
+        SmtpMetrics metrics,
+        String node) {}

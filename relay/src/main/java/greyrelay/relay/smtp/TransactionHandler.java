@@ -148,7 +148,7 @@ final class TransactionHandler implements MessageHandler {
         Envelope env = new Envelope(incoming.id(), tx.sender(),
                 tx.recipients().stream().map(r -> RecipientState.pending(r.mailbox().address())).toList(),
                 new Envelope.Arrival(now, new Envelope.Origin.Smtp(s.clientAddress().getHostAddress(), s.helo().orElse(null), s.sessionId()),
-                        facts.size(), trace),
+                        facts.size(), trace, services.node()),
                 Envelope.Schedule.first(now, services.maxLifetime()));
         try {
             incoming.commit(env);

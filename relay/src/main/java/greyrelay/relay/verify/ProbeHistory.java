@@ -34,7 +34,7 @@ final class ProbeHistory {
     private final Map<CacheKind, Timer> probeTime = new EnumMap<>(CacheKind.class);
 
     /**
-     * @param node         this node's name in the history ({@code smtp.hostname})
+     * @param node         this node's name in the history ({@code node.name})
      * @param logCacheHits store answers from the cache in the history too
      */
     ProbeHistory(ProbeLogWriter writer, MeterRegistry metrics, String node, boolean logCacheHits) {

@@ -74,7 +74,7 @@ public final class Verification implements AutoCloseable {
                 .withReplyTimeout(v.timeouts().inlineReply()).withDataTimeout(v.timeouts().inlineReply());
         ClientLimits background = ClientLimits.defaults().withConnectTimeout(v.timeouts().backgroundConnect())
                 .withReplyTimeout(v.timeouts().backgroundReply()).withDataTimeout(v.timeouts().backgroundReply());
-        ProbeHistory probeHistory = new ProbeHistory(history, metrics, hostname, v.logCacheHits());
+        ProbeHistory probeHistory = new ProbeHistory(history, metrics, config.nodeName(), v.logCacheHits());
         CachePolicy senderPolicy = new CachePolicy(CachePolicy.Lifetimes.from(v));
         this.senderVerifier = new SenderVerifier(prober, scheduler, senderPolicy,
                 new AnswerPolicy(senderPolicy, v.cache().profileTtl()), cache, new ProfileBook(profiles), probeHistory, clock,
