@@ -10,6 +10,12 @@
  * race: {@link greyrelay.db.verify.VerificationCache#put} never lets a temporary failure replace an unexpired definite
  * verdict (a good result is never overwritten by a temporary failure).
  *
+ * <p><b>Cluster leases and freezes</b> ({@code V10}). {@link greyrelay.db.verify.ProbeLeases}: one holder per key
+ * until an expiry, taken with one conditional statement (PostgreSQL: {@code INSERT … ON CONFLICT DO UPDATE … WHERE}
+ * the row is expired or the taker's, atomic across nodes; H2, which has no such upsert and serves one node only:
+ * guarded UPDATE, else INSERT … ON CONFLICT DO NOTHING). {@link greyrelay.db.verify.DomainFreezes}: the end of a
+ * domain's burst freeze, which only moves later. Times are passed in by the caller, never read from the database.
+ *
  * <p><b>What it trusts.</b> Reply text and transcripts came from strangers' mail servers: the records cut them to
  * their column and replace NUL; the panel must escape them when it shows them.
  *

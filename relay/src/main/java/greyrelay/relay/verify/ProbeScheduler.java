@@ -130,6 +130,11 @@ public final class ProbeScheduler implements AutoCloseable {
     /** Probes waiting, all domains ({@code maxQueued}). */
     private final Slots queued;
     private final HostBudget hosts;
+    /** Per-domain and per-address caps across the cluster ({@link SharedBudget#none()} on one node). */
+    private final SharedBudget shared;
+    /** Burst freezes across the cluster ({@link FreezeStore#local()} on one node). */
+    private final FreezeStore freezes;
+    private final Counter refusedShared;
     private final Map<Reason, Counter> refusals = new HashMap<>();
     private final DistributionSummary depthAtAdmission;
     private boolean closed;
@@ -139,6 +144,12 @@ public final class ProbeScheduler implements AutoCloseable {
     static final int SWEEP_AT = 10_000;
 
     public ProbeScheduler(Limits limits, Clock clock, MeterRegistry metrics) {
+        this(limits, clock, metrics, SharedBudget.none(), FreezeStore.local());
+    }
+
+    ProbeScheduler(Limits limits, Clock clock, MeterRegistry metrics, SharedBudget shared, FreezeStore freezes) {
+        this.shared = Objects.requireNonNull(shared, "shared");
+        this.freezes = Objects.requireNonNull(freezes, "freezes");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.time = new ClockTimeMeter(clock);
@@ -150,6 +161,8 @@ public final class ProbeScheduler implements AutoCloseable {
             refusals.put(r, Counter.builder("greyrelay.verify.budget.refusals").tag("scope", r.tag())
                     .description("probes refused by the budget").register(metrics));
         }
+        refusedShared = Counter.builder("greyrelay.verify.budget.refusals").tag("scope", "cluster")
+                .description("probes refused by the budget").register(metrics);
         depthAtAdmission = DistributionSummary.builder("greyrelay.verify.queue.domain.depth")
                 .description("the sender domain's waiting probes when a new one was admitted").register(metrics);
         Gauge.builder("greyrelay.verify.queue.waiting", this, s -> s.snapshot(0).waiting()).register(metrics);
@@ -173,49 +186,57 @@ public final class ProbeScheduler implements AutoCloseable {
     public Admission submit(String domain, String localPart, Task task) {
         Objects.requireNonNull(task, "task");
         String key = domain.toLowerCase(Locale.ROOT);
+        Optional<Instant> sharedFreeze = freezes.frozenUntil(key); // before the lock: it may read the database
+        Instant froze = null;
         Admission admission;
         Start start = null;
         synchronized (this) {
-            if (closed) return refuse(Reason.CLOSED, "the relay is shutting down");
-            Instant now = clock.instant();
-            if (lanes.size() + hosts.size() > SWEEP_AT && now.isAfter(lastSweep.plusSeconds(10))) {
-                sweepLocked(now); // many distinct domains between scheduled sweeps: keep memory bounded
-            }
-            Lane lane = lanes.computeIfAbsent(key, Lane::new);
-            if (lane.burst.isFrozen(now)) {
-                return refuse(Reason.FROZEN, "probes to " + key + " are paused until " + lane.burst.frozenUntil()
-                        + " after a burst of new addresses");
-            }
-            if (lane.burst.sight(localPart.toLowerCase(Locale.ROOT), now)) {
-                logBurst(lane);
-                return refuse(Reason.FROZEN, "burst of new addresses at " + key + ": probes paused until " + lane.burst.frozenUntil());
-            }
-            // an inline probe does not wait behind its domain's background probes; the domain's own cap still holds
-            boolean startNow = (task.inline() ? lane.waiting.stream().noneMatch(j -> j.task().inline()) : lane.waiting.isEmpty())
-                    && lane.running.hasRoom() && hasRoom(task);
-            if (!startNow && lane.waiting.size() >= limits.perDomainQueue()) {
-                return refuse(Reason.DOMAIN_QUEUE_FULL, key + " has " + lane.waiting.size() + " probes waiting");
-            }
-            if (!startNow && !queued.hasRoom()) {
-                return refuse(Reason.QUEUE_FULL, queued.inUse() + " probes waiting in total");
-            }
-            if (!lane.bucket.tryConsume(1)) {
-                return refuse(Reason.DOMAIN_RATE, "more than " + limits.perDomainRate() + " probes to " + key + " per "
-                        + limits.perDomainRatePeriod());
-            }
-            depthAtAdmission.record(lane.waiting.size());
-            if (startNow) {
-                start = new Start(lane, task, slot(lane));
-                admission = new Admission.Started();
-            } else {
-                lane.waiting.addLast(new Job(task, queued.tryTake().orElseThrow()));
-                if (!lane.inReady) {
-                    lane.inReady = true;
-                    ready.addLast(lane);
+            decide: {
+                if (closed) return refuse(Reason.CLOSED, "the relay is shutting down");
+                Instant now = clock.instant();
+                if (lanes.size() + hosts.size() > SWEEP_AT && now.isAfter(lastSweep.plusSeconds(10))) {
+                    sweepLocked(now); // many distinct domains between scheduled sweeps: keep memory bounded
                 }
-                admission = new Admission.Queued(lane.waiting.size());
+                Lane lane = lanes.computeIfAbsent(key, Lane::new);
+                sharedFreeze.ifPresent(lane.burst::adopt);
+                if (lane.burst.isFrozen(now)) {
+                    return refuse(Reason.FROZEN, "probes to " + key + " are paused until " + lane.burst.frozenUntil()
+                            + " after a burst of new addresses");
+                }
+                if (lane.burst.sight(localPart.toLowerCase(Locale.ROOT), now)) {
+                    logBurst(lane);
+                    froze = lane.burst.frozenUntil();
+                    admission = refuse(Reason.FROZEN, "burst of new addresses at " + key + ": probes paused until " + froze);
+                    break decide;
+                }
+                // an inline probe does not wait behind its domain's background probes; the domain's own cap still holds
+                boolean startNow = (task.inline() ? lane.waiting.stream().noneMatch(j -> j.task().inline()) : lane.waiting.isEmpty())
+                        && lane.running.hasRoom() && hasRoom(task);
+                if (!startNow && lane.waiting.size() >= limits.perDomainQueue()) {
+                    return refuse(Reason.DOMAIN_QUEUE_FULL, key + " has " + lane.waiting.size() + " probes waiting");
+                }
+                if (!startNow && !queued.hasRoom()) {
+                    return refuse(Reason.QUEUE_FULL, queued.inUse() + " probes waiting in total");
+                }
+                if (!lane.bucket.tryConsume(1)) {
+                    return refuse(Reason.DOMAIN_RATE, "more than " + limits.perDomainRate() + " probes to " + key + " per "
+                            + limits.perDomainRatePeriod());
+                }
+                depthAtAdmission.record(lane.waiting.size());
+                if (startNow) {
+                    start = new Start(lane, task, slot(lane));
+                    admission = new Admission.Started();
+                } else {
+                    lane.waiting.addLast(new Job(task, queued.tryTake().orElseThrow()));
+                    if (!lane.inReady) {
+                        lane.inReady = true;
+                        ready.addLast(lane);
+                    }
+                    admission = new Admission.Queued(lane.waiting.size());
+                }
             }
         }
+        if (froze != null) shareFreeze(key, froze);
         if (start != null) launch(start);
         return admission;
     }
@@ -227,16 +248,22 @@ public final class ProbeScheduler implements AutoCloseable {
      */
     public Optional<Reason> precheck(String domain, String localPart) {
         String key = domain.toLowerCase(Locale.ROOT);
+        Optional<Instant> sharedFreeze = freezes.frozenUntil(key);
+        Instant froze = null;
+        Reason found;
         synchronized (this) {
             Reason reason = null;
             Lane lane = lanes.get(key);
             Instant now = clock.instant();
+            if (lane == null && sharedFreeze.filter(now::isBefore).isPresent()) lane = lanes.computeIfAbsent(key, Lane::new);
+            if (lane != null) sharedFreeze.ifPresent(lane.burst::adopt);
             if (closed) {
                 reason = Reason.CLOSED;
             } else if (lane != null && lane.burst.isFrozen(now)) {
                 reason = Reason.FROZEN;
             } else if (lane != null && lane.burst.sight(localPart.toLowerCase(Locale.ROOT), now)) {
                 logBurst(lane);
+                froze = lane.burst.frozenUntil();
                 reason = Reason.FROZEN;
             } else if (lane != null && lane.waiting.size() >= limits.perDomainQueue() && !lane.waiting.isEmpty()) {
                 reason = Reason.DOMAIN_QUEUE_FULL;
@@ -245,10 +272,16 @@ public final class ProbeScheduler implements AutoCloseable {
             } else if (lane != null && lane.bucket.getAvailableTokens() < 1) {
                 reason = Reason.DOMAIN_RATE;
             }
-            if (reason == null) return Optional.empty();
-            refusals.get(reason).increment();
-            return Optional.of(reason);
+            if (reason != null) refusals.get(reason).increment();
+            found = reason;
         }
+        if (froze != null) shareFreeze(key, froze);
+        return Optional.ofNullable(found);
+    }
+
+    /** Tells the other nodes (outside the lock: it writes to the database). */
+    private void shareFreeze(String domain, Instant until) {
+        freezes.freeze(domain, until, limits.burstLocalParts() + " distinct new local parts within " + limits.burstWindow());
     }
 
     private void logBurst(Lane lane) {
@@ -284,7 +317,7 @@ public final class ProbeScheduler implements AutoCloseable {
             workers.execute(() -> {
                 Permit slot = start.slot();
                 try (slot) {
-                    start.task().run(hosts);
+                    start.task().run(gate(start.lane().domain));
                 } catch (RuntimeException | Error e) {
                     log.error("verify: probe task for {} failed: {}", start.lane().domain, e.toString(), e);
                 }
@@ -295,6 +328,43 @@ public final class ProbeScheduler implements AutoCloseable {
                 start.task().dropped("the relay is shutting down");
             }
         }
+    }
+
+    /**
+     * What a probe of {@code domain} asks before each connection: on one node the per-host budget; in a cluster first
+     * a slot of the domain's and of the target address's caps shared by all nodes, so N nodes together stay within one
+     * node's caps.
+     */
+    private HostGate gate(String domain) {
+        if (shared == SharedBudget.none()) return hosts;
+        return target -> {
+            Optional<Permit> ofDomain = shared.tryTake("domain:" + domain, limits.perDomainConcurrency());
+            if (ofDomain.isEmpty()) {
+                refusedShared.increment();
+                return Optional.empty();
+            }
+            Optional<Permit> ofAddress = shared.tryTake("address:" + target.address().getHostAddress(),
+                    limits.perAddressConcurrency());
+            if (ofAddress.isEmpty()) {
+                ofDomain.get().close();
+                refusedShared.increment();
+                return Optional.empty();
+            }
+            Optional<Permit> ofHost = hosts.tryEnter(target);
+            if (ofHost.isEmpty()) {
+                ofAddress.get().close();
+                ofDomain.get().close();
+                return Optional.empty();
+            }
+            Permit host = ofHost.get();
+            Permit address = ofAddress.get();
+            Permit dom = ofDomain.get();
+            return Optional.of(Permit.of(() -> {
+                host.close();
+                address.close();
+                dom.close();
+            }));
+        };
     }
 
     /** Whether the global cap lets {@code task} start: a background one leaves {@code reservedInline} slots free. */
@@ -363,9 +433,15 @@ public final class ProbeScheduler implements AutoCloseable {
     }
 
     /** Whether new probes to {@code domain} are paused by a burst freeze right now. */
-    public synchronized boolean isFrozen(String domain) {
-        Lane lane = lanes.get(domain.toLowerCase(Locale.ROOT));
-        return lane != null && lane.burst.isFrozen(clock.instant());
+    public boolean isFrozen(String domain) {
+        String key = domain.toLowerCase(Locale.ROOT);
+        Optional<Instant> sharedFreeze = freezes.frozenUntil(key);
+        synchronized (this) {
+            Instant now = clock.instant();
+            Lane lane = lanes.get(key);
+            if (lane != null) sharedFreeze.ifPresent(lane.burst::adopt);
+            return lane != null ? lane.burst.isFrozen(now) : sharedFreeze.filter(now::isBefore).isPresent();
+        }
     }
 
     private synchronized double deepestQueue() {

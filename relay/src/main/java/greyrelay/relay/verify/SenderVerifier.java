@@ -87,7 +87,7 @@ public final class SenderVerifier implements AutoCloseable {
     private final ProbeHistory history;
     private final Clock clock;
     private final Settings settings;
-    private final SingleFlight<ProbeEnd> flights = new LocalSingleFlight<>();
+    private final SingleFlight<ProbeEnd> flights;
     /** Background starts and probes not finished yet: what {@link #inProgress()} tells. */
     private final Slots working = Slots.unbounded();
     private final Counter connectionRefusals;
@@ -96,6 +96,26 @@ public final class SenderVerifier implements AutoCloseable {
     public SenderVerifier(Prober prober, ProbeScheduler scheduler, CachePolicy policy, AnswerPolicy answers,
             VerificationCache cache, ProfileBook profiles, ProbeHistory history, Clock clock, MeterRegistry metrics,
             Settings settings) {
+        this(prober, scheduler, policy, answers, cache, profiles, history, clock, metrics, settings, Cluster.single());
+    }
+
+    /** With {@code cluster} shared (PostgreSQL), one node of all probes an address at a time. */
+    SenderVerifier(Prober prober, ProbeScheduler scheduler, CachePolicy policy, AnswerPolicy answers,
+            VerificationCache cache, ProfileBook profiles, ProbeHistory history, Clock clock, MeterRegistry metrics,
+            Settings settings, Cluster cluster) {
+        this.flights = cluster.singleFlight(new LeasedSingleFlight.Remote<>() {
+            @Override
+            public Optional<ProbeEnd> verdict(String address, Instant since) {
+                return cache.find(CacheKind.SENDER, address).filter(e -> !e.checkedAt().isBefore(since))
+                        .map(e -> new ProbeEnd.NotRun(answers.cached(e)));
+            }
+
+            @Override
+            public ProbeEnd gaveUp(String address) {
+                return new ProbeEnd.NotRun(new SenderStatus.TempFail("the probe of <" + address
+                        + "> on another node ended without a verdict", false));
+            }
+        });
         this.prober = prober;
         this.scheduler = scheduler;
         this.policy = policy;
@@ -331,6 +351,10 @@ public final class SenderVerifier implements AutoCloseable {
 
         private ProbeEnd probe(HostGate gate) {
             try {
+                if (!lead.renew()) {
+                    return new ProbeEnd.NotRun(new SenderStatus.TempFail("another node took over the probe of <" + sender
+                            + "> while it waited here", false));
+                }
                 Instant start = clock.instant();
                 Optional<CacheEntry> stored = cache.find(CacheKind.SENDER, sender.normalised());
                 if (origin != ProbeOrigin.ADMIN && policy.answer(stored, start) instanceof CachePolicy.Cached.Fresh f

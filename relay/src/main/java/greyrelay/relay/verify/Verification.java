@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class Verification implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Verification.class);
     private static final int BATCH = 1000;
+    static final java.time.Duration LEASE_MARGIN = java.time.Duration.ofSeconds(30);
 
     private final RelayConfig config;
     private final Clock clock;
@@ -50,6 +51,7 @@ public final class Verification implements AutoCloseable {
     private final VerificationCache cache;
     private final DomainProfiles profiles;
     private final ProbeScheduler scheduler;
+    private final Cluster cluster;
     private final SenderVerifier senderVerifier;
     private final RecipientVerifier recipientVerifier;
     private final SenderVerificationCheck senderCheck;
@@ -69,7 +71,10 @@ public final class Verification implements AutoCloseable {
         RefusedTargets refused = RefusedTargets.of(v.refusedTargetNetworks(), RefusedTargets.ownAddresses());
         MxSelection selection = new MxSelection(dns, random, ipv6, refused);
         Prober prober = new Prober(selection, routing, new Prober.Settings(hostname, v.mailFrom(), v.maxMxAttempts()), random);
-        this.scheduler = new ProbeScheduler(ProbeScheduler.Limits.from(v.budget()), clock, metrics);
+        // a lease outlives any one probe (probeTotal bounds it) with room for a slow database round trip
+        this.cluster = Cluster.of(database, hostname, clock, v.timeouts().probeTotal().plus(LEASE_MARGIN));
+        this.scheduler = new ProbeScheduler(ProbeScheduler.Limits.from(v.budget()), clock, metrics, cluster.budget(),
+                cluster.freezes());
         ClientLimits inline = ClientLimits.defaults().withConnectTimeout(v.timeouts().inlineConnect())
                 .withReplyTimeout(v.timeouts().inlineReply()).withDataTimeout(v.timeouts().inlineReply());
         ClientLimits background = ClientLimits.defaults().withConnectTimeout(v.timeouts().backgroundConnect())
@@ -79,7 +84,7 @@ public final class Verification implements AutoCloseable {
         this.senderVerifier = new SenderVerifier(prober, scheduler, senderPolicy,
                 new AnswerPolicy(senderPolicy, v.cache().profileTtl()), cache, new ProfileBook(profiles), probeHistory, clock,
                 metrics, new SenderVerifier.Settings(inline, background, v.randomAddressCheck(), v.budget().perConnection(),
-                        v.timeouts().probeTotal()));
+                        v.timeouts().probeTotal()), cluster);
         this.senderCheck = new SenderVerificationCheck(senderVerifier, v.maxWait(), v.unverifiable(), v.unprobeable());
         this.senderDomainCheck = new SenderDomainCheck(selection);
         this.recipientVerifier = new RecipientVerifier(prober, downstreamRoute(config.downstream()), cache,
@@ -154,8 +159,9 @@ public final class Verification implements AutoCloseable {
             Instant stale = now.minus(config.verification().cache().profileTtl());
             int profilesDropped = drain(n -> profiles.deleteUnchangedSince(stale, n));
             int lanes = scheduler.sweep();
-            log.info("verification cleanup: {} history row(s) older than {}, {} expired verdict(s), {} stale profile(s), {} idle lane(s) dropped",
-                    history, cutoff, expired, profilesDropped, lanes);
+            int shared = cluster.maintain(now, BATCH);
+            log.info("verification cleanup: {} history row(s) older than {}, {} expired verdict(s), {} stale profile(s), {} idle lane(s), {} expired lease(s) and freeze(s) dropped",
+                    history, cutoff, expired, profilesDropped, lanes, shared);
         } catch (RuntimeException e) {
             log.warn("verification cleanup failed: {}", e.getMessage());
         }
@@ -174,6 +180,7 @@ public final class Verification implements AutoCloseable {
     @Override
     public void close() {
         senderVerifier.close();
+        cluster.close();
         history.close();
     }
 

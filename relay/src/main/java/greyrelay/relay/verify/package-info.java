@@ -28,6 +28,14 @@
  *       ({@link greyrelay.relay.verify.LocalSingleFlight} within this process); sender and recipient verification
  *       both use it, and both record through {@link greyrelay.relay.verify.ProbeHistory} (history rows, metrics, one
  *       log line per probe).</li>
+ *   <li>{@link greyrelay.relay.verify.Cluster}: with PostgreSQL, what the nodes share. Sender probes take a lease
+ *       row per address ({@link greyrelay.relay.verify.LeasedSingleFlight}; a node that finds another's live lease
+ *       polls the shared cache for its verdict); the per-domain and per-address concurrency caps are lease rows, one
+ *       per slot, taken at each connection ({@link greyrelay.relay.verify.SharedSlots} behind
+ *       {@link greyrelay.relay.verify.SharedBudget}); the burst freeze is a row per domain
+ *       ({@link greyrelay.relay.verify.SharedFreezes} behind {@link greyrelay.relay.verify.FreezeStore}, adopted by each
+ *       lane's {@link greyrelay.relay.verify.BurstFreeze}). Leases expire ({@code probeTotal} + 30 s), so a dead node
+ *       holds nothing for longer. With H2, {@code Cluster.single()}: nothing shared, nothing slower.</li>
  *   <li>Pure rules: {@link greyrelay.relay.verify.CachePolicy} (lifetimes, refresh, 451-then-550 confirmation, "a good
  *       verdict is never overwritten by a temporary failure"; the recipients' lifetimes too) and
  *       {@link greyrelay.relay.verify.AnswerPolicy} (what a cached verdict, a finished probe or a domain profile during
@@ -49,7 +57,8 @@
  * <h2>Talks to</h2>
  * DNS through {@link greyrelay.relay.dns.Dns}; strangers' MX hosts and our downstream through
  * {@link greyrelay.relay.smtpclient.SmtpClient}; the database through {@code greyrelay.db.verify} (cache, probe log,
- * domain profiles). Where a probe connects is a seam ({@link greyrelay.relay.verify.ProbeRouting}): production uses
+ * domain profiles; with PostgreSQL also the leases and freezes of {@code verification_lease} and
+ * {@code verification_freeze}). Where a probe connects is a seam ({@link greyrelay.relay.verify.ProbeRouting}): production uses
  * the DNS address and {@code verification.probePort}; tests map documentation addresses to scripted MX servers.
  *
  * <h2>What it trusts</h2>
@@ -66,10 +75,13 @@
  *
  * <h2>Known limits</h2>
  * <ul>
- *   <li>Single flight is per process ({@code LocalSingleFlight}); across nodes only the shared cache prevents a
- *       second probe, so two nodes may probe one new address at the same moment.</li>
- *   <li>Budgets, queues and the burst freeze are per node ({@code Slots}, {@code HostBudget}, {@code BurstFreeze}),
- *       not shared through the database.</li>
+ *   <li>Across nodes (PostgreSQL) single flight, the per-domain and per-address caps and the burst freeze are shared;
+ *       the global cap and queue, per-domain queues and rate buckets, the per-MX-host budget and the local-part count
+ *       that trips a freeze stay per node. The shared caps are checked at each connection, not at admission: a
+ *       node's probe that finds the cluster's slots taken is throttled ({@code 451 4.4.5}) rather than queued.</li>
+ *   <li>Recipient verification (towards our own downstream) keeps a per-process single flight.</li>
+ *   <li>Without the database a probe lease is skipped (at worst two nodes probe one address) and shared slots are
+ *       refused (probes throttled).</li>
  *   <li>A sender probe has one overall deadline ({@code verification.timeouts.probeTotal}, on
  *       {@link System#nanoTime()}: socket waits cannot follow an injected clock) besides one per reply.</li>
  *   <li>No SMTPUTF8: an internationalised address is unverifiable, not probed.</li>

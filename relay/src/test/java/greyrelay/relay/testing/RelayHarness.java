@@ -92,6 +92,12 @@ public final class RelayHarness implements AutoCloseable {
         return start(dataDir, extraYaml, clock, dns, false, sink, false, database, null);
     }
 
+    /** For multi-node scenarios with probes routed by the test; the caller closes the shared parts. */
+    public static RelayHarness start(Path dataDir, String extraYaml, TestClock clock, FakeDnsServer dns, DownstreamSink sink,
+            Database database, ProbeRouting routing) throws Exception {
+        return start(dataDir, extraYaml, clock, dns, false, sink, false, database, routing);
+    }
+
     private static RelayHarness start(Path dataDir, String extraYaml, TestClock clock, FakeDnsServer dns, boolean ownDns,
             DownstreamSink sink, boolean ownSink, Database database, ProbeRouting routing) throws Exception {
         RelayConfig config = config(dataDir, extraYaml, dns.address().getPort(), sink.port());
