@@ -24,7 +24,8 @@ public record GreylistConfig(
         List<String> whitelistFiles,
         boolean defaultWhitelist,
         Duration cleanupInterval,
-        boolean spfDomainKey) {
+        boolean spfDomainKey,
+        boolean privacy) {
 
     public GreylistConfig {
         Require.present("greylist.mode", mode, "enforce or observe");
@@ -59,6 +60,6 @@ public record GreylistConfig(
 
     static GreylistConfig defaults() {
         return new GreylistConfig(true, Mode.ENFORCE, Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35),
-                24, 64, 5, List.of(), Duration.ofHours(24), Duration.ofSeconds(30), List.of(), true, Duration.ofHours(1), true);
+                24, 64, 5, List.of(), Duration.ofHours(24), Duration.ofSeconds(30), List.of(), true, Duration.ofHours(1), true, false);
     }
 }

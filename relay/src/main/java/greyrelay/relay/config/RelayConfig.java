@@ -21,7 +21,8 @@ public record RelayConfig(
         DecisionLogConfig decisionLog,
         RateLimitsConfig rateLimits,
         HygieneConfig hygiene,
-        DnsblConfig dnsbl) {
+        DnsblConfig dnsbl,
+        PolicyConfig policy) {
 
     public RelayConfig {
         Require.present("dataDir", dataDir, "a directory path");
@@ -40,13 +41,15 @@ public record RelayConfig(
         Require.present("hygiene", hygiene, "a section");
         Require.present("dnsbl", dnsbl, "a section");
         Require.present("recipientVerification", recipientVerification, "a section");
+        Require.present("policy", policy, "a section");
     }
 
     public static RelayConfig defaults() {
         return new RelayConfig("./data", SmtpConfig.defaults(), DownstreamConfig.defaults(), QueueConfig.defaults(),
                 GreylistConfig.defaults(), VerificationConfig.defaults(), RecipientVerificationConfig.defaults(), SpfConfig.defaults(),
                 DnsConfig.defaults(), DatabaseConfig.defaults(), AdminConfig.defaults(), DecisionLogConfig.defaults(),
-                RateLimitsConfig.defaults(), HygieneConfig.defaults(), DnsblConfig.defaults());
+                RateLimitsConfig.defaults(), HygieneConfig.defaults(), DnsblConfig.defaults(),
+                PolicyConfig.defaults());
     }
 
     public Path dataPath() {

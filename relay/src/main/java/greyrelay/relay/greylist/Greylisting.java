@@ -35,7 +35,7 @@ public final class Greylisting {
         this.config = config;
         this.clock = clock;
         this.firstSight = firstSight;
-        this.keying = new Triplet.Keying(config.ipv4Prefix(), config.ipv6Prefix(), config.spfDomainKey());
+        this.keying = new Triplet.Keying(config.ipv4Prefix(), config.ipv6Prefix(), config.spfDomainKey(), config.privacy());
         GreylistPolicy policy = new GreylistPolicy(config.delay(), config.retryWindow(), config.maxAge(), config.autoWhitelistAfter());
         this.greylister = new Greylister(store, policy, metrics);
         this.traps = new Spamtraps(config.spamtraps(), blocks, keying, config.trapDuration(), metrics);
