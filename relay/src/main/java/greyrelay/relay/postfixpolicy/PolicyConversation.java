@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
 final class PolicyConversation {
     private static final Logger log = LoggerFactory.getLogger(PolicyConversation.class);
     private static final int MAX_INSTANCE = 64;
+    private static final String X_GREYLIST = "X-Greylist";
 
     /** A request we cannot turn into facts: answered with {@code policy.onError}, the connection stays. */
     static final class Undecidable extends Exception {
@@ -103,19 +104,23 @@ final class PolicyConversation {
         Mailbox mailbox = Mailbox.parse(text).orElse(null);
         EnumSet<Exemption> exemptions = EnumSet.noneOf(Exemption.class);
         exemptions.addAll(m.notes.exemptions());
-        var before = Set.copyOf(m.tx.headers().keySet());
         Verdict v = pipeline.rcpt(new PolicyRequest.Rcpt(m.facts, m.notes, m.tx, text, mailbox, exemptions));
         if (!passes(v)) return actions.refuse(v);
         if (mailbox == null) return Actions.DUNNO; // Postfix's to judge; we have no triplet for it
         m.tx.addRecipient(new Recipient(mailbox, exemptions));
         pipeline.recorder().passed(m.facts, m.tx, mailbox.address());
-        // one PREPEND per answer: the first trace header this recipient added that was not sent before
-        for (var h : m.tx.headersInOrder()) {
-            if (!before.contains(h.getKey()) && m.prepended.add(h.getKey())) {
-                return actions.pass(Optional.of(h.getKey() + ": " + h.getValue()));
-            }
-        }
-        return Actions.DUNNO;
+        return actions.pass(nextHeader(m));
+    }
+
+    /**
+     * Postfix takes one PREPEND per answer: the message's trace headers not sent yet, {@code X-Greylist} first, one per
+     * passing recipient (a message of one recipient gets only the first). Each header is sent at most once per message.
+     */
+    private static Optional<String> nextHeader(Message m) {
+        var unsent = m.tx.headersInOrder().stream().filter(h -> !m.prepended.contains(h.getKey())).toList();
+        var pick = unsent.stream().filter(h -> h.getKey().equalsIgnoreCase(X_GREYLIST)).findFirst().or(() -> unsent.stream().findFirst());
+        pick.ifPresent(h -> m.prepended.add(h.getKey()));
+        return pick.map(h -> h.getKey() + ": " + h.getValue());
     }
 
     private String endOfMessage(Map<String, String> a) throws Undecidable {

@@ -31,6 +31,9 @@ import org.slf4j.MDC;
 public final class PolicyListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PolicyListener.class);
 
+    private static final int DRAIN_MILLIS = 1000;
+    private static final long DRAIN_BYTES = 4L << 20;
+
     private final PolicyConfig config;
     private final Pipeline pipeline;
     private final Actions actions;
@@ -121,12 +124,16 @@ public final class PolicyListener implements AutoCloseable {
                         return;
                     }
                     case RequestReader.Read.Malformed m -> {
-                        log.warn("P{}: malformed policy request from {}: {}; answered {} and closed", id,
-                                s.getInetAddress().getHostAddress(), m.why(), config.onError());
-                        reply(out, config.onError());
+                        refuse(s, out, id, m.why());
                         return;
                     }
-                    case RequestReader.Read.Request r -> reply(out, decide(id, conversation, r));
+                    case RequestReader.Read.Request r -> {
+                        if (!"smtpd_access_policy".equals(r.attributes().get("request"))) {
+                            refuse(s, out, id, "no request=smtpd_access_policy");
+                            return;
+                        }
+                        reply(out, decide(id, conversation, r));
+                    }
                 }
             }
         } catch (SocketTimeoutException e) {
@@ -135,6 +142,28 @@ public final class PolicyListener implements AutoCloseable {
             log.debug("P{}: policy connection ended: {}", id, e.toString());
         } finally {
             MDC.remove("session");
+        }
+    }
+
+    /**
+     * A request we cannot read: answer {@code policy.onError}, then close. What the client still sends is read and
+     * dropped for a moment first (bounded), so closing with unread data does not reset the connection before the
+     * client has read the answer.
+     */
+    private void refuse(Socket s, OutputStream out, String id, String why) throws IOException {
+        log.warn("P{}: malformed policy request from {}: {}; answered {} and closed", id, s.getInetAddress().getHostAddress(),
+                why, config.onError());
+        reply(out, config.onError());
+        s.shutdownOutput();
+        s.setSoTimeout(DRAIN_MILLIS);
+        byte[] sink = new byte[8192];
+        long left = DRAIN_BYTES;
+        var in = s.getInputStream();
+        try {
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) left -= n;
+        } catch (SocketTimeoutException ignored) {
+            // the client had nothing more to say
         }
     }
 
