@@ -69,7 +69,7 @@ public final class Greylisting {
 
     /** {@code greylist} (RCPT): triplet greylisting, telling the first-sight hook. */
     public Check<PolicyRequest.Rcpt> greylistCheck() {
-        return new GreylistCheck(greylister, keying, clock, firstSight, observe(), header);
+        return new GreylistCheck(greylister, keying, clock, firstSight, observe(), header, new greyrelay.relay.policy.Replies.GreylistedText(config.text()));
     }
 
     /** {@code null-sender-spamtrap} (end of DATA): the null sender's spamtrap recipients. */
@@ -79,7 +79,7 @@ public final class Greylisting {
 
     /** {@code null-sender-greylist} (end of DATA): the null sender's triplets. */
     public Check<PolicyRequest.Data> nullSenderGreylistCheck() {
-        return new NullSenderGreylistCheck(greylister, keying, clock, observe(), header);
+        return new NullSenderGreylistCheck(greylister, keying, clock, observe(), header, new greyrelay.relay.policy.Replies.GreylistedText(config.text()));
     }
 
     /** Runs cleanup every {@code greylist.cleanupInterval} on {@code scheduler} (the first run one interval from now). */
