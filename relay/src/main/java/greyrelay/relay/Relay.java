@@ -207,7 +207,8 @@ public final class Relay implements AutoCloseable {
         whitelisting.schedule(scheduler);
         greylisting.schedule(scheduler);
         scheduler.scheduleWithFixedDelay(verification::maintain, 5, 60, TimeUnit.MINUTES);
-        for (String line : pipeline.describe()) log.info("pipeline {}", line);
+        if (smtp != null) for (String line : pipeline.describe()) log.info("pipeline {}", line);
+        if (policy != null) for (String line : policy.describe()) log.info("policy pipeline {}", line);
         log.info("greyrelay {} ready: smtp port {}, policy port {}, admin {}, database {}, data {}", version(),
                 smtp == null ? "off" : smtp.port(), policy == null ? "off" : policy.port(),
                 admin == null ? "off" : (config.admin().tls().enabled() ? "https://" : "http://") + config.admin().bind() + ":"

@@ -64,6 +64,11 @@ public final class PolicyListener implements AutoCloseable {
         return this;
     }
 
+    /** The checks this listener asks, one line per phase (the startup log). */
+    public java.util.List<String> describe() {
+        return pipeline.describe();
+    }
+
     public int port() {
         return server.getLocalPort();
     }
