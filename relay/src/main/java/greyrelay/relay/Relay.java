@@ -33,6 +33,7 @@ import greyrelay.relay.queue.MailQueue;
 import greyrelay.relay.queue.RetrySchedule;
 import greyrelay.relay.queue.Spool;
 import greyrelay.relay.ratelimit.RateLimits;
+import greyrelay.relay.postfixpolicy.PolicyListener;
 import greyrelay.relay.smtp.AuthenticationResults;
 import greyrelay.relay.smtp.ConnectionCounter;
 import greyrelay.relay.smtp.SmtpListener;
@@ -80,7 +81,8 @@ public final class Relay implements AutoCloseable {
     private final Pipeline pipeline;
     private final Spool spool;
     private final MailQueue queue;
-    private final SmtpListener smtp;
+    private final SmtpListener smtp; // null with smtp.enabled: false (a policy-only node)
+    private final PolicyListener policy; // null unless policy.enabled
     private final Javalin admin;
     private final ProcessMeters processMeters;
     private final Heartbeat heartbeat;
@@ -140,8 +142,9 @@ public final class Relay implements AutoCloseable {
         this.whitelisting = Whitelisting.create(config.greylist(), new WhitelistStore(database), dns, clock.instant(), metrics);
         this.greylisting = Greylisting.create(config.greylist(), database, clock, metrics, hostname, version(),
                 verification::prefetch); // a first sight starts the sender's probe in the background
-        this.pipeline = new CheckTable(config, clock, dns, metrics, connections, domains,
-                new CheckTable.Features(whitelisting, greylisting, verification, rateLimits)).pipeline(recorder);
+        CheckTable checks = new CheckTable(config, clock, dns, metrics, connections, domains,
+                new CheckTable.Features(whitelisting, greylisting, verification, rateLimits));
+        this.pipeline = checks.pipeline(recorder);
 
         Path spoolDir = config.dataPath().resolve("spool");
         this.spool = new Spool(spoolDir, clock, config.queue().minFreeSpace().bytes());
@@ -155,10 +158,13 @@ public final class Relay implements AutoCloseable {
         SmtpServices services = new SmtpServices(pipeline, spool, queue::accept, clock, hostname, maxSize,
                 config.queue().maxLifetime(), AuthenticationResults.claimsAuthservId(hostname), domains.postmasterDomain(hostname),
                 new SmtpMetrics(metrics), config.nodeName());
-        this.smtp = new SmtpListener(config.smtp(), services, connections, tls);
+        this.smtp = config.smtp().enabled() ? new SmtpListener(config.smtp(), services, connections, tls) : null;
+        this.policy = config.policy().enabled()
+                ? new PolicyListener(config.policy(), checks.policyPipeline(recorder), clock)
+                : null;
         this.admin = config.admin().enabled() ? adminApp(config, clock, database) : null;
         this.heartbeat = new Heartbeat(new NodeHeartbeats(database), clock, config.nodeName(), version(),
-                () -> new Heartbeat.Status(smtp.isListening(), queue.depth(), queue.oldestAge().orElse(null)));
+                () -> new Heartbeat.Status(smtp != null && smtp.isListening(), queue.depth(), queue.oldestAge().orElse(null)));
     }
 
     /** The embedded panel: shared state from the database, this node's queue, and a fresh local control token. */
@@ -203,7 +209,8 @@ public final class Relay implements AutoCloseable {
     /** Starts delivery, then the listener, then the panel. */
     public Relay start() throws Exception {
         queue.start(true);
-        smtp.start();
+        if (smtp != null) smtp.start();
+        if (policy != null) policy.start();
         if (admin != null) {
             admin.start(config.admin().bind(), config.admin().port());
             ProcessMeters.bindJetty(metrics, admin.jettyServer().server());
@@ -215,8 +222,10 @@ public final class Relay implements AutoCloseable {
         greylisting.schedule(scheduler);
         scheduler.scheduleWithFixedDelay(verification::maintain, 5, 60, TimeUnit.MINUTES);
         heartbeat.schedule(scheduler);
-        for (String line : pipeline.describe()) log.info("pipeline {}", line);
-        log.info("greyrelay {} ready: node {}, smtp port {}, admin {}, database {}, data {}", version(), config.nodeName(), smtp.port(),
+        if (smtp != null) for (String line : pipeline.describe()) log.info("pipeline {}", line);
+        if (policy != null) for (String line : policy.describe()) log.info("policy pipeline {}", line);
+        log.info("greyrelay {} ready: node {}, smtp port {}, policy port {}, admin {}, database {}, data {}", version(),
+                config.nodeName(), smtp == null ? "off" : smtp.port(), policy == null ? "off" : policy.port(),
                 admin == null ? "off" : (config.admin().tls().enabled() ? "https://" : "http://") + config.admin().bind() + ":"
                         + admin.port(), database, config.dataPath());
         for (String warning : StartupAdvice.warnings(config)) log.warn("{}", warning);
@@ -242,7 +251,8 @@ public final class Relay implements AutoCloseable {
 
     public Health health() {
         boolean db = database.ping(Duration.ofSeconds(2));
-        return new Health(smtp.isListening(), db, queue.depth(), queue.oldestAge().map(Duration::toSeconds).orElse(0L));
+        boolean listening = (smtp == null || smtp.isListening()) && (policy == null || policy.isListening());
+        return new Health(listening, db, queue.depth(), queue.oldestAge().map(Duration::toSeconds).orElse(0L));
     }
 
     public static String version() {
@@ -250,8 +260,14 @@ public final class Relay implements AutoCloseable {
         return v == null ? "dev" : v;
     }
 
+    /** -1 with {@code smtp.enabled: false}. */
     public int smtpPort() {
-        return smtp.port();
+        return smtp == null ? -1 : smtp.port();
+    }
+
+    /** The policy listener's port; -1 unless {@code policy.enabled}. */
+    public int policyPort() {
+        return policy == null ? -1 : policy.port();
     }
 
     public int adminPort() {
@@ -323,7 +339,8 @@ public final class Relay implements AutoCloseable {
     @Override
     public void close() {
         log.info("greyrelay stopping");
-        smtp.shutdown(config.smtp().shutdownGrace());
+        if (policy != null) policy.close();
+        if (smtp != null) smtp.shutdown(config.smtp().shutdownGrace());
         if (admin != null) admin.stop();
         queue.close();
         stopScheduler();
@@ -336,7 +353,8 @@ public final class Relay implements AutoCloseable {
 
     /** A crash, for tests: the listener and workers stop at once, nothing is flushed or drained. */
     public void crash() {
-        smtp.shutdown(Duration.ZERO);
+        if (policy != null) policy.close();
+        if (smtp != null) smtp.shutdown(Duration.ZERO);
         if (admin != null) admin.stop();
         queue.close();
         stopScheduler();

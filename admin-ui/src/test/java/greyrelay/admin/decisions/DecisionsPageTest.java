@@ -121,6 +121,18 @@ class DecisionsPageTest {
     }
 
     @Test
+    void marks_decisions_that_arrived_over_the_postfix_policy_protocol() {
+        new DecisionLog(server.database).appendAll(List.of(new DecisionRecord(null, t0.plusSeconds(30), "mx1", "P9", "P9.1", "RCPT",
+                "greylist", Outcome.DEFERRED, false, 451, "4.7.1 Greylisted, please try again in 300 seconds", "because",
+                "192.0.2.99", "client.example.org", "jane@example.org", "bob@example.com", null, DecisionRecord.POLICY)));
+        String list = server.get("/decisions?client=192.0.2.99", session).body();
+        assertThat(list).contains("<span class=\"badge origin\" title=\"arrived over Postfix's policy protocol\">policy</span>");
+        assertThat(server.get("/decisions?client=192.0.2.10", session).body()).doesNotContain("badge origin");
+        long id = new DecisionLog(server.database).search(DecisionQuery.newest(10).withClientIp("192.0.2.99")).get(0).id();
+        assertThat(server.get("/decisions/" + id, session).body()).contains("<dt>Arrived by</dt><dd>Postfix policy protocol (policy)</dd>");
+    }
+
+    @Test
     void says_so_when_nothing_matches() {
         assertThat(server.get("/decisions?sender=nobody-at-all", session).body()).contains("No decisions match");
     }

@@ -23,7 +23,8 @@ public record RelayConfig(
         HygieneConfig hygiene,
         DnsblConfig dnsbl,
         LoggingConfig logging,
-        NodeConfig node) {
+        NodeConfig node,
+        PolicyConfig policy) {
 
     public RelayConfig {
         Require.present("dataDir", dataDir, "a directory path");
@@ -44,6 +45,7 @@ public record RelayConfig(
         Require.present("recipientVerification", recipientVerification, "a section");
         Require.present("logging", logging, "a section");
         Require.present("node", node, "a section");
+        Require.present("policy", policy, "a section");
     }
 
     public static RelayConfig defaults() {
@@ -51,7 +53,7 @@ public record RelayConfig(
                 GreylistConfig.defaults(), VerificationConfig.defaults(), RecipientVerificationConfig.defaults(), SpfConfig.defaults(),
                 DnsConfig.defaults(), DatabaseConfig.defaults(), AdminConfig.defaults(), DecisionLogConfig.defaults(),
                 RateLimitsConfig.defaults(), HygieneConfig.defaults(), DnsblConfig.defaults(), LoggingConfig.defaults(),
-                NodeConfig.defaults());
+                NodeConfig.defaults(), PolicyConfig.defaults());
     }
 
     /** This node's name: {@code node.name}, or {@code smtp.hostname} when that is empty. */
