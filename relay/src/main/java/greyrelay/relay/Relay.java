@@ -17,28 +17,32 @@ import greyrelay.relay.admin.VerificationPanelOperations;
 import greyrelay.relay.checks.CheckTable;
 import greyrelay.relay.cluster.Heartbeat;
 import greyrelay.relay.config.ConfigDump;
+import greyrelay.relay.config.ConfigException;
 import greyrelay.relay.config.HostPort;
 import greyrelay.relay.config.RelayConfig;
+import greyrelay.relay.config.Reloadable;
 import greyrelay.relay.config.StartupAdvice;
-import greyrelay.relay.metrics.ProcessMeters;
 import greyrelay.relay.decisions.DecisionLogWriter;
 import greyrelay.relay.dns.CachingDns;
 import greyrelay.relay.dns.Dns;
 import greyrelay.relay.dns.DnsJavaResolver;
 import greyrelay.relay.greylist.Greylisting;
+import greyrelay.relay.logs.LogSetup;
+import greyrelay.relay.metrics.ProcessMeters;
 import greyrelay.relay.policy.DecisionRecorder;
 import greyrelay.relay.policy.Pipeline;
+import greyrelay.relay.postfixpolicy.PolicyListener;
 import greyrelay.relay.queue.DownstreamDelivery;
 import greyrelay.relay.queue.MailQueue;
 import greyrelay.relay.queue.RetrySchedule;
 import greyrelay.relay.queue.Spool;
 import greyrelay.relay.ratelimit.RateLimits;
-import greyrelay.relay.postfixpolicy.PolicyListener;
 import greyrelay.relay.smtp.AuthenticationResults;
 import greyrelay.relay.smtp.ConnectionCounter;
 import greyrelay.relay.smtp.SmtpListener;
 import greyrelay.relay.smtp.SmtpMetrics;
 import greyrelay.relay.smtp.SmtpServices;
+import greyrelay.relay.smtp.SwappableSslContext;
 import greyrelay.relay.smtp.TlsContexts;
 import greyrelay.relay.verify.ProbeRouting;
 import greyrelay.relay.verify.Verification;
@@ -53,6 +57,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +73,10 @@ public final class Relay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
 
     private final RelayConfig config;
+    /** The configuration in force: {@link #config} plus what reloads applied. */
+    private volatile RelayConfig running;
+    /** STARTTLS's context, renewed at each reload; null without smtp.tls. */
+    private final SwappableSslContext smtpTls;
     private final Clock clock;
     private final Database database;
     private final boolean ownsDatabase;
@@ -123,6 +132,7 @@ public final class Relay implements AutoCloseable {
 
     private Relay(RelayConfig config, Clock clock, Database database, boolean ownsDatabase, ProbeRouting routing) throws Exception {
         this.config = config;
+        this.running = config;
         this.clock = clock;
         this.database = database;
         this.ownsDatabase = ownsDatabase;
@@ -152,9 +162,10 @@ public final class Relay implements AutoCloseable {
         this.queue = new MailQueue(spool, delivery, new RetrySchedule(config.queue().retrySchedule()), clock, hostname,
                 config.nodeName(), config.queue().maxLifetime(), config.queue().workers(), metrics);
 
-        Optional<SSLContext> tls = config.smtp().tls().enabled()
-                ? Optional.of(TlsContexts.fromPem(Path.of(config.smtp().tls().certificate()), Path.of(config.smtp().tls().key()), "smtp.tls"))
-                : Optional.empty();
+        this.smtpTls = config.smtp().tls().enabled()
+                ? SwappableSslContext.of(TlsContexts.fromPem(Path.of(config.smtp().tls().certificate()), Path.of(config.smtp().tls().key()), "smtp.tls"))
+                : null;
+        Optional<SSLContext> tls = Optional.ofNullable(smtpTls);
         SmtpServices services = new SmtpServices(pipeline, spool, queue::accept, clock, hostname, maxSize,
                 config.queue().maxLifetime(), AuthenticationResults.claimsAuthservId(hostname), domains.postmasterDomain(hostname),
                 new SmtpMetrics(metrics), config.nodeName());
@@ -333,6 +344,57 @@ public final class Relay implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** What a reload did: keys applied, keys that need a restart to change, and what could not be applied (why). */
+    public record ReloadReport(List<String> applied, List<String> needRestart, List<String> failed) {}
+
+    /**
+     * Applies a re-read configuration without dropping a connection ({@code greyrelay reload}, SIGHUP): the log level and
+     * format, the STARTTLS certificate and the whitelist files, which are read again even when their paths did not change
+     * (a certificate renewed in place). Every other changed key is named as needing a restart; a file that cannot be read
+     * leaves what is in force as it was.
+     */
+    public synchronized ReloadReport reload(RelayConfig next) {
+        List<String> changed = Reloadable.changed(running, next);
+        List<String> applied = new ArrayList<>();
+        List<String> restart = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        Set<String> take = new java.util.HashSet<>();
+        for (String key : changed) if (!Reloadable.KEYS.contains(key)) restart.add(key);
+        if (changed.contains("logging.level") || changed.contains("logging.format")) {
+            LogSetup.apply(next.logging());
+            for (String k : List.of("logging.level", "logging.format")) if (changed.contains(k)) { applied.add(k); take.add(k); }
+        }
+        if (smtpTls != null && next.smtp().tls().enabled()) {
+            try {
+                smtpTls.swap(TlsContexts.fromPem(Path.of(next.smtp().tls().certificate()), Path.of(next.smtp().tls().key()), "smtp.tls"));
+                applied.add("smtp.tls (certificate read again)");
+                take.addAll(List.of("smtp.tls.certificate", "smtp.tls.key"));
+            } catch (ConfigException e) {
+                failed.add(e.getMessage());
+            }
+        } else if (changed.contains("smtp.tls.certificate") || changed.contains("smtp.tls.key")) {
+            restart.add("smtp.tls (turning STARTTLS on or off)");
+        }
+        try {
+            whitelisting.reloadFiles(next.greylist(), clock.instant());
+            applied.add("greylist.whitelistFiles (files read again)");
+            take.addAll(List.of("greylist.whitelistFiles", "greylist.defaultWhitelist"));
+        } catch (ConfigException e) {
+            failed.add(e.getMessage());
+        }
+        running = Reloadable.applied(running, next, take);
+        ReloadReport report = new ReloadReport(List.copyOf(applied), List.copyOf(restart), List.copyOf(failed));
+        log.info("reload: applied {}", report.applied());
+        if (!report.needRestart().isEmpty()) log.warn("reload: changed but needs a restart to take effect: {}", report.needRestart());
+        for (String f : report.failed()) log.error("reload: not applied, the previous setting stays: {}", f);
+        return report;
+    }
+
+    /** The configuration in force (the one started with, plus what reloads applied). */
+    public RelayConfig runningConfig() {
+        return running;
     }
 
     /** Graceful: stop taking mail (421 to newcomers), let transactions finish within smtp.shutdownGrace, stop delivery. */
