@@ -5,6 +5,8 @@ import greyrelay.db.verify.CacheKind;
 import greyrelay.db.verify.DomainProfiles;
 import greyrelay.db.verify.ProbeLog;
 import greyrelay.db.verify.VerificationCache;
+import greyrelay.db.verify.VouchStore;
+import greyrelay.db.net.NetworkPrefixes;
 import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.config.DownstreamConfig;
 import greyrelay.relay.config.HostPort;
@@ -55,6 +57,7 @@ public final class Verification implements AutoCloseable {
     private final SenderVerificationCheck senderCheck;
     private final SenderDomainCheck senderDomainCheck;
     private final RecipientVerificationCheck recipientCheck;
+    private final VouchBook vouches;
 
     private Verification(RelayConfig config, Clock clock, Dns dns, Database database, MeterRegistry metrics,
             ProbeRouting routing, BooleanSupplier ipv6, Random random) {
@@ -80,7 +83,11 @@ public final class Verification implements AutoCloseable {
                 new AnswerPolicy(senderPolicy, v.cache().profileTtl()), cache, new ProfileBook(profiles), probeHistory, clock,
                 metrics, new SenderVerifier.Settings(inline, background, v.randomAddressCheck(), v.budget().perConnection(),
                         v.timeouts().probeTotal()));
-        this.senderCheck = new SenderVerificationCheck(senderVerifier, v.maxWait(), v.unverifiable(), v.unprobeable());
+        this.vouches = new VouchBook(new VouchStore(database),
+                new NetworkPrefixes(config.greylist().ipv4Prefix(), config.greylist().ipv6Prefix()), config.greylist().maxAge(),
+                clock, metrics);
+        this.senderCheck = new SenderVerificationCheck(senderVerifier, v.maxWait(), v.unverifiable(), v.unprobeable(),
+                Vouching.from(v), vouches);
         this.senderDomainCheck = new SenderDomainCheck(selection);
         this.recipientVerifier = new RecipientVerifier(prober, downstreamRoute(config.downstream()), cache,
                 new CachePolicy(CachePolicy.Lifetimes.forRecipients(config.recipientVerification())), probeHistory, clock,
@@ -154,8 +161,9 @@ public final class Verification implements AutoCloseable {
             Instant stale = now.minus(config.verification().cache().profileTtl());
             int profilesDropped = drain(n -> profiles.deleteUnchangedSince(stale, n));
             int lanes = scheduler.sweep();
-            log.info("verification cleanup: {} history row(s) older than {}, {} expired verdict(s), {} stale profile(s), {} idle lane(s) dropped",
-                    history, cutoff, expired, profilesDropped, lanes);
+            int vouching = vouches.trim(BATCH);
+            log.info("verification cleanup: {} history row(s) older than {}, {} expired verdict(s), {} stale profile(s), {} idle lane(s), {} idle vouching row(s) dropped",
+                    history, cutoff, expired, profilesDropped, lanes, vouching);
         } catch (RuntimeException e) {
             log.warn("verification cleanup failed: {}", e.getMessage());
         }
