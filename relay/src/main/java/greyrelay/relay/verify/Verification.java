@@ -151,6 +151,11 @@ public final class Verification implements AutoCloseable {
         return scheduler.snapshot(top);
     }
 
+    /** Whether probes to {@code domain} are paused by a burst freeze right now (read from the scheduler). */
+    public boolean isFrozen(String domain) {
+        return scheduler.isFrozen(domain);
+    }
+
     /** Scheduled upkeep: trim the history, drop expired verdicts and stale profiles, forget idle lanes. */
     public void maintain() {
         Instant now = clock.instant();
