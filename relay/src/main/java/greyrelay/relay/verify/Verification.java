@@ -9,6 +9,7 @@ import greyrelay.db.verify.VouchStore;
 import greyrelay.db.net.NetworkPrefixes;
 import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.config.DownstreamConfig;
+import greyrelay.relay.config.Durations;
 import greyrelay.relay.config.HostPort;
 import greyrelay.relay.config.RelayConfig;
 import greyrelay.relay.config.VerificationConfig;
@@ -29,6 +30,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -154,6 +156,19 @@ public final class Verification implements AutoCloseable {
     /** Whether probes to {@code domain} are paused by a burst freeze right now (read from the scheduler). */
     public boolean isFrozen(String domain) {
         return scheduler.isFrozen(domain);
+    }
+
+    /** The end of {@code domain}'s burst freeze while it lasts (this node's scheduler); empty when not frozen. */
+    public Optional<Instant> frozenUntil(String domain) {
+        Instant now = clock.instant();
+        return scheduler.domain(domain).map(ProbeScheduler.DomainState::frozenUntil).filter(now::isBefore);
+    }
+
+    /** What freezes a domain, in one line (the panel's domain page). */
+    public String freezeReason() {
+        VerificationConfig.Budget b = config.verification().budget();
+        return "a burst of " + b.burstLocalParts() + " distinct new local parts within " + Durations.format(b.burstWindow())
+                + " (a forged-sender run); probes pause for " + Durations.format(b.burstFreeze());
     }
 
     /** Scheduled upkeep: trim the history, drop expired verdicts and stale profiles, forget idle lanes. */
