@@ -9,6 +9,9 @@ import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.policy.Replies;
 import greyrelay.relay.policy.Verdict;
 import greyrelay.relay.policy.SpfFact;
+import greyrelay.relay.text.SafeText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -33,6 +36,8 @@ import java.util.Optional;
  * background, so the verdict is cached before the client retries.
  */
 public final class SenderVerificationCheck implements Check<PolicyRequest.Rcpt> {
+    private static final Logger log = LoggerFactory.getLogger(SenderVerificationCheck.class);
+
     private final SenderVerifier verifier;
     private final Duration maxWait;
     private final VerificationConfig.Unverifiable unverifiable;
@@ -72,6 +77,8 @@ public final class SenderVerificationCheck implements Check<PolicyRequest.Rcpt> 
 
     /** Accepted without a probe: counted, and noted on the recipient's decision-log row. Other checks still ran. */
     private Verdict vouched(PolicyRequest.Rcpt r, Mailbox sender, Vouching.Vouched v) {
+        log.info("{}: verify: sender <{}> from {} not probed, {}", r.tx().id(), SafeText.printable(sender.address()),
+                r.session().clientLabel(), v.why());
         vouches.vouched(sender.domain(), v.reason());
         if (r.recipient() != null) r.tx().note(r.recipient().address(), name() + ": " + v.why());
         return Verdict.CONTINUE;

@@ -112,6 +112,11 @@ class VouchingConversationTest {
 
             flood(h);
             assertThat(h.relay.verification().isFrozen(Y)).as("the flood froze Y").isTrue();
+            assertThat(new greyrelay.relay.admin.VerificationPanelOperations(h.relay.verification()).freeze(Y))
+                    .as("the panel's domain page sees the freeze").hasValueSatisfying(f -> {
+                        assertThat(f.until()).isEqualTo(h.clock.instant().plus(Duration.ofHours(1)));
+                        assertThat(f.why()).contains("a burst of 50 distinct new local parts within 10m");
+                    });
             int probesDuringFlood = mx.connections();
             assertThat(probesDuringFlood).as("probes to Y's MX within its budget (perDomainRate 20 + the first)")
                     .isLessThanOrEqualTo(21);
@@ -135,6 +140,7 @@ class VouchingConversationTest {
             // after the freeze, probing resumes: an unlisted host's sender is probed and accepted
             h.clock.advance(Duration.ofMinutes(61));
             assertThat(h.relay.verification().isFrozen(Y)).isFalse();
+            assertThat(h.relay.verification().frozenUntil(Y)).isEmpty();
             assertThat(send(h, UNLISTED, "late@" + Y).code()).isEqualTo(250);
             assertThat(mx.connections()).isEqualTo(probesDuringFlood + 1);
             assertThat(queued(h, "late@" + Y)).singleElement().satisfies(d -> assertThat(d.reason()).doesNotContain("vouched"));
