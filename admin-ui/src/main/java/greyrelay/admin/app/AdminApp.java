@@ -55,6 +55,7 @@ import greyrelay.db.node.NodeHeartbeats;
 import greyrelay.db.net.NetworkPrefixes;
 import greyrelay.db.ratelimit.RateLimitOverrides;
 import greyrelay.db.verify.DomainProfiles;
+import greyrelay.db.verify.VouchStore;
 import greyrelay.db.verify.ProbeLog;
 import greyrelay.db.verify.VerificationCache;
 import greyrelay.db.whitelist.WhitelistStore;
@@ -213,7 +214,7 @@ public final class AdminApp {
         features.add(new AccessController(accounts, tokens, sessions, gate, pages));
         if (b.configuration != null) features.add(new SettingsController(b.configuration, pages));
         features.add(new VerificationController(new ProbeLog(b.database), new VerificationCache(b.database),
-                new DomainProfiles(b.database), Optional.ofNullable(b.verification), policy, auditor, pages, clock));
+                new DomainProfiles(b.database), new VouchStore(b.database), Optional.ofNullable(b.verification), policy, auditor, pages, clock));
         features.stream().flatMap(f -> f.nav().stream()).sorted(Comparator.comparingInt(NavItem::order)).forEach(nav::add);
         ObjectNode openApi = OpenApi.build(settings.version(), features.stream().flatMap(f -> f.openApi().stream()).toList());
 

@@ -2,7 +2,8 @@
  * Stores for callback verification (V3 migration): the verdict cache shared by all nodes
  * ({@link greyrelay.db.verify.VerificationCache}), the probe history shown in the admin panel
  * ({@link greyrelay.db.verify.ProbeLog}) and what probes taught us about each sender domain
- * ({@link greyrelay.db.verify.DomainProfiles}).
+ * ({@link greyrelay.db.verify.DomainProfiles}); and vouching's memory (V11, {@link greyrelay.db.verify.VouchStore}): the
+ * networks each sender domain's verified mail came from, and how many of its senders were vouched for.
  *
  * <p><b>Who uses them.</b> The relay's {@code greyrelay.relay.verify} package (the prober, its scheduler and the checks)
  * writes and reads them; the admin panel searches the probe log and the profiles. The stores decide nothing: lifetimes,

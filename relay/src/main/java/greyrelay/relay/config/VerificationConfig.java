@@ -26,6 +26,8 @@ public record VerificationConfig(
         int maxMxAttempts,
         Duration historyRetention,
         boolean logCacheHits,
+        List<String> vouch,
+        VouchWhen vouchWhen,
         Cache cache,
         Budget budget,
         Timeouts timeouts) {
@@ -54,6 +56,15 @@ public record VerificationConfig(
             "169.254.0.0/16", "fe80::/10", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7",
             "fec0::/10", "224.0.0.0/3", "ff00::/8");
 
+    /** The reasons a sender may be vouched for without a probe ({@code verification.vouch}). */
+    public static final List<String> VOUCH_REASONS = List.of("spf", "known-networks");
+
+    /**
+     * When vouching replaces the probe ({@code verification.vouchWhen}): only while the sender domain's probe budget is
+     * used up or it is burst-frozen, or for every SPF-pass sender.
+     */
+    public enum VouchWhen { BUSY, ALWAYS }
+
     /** Whether IPv6 addresses of MX hosts are probed: {@code auto} when this host has a global IPv6 address. */
     public enum Ipv6 { AUTO, ON, OFF }
 
@@ -78,6 +89,8 @@ public record VerificationConfig(
         Require.present("verification.ipv6", ipv6, "auto, on or off");
         Require.range("verification.maxMxAttempts", maxMxAttempts, 1, 10);
         Require.duration("verification.historyRetention", historyRetention, Duration.ofHours(1), Duration.ofDays(3650));
+        vouch = Require.list("verification.vouch", vouch).stream().map(VerificationConfig::vouchReason).distinct().toList();
+        Require.present("verification.vouchWhen", vouchWhen, "busy or always");
         Require.present("verification.cache", cache, "a section");
         Require.present("verification.budget", budget, "a section");
         Require.present("verification.timeouts", timeouts, "a section");
@@ -90,13 +103,30 @@ public record VerificationConfig(
 
     static VerificationConfig defaults() {
         return new VerificationConfig(true, Mode.ENFORCE, 25, Duration.ofSeconds(5), Duration.ofHours(1), "", Confirm.AFTER,
-                true, Unverifiable.ACCEPT, Unverifiable.DEFER, DEFAULT_REFUSED_TARGETS, false, Ipv6.AUTO, 3, Duration.ofDays(30), true, Cache.defaults(),
+                true, Unverifiable.ACCEPT, Unverifiable.DEFER, DEFAULT_REFUSED_TARGETS, false, Ipv6.AUTO, 3, Duration.ofDays(30), true,
+                VOUCH_REASONS, VouchWhen.BUSY, Cache.defaults(),
                 Budget.defaults(), Timeouts.defaults());
     }
 
     /** The networks of {@link #refusedTargets} (validated text, so parsing cannot fail here). */
     public List<IpNetwork> refusedTargetNetworks() {
         return refusedTargets.stream().map(IpNetwork::parse).toList();
+    }
+
+    /** {@code verification.vouch} has {@code spf}: an SPF pass for the sender's domain vouches for it. */
+    public boolean vouchBySpf() {
+        return vouch.contains("spf");
+    }
+
+    /** {@code verification.vouch} has {@code known-networks}: a network that delivered verified mail vouches. */
+    public boolean vouchByKnownNetworks() {
+        return vouch.contains("known-networks");
+    }
+
+    private static String vouchReason(String entry) {
+        String e = entry == null ? "" : entry.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!VOUCH_REASONS.contains(e)) throw ConfigException.invalid("verification.vouch", "a list of spf, known-networks", entry);
+        return e;
     }
 
     private static String refusedTarget(String entry) {

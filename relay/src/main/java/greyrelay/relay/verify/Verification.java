@@ -5,8 +5,11 @@ import greyrelay.db.verify.CacheKind;
 import greyrelay.db.verify.DomainProfiles;
 import greyrelay.db.verify.ProbeLog;
 import greyrelay.db.verify.VerificationCache;
+import greyrelay.db.verify.VouchStore;
+import greyrelay.db.net.NetworkPrefixes;
 import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.config.DownstreamConfig;
+import greyrelay.relay.config.Durations;
 import greyrelay.relay.config.HostPort;
 import greyrelay.relay.config.RelayConfig;
 import greyrelay.relay.config.VerificationConfig;
@@ -27,6 +30,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -57,6 +61,7 @@ public final class Verification implements AutoCloseable {
     private final SenderVerificationCheck senderCheck;
     private final SenderDomainCheck senderDomainCheck;
     private final RecipientVerificationCheck recipientCheck;
+    private final VouchBook vouches;
 
     private Verification(RelayConfig config, Clock clock, Dns dns, Database database, MeterRegistry metrics,
             ProbeRouting routing, BooleanSupplier ipv6, Random random) {
@@ -85,7 +90,11 @@ public final class Verification implements AutoCloseable {
                 new AnswerPolicy(senderPolicy, v.cache().profileTtl()), cache, new ProfileBook(profiles), probeHistory, clock,
                 metrics, new SenderVerifier.Settings(inline, background, v.randomAddressCheck(), v.budget().perConnection(),
                         v.timeouts().probeTotal()), cluster);
-        this.senderCheck = new SenderVerificationCheck(senderVerifier, v.maxWait(), v.unverifiable(), v.unprobeable());
+        this.vouches = new VouchBook(new VouchStore(database),
+                new NetworkPrefixes(config.greylist().ipv4Prefix(), config.greylist().ipv6Prefix()), config.greylist().maxAge(),
+                clock, metrics);
+        this.senderCheck = new SenderVerificationCheck(senderVerifier, v.maxWait(), v.unverifiable(), v.unprobeable(),
+                Vouching.from(v), vouches);
         this.senderDomainCheck = new SenderDomainCheck(selection);
         this.recipientVerifier = new RecipientVerifier(prober, downstreamRoute(config.downstream()), cache,
                 new CachePolicy(CachePolicy.Lifetimes.forRecipients(config.recipientVerification())), probeHistory, clock,
@@ -149,6 +158,24 @@ public final class Verification implements AutoCloseable {
         return scheduler.snapshot(top);
     }
 
+    /** Whether probes to {@code domain} are paused by a burst freeze right now (read from the scheduler). */
+    public boolean isFrozen(String domain) {
+        return scheduler.isFrozen(domain);
+    }
+
+    /** The end of {@code domain}'s burst freeze while it lasts (this node's scheduler); empty when not frozen. */
+    public Optional<Instant> frozenUntil(String domain) {
+        Instant now = clock.instant();
+        return scheduler.domain(domain).map(ProbeScheduler.DomainState::frozenUntil).filter(now::isBefore);
+    }
+
+    /** What freezes a domain, in one line (the panel's domain page). */
+    public String freezeReason() {
+        VerificationConfig.Budget b = config.verification().budget();
+        return "a burst of " + b.burstLocalParts() + " distinct new local parts within " + Durations.format(b.burstWindow())
+                + " (a forged-sender run); probes pause for " + Durations.format(b.burstFreeze());
+    }
+
     /** Scheduled upkeep: trim the history, drop expired verdicts and stale profiles, forget idle lanes. */
     public void maintain() {
         Instant now = clock.instant();
@@ -160,8 +187,9 @@ public final class Verification implements AutoCloseable {
             int profilesDropped = drain(n -> profiles.deleteUnchangedSince(stale, n));
             int lanes = scheduler.sweep();
             int shared = cluster.maintain(now, BATCH);
-            log.info("verification cleanup: {} history row(s) older than {}, {} expired verdict(s), {} stale profile(s), {} idle lane(s), {} expired lease(s) and freeze(s) dropped",
-                    history, cutoff, expired, profilesDropped, lanes, shared);
+            int vouching = vouches.trim(BATCH);
+            log.info("verification cleanup: {} history row(s) older than {}, {} expired verdict(s), {} stale profile(s), {} idle lane(s), {} expired lease(s) and freeze(s), {} idle vouching row(s) dropped",
+                    history, cutoff, expired, profilesDropped, lanes, shared, vouching);
         } catch (RuntimeException e) {
             log.warn("verification cleanup failed: {}", e.getMessage());
         }

@@ -44,6 +44,10 @@
  *       the database), single flight, scheduler, per-connection quota, domain profiles
  *       ({@link greyrelay.relay.verify.ProfileBook}); inline with a wait bound, or {@code prefetch} in the
  *       background. {@link greyrelay.relay.verify.RecipientVerifier} asks our downstream the same way.</li>
+ *   <li>Vouching ({@link greyrelay.relay.verify.Vouching}, pure; {@link greyrelay.relay.verify.VouchBook}, the learned
+ *       networks and tallies in {@code greyrelay.db.verify.VouchStore}): while a sender domain is frozen or its budget
+ *       is used up, an SPF-pass sender of it, or one from a network that delivered its verified mail before, is
+ *       accepted without a probe ({@code verification.vouch}, {@code vouchWhen}).</li>
  *   <li>Checks: {@link greyrelay.relay.verify.RecipientVerificationCheck} ({@code recipient-verification}),
  *       {@link greyrelay.relay.verify.SenderDomainCheck} ({@code sender-domain}), {@link greyrelay.relay.verify.SenderVerificationCheck}
  *       ({@code sender-verification}, and the greylisting hook {@code prefetch}). {@link greyrelay.relay.verify.Verification}
@@ -93,7 +97,7 @@
  *
  * <h2>Configuration</h2>
  * {@code verification.*} (enabled, mode, probePort, maxWait, confirmAfter, mailFrom, confirm, checkSenderDomain,
- * unverifiable, unprobeable, refusedTargets, randomAddressCheck, ipv6, maxMxAttempts, historyRetention, logCacheHits, {@code cache.*},
+ * unverifiable, unprobeable, refusedTargets, randomAddressCheck, ipv6, maxMxAttempts, historyRetention, logCacheHits, vouch, vouchWhen, {@code cache.*},
  * {@code budget.*}, {@code timeouts.*}) and {@code recipientVerification.*}, plus {@code smtp.hostname} and
  * {@code downstream.*}. See README.md, "Configuration reference" and "Callback verification".
  */

@@ -105,6 +105,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void vouching_defaults_to_spf_and_known_networks_while_busy_and_takes_only_those_names() {
+        VerificationConfig v = yaml("").verification();
+        assertThat(v.vouch()).containsExactly("spf", "known-networks");
+        assertThat(v.vouchWhen()).isEqualTo(VerificationConfig.VouchWhen.BUSY);
+        assertThat(v.vouchBySpf()).isTrue();
+        assertThat(v.vouchByKnownNetworks()).isTrue();
+
+        VerificationConfig off = yaml("verification: {vouch: [], vouchWhen: always}\n").verification();
+        assertThat(off.vouchBySpf()).isFalse();
+        assertThat(off.vouchByKnownNetworks()).isFalse();
+        assertThat(off.vouchWhen()).isEqualTo(VerificationConfig.VouchWhen.ALWAYS);
+        assertThat(yaml("verification: {vouch: [SPF]}\n").verification().vouch()).containsExactly("spf");
+
+        assertThat(problem("verification: {vouch: [dkim]}\n")).contains("verification.vouch").contains("spf, known-networks");
+        assertThat(problem("verification: {vouchWhen: sometimes}\n")).contains("verification.vouchWhen");
+    }
+
+    @Test
     void an_unknown_environment_variable_of_ours_is_refused() {
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("GREYRELAY_SMTP_PROT", "25")))
                 .isInstanceOf(ConfigException.class)
