@@ -37,8 +37,9 @@ final class Ledger {
         outcome.put(id, NONE);
     }
 
-    void replied(String id, int code) {
-        outcome.put(id, String.valueOf(code));
+    /** The reply's code and enhanced status code, e.g. "451 4.3.0" ("250" for success). */
+    void replied(String id, String reply) {
+        outcome.put(id, reply);
     }
 
     boolean acknowledged(String id) {

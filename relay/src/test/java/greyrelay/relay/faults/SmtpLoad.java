@@ -17,6 +17,8 @@ final class SmtpLoad implements AutoCloseable {
     private final int port;
     private final InetAddress local;
     private final List<Thread> threads = new ArrayList<>();
+    /** Connections that got their banner. */
+    final AtomicLong greeted = new AtomicLong();
     private volatile boolean running = true;
     final AtomicLong connectFailures = new AtomicLong();
     /** Longest time one reply took, in ms (a hang shows here). */
@@ -49,14 +51,15 @@ final class SmtpLoad implements AutoCloseable {
                     pause(200);
                     continue;
                 }
+                greeted.incrementAndGet();
                 c.send("EHLO " + Examples.HELO);
                 if (timed(c).code() != 250) continue;
                 for (int n = 0; n < 5 && running; n++) {
                     current = ledger.newId(tag);
-                    int code = send(c, current);
-                    ledger.replied(current, code);
+                    SmtpConversation.Reply r = send(c, current);
+                    ledger.replied(current, label(r));
                     current = null;
-                    if (code != 250) {
+                    if (r.code() != 250) {
                         pause(100);
                         break;
                     }
@@ -70,23 +73,30 @@ final class SmtpLoad implements AutoCloseable {
     }
 
     /** One transaction; the reply that ended it. */
-    private int send(SmtpConversation c, String id) throws IOException {
+    private SmtpConversation.Reply send(SmtpConversation c, String id) throws IOException {
         ledger.sent(id);
         c.send("MAIL FROM:<" + Examples.JANE + ">");
-        int code = timed(c).code();
-        if (code != 250) return code;
+        SmtpConversation.Reply r = timed(c);
+        if (r.code() != 250) return r;
         c.send("RCPT TO:<" + Examples.JOHN + ">");
-        code = timed(c).code();
-        if (code != 250) {
+        r = timed(c);
+        if (r.code() != 250) {
             c.send("RSET");
             timed(c);
-            return code;
+            return r;
         }
         c.send("DATA");
-        code = timed(c).code();
-        if (code != 354) return code;
+        r = timed(c);
+        if (r.code() != 354) return r;
         c.raw(message(id));
-        return timed(c).code();
+        return timed(c);
+    }
+
+    /** "250", or "451 4.3.0": the code and the enhanced status code of a refusal. */
+    static String label(SmtpConversation.Reply r) {
+        if (r.code() == 250) return "250";
+        String[] words = r.last().split(" ");
+        return words.length > 1 && words[1].matches("\\d\\.\\d{1,3}\\.\\d{1,3}") ? r.code() + " " + words[1] : String.valueOf(r.code());
     }
 
     static byte[] message(String id) {
