@@ -20,6 +20,8 @@ final class SmtpLoad implements AutoCloseable {
     /** Connections that got their banner. */
     final AtomicLong greeted = new AtomicLong();
     private volatile boolean running = true;
+    /** The reverse path of each message, from its id (default: one fixed sender). */
+    volatile java.util.function.Function<String, String> sender = id -> Examples.JANE;
     final AtomicLong connectFailures = new AtomicLong();
     /** Longest time one reply took, in ms (a hang shows here). */
     final AtomicLong slowestReplyMs = new AtomicLong();
@@ -35,7 +37,13 @@ final class SmtpLoad implements AutoCloseable {
     }
 
     static SmtpLoad start(Ledger ledger, int port, int sessions, String tag, InetAddress local) {
+        return start(ledger, port, sessions, tag, local, id -> Examples.JANE);
+    }
+
+    static SmtpLoad start(Ledger ledger, int port, int sessions, String tag, InetAddress local,
+            java.util.function.Function<String, String> sender) {
         SmtpLoad load = new SmtpLoad(ledger, port, local);
+        load.sender = sender;
         for (int i = 0; i < sessions; i++) {
             String t = tag + i;
             load.threads.add(Thread.ofPlatform().daemon().name("load-" + t).start(() -> load.session(t)));
@@ -75,7 +83,7 @@ final class SmtpLoad implements AutoCloseable {
     /** One transaction; the reply that ended it. */
     private SmtpConversation.Reply send(SmtpConversation c, String id) throws IOException {
         ledger.sent(id);
-        c.send("MAIL FROM:<" + Examples.JANE + ">");
+        c.send("MAIL FROM:<" + sender.apply(id) + ">");
         SmtpConversation.Reply r = timed(c);
         if (r.code() != 250) return r;
         c.send("RCPT TO:<" + Examples.JOHN + ">");
