@@ -74,7 +74,7 @@ public final class Verification implements AutoCloseable {
         // a lease outlives any one probe (probeTotal bounds it) with room for a slow database round trip
         this.cluster = Cluster.of(database, hostname, clock, v.timeouts().probeTotal().plus(LEASE_MARGIN));
         this.scheduler = new ProbeScheduler(ProbeScheduler.Limits.from(v.budget()), clock, metrics, cluster.budget(),
-                cluster.freezes());
+                cluster.freezes(), cluster.rates());
         ClientLimits inline = ClientLimits.defaults().withConnectTimeout(v.timeouts().inlineConnect())
                 .withReplyTimeout(v.timeouts().inlineReply()).withDataTimeout(v.timeouts().inlineReply());
         ClientLimits background = ClientLimits.defaults().withConnectTimeout(v.timeouts().backgroundConnect())
@@ -160,7 +160,7 @@ public final class Verification implements AutoCloseable {
             int profilesDropped = drain(n -> profiles.deleteUnchangedSince(stale, n));
             int lanes = scheduler.sweep();
             int shared = cluster.maintain(now, BATCH);
-            log.info("verification cleanup: {} history row(s) older than {}, {} expired verdict(s), {} stale profile(s), {} idle lane(s), {} expired lease(s) and freeze(s) dropped",
+            log.info("verification cleanup: {} history row(s) older than {}, {} expired verdict(s), {} stale profile(s), {} idle lane(s), {} expired lease(s), freeze(s) and full shared bucket(s) dropped",
                     history, cutoff, expired, profilesDropped, lanes, shared);
         } catch (RuntimeException e) {
             log.warn("verification cleanup failed: {}", e.getMessage());
