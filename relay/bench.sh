@@ -2,6 +2,8 @@
 # Runs a benchmark main class from relay's test sources: relay/bench.sh <name> [args...]
 #   throughput [sessions] [messagesPerSession] [extra-yaml]   SMTP → spool → delivery (ThroughputBench)
 #   greylist [h2|postgres|all] [sizes] [decisions] [threads]      greylist decisions (GreylistBench; PostgreSQL = the test server)
+#   verify [probes]                                           callback verification on H2 (VerifyBench)
+#   verify cluster [h2|postgres|all] [probes]                 the same on one node (H2, PostgreSQL) and two (PostgreSQL)
 # Benchmarks print figures; they are not tests and assert nothing about speed.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
