@@ -3,6 +3,9 @@
 #   throughput [sessions] [messagesPerSession] [extra-yaml]   SMTP → spool → delivery (ThroughputBench)
 #   greylist [h2|postgres|all] [sizes] [decisions] [threads]      greylist decisions (GreylistBench; PostgreSQL = the test server)
 #   policy [h2|postgres|all] [connections] [seconds]            Postfix policy requests, greyrelay vs postgrey when installed (PolicyBench)
+#   verify [probes]                                           callback verification on H2 (VerifyBench)
+#   verify cluster [h2|postgres|all] [probes]                 the same on one node (H2, PostgreSQL) and two (PostgreSQL)
+#   verify vouching                                           the forged-flood vouching case alone (VerifyBench)
 # Benchmarks print figures; they are not tests and assert nothing about speed.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"

@@ -4,10 +4,12 @@ import greyrelay.db.Database;
 import greyrelay.db.Dialect;
 import greyrelay.db.verify.DomainFreezes;
 import greyrelay.db.verify.ProbeLeases;
+import greyrelay.relay.ratelimit.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * What the nodes on one PostgreSQL database share of verification, or nothing ({@link #single()}: H2, one node, every
  * count in memory as before). Shared: one probe per address at a time ({@link LeasedSingleFlight}), the per-domain and
- * per-address concurrency caps ({@link SharedSlots}), the burst freeze ({@link SharedFreezes}). Not shared: the global
- * cap and queue (they protect this node's own resources) and the per-MX-host budget. Leases last {@code leaseTtl}
+ * per-address concurrency caps ({@link SharedSlots}), the per-domain probe rate (a Bucket4j bucket in
+ * {@code rate_limit_bucket}, the rate limits' {@link RateLimiter#shared} store), the burst freeze ({@link SharedFreezes}).
+ * Not shared: the global cap and queue (they protect this node's own resources), the per-domain queues and the
+ * per-MX-host budget. Leases last {@code leaseTtl}
  * (longer than one probe), so a node that dies holding them frees them by then.
  */
 final class Cluster implements AutoCloseable {
@@ -33,8 +37,10 @@ final class Cluster implements AutoCloseable {
     private final Duration leaseTtl;
     private final SharedBudget budget;
     private final FreezeStore freezeStore;
+    private final Optional<RateLimiter> rates;
 
-    private Cluster(ProbeLeases leases, DomainFreezes freezes, String node, Clock clock, Duration leaseTtl) {
+    private Cluster(ProbeLeases leases, DomainFreezes freezes, RateLimiter rates, String node, Clock clock,
+            Duration leaseTtl) {
         this.leases = leases;
         this.freezes = freezes;
         this.node = node;
@@ -42,11 +48,12 @@ final class Cluster implements AutoCloseable {
         this.leaseTtl = leaseTtl;
         this.budget = leases == null ? SharedBudget.none() : new SharedSlots(leases, node, clock, leaseTtl);
         this.freezeStore = freezes == null ? FreezeStore.local() : new SharedFreezes(freezes, FREEZE_RECHECK);
+        this.rates = Optional.ofNullable(rates);
     }
 
     /** One node: nothing shared, nothing slower. */
     static Cluster single() {
-        return new Cluster(null, null, "local", Clock.systemUTC(), Duration.ZERO);
+        return new Cluster(null, null, null, "local", Clock.systemUTC(), Duration.ZERO);
     }
 
     /**
@@ -59,9 +66,10 @@ final class Cluster implements AutoCloseable {
         if (database.dialect() != Dialect.POSTGRESQL) return single();
         String run = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         String node = (name.length() > 80 ? name.substring(0, 80) : name) + "-" + run;
-        log.info("verification: shared by the nodes on PostgreSQL (probe leases, per-domain and per-address caps, burst"
-                + " freezes) as {}; leases last {}", node, leaseTtl);
-        return new Cluster(new ProbeLeases(database), new DomainFreezes(database), node, clock, leaseTtl);
+        log.info("verification: shared by the nodes on PostgreSQL (probe leases, per-domain and per-address caps, per-domain"
+                + " probe rates, burst freezes) as {}; leases last {}", node, leaseTtl);
+        return new Cluster(new ProbeLeases(database), new DomainFreezes(database),
+                RateLimiter.shared(database.dataSource(), clock), node, clock, leaseTtl);
     }
 
     boolean isShared() {
@@ -85,6 +93,11 @@ final class Cluster implements AutoCloseable {
         return freezeStore;
     }
 
+    /** The per-domain probe rate buckets all nodes take from; empty on one node. */
+    Optional<RateLimiter> rates() {
+        return rates;
+    }
+
     /** Scheduled upkeep: drop expired leases and ended freezes, in batches; how many rows went. */
     int maintain(Instant now, int batch) {
         if (leases == null) return 0;
@@ -98,7 +111,8 @@ final class Cluster implements AutoCloseable {
             n = freezes.deleteOver(now, batch);
             dropped += n;
         } while (n == batch);
-        return dropped;
+        // the rate limits clean the same table only with rateLimits.shared; full buckets' rows go either way
+        return dropped + rates.map(RateLimiter::removeExpired).orElse(0);
     }
 
     /** Gives back this node's probe leases (at a clean stop; a node that dies loses them at their expiry). */

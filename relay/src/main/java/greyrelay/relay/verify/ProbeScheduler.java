@@ -1,6 +1,7 @@
 package greyrelay.relay.verify;
 
 import greyrelay.relay.config.VerificationConfig;
+import greyrelay.relay.ratelimit.RateLimiter;
 import io.github.bucket4j.Bucket;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -29,8 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>A global cap on probes running at once ({@code maxConcurrent}) and on probes waiting ({@code maxQueued}).</li>
- *   <li>Per sender domain: a concurrency cap, a token-bucket rate (Bucket4j, on the injected clock) and a bounded
- *       waiting queue. A domain whose budget is used up is refused at once ({@link Admission.Refused}); it never makes
+ *   <li>Per sender domain: a concurrency cap, a token-bucket rate (Bucket4j, on the injected clock; in a cluster the
+ *       bucket is a row of {@code rate_limit_bucket} shared by every node, through {@link RateLimiter#shared}) and a
+ *       bounded waiting queue. A domain whose budget is used up is refused at once ({@link Admission.Refused}); it never makes
  *       another domain wait. Free global slots go to waiting domains round-robin, one probe per domain per turn, so a
  *       domain with a long queue cannot starve one that just arrived.</li>
  *   <li>Per MX host: {@link HostBudget}, asked by the prober before each connection ({@link #hostGate()}).</li>
@@ -134,6 +136,9 @@ public final class ProbeScheduler implements AutoCloseable {
     private final SharedBudget shared;
     /** Burst freezes across the cluster ({@link FreezeStore#local()} on one node). */
     private final FreezeStore freezes;
+    /** The per-domain rate buckets shared by the cluster; empty on one node, where each lane's bucket counts. */
+    private final Optional<RateLimiter> sharedRates;
+    private final RateLimiter.Limit domainRate;
     private final Counter refusedShared;
     private final Map<Reason, Counter> refusals = new HashMap<>();
     private final DistributionSummary depthAtAdmission;
@@ -144,12 +149,15 @@ public final class ProbeScheduler implements AutoCloseable {
     static final int SWEEP_AT = 10_000;
 
     public ProbeScheduler(Limits limits, Clock clock, MeterRegistry metrics) {
-        this(limits, clock, metrics, SharedBudget.none(), FreezeStore.local());
+        this(limits, clock, metrics, SharedBudget.none(), FreezeStore.local(), Optional.empty());
     }
 
-    ProbeScheduler(Limits limits, Clock clock, MeterRegistry metrics, SharedBudget shared, FreezeStore freezes) {
+    ProbeScheduler(Limits limits, Clock clock, MeterRegistry metrics, SharedBudget shared, FreezeStore freezes,
+            Optional<RateLimiter> sharedRates) {
         this.shared = Objects.requireNonNull(shared, "shared");
         this.freezes = Objects.requireNonNull(freezes, "freezes");
+        this.sharedRates = Objects.requireNonNull(sharedRates, "sharedRates");
+        this.domainRate = new RateLimiter.Limit(limits.perDomainRate(), limits.perDomainRatePeriod());
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.time = new ClockTimeMeter(clock);
@@ -187,12 +195,18 @@ public final class ProbeScheduler implements AutoCloseable {
         Objects.requireNonNull(task, "task");
         String key = domain.toLowerCase(Locale.ROOT);
         Optional<Instant> sharedFreeze = freezes.frozenUntil(key); // before the lock: it may read the database
+        // in a cluster the domain's rate token is taken before the lock (a database round trip) and given back below
+        // when the probe is refused for another reason; a frozen domain costs no round trip
+        SharedToken token = sharedRates.isPresent() && !frozenBeforeLock(key, sharedFreeze) ? takeShared(key) : null;
         Instant froze = null;
         Admission admission;
         Start start = null;
         synchronized (this) {
             decide: {
-                if (closed) return refuse(Reason.CLOSED, "the relay is shutting down");
+                if (closed) {
+                    admission = refuse(Reason.CLOSED, "the relay is shutting down");
+                    break decide;
+                }
                 Instant now = clock.instant();
                 if (lanes.size() + hosts.size() > SWEEP_AT && now.isAfter(lastSweep.plusSeconds(10))) {
                     sweepLocked(now); // many distinct domains between scheduled sweeps: keep memory bounded
@@ -200,8 +214,9 @@ public final class ProbeScheduler implements AutoCloseable {
                 Lane lane = lanes.computeIfAbsent(key, Lane::new);
                 sharedFreeze.ifPresent(lane.burst::adopt);
                 if (lane.burst.isFrozen(now)) {
-                    return refuse(Reason.FROZEN, "probes to " + key + " are paused until " + lane.burst.frozenUntil()
+                    admission = refuse(Reason.FROZEN, "probes to " + key + " are paused until " + lane.burst.frozenUntil()
                             + " after a burst of new addresses");
+                    break decide;
                 }
                 if (lane.burst.sight(localPart.toLowerCase(Locale.ROOT), now)) {
                     logBurst(lane);
@@ -213,14 +228,18 @@ public final class ProbeScheduler implements AutoCloseable {
                 boolean startNow = (task.inline() ? lane.waiting.stream().noneMatch(j -> j.task().inline()) : lane.waiting.isEmpty())
                         && lane.running.hasRoom() && hasRoom(task);
                 if (!startNow && lane.waiting.size() >= limits.perDomainQueue()) {
-                    return refuse(Reason.DOMAIN_QUEUE_FULL, key + " has " + lane.waiting.size() + " probes waiting");
+                    admission = refuse(Reason.DOMAIN_QUEUE_FULL, key + " has " + lane.waiting.size() + " probes waiting");
+                    break decide;
                 }
                 if (!startNow && !queued.hasRoom()) {
-                    return refuse(Reason.QUEUE_FULL, queued.inUse() + " probes waiting in total");
+                    admission = refuse(Reason.QUEUE_FULL, queued.inUse() + " probes waiting in total");
+                    break decide;
                 }
-                if (!lane.bucket.tryConsume(1)) {
-                    return refuse(Reason.DOMAIN_RATE, "more than " + limits.perDomainRate() + " probes to " + key + " per "
-                            + limits.perDomainRatePeriod());
+                if (token == null ? !lane.bucket.tryConsume(1) : !token.granted()) {
+                    if (token != null) lane.rateRefusedUntil = now.plus(token.retryAfter());
+                    admission = refuse(Reason.DOMAIN_RATE, "more than " + limits.perDomainRate() + " probes to " + key
+                            + " per " + limits.perDomainRatePeriod() + (token == null ? "" : token.note()));
+                    break decide;
                 }
                 depthAtAdmission.record(lane.waiting.size());
                 if (startNow) {
@@ -236,9 +255,48 @@ public final class ProbeScheduler implements AutoCloseable {
                 }
             }
         }
+        if (token != null && token.granted() && admission instanceof Admission.Refused) giveBackShared(key);
         if (froze != null) shareFreeze(key, froze);
         if (start != null) launch(start);
         return admission;
+    }
+
+    /** The domain's token from the cluster's bucket: granted, refused (with the wait), or refused uncounted. */
+    private record SharedToken(boolean granted, Duration retryAfter, String note) {}
+
+    /** Whether the domain is frozen (shared or here) or the scheduler closed, so no shared token is worth taking. */
+    private boolean frozenBeforeLock(String key, Optional<Instant> sharedFreeze) {
+        Instant now = clock.instant();
+        if (sharedFreeze.filter(now::isBefore).isPresent()) return true;
+        synchronized (this) {
+            Lane lane = lanes.get(key);
+            return closed || lane != null && lane.burst.isFrozen(now);
+        }
+    }
+
+    /** One token of the domain's shared bucket; when the database cannot count it the probe is throttled. */
+    private SharedToken takeShared(String key) {
+        try {
+            return switch (sharedRates.orElseThrow().take(rateKey(key), domainRate)) {
+                case RateLimiter.Take.Granted g -> new SharedToken(true, Duration.ZERO, "");
+                case RateLimiter.Take.Refused r -> new SharedToken(false, r.retryAfter(), " on all nodes");
+            };
+        } catch (RuntimeException e) {
+            log.warn("verify: shared probe rate of {} not counted: {}", key, e.getMessage());
+            return new SharedToken(false, Duration.ZERO, " (shared rate not counted: database unavailable)");
+        }
+    }
+
+    private void giveBackShared(String key) {
+        try {
+            sharedRates.orElseThrow().giveBack(rateKey(key), domainRate);
+        } catch (RuntimeException e) {
+            log.warn("verify: shared probe rate token of {} not given back: {}", key, e.getMessage());
+        }
+    }
+
+    private static String rateKey(String domain) {
+        return "verify-domain:" + domain;
     }
 
     /**
@@ -269,7 +327,8 @@ public final class ProbeScheduler implements AutoCloseable {
                 reason = Reason.DOMAIN_QUEUE_FULL;
             } else if (!queued.hasRoom() && !running.hasRoom()) {
                 reason = Reason.QUEUE_FULL;
-            } else if (lane != null && lane.bucket.getAvailableTokens() < 1) {
+            } else if (lane != null && (sharedRates.isPresent() ? now.isBefore(lane.rateRefusedUntil)
+                    : lane.bucket.getAvailableTokens() < 1)) {
                 reason = Reason.DOMAIN_RATE;
             }
             if (reason != null) refusals.get(reason).increment();
@@ -466,7 +525,7 @@ public final class ProbeScheduler implements AutoCloseable {
         for (Iterator<Lane> it = lanes.values().iterator(); it.hasNext(); ) {
             Lane lane = it.next();
             if (lane.running.inUse() == 0 && lane.waiting.isEmpty() && !lane.burst.isFrozen(now)
-                    && lane.bucket.getAvailableTokens() >= limits.perDomainRate() && lane.burst.isQuiet(now)) {
+                    && !now.isBefore(lane.rateRefusedUntil) && lane.bucket.getAvailableTokens() >= limits.perDomainRate() && lane.burst.isQuiet(now)) {
                 it.remove();
                 dropped++;
             }
@@ -504,7 +563,10 @@ public final class ProbeScheduler implements AutoCloseable {
     private final class Lane {
         final String domain;
         final Slots running = new Slots(limits.perDomainConcurrency());
+        /** The domain's rate on one node (unused in a cluster, where the bucket is shared). */
         final Bucket bucket = time.bucket(limits.perDomainRate(), limits.perDomainRatePeriod());
+        /** In a cluster: until when the shared bucket said it is empty, for {@link #precheck} (no database read). */
+        Instant rateRefusedUntil = Instant.MIN;
         final ArrayDeque<Job> waiting = new ArrayDeque<>();
         final BurstFreeze burst = new BurstFreeze(limits.burstLocalParts(), limits.burstWindow(), limits.burstFreeze());
         boolean inReady;

@@ -79,7 +79,7 @@ public final class Verification implements AutoCloseable {
         // a lease outlives any one probe (probeTotal bounds it) with room for a slow database round trip
         this.cluster = Cluster.of(database, hostname, clock, v.timeouts().probeTotal().plus(LEASE_MARGIN));
         this.scheduler = new ProbeScheduler(ProbeScheduler.Limits.from(v.budget()), clock, metrics, cluster.budget(),
-                cluster.freezes());
+                cluster.freezes(), cluster.rates());
         ClientLimits inline = ClientLimits.defaults().withConnectTimeout(v.timeouts().inlineConnect())
                 .withReplyTimeout(v.timeouts().inlineReply()).withDataTimeout(v.timeouts().inlineReply());
         ClientLimits background = ClientLimits.defaults().withConnectTimeout(v.timeouts().backgroundConnect())
@@ -188,7 +188,7 @@ public final class Verification implements AutoCloseable {
             int lanes = scheduler.sweep();
             int shared = cluster.maintain(now, BATCH);
             int vouching = vouches.trim(BATCH);
-            log.info("verification cleanup: {} history row(s) older than {}, {} expired verdict(s), {} stale profile(s), {} idle lane(s), {} expired lease(s) and freeze(s), {} idle vouching row(s) dropped",
+            log.info("verification cleanup: {} history row(s) older than {}, {} expired verdict(s), {} stale profile(s), {} idle lane(s), {} expired lease(s), freeze(s) and full shared bucket(s), {} idle vouching row(s) dropped",
                     history, cutoff, expired, profilesDropped, lanes, shared, vouching);
         } catch (RuntimeException e) {
             log.warn("verification cleanup failed: {}", e.getMessage());

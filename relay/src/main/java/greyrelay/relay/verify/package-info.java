@@ -32,7 +32,9 @@
  *       row per address ({@link greyrelay.relay.verify.LeasedSingleFlight}; a node that finds another's live lease
  *       polls the shared cache for its verdict); the per-domain and per-address concurrency caps are lease rows, one
  *       per slot, taken at each connection ({@link greyrelay.relay.verify.SharedSlots} behind
- *       {@link greyrelay.relay.verify.SharedBudget}); the burst freeze is a row per domain
+ *       {@link greyrelay.relay.verify.SharedBudget}); the per-domain probe rate is one Bucket4j bucket per domain in
+ *       {@code rate_limit_bucket}, through the rate limits' own shared store
+ *       ({@link greyrelay.relay.ratelimit.RateLimiter#shared}); the burst freeze is a row per domain
  *       ({@link greyrelay.relay.verify.SharedFreezes} behind {@link greyrelay.relay.verify.FreezeStore}, adopted by each
  *       lane's {@link greyrelay.relay.verify.BurstFreeze}). Leases expire ({@code probeTotal} + 30 s), so a dead node
  *       holds nothing for longer. With H2, {@code Cluster.single()}: nothing shared, nothing slower.</li>
@@ -79,10 +81,19 @@
  *
  * <h2>Known limits</h2>
  * <ul>
- *   <li>Across nodes (PostgreSQL) single flight, the per-domain and per-address caps and the burst freeze are shared;
- *       the global cap and queue, per-domain queues and rate buckets, the per-MX-host budget and the local-part count
- *       that trips a freeze stay per node. The shared caps are checked at each connection, not at admission: a
- *       node's probe that finds the cluster's slots taken is throttled ({@code 451 4.4.5}) rather than queued.</li>
+ *   <li>Across nodes (PostgreSQL) single flight, the per-domain and per-address caps, the per-domain probe rate and
+ *       the burst freeze are shared; the global cap and queue, per-domain queues, the per-MX-host budget and the
+ *       local-part count that trips a freeze stay per node. The shared caps are checked at each connection, not at
+ *       admission: a node's probe that finds the cluster's slots taken is throttled ({@code 451 4.4.5}) rather than
+ *       queued. The shared rate token is taken at admission, before the scheduler's lock (one database round trip
+ *       per new probe, none while the domain is frozen), and given back when the probe is refused for another
+ *       reason; when the database cannot count it the probe is throttled.</li>
+ *   <li>The burst freeze's trigger counts per node: each node trips after {@code burstLocalParts} distinct local parts
+ *       it saw itself, so N nodes sharing a forged run freeze the domain after up to N times as many. Not shared
+ *       because "distinct within a sliding window" needs a row per local part (a write per sighting, on the flood's
+ *       path); a counter row per domain and window would count a local part once per node that saw it. The cost is
+ *       bounded: until the freeze the shared per-domain rate and caps hold the whole cluster to one node's probes,
+ *       and once any node freezes the domain every node sees it within a second ({@code Cluster.FREEZE_RECHECK}).</li>
  *   <li>Recipient verification (towards our own downstream) keeps a per-process single flight.</li>
  *   <li>Without the database a probe lease is skipped (at worst two nodes probe one address) and shared slots are
  *       refused (probes throttled).</li>

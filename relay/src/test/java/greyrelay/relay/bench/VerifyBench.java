@@ -1,6 +1,7 @@
 package greyrelay.relay.bench;
 
 import greyrelay.db.Database;
+import greyrelay.db.DbSettings;
 import greyrelay.db.testing.TestDatabases;
 import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.address.Sender;
@@ -33,7 +34,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -51,6 +54,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       unlisted host (deferred); probe connections to its MX (target: at most its budget,
  *       {@code perDomainRate}).</li>
  * </ol>
+ *
+ * <p>{@code relay/bench.sh verify cluster [h2|postgres|all] [probes]}: the cluster figures instead, for one node on
+ * H2, one node on PostgreSQL and two nodes on one PostgreSQL database (two {@link Verification}s in this JVM, each with
+ * its own pool and resolver, as two relays would have): cache hits per second, fresh probes per second (inline, each
+ * to a new domain's healthy MX, 4 threads), and the most connections open at once to a tarpitting domain while 3,000
+ * forged senders of it are prefetched over 3 s (split over the nodes): one node's per-domain cap (2) is the ceiling for
+ * the whole cluster.
  */
 public final class VerifyBench {
 
@@ -76,12 +86,16 @@ public final class VerifyBench {
             """;
 
     static FakeDnsServer dns;
-    static int domains;
+    static final AtomicInteger domains = new AtomicInteger();
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("vouching")) { // relay/bench.sh verify vouching: that case alone
             vouching(Files.createTempDirectory("verify-bench-vouch"), "");
             vouching(Files.createTempDirectory("verify-bench-vouch"), "  vouch: []\n");
+            return;
+        }
+        if (args.length > 0 && args[0].equals("cluster")) {
+            cluster(args.length > 1 ? args[1] : "all", args.length > 2 ? Integer.parseInt(args[2]) : 2000);
             return;
         }
         int probes = args.length > 0 ? Integer.parseInt(args[0]) : 400;
@@ -198,7 +212,7 @@ public final class VerifyBench {
 
     /** A sender at a domain nobody probed yet, whose own MX host is the healthy scripted MX. */
     static String freshSender(String local) {
-        int n = ++domains;
+        int n = domains.incrementAndGet();
         String domain = "h" + n + ".example";
         dns.mx(domain, 10, "mx." + domain).a("mx." + domain, "192.0.2.1");
         return local + "@" + domain;
@@ -302,5 +316,116 @@ public final class VerifyBench {
         }
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         return heap.getUsed();
+    }
+
+    /** Cluster figures: one node on H2, one and two nodes on PostgreSQL. */
+    static void cluster(String which, int probes) throws Exception {
+        Path dir = Files.createTempDirectory("verify-bench");
+        Map<String, ScriptedMx> routes = new ConcurrentHashMap<>();
+        try (FakeDnsServer fake = FakeDnsServer.start();
+                DownstreamSink sink = DownstreamSink.start();
+                ScriptedMx healthy = ScriptedMx.start()) {
+            dns = fake;
+            routes.put("192.0.2.1", healthy);
+            System.out.printf(Locale.ROOT, "greyrelay VerifyBench cluster: %d cores, JDK %s%n",
+                    Runtime.getRuntime().availableProcessors(), Runtime.version());
+            // every fresh domain's MX is the one healthy server: 4 probing threads need 4 connections to its address
+            RelayConfig config = ConfigLoader.fromYamlLayers(List.of(RelayHarness.baseYaml(dir, dns.address().getPort(),
+                    sink.port()), DEFAULT_BUDGET, "verification: {budget: {perAddressConcurrency: 8}}\n"), Map.of());
+            if (!which.equals("postgres")) {
+                try (Database db = Database.open(new DbSettings("", "", "", dir, 10))) {
+                    clusterCase("H2, 1 node", List.of(db), config, routes, probes);
+                }
+            }
+            if (!which.equals("h2")) {
+                TestDatabases.requirePostgres();
+                for (int nodes : new int[] {1, 2}) {
+                    String schema = "vbench_" + java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
+                    DbSettings pg = new DbSettings(TestDatabases.POSTGRES_URL, TestDatabases.POSTGRES_USER, "", Path.of("target"), 10);
+                    try (Database first = Database.openInSchema(pg, schema, Database.SchemaLifetime.DROP_ON_CLOSE);
+                            Database second = nodes == 2 ? Database.openInSchema(pg, schema, Database.SchemaLifetime.KEEP) : null) {
+                        clusterCase("PostgreSQL, " + nodes + " node" + (nodes == 2 ? "s" : ""),
+                                nodes == 2 ? List.of(first, second) : List.of(first), config, routes, probes);
+                    }
+                }
+            }
+        }
+    }
+
+    static void clusterCase(String label, List<Database> dbs, RelayConfig config, Map<String, ScriptedMx> routes, int probes)
+            throws Exception {
+        Clock clock = Clock.systemUTC();
+        List<Verification> nodes = new ArrayList<>();
+        try {
+            for (Database db : dbs) {
+                var resolver = new CachingDns(new DnsJavaResolver(List.of(dns.address()), Duration.ofSeconds(1), 1), clock,
+                        Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofMinutes(1), 100_000);
+                nodes.add(Verification.create(config, clock, resolver, db, new SimpleMeterRegistry(), ScriptedMx.routing(routes)));
+            }
+            System.out.printf(Locale.ROOT, "-- %s --%n", label);
+            // cache hits: one cached address, 2 threads per node
+            String cached = freshSender("cached");
+            if (nodes.get(0).senderCheck().evaluate(rcpt(cached)) != Verdict.CONTINUE) throw new IllegalStateException("warm-up probe failed");
+            rate(label, "cache hits", nodes, 2, 20_000, n -> rcpt(cached));
+            // fresh probes: each to a new domain (no rate or cap in the way), 4 threads in all
+            for (int i = 0; i < 200; i++) nodes.get(i % nodes.size()).senderCheck().evaluate(rcpt(freshSender("warm" + i)));
+            List<String> fresh = new ArrayList<>();
+            for (int i = 0; i < probes; i++) fresh.add(freshSender("fresh" + i));
+            AtomicInteger next = new AtomicInteger();
+            rate(label, "fresh probes", nodes, 4 / nodes.size(), probes / 4, n -> rcpt(fresh.get(next.getAndIncrement())));
+            flood(label, nodes, routes);
+        } finally {
+            nodes.forEach(Verification::close);
+        }
+    }
+
+    interface Requests {
+        PolicyRequest.Rcpt next(int thread);
+    }
+
+    /** {@code perThread} verifications on each of {@code threadsPerNode} threads per node; prints the rate. */
+    static void rate(String label, String what, List<Verification> nodes, int threadsPerNode, int perThread, Requests requests)
+            throws Exception {
+        List<Thread> workers = new ArrayList<>();
+        Map<String, Integer> failed = new ConcurrentHashMap<>();
+        long t0 = System.nanoTime();
+        for (Verification v : nodes) {
+            for (int t = 0; t < threadsPerNode; t++) {
+                int thread = t;
+                workers.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        Verdict verdict = v.senderCheck().evaluate(requests.next(thread));
+                        if (verdict != Verdict.CONTINUE) failed.merge(verdict.toString().replaceAll("\\d+", "#"), 1, Integer::sum);
+                    }
+                }));
+            }
+        }
+        for (Thread w : workers) w.join();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        int total = workers.size() * perThread;
+        System.out.printf(Locale.ROOT, "%s: %s: %,.0f verifications/s (%,d on %d thread(s) in %.2f s%s)%n", label, what,
+                total / seconds, total, workers.size(), seconds, failed.isEmpty() ? "" : "; not CONTINUE: " + failed);
+    }
+
+    /** 3,000 forged senders of a tarpitting domain prefetched over 3 s, round-robin over the nodes. */
+    static void flood(String label, List<Verification> nodes, Map<String, ScriptedMx> routes) throws Exception {
+        try (ScriptedMx tarpit = ScriptedMx.start().tarpit()) {
+            String domain = "forged" + domains.incrementAndGet() + ".example";
+            String ip = "192.0.2." + (100 + domains.get() % 100);
+            routes.put(ip, tarpit);
+            dns.mx(domain, 10, "mx." + domain).a("mx." + domain, ip);
+            long next = System.nanoTime();
+            for (int i = 0; i < 3000; i++) {
+                nodes.get(i % nodes.size()).prefetch(rcpt("forged" + i + "@" + domain));
+                next += 1_000_000;
+                long wait = next - System.nanoTime();
+                if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            Thread.sleep(1000);
+            System.out.printf(Locale.ROOT, "%s: forged flood (3,000 senders in 3 s): at most %d connection(s) open at once to the "
+                    + "tarpit (%d in all; per-domain cap %d)%n", label, tarpit.maxOpenConnections(), tarpit.connections(),
+                    2);
+            routes.remove(ip);
+        }
     }
 }

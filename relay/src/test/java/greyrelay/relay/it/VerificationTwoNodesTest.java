@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two relay nodes in one JVM on one fresh PostgreSQL database, probing scripted MX servers (a tarpit, accept-all
  * ones): verification behaves as one relay's. A forged flood split over both nodes never holds more connections to the
- * victim than one per-domain cap; one fresh address asked on both nodes at once is probed once; a lease left by a node
- * that died is taken over after its expiry. Greylisting is on, so each first sight starts a background probe (the
+ * victim than one per-domain cap; the per-domain probe rate is one bucket for both nodes; one fresh address asked on
+ * both nodes at once is probed once; a lease left by a node that died is taken over after its expiry. Greylisting is on, so each first sight starts a background probe (the
  * flood's path). Skipped without PostgreSQL, failed with {@code REQUIRE_POSTGRES=1}.
  */
 class VerificationTwoNodesTest {
@@ -146,6 +146,28 @@ class VerificationTwoNodesTest {
         assertThat(clusterRefusals(nodeA) + clusterRefusals(nodeB)).as("a node found the shared cap used up").isPositive();
         assertThat(nodeA.relay.verification().queue(0).running() + nodeB.relay.verification().queue(0).running())
                 .as("probes ran on both nodes at once, only the shared slots kept them off the wire").isGreaterThanOrEqualTo(2);
+    }
+
+    static double rateRefusals(RelayHarness node) {
+        var c = node.relay.metrics().find("greyrelay.verify.budget.refusals").tag("scope", "domain-rate").counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void the_per_domain_probe_rate_is_one_budget_for_both_nodes() throws Exception {
+        // perDomainRate 20 per minute (the default); the test clock stands still, so no token comes back meanwhile
+        ScriptedMx mx = mx("rate.example", "198.51.100.99", ScriptedMx.start());
+        double refusedBefore = rateRefusals(nodeA) + rateRefusals(nodeB);
+        for (int i = 0; i < 30; i++) {
+            firstSight(i % 2 == 0 ? nodeA : nodeB, "sender" + i + "@rate.example");
+            int sighted = i + 1;
+            // one probe at a time (each sighting ends as a probe or a rate refusal): only the rate can refuse
+            await(() -> mx.connections() + rateRefusals(nodeA) + rateRefusals(nodeB) - refusedBefore == sighted
+                    && mx.openConnections() == 0, Duration.ofSeconds(10));
+        }
+        Thread.sleep(1000);
+        assertThat(mx.connections()).as("20 probes in all: each node alone would have let 15 through").isEqualTo(20);
+        assertThat(rateRefusals(nodeA) + rateRefusals(nodeB) - refusedBefore).as("refused by the shared rate").isEqualTo(10);
     }
 
     @Test

@@ -372,4 +372,37 @@ class ProbeSchedulerTest {
         assertThat(scheduler.sweep()).isEqualTo(1);
         assertThat(scheduler.domain("a.example")).isEmpty();
     }
+
+    @Test
+    void nodes_with_one_shared_rate_limiter_spend_one_domain_rate_and_a_refusal_for_another_reason_gives_its_token_back() {
+        // the shared store is a RateLimiter; its PostgreSQL form is proved in VerificationTwoNodesTest
+        var rates = Optional.of(greyrelay.relay.ratelimit.RateLimiter.local(clock, 100));
+        ProbeScheduler.Limits limits = limits(10, 1, 1, 100, 3);
+        ProbeScheduler a = new ProbeScheduler(limits, clock, metrics, SharedBudget.none(), FreezeStore.local(), rates);
+        ProbeScheduler b = new ProbeScheduler(limits, clock, new SimpleMeterRegistry(), SharedBudget.none(), FreezeStore.local(), rates);
+        closeLast.add(a);
+        closeLast.add(b);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        List<Gate> gates = new ArrayList<>();
+        for (int i = 0; i < 6; i++) gates.add(new Gate("g" + i, ran));
+        closeLast.add(() -> gates.forEach(g -> g.release.countDown()));
+
+        assertThat(a.submit("x.example", "u0", gates.get(0))).isInstanceOf(ProbeScheduler.Admission.Started.class); // token 1
+        assertThat(a.submit("x.example", "u1", gates.get(1))).isInstanceOf(ProbeScheduler.Admission.Queued.class); // token 2
+        assertThat(a.submit("x.example", "u2", gates.get(2))).isEqualTo(new ProbeScheduler.Admission.Refused(
+                ProbeScheduler.Reason.DOMAIN_QUEUE_FULL, "x.example has 1 probes waiting")); // token given back
+        assertThat(b.submit("x.example", "u3", gates.get(3))).isInstanceOf(ProbeScheduler.Admission.Started.class); // token 3
+        assertThat(b.precheck("x.example", "u4")).isEmpty(); // nothing refused by the shared bucket yet
+        var refused = b.submit("x.example", "u4", gates.get(4));
+        assertThat(refused).isInstanceOf(ProbeScheduler.Admission.Refused.class);
+        assertThat(((ProbeScheduler.Admission.Refused) refused).reason()).isEqualTo(ProbeScheduler.Reason.DOMAIN_RATE);
+        assertThat(((ProbeScheduler.Admission.Refused) refused).why()).endsWith("on all nodes");
+        assertThat(b.precheck("x.example", "u5")).as("seen without a token taken").contains(ProbeScheduler.Reason.DOMAIN_RATE);
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(b.precheck("x.example", "u6")).isEmpty();
+        gates.get(3).release.countDown();
+        Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> b.snapshot(0).running() == 0);
+        assertThat(b.submit("x.example", "u7", gates.get(5))).isInstanceOf(ProbeScheduler.Admission.Started.class);
+    }
 }
