@@ -11,6 +11,7 @@ import greyrelay.db.decision.DecisionLog;
 import greyrelay.db.whitelist.WhitelistStore;
 import greyrelay.relay.access.RelayDomains;
 import greyrelay.relay.admin.AdminWiring;
+import greyrelay.relay.admin.ControlUrl;
 import greyrelay.relay.admin.MailQueueOperations;
 import greyrelay.relay.admin.VerificationPanelOperations;
 import greyrelay.relay.checks.CheckTable;
@@ -78,6 +79,9 @@ public final class Relay implements AutoCloseable {
     private final MailQueue queue;
     private final SmtpListener smtp;
     private final Javalin admin;
+    private final DownstreamDelivery delivery;
+    /** Stamped by the scheduler every few seconds: liveness sees a wedged scheduler as a stale stamp. */
+    private volatile java.time.Instant lastTick;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "greyrelay-scheduler");
         t.setDaemon(true);
@@ -138,7 +142,8 @@ public final class Relay implements AutoCloseable {
 
         Path spoolDir = config.dataPath().resolve("spool");
         this.spool = new Spool(spoolDir, clock, config.queue().minFreeSpace().bytes());
-        DownstreamDelivery delivery = new DownstreamDelivery(config.downstream(), hostname, spool);
+        this.delivery = new DownstreamDelivery(config.downstream(), hostname, spool);
+        delivery.contactClock(clock);
         this.queue = new MailQueue(spool, delivery, new RetrySchedule(config.queue().retrySchedule()), clock, hostname,
                 config.queue().maxLifetime(), config.queue().workers(), metrics);
 
@@ -148,16 +153,46 @@ public final class Relay implements AutoCloseable {
         SmtpServices services = new SmtpServices(pipeline, spool, queue::accept, clock, hostname, maxSize,
                 config.queue().maxLifetime(), AuthenticationResults.claimsAuthservId(hostname), domains.postmasterDomain(hostname));
         this.smtp = new SmtpListener(config.smtp(), services, connections, tls);
-        this.admin = config.admin().enabled() ? adminApp(config, clock, database) : null;
+        this.lastTick = clock.instant();
+        this.admin = adminApp(config, clock, database);
     }
 
-    /** The embedded panel: shared state from the database, this node's queue, and a fresh local control token. */
+    /**
+     * The embedded panel: shared state from the database, this node's queue, and a fresh local control token. With
+     * {@code admin.enabled: false} the same app runs as the control listener: on loopback, a free port, the control
+     * token only (no login), so the CLI and {@code greyrelay health} still reach this process. Either way its address
+     * goes to {@code <dataDir>/control.url} at start.
+     */
     private Javalin adminApp(RelayConfig config, Clock clock, Database database) throws java.io.IOException {
-        AdminSettings settings = AdminWiring.settings(config, version()).withControlToken(ControlToken.create(config.dataPath()));
-        return AdminApp.builder(settings, database).clock(clock).health(this::health).metrics(metrics::scrape)
+        AdminSettings settings = config.admin().enabled()
+                ? AdminWiring.settings(config, version())
+                : AdminWiring.controlSettings(config, version());
+        settings = settings.withControlToken(ControlToken.create(config.dataPath()));
+        AdminApp.Builder b = AdminApp.builder(settings, database).clock(clock).health(healthSource()).metrics(metrics::scrape)
                 .verification(new VerificationPanelOperations(verification)) // with "verify again now"
                 .queue(new MailQueueOperations(queue)).configuration(withPipeline(ConfigDump.masked(config)))
-                .relayPolicy(AdminWiring.policy(config)).changes(this::changed).build();
+                .relayPolicy(AdminWiring.policy(config)).changes(this::changed);
+        return (config.admin().enabled() ? b : b.controlOnly()).build();
+    }
+
+    /** {@code /health}, {@code /health/live} and {@code /health/ready} of this node. */
+    private greyrelay.admin.health.HealthSource healthSource() {
+        return new greyrelay.admin.health.HealthSource() {
+            @Override
+            public Health check() {
+                return health();
+            }
+
+            @Override
+            public List<greyrelay.admin.health.Condition> live() {
+                return Relay.this.live();
+            }
+
+            @Override
+            public List<greyrelay.admin.health.Condition> ready() {
+                return Relay.this.ready();
+            }
+        };
     }
 
     /** The settings page also shows the check order in force (like {@code haraka -o}): a "pipeline" section. */
@@ -194,7 +229,14 @@ public final class Relay implements AutoCloseable {
     public Relay start() throws Exception {
         queue.start(true);
         smtp.start();
-        if (admin != null) admin.start(config.admin().bind(), config.admin().port());
+        if (config.admin().enabled()) {
+            admin.start(config.admin().bind(), config.admin().port());
+        } else {
+            admin.start(ControlUrl.LOOPBACK, 0);
+        }
+        ControlUrl.write(config.dataPath(), ControlUrl.of(config.admin().enabled() ? config.admin().bind() : ControlUrl.LOOPBACK,
+                admin.port(), config.admin().enabled() && config.admin().tls().enabled()));
+        scheduler.scheduleWithFixedDelay(() -> lastTick = clock.instant(), 0, 10, TimeUnit.SECONDS);
         Duration retention = config.decisionLog().retention();
         scheduler.scheduleWithFixedDelay(() -> trimDecisions(retention), 1, 60, TimeUnit.MINUTES);
         rateLimits.schedule(scheduler);
@@ -203,8 +245,8 @@ public final class Relay implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(verification::maintain, 5, 60, TimeUnit.MINUTES);
         for (String line : pipeline.describe()) log.info("pipeline {}", line);
         log.info("greyrelay {} ready: smtp port {}, admin {}, database {}, data {}", version(), smtp.port(),
-                admin == null ? "off" : (config.admin().tls().enabled() ? "https://" : "http://") + config.admin().bind() + ":"
-                        + admin.port(), database, config.dataPath());
+                !config.admin().enabled() ? "off (control API on " + ControlUrl.LOOPBACK + ":" + admin.port() + ")"
+                        : (config.admin().tls().enabled() ? "https://" : "http://") + config.admin().bind() + ":" + admin.port(), database, config.dataPath());
         for (String warning : StartupAdvice.warnings(config)) log.warn("{}", warning);
         for (String line : StartupAdvice.nextSteps(config)) log.info("{}", line);
         return this;
@@ -231,6 +273,48 @@ public final class Relay implements AutoCloseable {
         return new Health(smtp.isListening(), db, queue.depth(), queue.oldestAge().map(Duration::toSeconds).orElse(0L));
     }
 
+    /** Alive and not wedged: the scheduler ticked within the last minute. */
+    public List<greyrelay.admin.health.Condition> live() {
+        Duration since = Duration.between(lastTick, clock.instant());
+        boolean ok = since.compareTo(Duration.ofMinutes(1)) < 0;
+        return List.of(new greyrelay.admin.health.Condition("scheduler", ok, "last tick " + since.toSeconds() + " s ago"));
+    }
+
+    /** Ready to take mail: SMTP listening, database reachable, spool writable with queue.minFreeSpace free, downstream. */
+    public List<greyrelay.admin.health.Condition> ready() {
+        List<greyrelay.admin.health.Condition> out = new ArrayList<>();
+        boolean listening = smtp.isListening();
+        out.add(new greyrelay.admin.health.Condition("smtp", listening, listening ? "listening on port " + smtp.port() : "not listening"));
+        boolean db = database.ping(Duration.ofSeconds(2));
+        out.add(new greyrelay.admin.health.Condition("database", db, db ? "reachable" : "unreachable: " + database));
+        try {
+            long free = spool.writableFreeBytes();
+            boolean enough = free >= spool.minFreeBytes();
+            out.add(new greyrelay.admin.health.Condition("spool", enough, free / (1024 * 1024) + " MB free, queue.minFreeSpace "
+                    + spool.minFreeBytes() / (1024 * 1024) + " MB"));
+        } catch (greyrelay.relay.queue.SpoolException e) {
+            out.add(new greyrelay.admin.health.Condition("spool", false, e.getMessage()));
+        }
+        out.add(downstreamCondition());
+        return out;
+    }
+
+    /** Failing only when the last attempt to reach downstream failed and none succeeded within the last 10 minutes. */
+    private greyrelay.admin.health.Condition downstreamCondition() {
+        var reached = delivery.lastReached();
+        var failed = delivery.lastFailed();
+        if (failed.isEmpty()) {
+            return new greyrelay.admin.health.Condition("downstream", true,
+                    reached.map(r -> "reached at " + r.at()).orElse("not contacted yet"));
+        }
+        var f = failed.get();
+        boolean recentSuccess = reached.isPresent()
+                && (reached.get().at().isAfter(f.at()) || reached.get().at().isAfter(clock.instant().minus(Duration.ofMinutes(10))));
+        String detail = "last error at " + f.at() + ": " + f.error() + reached.map(r -> "; last reached at " + r.at()).orElse("");
+        return new greyrelay.admin.health.Condition("downstream", recentSuccess, recentSuccess ? "reached at " + reached.get().at()
+                + " (" + detail + ")" : detail);
+    }
+
     public static String version() {
         String v = Relay.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
@@ -240,8 +324,14 @@ public final class Relay implements AutoCloseable {
         return smtp.port();
     }
 
+    /** The panel's port, -1 when the panel is off (then see {@link #controlPort()}). */
     public int adminPort() {
-        return admin == null ? -1 : admin.port();
+        return config.admin().enabled() ? admin.port() : -1;
+    }
+
+    /** The port the CLI reaches this process on: the panel's, or the loopback control listener's. */
+    public int controlPort() {
+        return admin.port();
     }
 
     public MailQueue queue() {
@@ -305,7 +395,8 @@ public final class Relay implements AutoCloseable {
     public void close() {
         log.info("greyrelay stopping");
         smtp.shutdown(config.smtp().shutdownGrace());
-        if (admin != null) admin.stop();
+        admin.stop();
+        ControlUrl.remove(config.dataPath());
         queue.close();
         stopScheduler();
         verification.close();
@@ -317,7 +408,7 @@ public final class Relay implements AutoCloseable {
     /** A crash, for tests: the listener and workers stop at once, nothing is flushed or drained. */
     public void crash() {
         smtp.shutdown(Duration.ZERO);
-        if (admin != null) admin.stop();
+        admin.stop();
         queue.close();
         stopScheduler();
         verification.close();

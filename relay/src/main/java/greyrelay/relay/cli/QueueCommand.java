@@ -3,23 +3,10 @@ package greyrelay.relay.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import greyrelay.relay.config.RelayConfig;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,13 +16,13 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code greyrelay queue list|show|retry|delete|bounce}: the running relay's queue, like Postfix's postqueue. The queue
- * lives in the relay process (an index over the spool), so the CLI asks that process through the admin API on this
- * host, authenticated with the control token the relay writes to {@code <dataDir>/control.token} at each start.
+ * {@code greyrelay queue list|show|retry|delete|bounce|flush}: the running relay's queue, like Postfix's postqueue. The
+ * queue lives in the relay process (an index over the spool), so the CLI asks that process through its control API
+ * ({@link ControlApi}: {@code <dataDir>/control.url} and {@code control.token}); with no relay running they fail.
  */
 @Command(name = "queue", description = "Show and act on the running relay's queue.", mixinStandardHelpOptions = true,
         subcommands = {QueueCommand.ListMessages.class, QueueCommand.Show.class, QueueCommand.Retry.class, QueueCommand.Delete.class,
-                QueueCommand.Bounce.class})
+                QueueCommand.Bounce.class, QueueCommand.Flush.class})
 public final class QueueCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -49,14 +36,7 @@ public final class QueueCommand implements Callable<Integer> {
         return 2;
     }
 
-    static final ObjectMapper JSON = new ObjectMapper();
-
-    /** Exit 1 with one line for the operator. */
-    static final class Failure extends RuntimeException {
-        Failure(String message) {
-            super(message, null, false, false);
-        }
-    }
+    static final ObjectMapper JSON = ControlApi.JSON;
 
     abstract static class Common implements Callable<Integer> {
         @ParentCommand
@@ -68,9 +48,10 @@ public final class QueueCommand implements Callable<Integer> {
         @Override
         public final Integer call() throws Exception {
             RelayConfig c = config.load(parent.main.env());
-            try {
-                return run(new Api(c));
-            } catch (Failure f) {
+            try (ControlApi control = ControlApi.running(c).orElseThrow(() -> new ControlApi.Failure("no relay answers on "
+                    + c.dataPath() + " (the queue lives in the running relay's process: start it first)"))) {
+                return run(new Api(control));
+            } catch (ControlApi.Failure f) {
                 System.err.println("greyrelay: " + f.getMessage());
                 return 1;
             }
@@ -79,72 +60,45 @@ public final class QueueCommand implements Callable<Integer> {
         abstract int run(Api api) throws Exception;
     }
 
-    /** The local admin API with the control token. */
+    /** The running relay's queue API: 404 and 409 said the queue's way. */
     static final class Api {
-        private final URI base;
-        private final String token;
-        private final HttpClient http;
+        private final ControlApi control;
 
-        Api(RelayConfig c) throws Exception {
-            if (!c.admin().enabled()) throw new Failure("the queue commands need the relay's admin API (admin.enabled: true)");
-            Path tokenFile = c.dataPath().resolve("control.token");
-            try {
-                this.token = Files.readString(tokenFile).strip();
-            } catch (NoSuchFileException e) {
-                throw new Failure("no " + tokenFile + ": is the relay running with this dataDir?");
-            } catch (IOException e) {
-                throw new Failure("cannot read " + tokenFile + ": " + e.getMessage() + " (run as the relay's user)");
-            }
-            String bind = c.admin().bind();
-            String host = bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind.contains(":") ? "[" + bind + "]" : bind;
-            boolean tls = c.admin().tls().enabled();
-            this.base = URI.create((tls ? "https" : "http") + "://" + host + ":" + c.admin().port());
-            HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
-            if (tls) b.sslContext(trustAll()); // our own listener on this host; the token, not the certificate, authenticates
-            this.http = b.build();
+        Api(ControlApi control) {
+            this.control = control;
         }
 
         JsonNode call(String method, String path, String jsonBody) throws Exception {
-            HttpRequest.Builder r = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + token).header("Accept", "application/json");
-            r = jsonBody == null ? r.method(method, HttpRequest.BodyPublishers.noBody())
-                    : r.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
-            HttpResponse<String> resp;
             try {
-                resp = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (java.net.ConnectException e) {
-                throw new Failure("the relay does not answer on " + base + " (is it running?)");
+                return control.request(method, path, jsonBody);
+            } catch (ControlApi.Refused r) {
+                throw new ControlApi.Failure(switch (r.status) {
+                    case 401, 403 -> "the relay refused the control token (was it restarted with another dataDir?)";
+                    case 404 -> "no such message in the queue";
+                    case 409 -> "the message is being delivered right now; try again in a moment";
+                    default -> "the relay answered " + r.status + ": " + r.getMessage();
+                });
             }
-            JsonNode body = resp.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(resp.body());
-            return switch (resp.statusCode()) {
-                case 200 -> body;
-                case 401, 403 -> throw new Failure("the relay refused the control token (was it restarted with another dataDir?)");
-                case 404 -> throw new Failure("no such message in the queue");
-                case 409 -> throw new Failure("the message is being delivered right now; try again in a moment");
-                default -> throw new Failure("the relay answered " + resp.statusCode() + ": " + body.path("error").asText(resp.body()));
-            };
         }
 
-        private static SSLContext trustAll() throws Exception {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            return ctx;
+        /** Every queued message (all pages), optionally those matching {@code search}. */
+        java.util.List<JsonNode> all(String search) throws Exception {
+            java.util.List<JsonNode> out = new java.util.ArrayList<>();
+            int offset = 0;
+            long total;
+            do {
+                JsonNode page = call("GET", "/api/queue?limit=500&offset=" + offset
+                        + (search == null ? "" : "&q=" + URLEncoder.encode(search, StandardCharsets.UTF_8)), null);
+                total = page.path("total").asLong();
+                page.path("messages").forEach(out::add);
+                offset += 500;
+            } while (offset < total);
+            return out;
         }
     }
 
     static String id(String raw) {
-        if (!raw.matches("[0-9A-Za-z]{8,24}")) throw new Failure("not a queue id: " + raw);
+        if (!raw.matches("[0-9A-Za-z]{8,24}")) throw new ControlApi.Failure("not a queue id: " + raw);
         return raw.toUpperCase(java.util.Locale.ROOT);
     }
 
@@ -153,22 +107,19 @@ public final class QueueCommand implements Callable<Integer> {
         @Option(names = "--search", paramLabel = "TEXT", description = "only messages whose id, sender or a recipient contains TEXT")
         String search;
 
+        @Option(names = "--json", description = "print the messages as JSON")
+        boolean json;
+
         @Override
         int run(Api api) throws Exception {
-            int offset = 0;
-            int shown = 0;
-            long total;
-            do {
-                String q = "/api/queue?limit=500&offset=" + offset + (search == null ? "" : "&q=" + URLEncoder.encode(search, StandardCharsets.UTF_8));
-                JsonNode page = api.call("GET", q, null);
-                total = page.path("total").asLong();
-                for (JsonNode m : page.path("messages")) {
-                    print(m);
-                    shown++;
-                }
-                offset += 500;
-            } while (shown < total && offset < total);
-            System.out.println(total == 0 ? "queue is empty" : "-- " + total + " message(s)");
+            var all = api.all(search);
+            if (json) {
+                System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.createObjectNode().put("total", all.size())
+                        .set("messages", JSON.valueToTree(all))));
+                return 0;
+            }
+            all.forEach(ListMessages::print);
+            System.out.println(all.isEmpty() ? "queue is empty" : "-- " + all.size() + " message(s)");
             return 0;
         }
 
@@ -213,15 +164,58 @@ public final class QueueCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "delete", description = "Remove a message without telling the sender.")
+    @Command(name = "delete", description = {"Remove a message without telling the sender.",
+            "With --sender: every queued message from that address (not one being delivered right now)."})
     static final class Delete extends Common {
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", arity = "0..1")
         String id;
+
+        @Option(names = "--sender", paramLabel = "ADDR", description = "every message whose sender is ADDR (<> for bounces)")
+        String sender;
 
         @Override
         int run(Api api) throws Exception {
-            api.call("DELETE", "/api/queue/" + id(id), null);
-            System.out.println(id(id) + ": deleted");
+            if ((id == null) == (sender == null)) throw new CommandLine.ParameterException(new CommandLine(this),
+                    "give a queue ID or --sender ADDR");
+            if (id != null) {
+                api.call("DELETE", "/api/queue/" + id(id), null);
+                System.out.println(id(id) + ": deleted");
+                return 0;
+            }
+            String want = sender.equals("<>") ? "" : sender.replaceAll("^<|>$", "");
+            int deleted = 0;
+            int busy = 0;
+            for (JsonNode m : api.all(want.isEmpty() ? null : want)) {
+                if (!m.path("sender").asText().equalsIgnoreCase(want)) continue;
+                try {
+                    api.call("DELETE", "/api/queue/" + m.path("id").asText(), null);
+                    System.out.println(m.path("id").asText() + ": deleted");
+                    deleted++;
+                } catch (ControlApi.Failure f) {
+                    System.err.println("greyrelay: " + m.path("id").asText() + ": " + f.getMessage());
+                    busy++;
+                }
+            }
+            System.out.println("-- " + deleted + " message(s) from <" + want + "> deleted" + (busy > 0 ? ", " + busy + " left" : ""));
+            return busy > 0 ? 1 : 0;
+        }
+    }
+
+    @Command(name = "flush", description = "Try every queued message again now (postqueue -f).")
+    static final class Flush extends Common {
+        @Override
+        int run(Api api) throws Exception {
+            int n = 0;
+            int busy = 0;
+            for (JsonNode m : api.all(null)) {
+                try {
+                    api.call("POST", "/api/queue/" + m.path("id").asText() + "/retry", null);
+                    n++;
+                } catch (ControlApi.Failure f) {
+                    busy++; // being delivered right now: that attempt is the retry
+                }
+            }
+            System.out.println(n + " message(s) will be tried again now" + (busy > 0 ? " (" + busy + " being delivered already)" : ""));
             return 0;
         }
     }

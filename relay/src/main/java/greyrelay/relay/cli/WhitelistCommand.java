@@ -2,7 +2,6 @@ package greyrelay.relay.cli;
 
 import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
-import greyrelay.db.whitelist.WhitelistEntry;
 import greyrelay.db.whitelist.WhitelistStore;
 import greyrelay.db.whitelist.WhitelistFile;
 import greyrelay.relay.Relay;
@@ -31,7 +30,8 @@ import picocli.CommandLine.Spec;
  * PostgreSQL the relay may run; every node picks the change up within {@code greylist.whitelistRefresh}.
  */
 @Command(name = "whitelist", mixinStandardHelpOptions = true, description = "Whitelist entries in the database.",
-        subcommands = {WhitelistCommand.Import.class, WhitelistCommand.ListEntries.class})
+        subcommands = {WhitelistCommand.Import.class, WhitelistEdits.ListEntries.class, WhitelistEdits.Add.class, WhitelistEdits.Delete.class,
+                WhitelistEdits.Export.class})
 public final class WhitelistCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -118,32 +118,6 @@ public final class WhitelistCommand implements Callable<Integer> {
             } catch (DatabaseException e) {
                 err.println("greyrelay: " + e.getMessage());
                 return 1;
-            }
-        }
-    }
-
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the whitelist entries in the database.")
-    static final class ListEntries implements Callable<Integer> {
-        @ParentCommand
-        WhitelistCommand parent;
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ConfigOption config;
-
-        @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            Database database = open(config.load(parent.main.env()), spec.commandLine().getErr());
-            if (database == null) return 1;
-            try (database) {
-                out.println("id\tkind\tvalue\tsource\tnote");
-                for (WhitelistEntry e : new WhitelistStore(database).all()) {
-                    out.println(e.id() + "\t" + e.kind() + "\t" + e.value() + "\t" + e.source() + "\t" + (e.note() == null ? "" : e.note()));
-                }
-                return 0;
             }
         }
     }
