@@ -86,6 +86,12 @@ class StateCliIT {
         assertThat(pass.out()).contains("-- 1 triplet(s) passed");
         assertThat(rcpt(JOHN)).as("passed by the CLI: the retry is accepted").isEqualTo(250);
 
+        var stats = cli("stats");
+        assertThat(stats.exit()).as(stats.err()).isZero();
+        assertThat(stats.out()).contains("Decisions").contains("greylist").contains("new triplets 1, passed 1 (100.0%)")
+                .contains("127.0.0.0/24").contains("example.org").contains("queue now: 0 message(s)");
+        assertThat(json(cli("stats", "--since", "1h", "--json")).path("greylist").path("passed").asLong()).isEqualTo(1);
+
         var decisions = cli("decisions", "--since", "1h", "--client", "127.0.0.1");
         assertThat(decisions.exit()).as(decisions.err()).isZero();
         assertThat(decisions.out()).contains("deferred").contains("greylist").contains("from=<" + JANE + ">");
@@ -103,6 +109,7 @@ class StateCliIT {
         assertThat(json(cli("greylist", "list", "--json")).path("triplets")).isEmpty();
         assertThat(cli("decisions", "--since", "60d").out()).contains("greylist"); // the relay ran on the test clock, behind the wall clock
         assertThat(cli("greylist", "pass").exit()).as("neither an id nor a search").isEqualTo(2);
+        assertThat(cli("stats", "--since", "60d").out()).contains("Top deferred networks").contains("the relay is not running");
     }
 
     @Test
