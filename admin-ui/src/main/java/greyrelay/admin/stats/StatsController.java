@@ -48,7 +48,7 @@ public final class StatsController implements AdminFeature {
 
     @Override
     public Optional<String> openApi() {
-        return Optional.empty();
+        return Optional.of("openapi/stats.json");
     }
 
     @Override
