@@ -2,8 +2,15 @@
  * The command line, the process's face: {@link greyrelay.relay.cli.Main} (the {@code greyrelay} root command, the
  * jar's entry point) and one picocli class per command, registered in {@code Main}'s {@code subcommands}: {@code run},
  * {@code demo}, {@code config}, {@code whitelist}, {@code admin}, {@code admin-user}, {@code admin-token},
- * {@code queue}. Commands that print a result (all but {@code run}, {@code demo} and {@code admin}) log to stderr, so
- * their stdout can be piped.
+ * {@code queue}, {@code health}, {@code greylist}, {@code spamtrap}, {@code decisions}, {@code verify}, {@code stats}.
+ * Every command answers {@code --help} (the root's standard help options are inherited). Commands that print a result
+ * (all but {@code run}, {@code demo} and {@code admin}) log to stderr, so their stdout can be piped.
+ *
+ * <p>{@link greyrelay.relay.cli.ControlApi}: the state commands ({@link greyrelay.relay.cli.ApiCommand} and the queue)
+ * call the running relay's JSON API at {@code <dataDir>/control.url} with {@code <dataDir>/control.token} (the panel's
+ * port, or the loopback token-only control listener when {@code admin.enabled: false}); with no relay answering, the
+ * command serves the same API itself on the database for its own duration. One implementation per command, and the
+ * relay's H2 file is never opened twice.
  *
  * <p>Nothing here is global: {@code Main} is built with the environment the process started with, and a command reads
  * it from its parent command ({@code @ParentCommand}) and loads the configuration with {@link
