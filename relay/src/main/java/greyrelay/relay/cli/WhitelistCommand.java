@@ -22,8 +22,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code greyrelay whitelist import FILE} and {@code greyrelay whitelist list}: whitelist entries in the database,
- * opened directly with the relay's configuration ({@code --config FILE} or {@code $GREYRELAY_CONFIG}).
+ * {@code greyrelay whitelist import FILE}: whitelist entries into the database, opened directly with the relay's
+ * configuration ({@code --config FILE} or {@code $GREYRELAY_CONFIG}). The other subcommands ({@code list}, {@code add},
+ * {@code delete}, {@code export}) are {@link WhitelistEdits}, through the control API.
  *
  * <p>With the embedded H2 database the relay must not be running: the H2 file belongs to one process, and a second
  * one gets "Database may be already in use" (then use the admin panel, or stop the relay, import, start it). With

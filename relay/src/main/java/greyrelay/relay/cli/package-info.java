@@ -20,8 +20,9 @@
  *
  * <p>{@link greyrelay.relay.cli.WhitelistCommand}: {@code greyrelay whitelist import FILE [--type clients|recipients|senders]
  * [--keep] [--config FILE]} reads a postgrey-format whitelist file (all or nothing: any bad line imports nothing and
- * exits 2) into the database; {@code greyrelay whitelist list} prints the entries. With PostgreSQL the running nodes
- * pick the change up within {@code greylist.whitelistRefresh}.
+ * exits 2) into the database (directly; with PostgreSQL the running nodes pick the change up within
+ * {@code greylist.whitelistRefresh}); {@code list}, {@code add}, {@code delete} and {@code export}
+ * ({@link greyrelay.relay.cli.WhitelistEdits}) go through {@link greyrelay.relay.cli.ControlApi}.
  *
  * <p>{@link greyrelay.relay.cli.AdminUserCommand} ({@code greyrelay admin-user add|passwd|delete|list}) and
  * {@link greyrelay.relay.cli.AdminTokenCommand} ({@code greyrelay admin-token create|list|revoke}) manage the admin
