@@ -2,6 +2,7 @@
 # Runs a benchmark main class from relay's test sources: relay/bench.sh <name> [args...]
 #   throughput [sessions] [messagesPerSession] [extra-yaml]   SMTP → spool → delivery (ThroughputBench)
 #   greylist [h2|postgres|all] [sizes] [decisions] [threads]      greylist decisions (GreylistBench; PostgreSQL = the test server)
+#   policy [h2|postgres|all] [connections] [seconds]            Postfix policy requests, greyrelay vs postgrey when installed (PolicyBench)
 # Benchmarks print figures; they are not tests and assert nothing about speed.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"

@@ -117,6 +117,15 @@ public final class Database implements AutoCloseable {
             }
             throw new DatabaseException("cannot migrate " + description + ": " + ConnectFailure.migration(e), e);
         }
+        if (settings.dialect() == Dialect.H2) {
+            // H2 creates its files with the umask's mode; they hold password hashes and the audit log
+            try {
+                PrivateFiles.restrict(settings.dataDir().toAbsolutePath().normalize(), H2_FILE_NAME + ".");
+            } catch (IOException e) {
+                pool.close();
+                throw new DatabaseException("cannot make the H2 files in " + settings.dataDir() + " private: " + e, e);
+            }
+        }
         log.info("database ready: {}", description);
         return new Database(pool, settings, description, schema, lifetime);
     }
@@ -133,7 +142,7 @@ public final class Database implements AutoCloseable {
             case H2 -> {
                 config.setDriverClassName("org.h2.Driver");
                 config.setJdbcUrl(h2Url(h2Directory(settings)));
-                // the file is private to this process; dataDir's permissions protect it
+                // the file is private to this process: dataDir is 0700 and its files 0600 (PrivateFiles)
                 config.setUsername("sa");
                 config.setPassword("");
             }
@@ -162,7 +171,7 @@ public final class Database implements AutoCloseable {
             throw new DatabaseException("dataDir must not contain ';' (it ends the H2 url): " + dir);
         }
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.directory(dir);
         } catch (IOException e) {
             throw new DatabaseException("cannot create dataDir " + dir + ": " + ConnectFailure.oneLine(e), e);
         }
@@ -230,6 +239,19 @@ public final class Database implements AutoCloseable {
             return false;
         }
     }
+
+    /**
+     * Publishes the connection pool's meters ({@code hikaricp_connections_active}, {@code …_pending}, timeouts, usage) to
+     * a Micrometer registry; Hikari recognises the registry's type itself, so this module needs no Micrometer dependency.
+     * The first registry wins (several relays sharing one database in a test); false for the others.
+     */
+    public boolean bindMetrics(Object meterRegistry) {
+        if (!metricsBound.compareAndSet(false, true)) return false;
+        pool.setMetricRegistry(meterRegistry);
+        return true;
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean metricsBound = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Closes the pool (and drops a {@link SchemaLifetime#DROP_ON_CLOSE} schema). Safe to call twice. */
     @Override

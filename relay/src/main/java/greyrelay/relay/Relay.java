@@ -8,6 +8,7 @@ import greyrelay.admin.health.Health;
 import greyrelay.db.Database;
 import greyrelay.db.DbSettings;
 import greyrelay.db.decision.DecisionLog;
+import greyrelay.db.node.NodeHeartbeats;
 import greyrelay.db.whitelist.WhitelistStore;
 import greyrelay.relay.access.RelayDomains;
 import greyrelay.relay.admin.AdminWiring;
@@ -15,17 +16,23 @@ import greyrelay.relay.admin.ControlUrl;
 import greyrelay.relay.admin.MailQueueOperations;
 import greyrelay.relay.admin.VerificationPanelOperations;
 import greyrelay.relay.checks.CheckTable;
+import greyrelay.relay.cluster.Heartbeat;
 import greyrelay.relay.config.ConfigDump;
+import greyrelay.relay.config.ConfigException;
 import greyrelay.relay.config.HostPort;
 import greyrelay.relay.config.RelayConfig;
+import greyrelay.relay.config.Reloadable;
 import greyrelay.relay.config.StartupAdvice;
 import greyrelay.relay.decisions.DecisionLogWriter;
 import greyrelay.relay.dns.CachingDns;
 import greyrelay.relay.dns.Dns;
 import greyrelay.relay.dns.DnsJavaResolver;
 import greyrelay.relay.greylist.Greylisting;
+import greyrelay.relay.logs.LogSetup;
+import greyrelay.relay.metrics.ProcessMeters;
 import greyrelay.relay.policy.DecisionRecorder;
 import greyrelay.relay.policy.Pipeline;
+import greyrelay.relay.postfixpolicy.PolicyListener;
 import greyrelay.relay.queue.DownstreamDelivery;
 import greyrelay.relay.queue.MailQueue;
 import greyrelay.relay.queue.RetrySchedule;
@@ -34,7 +41,9 @@ import greyrelay.relay.ratelimit.RateLimits;
 import greyrelay.relay.smtp.AuthenticationResults;
 import greyrelay.relay.smtp.ConnectionCounter;
 import greyrelay.relay.smtp.SmtpListener;
+import greyrelay.relay.smtp.SmtpMetrics;
 import greyrelay.relay.smtp.SmtpServices;
+import greyrelay.relay.smtp.SwappableSslContext;
 import greyrelay.relay.smtp.TlsContexts;
 import greyrelay.relay.verify.ProbeRouting;
 import greyrelay.relay.verify.Verification;
@@ -49,6 +58,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +74,10 @@ public final class Relay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
 
     private final RelayConfig config;
+    /** The configuration in force: {@link #config} plus what reloads applied. */
+    private volatile RelayConfig running;
+    /** STARTTLS's context, renewed at each reload; null without smtp.tls. */
+    private final SwappableSslContext smtpTls;
     private final Clock clock;
     private final Database database;
     private final boolean ownsDatabase;
@@ -77,11 +91,14 @@ public final class Relay implements AutoCloseable {
     private final Pipeline pipeline;
     private final Spool spool;
     private final MailQueue queue;
-    private final SmtpListener smtp;
+    private final SmtpListener smtp; // null with smtp.enabled: false (a policy-only node)
+    private final PolicyListener policy; // null unless policy.enabled
     private final Javalin admin;
     private final DownstreamDelivery delivery;
     /** Stamped by the scheduler every few seconds: liveness sees a wedged scheduler as a stale stamp. */
     private volatile java.time.Instant lastTick;
+    private final ProcessMeters processMeters;
+    private final Heartbeat heartbeat;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "greyrelay-scheduler");
         t.setDaemon(true);
@@ -119,12 +136,14 @@ public final class Relay implements AutoCloseable {
 
     private Relay(RelayConfig config, Clock clock, Database database, boolean ownsDatabase, ProbeRouting routing) throws Exception {
         this.config = config;
+        this.running = config;
         this.clock = clock;
         this.database = database;
         this.ownsDatabase = ownsDatabase;
+        this.processMeters = new ProcessMeters(metrics, database, version());
         String hostname = config.smtp().hostname();
 
-        this.decisions = new DecisionLogWriter(new DecisionLog(database), hostname, metrics);
+        this.decisions = new DecisionLogWriter(new DecisionLog(database), config.nodeName(), metrics);
         this.dns = new CachingDns(new DnsJavaResolver(dnsServers(config), config.dns().timeout(), config.dns().attempts()), clock,
                 Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofMinutes(1), 100_000);
         this.verification = Verification.create(config, clock, dns, database, metrics, routing);
@@ -137,24 +156,32 @@ public final class Relay implements AutoCloseable {
         this.whitelisting = Whitelisting.create(config.greylist(), new WhitelistStore(database), dns, clock.instant(), metrics);
         this.greylisting = Greylisting.create(config.greylist(), database, clock, metrics, hostname, version(),
                 verification::prefetch); // a first sight starts the sender's probe in the background
-        this.pipeline = new CheckTable(config, clock, dns, metrics, connections, domains,
-                new CheckTable.Features(whitelisting, greylisting, verification, rateLimits)).pipeline(recorder);
+        CheckTable checks = new CheckTable(config, clock, dns, metrics, connections, domains,
+                new CheckTable.Features(whitelisting, greylisting, verification, rateLimits));
+        this.pipeline = checks.pipeline(recorder);
 
         Path spoolDir = config.dataPath().resolve("spool");
         this.spool = new Spool(spoolDir, clock, config.queue().minFreeSpace().bytes());
         this.delivery = new DownstreamDelivery(config.downstream(), hostname, spool);
         delivery.contactClock(clock);
         this.queue = new MailQueue(spool, delivery, new RetrySchedule(config.queue().retrySchedule()), clock, hostname,
-                config.queue().maxLifetime(), config.queue().workers(), metrics);
+                config.nodeName(), config.queue().maxLifetime(), config.queue().workers(), metrics);
 
-        Optional<SSLContext> tls = config.smtp().tls().enabled()
-                ? Optional.of(TlsContexts.fromPem(Path.of(config.smtp().tls().certificate()), Path.of(config.smtp().tls().key()), "smtp.tls"))
-                : Optional.empty();
+        this.smtpTls = config.smtp().tls().enabled()
+                ? SwappableSslContext.of(TlsContexts.fromPem(Path.of(config.smtp().tls().certificate()), Path.of(config.smtp().tls().key()), "smtp.tls"))
+                : null;
+        Optional<SSLContext> tls = Optional.ofNullable(smtpTls);
         SmtpServices services = new SmtpServices(pipeline, spool, queue::accept, clock, hostname, maxSize,
-                config.queue().maxLifetime(), AuthenticationResults.claimsAuthservId(hostname), domains.postmasterDomain(hostname));
-        this.smtp = new SmtpListener(config.smtp(), services, connections, tls);
+                config.queue().maxLifetime(), AuthenticationResults.claimsAuthservId(hostname), domains.postmasterDomain(hostname),
+                new SmtpMetrics(metrics), config.nodeName());
+        this.smtp = config.smtp().enabled() ? new SmtpListener(config.smtp(), services, connections, tls) : null;
+        this.policy = config.policy().enabled()
+                ? new PolicyListener(config.policy(), checks.policyPipeline(recorder), clock)
+                : null;
         this.lastTick = clock.instant();
-        this.admin = adminApp(config, clock, database);
+        this.admin = adminApp(config, clock, database); // the panel, or with admin.enabled: false the control-only API
+        this.heartbeat = new Heartbeat(new NodeHeartbeats(database), clock, config.nodeName(), version(),
+                () -> new Heartbeat.Status(smtp != null && smtp.isListening(), queue.depth(), queue.oldestAge().orElse(null)));
     }
 
     /**
@@ -228,12 +255,14 @@ public final class Relay implements AutoCloseable {
     /** Starts delivery, then the listener, then the panel. */
     public Relay start() throws Exception {
         queue.start(true);
-        smtp.start();
+        if (smtp != null) smtp.start();
+        if (policy != null) policy.start();
         if (config.admin().enabled()) {
             admin.start(config.admin().bind(), config.admin().port());
         } else {
             admin.start(ControlUrl.LOOPBACK, 0);
         }
+        ProcessMeters.bindJetty(metrics, admin.jettyServer().server());
         ControlUrl.write(config.dataPath(), ControlUrl.of(config.admin().enabled() ? config.admin().bind() : ControlUrl.LOOPBACK,
                 admin.port(), config.admin().enabled() && config.admin().tls().enabled()));
         scheduler.scheduleWithFixedDelay(() -> lastTick = clock.instant(), 0, 10, TimeUnit.SECONDS);
@@ -243,10 +272,14 @@ public final class Relay implements AutoCloseable {
         whitelisting.schedule(scheduler);
         greylisting.schedule(scheduler);
         scheduler.scheduleWithFixedDelay(verification::maintain, 5, 60, TimeUnit.MINUTES);
-        for (String line : pipeline.describe()) log.info("pipeline {}", line);
-        log.info("greyrelay {} ready: smtp port {}, admin {}, database {}, data {}", version(), smtp.port(),
+        heartbeat.schedule(scheduler);
+        if (smtp != null) for (String line : pipeline.describe()) log.info("pipeline {}", line);
+        if (policy != null) for (String line : policy.describe()) log.info("policy pipeline {}", line);
+        log.info("greyrelay {} ready: node {}, smtp port {}, policy port {}, admin {}, database {}, data {}", version(),
+                config.nodeName(), smtp == null ? "off" : smtp.port(), policy == null ? "off" : policy.port(),
                 !config.admin().enabled() ? "off (control API on " + ControlUrl.LOOPBACK + ":" + admin.port() + ")"
-                        : (config.admin().tls().enabled() ? "https://" : "http://") + config.admin().bind() + ":" + admin.port(), database, config.dataPath());
+                        : (config.admin().tls().enabled() ? "https://" : "http://") + config.admin().bind() + ":" + admin.port(),
+                database, config.dataPath());
         for (String warning : StartupAdvice.warnings(config)) log.warn("{}", warning);
         for (String line : StartupAdvice.nextSteps(config)) log.info("{}", line);
         return this;
@@ -270,7 +303,8 @@ public final class Relay implements AutoCloseable {
 
     public Health health() {
         boolean db = database.ping(Duration.ofSeconds(2));
-        return new Health(smtp.isListening(), db, queue.depth(), queue.oldestAge().map(Duration::toSeconds).orElse(0L));
+        boolean listening = (smtp == null || smtp.isListening()) && (policy == null || policy.isListening());
+        return new Health(listening, db, queue.depth(), queue.oldestAge().map(Duration::toSeconds).orElse(0L));
     }
 
     /** Alive and not wedged: the scheduler ticked within the last minute. */
@@ -280,11 +314,20 @@ public final class Relay implements AutoCloseable {
         return List.of(new greyrelay.admin.health.Condition("scheduler", ok, "last tick " + since.toSeconds() + " s ago"));
     }
 
-    /** Ready to take mail: SMTP listening, database reachable, spool writable with queue.minFreeSpace free, downstream. */
+    /**
+     * Ready to take mail: SMTP (and the policy server) listening, database reachable, spool writable with
+     * queue.minFreeSpace free, downstream.
+     */
     public List<greyrelay.admin.health.Condition> ready() {
         List<greyrelay.admin.health.Condition> out = new ArrayList<>();
-        boolean listening = smtp.isListening();
-        out.add(new greyrelay.admin.health.Condition("smtp", listening, listening ? "listening on port " + smtp.port() : "not listening"));
+        if (smtp != null) {
+            boolean listening = smtp.isListening();
+            out.add(new greyrelay.admin.health.Condition("smtp", listening, listening ? "listening on port " + smtp.port() : "not listening"));
+        }
+        if (policy != null) {
+            boolean listening = policy.isListening();
+            out.add(new greyrelay.admin.health.Condition("policy", listening, listening ? "listening on port " + policy.port() : "not listening"));
+        }
         boolean db = database.ping(Duration.ofSeconds(2));
         out.add(new greyrelay.admin.health.Condition("database", db, db ? "reachable" : "unreachable: " + database));
         try {
@@ -320,8 +363,14 @@ public final class Relay implements AutoCloseable {
         return v == null ? "dev" : v;
     }
 
+    /** -1 with {@code smtp.enabled: false}. */
     public int smtpPort() {
-        return smtp.port();
+        return smtp == null ? -1 : smtp.port();
+    }
+
+    /** The policy listener's port; -1 unless {@code policy.enabled}. */
+    public int policyPort() {
+        return policy == null ? -1 : policy.port();
     }
 
     /** The panel's port, -1 when the panel is off (then see {@link #controlPort()}). */
@@ -332,6 +381,11 @@ public final class Relay implements AutoCloseable {
     /** The port the CLI reaches this process on: the panel's, or the loopback control listener's. */
     public int controlPort() {
         return admin.port();
+    }
+
+    /** This node's heartbeat; tests call {@code beat()} after moving the clock. */
+    public Heartbeat heartbeat() {
+        return heartbeat;
     }
 
     public MailQueue queue() {
@@ -390,28 +444,83 @@ public final class Relay implements AutoCloseable {
         }
     }
 
+    /** What a reload did: keys applied, keys that need a restart to change, and what could not be applied (why). */
+    public record ReloadReport(List<String> applied, List<String> needRestart, List<String> failed) {}
+
+    /**
+     * Applies a re-read configuration without dropping a connection ({@code greyrelay reload}, SIGHUP): the log level and
+     * format, the STARTTLS certificate and the whitelist files, which are read again even when their paths did not change
+     * (a certificate renewed in place). Every other changed key is named as needing a restart; a file that cannot be read
+     * leaves what is in force as it was.
+     */
+    public synchronized ReloadReport reload(RelayConfig next) {
+        List<String> changed = Reloadable.changed(running, next);
+        List<String> applied = new ArrayList<>();
+        List<String> restart = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        Set<String> take = new java.util.HashSet<>();
+        for (String key : changed) if (!Reloadable.KEYS.contains(key)) restart.add(key);
+        if (changed.contains("logging.level") || changed.contains("logging.format")) {
+            LogSetup.apply(next.logging());
+            for (String k : List.of("logging.level", "logging.format")) if (changed.contains(k)) { applied.add(k); take.add(k); }
+        }
+        if (smtpTls != null && next.smtp().tls().enabled()) {
+            try {
+                smtpTls.swap(TlsContexts.fromPem(Path.of(next.smtp().tls().certificate()), Path.of(next.smtp().tls().key()), "smtp.tls"));
+                applied.add("smtp.tls (certificate read again)");
+                take.addAll(List.of("smtp.tls.certificate", "smtp.tls.key"));
+            } catch (ConfigException e) {
+                failed.add(e.getMessage());
+            }
+        } else if (changed.contains("smtp.tls.certificate") || changed.contains("smtp.tls.key")) {
+            restart.add("smtp.tls (turning STARTTLS on or off)");
+        }
+        try {
+            whitelisting.reloadFiles(next.greylist(), clock.instant());
+            applied.add("greylist.whitelistFiles (files read again)");
+            take.addAll(List.of("greylist.whitelistFiles", "greylist.defaultWhitelist"));
+        } catch (ConfigException e) {
+            failed.add(e.getMessage());
+        }
+        running = Reloadable.applied(running, next, take);
+        ReloadReport report = new ReloadReport(List.copyOf(applied), List.copyOf(restart), List.copyOf(failed));
+        log.info("reload: applied {}", report.applied());
+        if (!report.needRestart().isEmpty()) log.warn("reload: changed but needs a restart to take effect: {}", report.needRestart());
+        for (String f : report.failed()) log.error("reload: not applied, the previous setting stays: {}", f);
+        return report;
+    }
+
+    /** The configuration in force (the one started with, plus what reloads applied). */
+    public RelayConfig runningConfig() {
+        return running;
+    }
+
     /** Graceful: stop taking mail (421 to newcomers), let transactions finish within smtp.shutdownGrace, stop delivery. */
     @Override
     public void close() {
         log.info("greyrelay stopping");
-        smtp.shutdown(config.smtp().shutdownGrace());
+        if (policy != null) policy.close();
+        if (smtp != null) smtp.shutdown(config.smtp().shutdownGrace());
         admin.stop();
         ControlUrl.remove(config.dataPath());
         queue.close();
         stopScheduler();
         verification.close();
         decisions.close();
+        processMeters.close();
         if (ownsDatabase) database.close();
         log.info("greyrelay stopped");
     }
 
     /** A crash, for tests: the listener and workers stop at once, nothing is flushed or drained. */
     public void crash() {
-        smtp.shutdown(Duration.ZERO);
+        if (policy != null) policy.close();
+        if (smtp != null) smtp.shutdown(Duration.ZERO);
         admin.stop();
         queue.close();
         stopScheduler();
         verification.close();
+        processMeters.close();
         if (ownsDatabase) database.close();
     }
 }

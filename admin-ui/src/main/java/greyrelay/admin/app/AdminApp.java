@@ -14,8 +14,10 @@ import greyrelay.admin.auth.AdminAccounts;
 import greyrelay.admin.auth.ApiTokenService;
 import greyrelay.admin.auth.LoginController;
 import greyrelay.admin.auth.LoginThrottle;
+import greyrelay.admin.auth.PasswordController;
 import greyrelay.admin.auth.PasswordHasher;
 import greyrelay.admin.auth.Sessions;
+import greyrelay.admin.cluster.ClusterController;
 import greyrelay.admin.dashboard.DashboardController;
 import greyrelay.admin.decisions.DecisionsController;
 import greyrelay.admin.greylist.GreylistController;
@@ -30,6 +32,7 @@ import greyrelay.admin.ratelimit.RateLimitController;
 import greyrelay.admin.settings.SettingsController;
 import greyrelay.admin.spamtrap.SpamtrapController;
 import greyrelay.admin.web.Assets;
+import greyrelay.admin.web.ClientAddress;
 import greyrelay.admin.web.Json;
 import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.OpenApi;
@@ -40,15 +43,19 @@ import greyrelay.admin.web.SecurityHeaders;
 import greyrelay.admin.web.Templates;
 import greyrelay.admin.whitelist.WhitelistController;
 import greyrelay.db.Database;
+import greyrelay.db.admin.AdminSessions;
 import greyrelay.db.admin.AdminUsers;
+import greyrelay.db.admin.LoginFailures;
 import greyrelay.db.admin.ApiTokens;
 import greyrelay.db.admin.AuditLog;
 import greyrelay.db.decision.DecisionLog;
 import greyrelay.db.greylist.GreylistStore;
 import greyrelay.db.greylist.TrapBlockStore;
+import greyrelay.db.node.NodeHeartbeats;
 import greyrelay.db.net.NetworkPrefixes;
 import greyrelay.db.ratelimit.RateLimitOverrides;
 import greyrelay.db.verify.DomainProfiles;
+import greyrelay.db.verify.VouchStore;
 import greyrelay.db.verify.ProbeLog;
 import greyrelay.db.verify.VerificationCache;
 import greyrelay.db.whitelist.WhitelistStore;
@@ -185,11 +192,13 @@ public final class AdminApp {
         AdminAccounts accounts = new AdminAccounts(new AdminUsers(b.database), new PasswordHasher(), auditor, clock);
         if (!b.controlOnly) accounts.ensureFirstUser(settings.initialPassword()).ifPresent(pw -> log.warn(
                 "admin panel: created the first user \"{}\" with the one-time password {} (shown only now; log in and change"
-                        + " it on the Access page, or: greyrelay admin-user passwd {})", AdminAccounts.FIRST_USER, pw,
+                        + " it at the first login, or set one: greyrelay admin-user passwd {})", AdminAccounts.FIRST_USER, pw,
                 AdminAccounts.FIRST_USER));
-        Sessions sessions = new Sessions(clock, settings.sessionTimeout());
+        Sessions sessions = new Sessions(new AdminSessions(b.database), clock, settings.sessionTimeout(), settings.node());
         ApiTokenService tokens = new ApiTokenService(new ApiTokens(b.database), auditor, clock, settings.controlToken());
-        LoginThrottle throttle = new LoginThrottle(clock, settings.loginMaxFailures(), settings.loginWindow());
+        LoginThrottle throttle = new LoginThrottle(new LoginFailures(b.database), clock, settings.loginMaxFailures(),
+                settings.loginMaxFailuresPerAccount(), settings.loginWindow());
+        ClientAddress clientAddress = new ClientAddress(settings.trustedProxies());
         boolean tls = settings.tls().isPresent();
 
         List<NavItem> nav = new ArrayList<>();
@@ -202,6 +211,7 @@ public final class AdminApp {
         Optional<RelayPolicy> policy = Optional.ofNullable(b.policy);
         features.add(new HealthController(b.health, b.metrics, settings.version()));
         features.add(new LoginController(accounts, sessions, throttle, auditor, pages, gate, tls));
+        features.add(new PasswordController(accounts, sessions, pages, gate));
         features.add(new DashboardController(new DecisionLog(b.database), queue,
                 policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT), pages, clock));
         features.add(new DecisionsController(new DecisionLog(b.database), pages));
@@ -211,11 +221,12 @@ public final class AdminApp {
         features.add(new SpamtrapController(new TrapBlockStore(b.database), policy, auditor, pages, clock, flash));
         queue.ifPresent(q -> features.add(new QueueController(q, auditor, pages, clock, flash)));
         features.add(new greyrelay.admin.stats.StatsController(new greyrelay.db.stats.StatsQueries(b.database), queue, pages, clock));
+        features.add(new ClusterController(new NodeHeartbeats(b.database), pages, clock));
         features.add(new AuditController(new AuditLog(b.database), pages));
         features.add(new AccessController(accounts, tokens, sessions, gate, pages));
         if (b.configuration != null) features.add(new SettingsController(b.configuration, pages));
         features.add(new VerificationController(new ProbeLog(b.database), new VerificationCache(b.database),
-                new DomainProfiles(b.database), Optional.ofNullable(b.verification), policy, auditor, pages, clock));
+                new DomainProfiles(b.database), new VouchStore(b.database), Optional.ofNullable(b.verification), policy, auditor, pages, clock));
         features.stream().flatMap(f -> f.nav().stream()).sorted(Comparator.comparingInt(NavItem::order)).forEach(nav::add);
         ObjectNode openApi = OpenApi.build(settings.version(), features.stream().flatMap(f -> f.openApi().stream()).toList());
 
@@ -237,6 +248,7 @@ public final class AdminApp {
             settings.tls().ifPresent(context1 -> httpsOnly(cfg.jetty, context1));
 
             cfg.routes.before(ctx -> SecurityHeaders.apply(ctx, tls));
+            cfg.routes.before(clientAddress::handle);
             cfg.routes.before(gate::handle);
             cfg.routes.get("/api/openapi.json", ctx -> ctx.json(openApi));
             // "now": the relay's clock, so a client's "since 1h" means the relay's last hour

@@ -111,7 +111,7 @@ public final class AccessController implements AdminFeature {
                 Principal me = Requests.caller(ctx);
                 if (me.kind() == Principal.Kind.USER && me.name().equals(d.username())) {
                     // your own password: the old sessions end, this browser gets a new one
-                    Sessions.Session fresh = sessions.create(d.username());
+                    Sessions.Session fresh = sessions.create(d.username(), Requests.actor(ctx).clientIp());
                     ctx.cookie(gate.sessionCookie(fresh.id()));
                     sessions.flash(fresh.id(), "Your password was changed; your other sessions were logged out.");
                     ctx.redirect("/access", HttpStatus.SEE_OTHER);

@@ -4,6 +4,7 @@ import greyrelay.admin.web.Principal;
 import greyrelay.admin.web.Problems;
 import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Requests;
+import greyrelay.db.admin.AdminUser;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.HandlerType;
@@ -21,12 +22,16 @@ import java.util.Optional;
  * cookie or {@code Authorization: Bearer <token>}. Without either, {@code /api/…} (and {@code /metrics}) answer 401
  * and pages redirect to the login page. A state-changing request (anything but GET/HEAD/OPTIONS) made with a session
  * must carry the session's CSRF token, as the {@code X-CSRF-Token} header (htmx, fetch) or the {@code _csrf} form field;
- * token callers need none (no browser sends a bearer token on its own).
+ * token callers need none (no browser sends a bearer token on its own). A session of a user who still has the
+ * generated first password is sent to {@value #PASSWORD_PATH} (pages) or refused with 403 (API) until it is changed.
  */
 public final class AccessGate {
     public static final String SESSION_COOKIE = "greyrelay_session";
     public static final String CSRF_HEADER = "X-CSRF-Token";
     public static final String CSRF_FIELD = "_csrf";
+    /** The change-password form: the only page a session with a generated password may see. */
+    public static final String PASSWORD_PATH = "/password";
+    private static final java.util.Set<String> PASSWORD_CHANGE_PATHS = java.util.Set.of(PASSWORD_PATH, "/logout");
 
     private final Sessions sessions;
     private final ApiTokenService tokens;
@@ -74,7 +79,8 @@ public final class AccessGate {
             return;
         }
         Optional<Sessions.Session> session = sessions.touch(ctx.cookie(SESSION_COOKIE));
-        if (session.isPresent() && !accounts.stillValid(session.get().username(), session.get().createdAt())) {
+        Optional<AdminUser> user = session.flatMap(s -> accounts.sessionUser(s.username(), s.createdAt()));
+        if (session.isPresent() && user.isEmpty()) {
             // deleted, or a new password (perhaps from the CLI or another node): this session is over
             sessions.invalidate(session.get().id());
             session = Optional.empty();
@@ -87,6 +93,27 @@ public final class AccessGate {
         Requests.authenticated(ctx, Principal.user(s.username()), s.id(), s.csrfToken());
         if (changesState(ctx.method()) && !csrfMatches(ctx, s.csrfToken())) {
             refuse(ctx, 403, "missing or wrong CSRF token; reload the page and try again");
+            return;
+        }
+        if (user.get().mustChangePassword() && !PASSWORD_CHANGE_PATHS.contains(ctx.path())) {
+            mustChangePassword(ctx);
+        }
+    }
+
+    /**
+     * A session of a user whose password was generated (printed in the log) reaches only the change form and logout
+     * until the password is changed. Bearer tokens are not affected (someone who made a token chose to).
+     */
+    private void mustChangePassword(Context ctx) {
+        if (Requests.isApi(ctx) || ctx.path().equals("/metrics")) {
+            refuse(ctx, 403, "change the generated first password first: " + PASSWORD_PATH);
+        } else if (Requests.isHtmx(ctx)) {
+            ctx.header("HX-Redirect", PASSWORD_PATH);
+            ctx.status(403).result("");
+            ctx.skipRemainingHandlers();
+        } else {
+            ctx.redirect(PASSWORD_PATH, HttpStatus.SEE_OTHER);
+            ctx.skipRemainingHandlers();
         }
     }
 

@@ -118,13 +118,14 @@ public final class AdminAccounts {
 
     /**
      * On start: when no user exists, creates {@value #FIRST_USER} with the configured password, or with a generated one
-     * which is returned (the caller prints it once). Empty when a user existed already or the password was configured.
+     * which is returned (the caller prints it once) and must be changed at the first login. Empty when a user existed already or the password was configured.
      */
     public Optional<String> ensureFirstUser(String configuredPassword) {
         if (users.count() > 0) return Optional.empty();
         boolean generate = configuredPassword == null || configuredPassword.isEmpty();
         String password = generate ? generatePassword() : configuredPassword;
-        if (!users.createFirst(FIRST_USER, hasher.hash(password), clock.instant())) return Optional.empty();
+        // a generated password was printed in the log: it must be changed at the first login
+        if (!users.createFirst(FIRST_USER, hasher.hash(password), clock.instant(), generate)) return Optional.empty();
         if (!generate && password.length() < MIN_PASSWORD) {
             log.warn("admin panel: admin.password is shorter than {} characters; change it on the Access page", MIN_PASSWORD);
         }
@@ -133,9 +134,18 @@ public final class AdminAccounts {
         return generate ? Optional.of(password) : Optional.empty();
     }
 
-    /** Whether a session made at {@code sessionStart} for this user is still valid (user exists, password unchanged). */
-    public boolean stillValid(String username, Instant sessionStart) {
-        return users.find(username).map(u -> !u.passwordChangedAt().isAfter(sessionStart)).orElse(false);
+    /**
+     * The user of a session made at {@code sessionStart} while that session is still valid (the user exists and has not
+     * changed password since); empty otherwise.
+     */
+    public Optional<AdminUser> sessionUser(String username, Instant sessionStart) {
+        return users.find(username).filter(u -> !u.passwordChangedAt().isAfter(sessionStart));
+    }
+
+    /** Whether this is the user's current password (no login recorded: for the change-password form). */
+    public boolean passwordMatches(String username, String password) {
+        if (password == null || password.length() > MAX_PASSWORD) return false;
+        return normalise(username).flatMap(users::find).map(u -> hasher.matches(password, u.passwordHash())).orElse(false);
     }
 
     static Optional<String> normalise(String username) {

@@ -1,13 +1,12 @@
 package greyrelay.admin.auth;
 
+import greyrelay.db.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -23,16 +22,12 @@ public final class ControlToken {
 
     /** Writes a new token (replacing any old one atomically) and returns it. */
     public static String create(Path dataDir) throws IOException {
-        Files.createDirectories(dataDir);
+        PrivateFiles.directory(dataDir);
         String token = "grc_" + Sessions.randomToken();
         Path target = dataDir.resolve(FILE_NAME);
         Path tmp = dataDir.resolve(FILE_NAME + ".tmp");
         Files.deleteIfExists(tmp);
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-            Files.createFile(tmp);
-        }
+        PrivateFiles.createFile(tmp);
         Files.writeString(tmp, token + "\n", StandardCharsets.US_ASCII);
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

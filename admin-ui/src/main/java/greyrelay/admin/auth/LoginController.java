@@ -3,10 +3,12 @@ package greyrelay.admin.auth;
 import greyrelay.admin.AdminFeature;
 import greyrelay.admin.audit.Actor;
 import greyrelay.admin.audit.Auditor;
+import greyrelay.admin.web.ClientAddress;
 import greyrelay.admin.web.Html;
 import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Requests;
+import greyrelay.db.admin.AdminUser;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
@@ -14,7 +16,6 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.SameSite;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ import java.util.Optional;
 /**
  * {@code GET/POST /login} and {@code POST /logout}. The login form carries its own CSRF token (a random value in a
  * short-lived SameSite=Strict cookie and in the form, which must match), so no other site can log a browser in.
- * Failed attempts are throttled per client IP and audited with the name that was typed.
+ * Failed attempts are throttled per client address and per account and audited with the name that was typed.
  */
 public final class LoginController implements AdminFeature {
     static final String LOGIN_COOKIE = "greyrelay_login";
@@ -83,29 +84,31 @@ public final class LoginController implements AdminFeature {
             render(ctx, 403, username, next, "The login form expired. Please try again.");
             return;
         }
-        String ip = ctx.ip();
-        Optional<Duration> blocked = throttle.blockedFor(ip);
+        String ip = ClientAddress.of(ctx);
+        Optional<LoginThrottle.Blocked> blocked = throttle.blockedFor(ip, username);
         if (blocked.isPresent()) {
-            long minutes = Math.max(1, (blocked.get().toSeconds() + 59) / 60);
-            ctx.header("Retry-After", Long.toString(Math.max(1, blocked.get().toSeconds())));
-            render(ctx, 429, username, next, "Too many failed logins from your address. Try again in " + minutes + " minute"
-                    + (minutes == 1 ? "" : "s") + ".");
+            long seconds = blocked.get().retryAfter().toSeconds();
+            long minutes = Math.max(1, (seconds + 59) / 60);
+            ctx.header("Retry-After", Long.toString(Math.max(1, seconds)));
+            render(ctx, 429, username, next, "Too many failed logins " + (blocked.get().account() ? "for this account" : "from your address")
+                    + ". Try again in " + minutes + " minute" + (minutes == 1 ? "" : "s") + ".");
             return;
         }
         Optional<String> user = accounts.authenticate(username, ctx.formParam("password"));
         if (user.isEmpty()) {
-            throttle.failed(ip);
+            throttle.failed(ip, username);
             audit.record(new Actor(username == null || username.isBlank() ? "-" : username, ip), "login.failed", null, null);
             render(ctx, 401, username, next, "Wrong username or password.");
             return;
         }
-        throttle.succeeded(ip);
+        throttle.succeeded(ip, username);
         sessions.invalidate(ctx.cookie(AccessGate.SESSION_COOKIE));
-        Sessions.Session s = sessions.create(user.get());
+        Sessions.Session s = sessions.create(user.get(), ip);
         ctx.cookie(gate.sessionCookie(s.id()));
         ctx.cookie(new Cookie(LOGIN_COOKIE, "", "/login", 0, secureCookies, true, null, SameSite.STRICT));
         audit.record(new Actor(user.get(), ip), "login", null, null);
-        ctx.redirect(safeNext(next), HttpStatus.SEE_OTHER);
+        boolean mustChange = accounts.find(user.get()).map(AdminUser::mustChangePassword).orElse(false);
+        ctx.redirect(mustChange ? AccessGate.PASSWORD_PATH : safeNext(next), HttpStatus.SEE_OTHER);
     }
 
     void logout(Context ctx) {

@@ -1,71 +1,75 @@
 package greyrelay.admin.auth;
 
+import greyrelay.db.admin.LoginFailures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Failed logins per client IP in a sliding window: after {@code maxFailures} within {@code window}, further attempts
- * from that IP are refused (without checking the password) until the oldest failure leaves the window. A success
- * clears the IP's record. In memory, per node.
+ * Failed logins in a sliding window, per client address and per account, in the database ({@code admin_login_failure})
+ * so every node sharing it counts the same failures. After {@code maxPerAddress} failures from one address, or
+ * {@code maxPerAccount} for one username from any addresses, within {@code window}, further attempts are refused
+ * (without checking the password) until the oldest of those failures leaves the window: a distributed guessing attack
+ * on {@code admin} from many addresses is slowed as much as one from a single address. A success clears the address
+ * and the account.
  */
 public final class LoginThrottle {
-    /** Bounded memory: beyond this many tracked IPs, those with no failure inside the window are forgotten first. */
-    static final int MAX_TRACKED = 100_000;
+    /** Old failures are deleted at most this many at a time (at each failure). */
+    static final int PURGE_BATCH = 1000;
 
+    /** Why an attempt must wait, and how long. */
+    public record Blocked(Duration retryAfter, boolean account) {}
+
+    private final LoginFailures store;
     private final Clock clock;
-    private final int maxFailures;
+    private final int maxPerAddress;
+    private final int maxPerAccount;
     private final Duration window;
-    private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
 
-    public LoginThrottle(Clock clock, int maxFailures, Duration window) {
+    public LoginThrottle(LoginFailures store, Clock clock, int maxPerAddress, int maxPerAccount, Duration window) {
+        this.store = store;
         this.clock = clock;
-        this.maxFailures = maxFailures;
+        this.maxPerAddress = maxPerAddress;
+        this.maxPerAccount = maxPerAccount;
         this.window = window;
     }
 
-    /** Empty when this IP may try now; otherwise how long it must wait. */
-    public Optional<Duration> blockedFor(String ip) {
-        Deque<Instant> d = failures.get(ip);
-        if (d == null) return Optional.empty();
+    /** Empty when this address may try this username now. */
+    public Optional<Blocked> blockedFor(String ip, String username) {
         Instant now = clock.instant();
-        synchronized (d) {
-            prune(d, now);
-            if (d.size() < maxFailures) return Optional.empty();
-            Duration wait = Duration.between(now, d.peekFirst().plus(window));
-            return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-        }
+        Optional<Duration> byAddress = wait(address(ip), maxPerAddress, now);
+        if (byAddress.isPresent()) return Optional.of(new Blocked(byAddress.get(), false));
+        return wait(account(username), maxPerAccount, now).map(w -> new Blocked(w, true));
     }
 
-    public void failed(String ip) {
+    public void failed(String ip, String username) {
         Instant now = clock.instant();
-        if (failures.size() >= MAX_TRACKED) {
-            failures.values().removeIf(d -> {
-                synchronized (d) {
-                    prune(d, now);
-                    return d.isEmpty();
-                }
-            });
-        }
-        Deque<Instant> d = failures.computeIfAbsent(ip, k -> new ArrayDeque<>());
-        synchronized (d) {
-            prune(d, now);
-            d.addLast(now);
-            while (d.size() > maxFailures) d.removeFirst();
-        }
+        store.deleteOlderThan(now.minus(window), PURGE_BATCH);
+        store.record(address(ip), now);
+        store.record(account(username), now);
     }
 
-    public void succeeded(String ip) {
-        failures.remove(ip);
+    public void succeeded(String ip, String username) {
+        store.clear(address(ip));
+        store.clear(account(username));
     }
 
-    private void prune(Deque<Instant> d, Instant now) {
-        Instant cutoff = now.minus(window);
-        while (!d.isEmpty() && !d.peekFirst().isAfter(cutoff)) d.removeFirst();
+    private Optional<Duration> wait(String subject, int max, Instant now) {
+        return store.nthLatest(subject, now.minus(window), max).map(oldest -> {
+            Duration d = Duration.between(now, oldest.plus(window));
+            return d.isNegative() ? Duration.ZERO : d;
+        });
+    }
+
+    private static String address(String ip) {
+        return "ip:" + ip;
+    }
+
+    /** The name as the login would read it; any typed text counts, so probing unknown names is throttled too. */
+    private static String account(String username) {
+        String u = username == null ? "" : username.strip().toLowerCase(Locale.ROOT);
+        return "user:" + (u.length() > 100 ? u.substring(0, 100) : u);
     }
 }

@@ -1,108 +1,130 @@
 package greyrelay.admin.auth;
 
+import greyrelay.db.admin.AdminSession;
+import greyrelay.db.admin.AdminSessions;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
+import java.util.HexFormat;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Browser sessions, in memory: a random 256-bit id (the cookie) maps to the user and that session's CSRF token.
- * A session ends after {@code idleTimeout} without a request, after {@link #MAX_LIFETIME} in any case, at logout, and
- * when its user is deleted or gets a new password. A restart logs everybody out (nothing about sessions is stored).
+ * Browser sessions, in the database ({@code admin_session}) so every node sharing it knows them and a restart logs
+ * nobody out: a random 256-bit id (the cookie) of which only the SHA-256 is stored, the user, and times. The CSRF token
+ * is derived from the id (a hash of it), so it is never stored and does not reveal the id. A session ends after
+ * {@code idleTimeout} without a request, after {@link #MAX_LIFETIME} in any case, at logout, and when its user is
+ * deleted or gets a new password.
  */
 public final class Sessions {
     /** A session never lives longer than this, however active. */
     public static final Duration MAX_LIFETIME = Duration.ofHours(12);
-    /** Beyond this many live sessions the oldest are dropped: memory stays bounded whatever a client does. */
-    static final int MAX_SESSIONS = 10_000;
+    /** Expired rows are deleted at most this many at a time (at each login). */
+    static final int PURGE_BATCH = 1000;
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One session. {@code csrfToken} must accompany every state-changing request made with it. */
     public record Session(String id, String username, String csrfToken, Instant createdAt, Instant lastSeen) {
-        Session seen(Instant now) {
-            return new Session(id, username, csrfToken, createdAt, now);
+        /** Never prints the id or the token. */
+        @Override
+        public String toString() {
+            return "Session[username=" + username + ", createdAt=" + createdAt + ", lastSeen=" + lastSeen + "]";
         }
     }
 
+    private final AdminSessions store;
     private final Clock clock;
     private final Duration idleTimeout;
-    private final Map<String, Session> live = new ConcurrentHashMap<>();
-    private final Map<String, String> flash = new ConcurrentHashMap<>();
+    private final String node;
+    /** Activity is written at most this often per session: not one database write per request. */
+    private final Duration touchEvery;
 
-    public Sessions(Clock clock, Duration idleTimeout) {
+    public Sessions(AdminSessions store, Clock clock, Duration idleTimeout, String node) {
+        this.store = store;
         this.clock = clock;
         this.idleTimeout = idleTimeout;
+        this.node = node;
+        Duration tenth = idleTimeout.dividedBy(10);
+        this.touchEvery = tenth.compareTo(Duration.ofMinutes(1)) < 0 ? tenth : Duration.ofMinutes(1);
     }
 
     /** A new session for a user who just proved who they are (a fresh id: no fixation). */
-    public Session create(String username) {
+    public Session create(String username, String clientIp) {
         Instant now = clock.instant();
-        if (live.size() >= MAX_SESSIONS) purge(now);
-        Session s = new Session(randomToken(), username, randomToken(), now, now);
-        live.put(s.id(), s);
-        return s;
+        store.deleteExpired(now, PURGE_BATCH);
+        String id = randomToken();
+        AdminSession row = new AdminSession(hash(id), username, clientIp, node, now, now, expiry(now, now));
+        store.create(row);
+        return new Session(id, username, csrfOf(id), row.createdAt(), row.lastSeenAt());
     }
 
-    /** The live session with this id, marked as seen now; empty when unknown or expired (and then forgotten). */
+    /** The live session with this id, marked as seen now; empty when unknown or expired. */
     public Optional<Session> touch(String id) {
-        if (id == null || id.isEmpty()) return Optional.empty();
+        if (id == null || id.isEmpty() || id.length() > 100) return Optional.empty();
         Instant now = clock.instant();
-        Session s = live.get(id);
-        if (s == null) return Optional.empty();
-        if (expired(s, now)) {
-            invalidate(id);
-            return Optional.empty();
+        String h = hash(id);
+        Optional<AdminSession> row = store.find(h, now);
+        if (row.isEmpty()) return Optional.empty();
+        AdminSession s = row.get();
+        Instant lastSeen = s.lastSeenAt();
+        if (!now.isBefore(lastSeen.plus(touchEvery))) {
+            lastSeen = now;
+            store.touch(h, now, expiry(s.createdAt(), now));
         }
-        Session seen = s.seen(now);
-        live.replace(id, s, seen);
-        return Optional.of(seen);
+        return Optional.of(new Session(id, s.username(), csrfOf(id), s.createdAt(), lastSeen));
     }
 
+    /** Logout: the row is deleted. */
     public void invalidate(String id) {
-        if (id == null) return;
-        live.remove(id);
-        flash.remove(id);
+        if (id == null || id.isEmpty()) return;
+        store.delete(hash(id));
     }
 
     /** Ends every session of a user (deleted, or a new password). */
     public void invalidateUser(String username) {
-        live.values().removeIf(s -> s.username().equals(username));
+        store.deleteUser(username);
     }
 
-    /** A one-line message shown once on the next page of this session (after a redirect). */
+    /** A one-line message shown once on the next page of this session (after a redirect, on whichever node). */
     public void flash(String id, String message) {
-        if (live.containsKey(id)) flash.put(id, message);
+        if (id != null) store.flash(hash(id), message);
     }
 
     public Optional<String> takeFlash(String id) {
-        return id == null ? Optional.empty() : Optional.ofNullable(flash.remove(id));
+        return id == null ? Optional.empty() : store.takeFlash(hash(id));
     }
 
-    int size() {
-        return live.size();
-    }
-
-    private boolean expired(Session s, Instant now) {
-        return !now.isBefore(s.lastSeen().plus(idleTimeout)) || !now.isBefore(s.createdAt().plus(MAX_LIFETIME));
-    }
-
-    private void purge(Instant now) {
-        live.values().removeIf(s -> expired(s, now));
-        while (live.size() >= MAX_SESSIONS) {
-            live.values().stream().min(java.util.Comparator.comparing(Session::lastSeen))
-                    .ifPresent(oldest -> invalidate(oldest.id()));
-        }
-        flash.keySet().retainAll(live.keySet());
+    private Instant expiry(Instant createdAt, Instant lastSeen) {
+        Instant idle = lastSeen.plus(idleTimeout);
+        Instant max = createdAt.plus(MAX_LIFETIME);
+        return idle.isBefore(max) ? idle : max;
     }
 
     static String randomToken() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** What is stored for an id: lower-case hex SHA-256. */
+    static String hash(String id) {
+        return HexFormat.of().formatHex(sha256(id));
+    }
+
+    private static String csrfOf(String id) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256("greyrelay csrf\0" + id));
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 }

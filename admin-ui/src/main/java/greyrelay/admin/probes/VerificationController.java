@@ -21,6 +21,7 @@ import greyrelay.db.verify.ProbeOrder;
 import greyrelay.db.verify.ProbeQuery;
 import greyrelay.db.verify.ProbeRecord;
 import greyrelay.db.verify.ProfileQuery;
+import greyrelay.db.verify.VouchStore;
 import greyrelay.db.verify.VerificationCache;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -80,6 +81,9 @@ public final class VerificationController implements AdminFeature {
     private final ProbeLog probes;
     private final VerificationCache cache;
     private final DomainProfiles profiles;
+    private final VouchStore vouches;
+    /** {@code greylist.maxAge}: how long a learned sending network counts; null when the panel was not told. */
+    private final Duration networkMaxAge;
     private final Auditor audit;
     private final Pages pages;
     private final Clock clock;
@@ -90,9 +94,11 @@ public final class VerificationController implements AdminFeature {
      * @param policy the relay's policy, for how long a learned trait counts ({@code verification.cache.profileTtl});
      *               empty when not told (then no expiry is shown)
      */
-    public VerificationController(ProbeLog probes, VerificationCache cache, DomainProfiles profiles,
+    public VerificationController(ProbeLog probes, VerificationCache cache, DomainProfiles profiles, VouchStore vouches,
             Optional<VerificationOperations> ops, Optional<RelayPolicy> policy, Auditor audit, Pages pages, Clock clock) {
         this.ops = ops;
+        this.vouches = vouches;
+        this.networkMaxAge = policy.map(p -> p.greylist().maxAge()).orElse(null);
         this.profileTtl = policy.map(p -> p.verification().profileTtl()).orElse(null);
         this.probes = probes;
         this.cache = cache;
@@ -289,6 +295,7 @@ public final class VerificationController implements AdminFeature {
         model.put("cached", cache.byDomain(domain, DOMAIN_CACHE_ROWS, 0).stream().map(e -> CacheView.of(e, now)).toList());
         model.put("ttl", profileTtl);
         model.put("canReverify", ops.isPresent());
+        model.put("vouching", vouching(domain, now));
         ctx.render("probes/domain.jte", model);
     }
 
@@ -457,7 +464,15 @@ public final class VerificationController implements AdminFeature {
         body.put("domain", domain);
         body.put("profile", profiles.find(domain).map(d -> ProfileView.of(d, profileTtl, now)).orElse(null));
         body.put("cache", cache.byDomain(domain, DOMAIN_CACHE_ROWS, 0).stream().map(e -> CacheView.of(e, now)).toList());
+        body.put("vouching", vouching(domain, now));
         ctx.json(body);
+    }
+
+    /** The domain's freeze (from the relay, when the panel runs in one), learned sending networks and vouch tallies. */
+    private VouchingView vouching(String domain, Instant now) {
+        Instant since = networkMaxAge == null ? Instant.EPOCH : now.minus(networkMaxAge);
+        return VouchingView.of(ops.flatMap(o -> o.freeze(domain)).orElse(null), ops.isPresent(),
+                vouches.networks(domain, since, DOMAIN_CACHE_ROWS), vouches.tallies(domain));
     }
 
     private void apiForgetProfile(Context ctx) {

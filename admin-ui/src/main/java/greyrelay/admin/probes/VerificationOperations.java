@@ -1,6 +1,7 @@
 package greyrelay.admin.probes;
 
 import greyrelay.db.verify.CacheKind;
+import java.util.Optional;
 
 /**
  * What the panel may ask of the relay's callback verification. admin-ui declares it; the relay implements it over its
@@ -27,4 +28,9 @@ public interface VerificationOperations {
 
     /** Deletes the cached verdict, so the next mail from (or to) this address is probed again. Whether there was one. */
     boolean forget(CacheKind kind, String address);
+
+    /** The domain's burst freeze on this node, while it lasts; empty when probes to it are not paused. */
+    default Optional<Freeze> freeze(String domain) {
+        return Optional.empty();
+    }
 }

@@ -2,13 +2,15 @@
  * The verification pages: the probe history (callback probes of senders, recipient probes of our downstream, and
  * answers from the cache) searched by address, domain, outcome, kind, source and time, sorted and paged; one probe
  * with its whole SMTP transcript, MX host and address, outcome, duration, the address's cached verdict now (refresh
- * and expiry) and the domain's learned profile; the domain profiles, searchable; and the actions "verify again now",
+ * and expiry) and the domain's learned profile; the domain profiles, searchable (a domain's page with its burst freeze
+ * from {@link greyrelay.admin.probes.VerificationOperations#freeze}, its learned sending networks and vouched senders,
+ * {@link greyrelay.admin.probes.VouchingView}); and the actions "verify again now",
  * "forget cached result" and "forget profile", each audited ({@code verification.reverify}, {@code verification.forget},
  * {@code verification.profile.forget}). Pages under {@code /verification}, JSON under {@code /api/verification}
  * ({@code openapi/verification.json}).
  *
  * <p><b>Talks to.</b> The shared database through {@code greyrelay.db.verify} (ProbeLog, VerificationCache,
- * DomainProfiles); the relay through {@link greyrelay.admin.probes.VerificationOperations}, which admin-ui declares and
+ * DomainProfiles, VouchStore); the relay through {@link greyrelay.admin.probes.VerificationOperations}, which admin-ui declares and
  * the relay implements (admin-ui does not depend on the relay). Embedded, the relay passes its operations
  * ({@code AdminApp.builder(…).verification(ops)}); a panel without them (running alone) forgets directly in the shared
  * database and hides "verify again now" (its routes answer 409).

@@ -11,9 +11,10 @@ import java.util.List;
  * @param nextAttempt when the pending recipients are tried next
  * @param deadline    when the pending recipients give up (and bounce)
  * @param lastError   the last temporary failure, or null
+ * @param node        the node ({@code node.name}) that accepted or wrote it; null for mail spooled before nodes were named
  */
 public record QueuedMessage(String id, String sender, String kind, Instant receivedAt, String clientAddress, String helo, long size,
-        int attempts, Instant nextAttempt, Instant deadline, String lastError, List<QueuedRecipient> recipients) {
+        int attempts, Instant nextAttempt, Instant deadline, String lastError, String node, List<QueuedRecipient> recipients) {
 
     public QueuedMessage {
         recipients = List.copyOf(recipients);

@@ -34,6 +34,12 @@ public final class Pages {
                 assets, List.of(), List.of());
     }
 
+    /** A page behind the login but without navigation: a session that must change its password first. */
+    public Page restricted(Context ctx, String title) {
+        String user = Requests.principal(ctx).map(Principal::name).orElse(null);
+        return new Page(title, "", user, Requests.csrf(ctx), List.of(), null, node, version, assets, List.of(), List.of());
+    }
+
     /** A page without navigation (login), with its own CSRF token. */
     public Page anonymous(String title, String csrf) {
         return new Page(title, "", null, csrf, List.of(), null, node, version, assets, List.of(), List.of());

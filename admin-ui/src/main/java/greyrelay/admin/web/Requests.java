@@ -32,8 +32,18 @@ public final class Requests {
 
     /** Who, for the audit log: the caller and the client address. */
     public static Actor actor(Context ctx) {
-        return new Actor(caller(ctx).actor(), ctx.ip());
+        Principal who = caller(ctx);
+        if (who.kind() == Principal.Kind.CONTROL_TOKEN) {
+            // greyrelay's own CLI names the OS user it runs as; whoever holds the control token can read the data
+            // directory anyway, so the name is believed, but only in a plain form
+            String user = ctx.header(CLI_USER_HEADER);
+            if (user != null && user.matches("[A-Za-z0-9._-]{1,64}")) return new Actor("cli:" + user, ClientAddress.of(ctx));
+        }
+        return new Actor(who.actor(), ClientAddress.of(ctx));
     }
+
+    /** Sent by greyrelay's CLI with the control token: the OS user at the command line, audited as {@code cli:<user>}. */
+    public static final String CLI_USER_HEADER = "X-Greyrelay-Cli-User";
 
     public static Optional<String> sessionId(Context ctx) {
         return Optional.ofNullable(ctx.attribute(SESSION));

@@ -54,6 +54,7 @@ class AdminAccountsTest {
         assertThat(password).matches("[a-zA-Z2-9]{5}(-[a-zA-Z2-9]{5}){3}");
         assertThat(accounts.authenticate("admin", password)).contains("admin");
         assertThat(accounts.ensureFirstUser("")).isEmpty();
+        assertThat(accounts.find("admin").orElseThrow().mustChangePassword()).isTrue();
         assertThat(new AuditLog(db).search(AuditQuery.newest(10))).extracting(AuditEntry::actor, AuditEntry::action)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("system", "user.add"));
         assertThat(new AuditLog(db).search(AuditQuery.newest(10)).get(0).detail()).doesNotContain(password);
@@ -64,6 +65,18 @@ class AdminAccountsTest {
         assertThat(accounts.ensureFirstUser("configured password")).isEmpty();
 
         assertThat(accounts.authenticate("admin", "configured password")).contains("admin");
+        assertThat(accounts.find("admin").orElseThrow().mustChangePassword()).isFalse();
+    }
+
+    @Test
+    void a_password_set_by_an_operator_is_not_to_be_changed() {
+        accounts.ensureFirstUser("");
+        accounts.add("jane", "jane's long password", CLI);
+
+        assertThat(accounts.changePassword("admin", "the operator's password", CLI)).isEqualTo(new AdminAccounts.Result.Done("admin"));
+
+        assertThat(accounts.find("admin").orElseThrow().mustChangePassword()).isFalse();
+        assertThat(accounts.find("jane").orElseThrow().mustChangePassword()).isFalse();
     }
 
     @Test

@@ -58,7 +58,7 @@ class DecisionsPageTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).containsSubsequence("john@example.net", "sender-verification", "relay-domain", "greylist")
                 .contains("4.7.1 Greylisted, please try again in 300 seconds").contains("<code>451</code>")
-                .contains("class=\"badge deferred\"");
+                .contains("class=\"badge deferred\"").contains("<div class=\"sub node\" title=\"node\">mx1</div>");
     }
 
     @Test
@@ -118,6 +118,18 @@ class DecisionsPageTest {
 
         HttpResponse<String> second = server.get("/decisions?recipient=example&offset=2&limit=2", session);
         assertThat(second.body()).contains("x@example.net").contains("offset=0&amp;limit=2").doesNotContain("john@example.net");
+    }
+
+    @Test
+    void marks_decisions_that_arrived_over_the_postfix_policy_protocol() {
+        new DecisionLog(server.database).appendAll(List.of(new DecisionRecord(null, t0.plusSeconds(30), "mx1", "P9", "P9.1", "RCPT",
+                "greylist", Outcome.DEFERRED, false, 451, "4.7.1 Greylisted, please try again in 300 seconds", "because",
+                "192.0.2.99", "client.example.org", "jane@example.org", "bob@example.com", null, DecisionRecord.POLICY)));
+        String list = server.get("/decisions?client=192.0.2.99", session).body();
+        assertThat(list).contains("<span class=\"badge origin\" title=\"arrived over Postfix's policy protocol\">policy</span>");
+        assertThat(server.get("/decisions?client=192.0.2.10", session).body()).doesNotContain("badge origin");
+        long id = new DecisionLog(server.database).search(DecisionQuery.newest(10).withClientIp("192.0.2.99")).get(0).id();
+        assertThat(server.get("/decisions/" + id, session).body()).contains("<dt>Arrived by</dt><dd>Postfix policy protocol (policy)</dd>");
     }
 
     @Test

@@ -42,6 +42,7 @@ class VerificationPageTest {
         final List<String> calls = new CopyOnWriteArrayList<>();
         final VerificationCache cache;
         volatile Reverify next = new Reverify.Started();
+        volatile Freeze frozen;
 
         FakeOperations(Database db) {
             this.cache = new VerificationCache(db);
@@ -57,6 +58,11 @@ class VerificationPageTest {
         public boolean forget(CacheKind kind, String address) {
             calls.add("forget " + kind + " " + address);
             return cache.delete(kind, address);
+        }
+
+        @Override
+        public java.util.Optional<Freeze> freeze(String domain) {
+            return domain.equals("flooded.example.org") ? java.util.Optional.ofNullable(frozen) : java.util.Optional.empty();
         }
     }
 
@@ -78,6 +84,36 @@ class VerificationPageTest {
         probes = ProbeFixtures.seed(server.database, server.clock.instant());
         relay.calls.clear();
         relay.next = new Reverify.Started();
+        relay.frozen = null;
+    }
+
+    // ---- vouching ------------------------------------------------------------------------------------------------
+
+    @Test
+    void a_domains_page_shows_its_freeze_its_learned_networks_and_how_many_senders_were_vouched_for() throws Exception {
+        java.time.Instant now = server.clock.instant();
+        greyrelay.db.verify.VouchStore vouches = new greyrelay.db.verify.VouchStore(server.database);
+        vouches.learn("flooded.example.org", "198.51.100.0/24", now.minusSeconds(600), now.minusSeconds(600));
+        vouches.learn("flooded.example.org", "2001:db8:7::/64", now.minus(java.time.Duration.ofDays(400)), now.minus(java.time.Duration.ofDays(400)));
+        for (int i = 0; i < 3; i++) vouches.vouched("flooded.example.org", "spf", now);
+        vouches.vouched("flooded.example.org", "known-network", now);
+
+        String before = server.get("/verification/domains/flooded.example.org", session).body();
+        assertThat(before).contains("data-field=\"not-frozen\"").doesNotContain("data-field=\"frozen-until\"");
+
+        relay.frozen = new Freeze(now.plusSeconds(3600), "a burst of 50 distinct new local parts within 10m");
+        String page = server.get("/verification/domains/flooded.example.org", session).body();
+        assertThat(page).contains("data-field=\"frozen-until\"").contains("a burst of 50 distinct new local parts within 10m")
+                .contains("<td class=\"addr\" data-field=\"network\">198.51.100.0/24</td>")
+                .as("a network older than greylist.maxAge is not shown").doesNotContain("2001:db8:7::/64")
+                .contains("<strong data-field=\"vouched-total\">4</strong>")
+                .contains("vouched by SPF: <span data-field=\"vouched-spf\">3</span>")
+                .contains("vouched by known network: <span data-field=\"vouched-known-network\">1</span>");
+
+        JsonNode api = server.parse(server.get("/api/verification/domains/flooded.example.org", session));
+        assertThat(api.at("/vouching/freeze/why").asText()).contains("burst of 50");
+        assertThat(api.at("/vouching/networks/0/network").asText()).isEqualTo("198.51.100.0/24");
+        assertThat(api.at("/vouching/vouchedTotal").asLong()).isEqualTo(4);
     }
 
     static List<AuditEntry> audit(String action) {

@@ -51,7 +51,8 @@ class QueuePageTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("2 messages on this node").containsSubsequence("0AAA111BBB", "0CCC222DDD")
                 .contains("451 4.3.0 &lt;bob@example.com&gt;: mailbox busy").contains("1h ago").contains("due now").contains("in 9m")
-                .contains("&lt;script&gt;x&lt;/script&gt;@example.net").doesNotContain("<script>x");
+                .contains("&lt;script&gt;x&lt;/script&gt;@example.net").doesNotContain("<script>x")
+                .contains("<th data-sort=\"text\">Node</th>").contains("<td class=\"node\">mx0.example.com</td>");
     }
 
     @Test
@@ -67,7 +68,8 @@ class QueuePageTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("mary@example.com").contains("Subject: &lt;script&gt;alert(1)&lt;/script&gt;")
-                .doesNotContain("<script>alert").contains("action=\"/queue/0CCC222DDD/bounce\"");
+                .doesNotContain("<script>alert").contains("action=\"/queue/0CCC222DDD/bounce\"")
+                .contains("<dt>Node</dt><dd>mx0.example.com</dd>");
         assertThat(server.get("/queue/0NOPE000000", session).statusCode()).isEqualTo(404);
     }
 
@@ -114,6 +116,7 @@ class QueuePageTest {
         var list = server.parse(server.get("/api/queue?q=jane", session));
         assertThat(list.path("total").asInt()).isEqualTo(1);
         assertThat(list.path("messages").get(0).path("lastError").asText()).contains("mailbox busy");
+        assertThat(list.path("messages").get(0).path("node").asText()).isEqualTo("mx0.example.com");
         assertThat(server.parse(server.get("/api/queue/0AAA111BBB/headers", session)).path("headers").asText()).contains("Subject: hello");
 
         HttpResponse<String> retry = server.json("POST", "/api/queue/0AAA111BBB/retry", session, null);

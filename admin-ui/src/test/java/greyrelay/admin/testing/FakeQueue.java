@@ -31,7 +31,7 @@ public final class FakeQueue implements QueueOperations {
     /** A message with one pending recipient. */
     public static QueuedMessage message(String id, String sender, String recipient, Instant received, String lastError) {
         return new QueuedMessage(id, sender, "message", received, "192.0.2.10", "client.example.org", 2048, 2,
-                received.plusSeconds(600), received.plusSeconds(5 * 86_400), lastError,
+                received.plusSeconds(600), received.plusSeconds(5 * 86_400), lastError, "mx0.example.com", // not AdminServer.NODE: tests see it is the message's
                 List.of(new QueuedMessage.QueuedRecipient(recipient, "pending", 2, lastError)));
     }
 

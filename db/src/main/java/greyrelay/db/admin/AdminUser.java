@@ -8,9 +8,11 @@ import java.util.Objects;
  *
  * @param passwordHash  the PHC string of the password hash; never shown, never logged ({@link #toString()} hides it)
  * @param lastLoginAt   null until the first successful login
+ * @param mustChangePassword the password was generated (printed once in the log) and must be changed before the panel
+ *                      shows anything else
  */
 public record AdminUser(long id, String username, String passwordHash, Instant createdAt, Instant passwordChangedAt,
-        Instant lastLoginAt) {
+        Instant lastLoginAt, boolean mustChangePassword) {
 
     public AdminUser {
         Objects.requireNonNull(username, "username");
@@ -22,6 +24,6 @@ public record AdminUser(long id, String username, String passwordHash, Instant c
     @Override
     public String toString() {
         return "AdminUser[id=" + id + ", username=" + username + ", createdAt=" + createdAt + ", lastLoginAt=" + lastLoginAt
-                + "]";
+                + ", mustChangePassword=" + mustChangePassword + "]";
     }
 }

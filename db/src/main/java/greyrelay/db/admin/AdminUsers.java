@@ -19,7 +19,7 @@ public final class AdminUsers {
     /** Longest username the table holds. */
     public static final int MAX_USERNAME = 64;
 
-    private static final String COLUMNS = "id, username, password_hash, created_at, password_changed_at, last_login_at";
+    private static final String COLUMNS = "id, username, password_hash, created_at, password_changed_at, last_login_at, must_change_password";
 
     private final Jdbc jdbc;
 
@@ -45,21 +45,23 @@ public final class AdminUsers {
 
     /** Adds a user; false (and nothing changed) when the name is taken. */
     public boolean create(String username, String passwordHash, Instant now) {
-        return insert("INSERT INTO admin_user (username, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT DO NOTHING", username, passwordHash, now);
+        return insert("INSERT INTO admin_user (username, password_hash, created_at, password_changed_at, must_change_password)"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", username, passwordHash, now, false);
     }
 
     /**
      * Adds the first user, only while the table is empty: false when any user exists. Several nodes starting together
      * on one PostgreSQL may race here; the unique name makes at most one of them win for the same name.
+     *
+     * @param mustChangePassword the password was generated: it must be changed at the first login
      */
-    public boolean createFirst(String username, String passwordHash, Instant now) {
-        return insert("INSERT INTO admin_user (username, password_hash, created_at, password_changed_at)"
-                + " SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM admin_user) ON CONFLICT DO NOTHING",
-                username, passwordHash, now);
+    public boolean createFirst(String username, String passwordHash, Instant now, boolean mustChangePassword) {
+        return insert("INSERT INTO admin_user (username, password_hash, created_at, password_changed_at, must_change_password)"
+                + " SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM admin_user) ON CONFLICT DO NOTHING",
+                username, passwordHash, now, mustChangePassword);
     }
 
-    private boolean insert(String sql, String username, String passwordHash, Instant now) {
+    private boolean insert(String sql, String username, String passwordHash, Instant now, boolean mustChangePassword) {
         requireName(username);
         Objects.requireNonNull(passwordHash, "passwordHash");
         Objects.requireNonNull(now, "now");
@@ -69,6 +71,7 @@ public final class AdminUsers {
                 s.setString(2, passwordHash);
                 s.setObject(3, Jdbc.utcOrNull(Columns.micros(now)));
                 s.setObject(4, Jdbc.utcOrNull(Columns.micros(now)));
+                s.setBoolean(5, mustChangePassword);
                 return s.executeUpdate() == 1;
             } catch (SQLException e) {
                 if (Jdbc.isUniqueViolation(e)) {
@@ -79,11 +82,11 @@ public final class AdminUsers {
         });
     }
 
-    /** Replaces a user's password hash; false when there is no such user. */
+    /** Replaces a user's password hash (a password someone chose: no longer to be changed); false when there is no such user. */
     public boolean updatePassword(String username, String passwordHash, Instant now) {
         Objects.requireNonNull(passwordHash, "passwordHash");
         return jdbc.update("admin users: cannot change the password of " + username,
-                "UPDATE admin_user SET password_hash = ?, password_changed_at = ? WHERE username = ?", s -> {
+                "UPDATE admin_user SET password_hash = ?, password_changed_at = ?, must_change_password = FALSE WHERE username = ?", s -> {
                     s.setString(1, passwordHash);
                     s.setObject(2, Jdbc.utcOrNull(Columns.micros(now)));
                     s.setString(3, username);
@@ -115,6 +118,6 @@ public final class AdminUsers {
     private static AdminUser read(ResultSet rows) throws SQLException {
         return new AdminUser(rows.getLong("id"), rows.getString("username"), rows.getString("password_hash"),
                 Jdbc.instant(rows, "created_at"), Jdbc.instant(rows, "password_changed_at"),
-                Jdbc.instant(rows, "last_login_at"));
+                Jdbc.instant(rows, "last_login_at"), rows.getBoolean("must_change_password"));
     }
 }

@@ -27,11 +27,11 @@ import java.util.Optional;
 public final class DecisionLog {
 
     private static final String COLUMNS = "id, decided_at, node, session_id, transaction_id, phase, check_name,"
-            + " outcome, observe, reply_code, reply_text, reason, client_ip, helo, sender, recipient, queue_id";
+            + " outcome, observe, reply_code, reply_text, reason, client_ip, helo, sender, recipient, queue_id, origin";
 
     private static final String INSERT = "INSERT INTO decision_log (decided_at, node, session_id, transaction_id,"
             + " phase, check_name, outcome, observe, reply_code, reply_text, reason, client_ip, helo, sender,"
-            + " recipient, queue_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " recipient, queue_id, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     // oldest first, so an interrupted trim has removed the oldest rows; LIMIT in a subquery is portable, while
     // DELETE … LIMIT is not
@@ -80,6 +80,7 @@ public final class DecisionLog {
         insert.setString(++i, record.sender());
         insert.setString(++i, record.recipient());
         insert.setString(++i, record.queueId());
+        insert.setString(++i, record.origin());
     }
 
     /** Matching decisions, newest first (ties by id, newest first), one page of them. */
@@ -128,7 +129,8 @@ public final class DecisionLog {
                 rows.getString("helo"),
                 rows.getString("sender"),
                 rows.getString("recipient"),
-                rows.getString("queue_id"));
+                rows.getString("queue_id"),
+                rows.getString("origin"));
     }
 
     /**

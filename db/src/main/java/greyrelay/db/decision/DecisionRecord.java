@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param observe       the check ran in observe mode: this is what it would have answered
  * @param replyCode     the SMTP reply code sent (or that would have been sent); null when there was none
  * @param transactionId {@code <session>.<n>}; null for decisions before MAIL
+ * @param origin        how the request arrived: {@code smtp} (our listener) or {@code policy} (Postfix's policy
+ *                      delegation protocol)
  */
 public record DecisionRecord(
         Long id,
@@ -36,7 +38,11 @@ public record DecisionRecord(
         String helo,
         String sender,
         String recipient,
-        String queueId) {
+        String queueId,
+        String origin) {
+
+    public static final String SMTP = "smtp";
+    public static final String POLICY = "policy";
 
     static final int MAX_ID_TEXT = 255;
     static final int MAX_REPLY_TEXT = 1000;
@@ -65,11 +71,21 @@ public record DecisionRecord(
         sender = Columns.clean(sender, MAX_ADDRESS);
         recipient = Columns.clean(recipient, MAX_ADDRESS);
         queueId = Columns.clean(queueId, MAX_QUEUE_ID);
+        if (origin == null) origin = SMTP;
+        if (!origin.equals(SMTP) && !origin.equals(POLICY)) throw new IllegalArgumentException("origin: smtp or policy, not " + origin);
+    }
+
+    /** A decision made over SMTP. */
+    public DecisionRecord(Long id, Instant decidedAt, String node, String sessionId, String transactionId, String phase,
+            String checkName, Outcome outcome, boolean observe, Integer replyCode, String replyText, String reason,
+            String clientIp, String helo, String sender, String recipient, String queueId) {
+        this(id, decidedAt, node, sessionId, transactionId, phase, checkName, outcome, observe, replyCode, replyText, reason,
+                clientIp, helo, sender, recipient, queueId, SMTP);
     }
 
     /** The same decision with the id the database gave it. */
     public DecisionRecord withId(long newId) {
         return new DecisionRecord(newId, decidedAt, node, sessionId, transactionId, phase, checkName, outcome,
-                observe, replyCode, replyText, reason, clientIp, helo, sender, recipient, queueId);
+                observe, replyCode, replyText, reason, clientIp, helo, sender, recipient, queueId, origin);
     }
 }

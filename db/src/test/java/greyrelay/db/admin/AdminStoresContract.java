@@ -26,6 +26,9 @@ abstract class AdminStoresContract {
     AuditLog audit;
     ApiTokens tokens;
 
+    AdminSessions sessions;
+    LoginFailures failures;
+
     AdminStoresContract(ClassDatabase db) {
         this.db = db;
     }
@@ -36,10 +39,12 @@ abstract class AdminStoresContract {
 
     @BeforeEach
     void emptyTables() throws SQLException {
-        db.deleteAllRows("admin_user", "admin_audit", "admin_api_token");
+        db.deleteAllRows("admin_user", "admin_audit", "admin_api_token", "admin_session", "admin_login_failure");
         users = new AdminUsers(database());
         audit = new AuditLog(database());
         tokens = new ApiTokens(database());
+        sessions = new AdminSessions(database());
+        failures = new LoginFailures(database());
     }
 
     @Test
@@ -66,11 +71,23 @@ abstract class AdminStoresContract {
 
     @Test
     void creates_the_first_user_only_while_there_is_none() {
-        assertThat(users.createFirst("admin", HASH, T0)).isTrue();
-        assertThat(users.createFirst("second", HASH, T0)).isFalse();
-        assertThat(users.createFirst("admin", HASH, T0)).isFalse();
+        assertThat(users.createFirst("admin", HASH, T0, true)).isTrue();
+        assertThat(users.createFirst("second", HASH, T0, false)).isFalse();
+        assertThat(users.createFirst("admin", HASH, T0, false)).isFalse();
 
         assertThat(users.list()).extracting(AdminUser::username).containsExactly("admin");
+        assertThat(users.find("admin").orElseThrow().mustChangePassword()).isTrue();
+    }
+
+    @Test
+    void a_new_password_is_no_longer_to_be_changed() {
+        users.createFirst("admin", HASH, T0, true);
+
+        users.updatePassword("admin", "chosen-hash", T0.plusSeconds(60));
+
+        assertThat(users.find("admin").orElseThrow().mustChangePassword()).isFalse();
+        users.create("jane", HASH, T0);
+        assertThat(users.find("jane").orElseThrow().mustChangePassword()).isFalse();
     }
 
     @Test
@@ -160,5 +177,76 @@ abstract class AdminStoresContract {
     @Test
     void refuses_a_token_hash_that_is_not_a_sha256() {
         assertThatThrownBy(() -> tokens.create("x", "secret-in-clear", "admin", T0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    static final String SESSION = "b".repeat(64);
+
+    @Test
+    void a_session_made_through_one_pool_is_found_through_another_until_it_expires() {
+        sessions.create(new AdminSession(SESSION, "admin", "192.0.2.7", "mx1", T0, T0, T0.plusSeconds(3600)));
+        AdminSessions otherNode = new AdminSessions(db.secondNode());
+
+        assertThat(otherNode.find(SESSION, T0.plusSeconds(10))).hasValueSatisfying(s -> {
+            assertThat(s.username()).isEqualTo("admin");
+            assertThat(s.clientIp()).isEqualTo("192.0.2.7");
+            assertThat(s.createdAt()).isEqualTo(T0);
+        });
+        assertThat(otherNode.find(SESSION, T0.plusSeconds(3600))).isEmpty();
+        assertThat(otherNode.touch(SESSION, T0.plusSeconds(3000), T0.plusSeconds(6600))).isTrue();
+        assertThat(sessions.find(SESSION, T0.plusSeconds(3600))).isPresent();
+        assertThat(sessions.find("c".repeat(64), T0)).isEmpty();
+        assertThat(sessions.find("not-a-hash", T0)).isEmpty();
+    }
+
+    @Test
+    void deletes_a_session_a_users_sessions_and_expired_ones() {
+        sessions.create(new AdminSession(SESSION, "admin", null, null, T0, T0, T0.plusSeconds(60)));
+        sessions.create(new AdminSession("c".repeat(64), "jane", null, null, T0, T0, T0.plusSeconds(60)));
+        sessions.create(new AdminSession("d".repeat(64), "jane", null, null, T0, T0, T0.plusSeconds(7200)));
+        sessions.create(new AdminSession("e".repeat(64), "bob", null, null, T0, T0, T0.plusSeconds(7200)));
+
+        assertThat(new AdminSessions(db.secondNode()).delete(SESSION)).isTrue();
+        assertThat(sessions.delete(SESSION)).isFalse();
+        assertThat(sessions.deleteUser("jane")).isEqualTo(2);
+        assertThat(sessions.count()).isEqualTo(1);
+        sessions.create(new AdminSession("f".repeat(64), "old", null, null, T0, T0, T0.plusSeconds(10)));
+        assertThat(sessions.deleteExpired(T0.plusSeconds(3600), 100)).isEqualTo(1);
+        assertThat(sessions.find("e".repeat(64), T0)).isPresent();
+    }
+
+    @Test
+    void a_flash_message_is_shown_once_on_any_node() {
+        sessions.create(new AdminSession(SESSION, "admin", null, null, T0, T0, T0.plusSeconds(60)));
+
+        sessions.flash(SESSION, "Added 192.0.2.0/24.");
+
+        AdminSessions otherNode = new AdminSessions(db.secondNode());
+        assertThat(otherNode.takeFlash(SESSION)).hasValue("Added 192.0.2.0/24.");
+        assertThat(sessions.takeFlash(SESSION)).isEmpty();
+    }
+
+    @Test
+    void refuses_a_session_id_in_clear() {
+        assertThatThrownBy(() -> new AdminSession("secret-cookie-value", "admin", null, null, T0, T0, T0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void counts_failures_per_subject_within_a_window_on_every_node() {
+        for (int i = 0; i < 5; i++) failures.record("user:admin", T0.plusSeconds(i * 10));
+        failures.record("ip:192.0.2.7", T0);
+        LoginFailures otherNode = new LoginFailures(db.secondNode());
+
+        assertThat(otherNode.nthLatest("user:admin", T0.minusSeconds(1), 1)).hasValue(T0.plusSeconds(40));
+        assertThat(otherNode.nthLatest("user:admin", T0.minusSeconds(1), 5)).hasValue(T0);
+        assertThat(otherNode.nthLatest("user:admin", T0.minusSeconds(1), 6)).isEmpty();
+        assertThat(otherNode.nthLatest("user:admin", T0.plusSeconds(15), 3)).hasValue(T0.plusSeconds(20));
+        assertThat(otherNode.nthLatest("user:admin", T0.plusSeconds(15), 4)).isEmpty();
+
+        otherNode.clear("user:admin");
+        assertThat(failures.nthLatest("user:admin", T0.minusSeconds(1), 1)).isEmpty();
+        assertThat(failures.nthLatest("ip:192.0.2.7", T0.minusSeconds(1), 1)).hasValue(T0);
+        assertThat(failures.deleteOlderThan(T0, 100)).isEqualTo(1);
+        assertThat(failures.nthLatest("ip:192.0.2.7", T0.minusSeconds(1), 1)).isEmpty();
     }
 }

@@ -69,6 +69,18 @@ abstract class DecisionLogContract {
     }
 
     @Test
+    void stores_the_origin_smtp_by_default_and_policy_when_told() {
+        DecisionRecord smtp = at(T0);
+        DecisionRecord policy = new DecisionRecord(null, T0.plusSeconds(60), "mx1", "P1", "P1.1", "RCPT", "greylist",
+                Outcome.DEFERRED, false, 451, "4.7.1 Greylisted", "new triplet", "192.0.2.7", null, "jane@example.org",
+                "bob@example.com", null, DecisionRecord.POLICY);
+
+        log.appendAll(List.of(smtp, policy));
+
+        assertThat(log.search(DecisionQuery.newest(10))).extracting(DecisionRecord::origin).containsExactly("policy", "smtp");
+    }
+
+    @Test
     void stores_every_field_and_reads_it_back_with_a_new_id() {
         DecisionRecord full = new DecisionRecord(null, T0.plusNanos(123_456_000), "mx1", "4f2a", "4f2a.2", "RCPT",
                 "sender_verification", Outcome.REJECTED, true, 550, "550 5.1.7 <jane@example.org>: undeliverable",

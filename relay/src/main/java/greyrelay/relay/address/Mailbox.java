@@ -29,6 +29,23 @@ public record Mailbox(String localPart, String domain) {
         return AddressSyntax.isDotAtom(localPart);
     }
 
+    /**
+     * The same mailbox written plainly: a quoted local part whose content is a dot-atom ({@code "jane"@example.org},
+     * {@code "ja\\ne"@example.org}) names the same mailbox as the dot-atom (RFC 5321 §4.1.2); itself when already plain;
+     * empty when the quotes are needed (specials, spaces, an empty or dotted-wrong content).
+     */
+    public Optional<Mailbox> plainForm() {
+        if (isPlain()) return Optional.of(this);
+        if (localPart.length() < 2 || !localPart.startsWith("\"") || !localPart.endsWith("\"")) return Optional.empty();
+        StringBuilder plain = new StringBuilder(localPart.length());
+        for (int i = 1; i < localPart.length() - 1; i++) {
+            char c = localPart.charAt(i);
+            if (c == '\\' && i + 1 < localPart.length() - 1) c = localPart.charAt(++i);
+            plain.append(c);
+        }
+        return AddressSyntax.isDotAtom(plain.toString()) ? Optional.of(new Mailbox(plain.toString(), domain)) : Optional.empty();
+    }
+
     public String address() {
         return localPart + "@" + domain;
     }

@@ -22,8 +22,9 @@ public final class AdminWiring {
     /** The panel's settings from {@code admin.*}; the embedded panel adds its control token. */
     public static AdminSettings settings(RelayConfig c, String version) {
         AdminConfig a = c.admin();
-        AdminSettings s = new AdminSettings(c.smtp().hostname(), version, a.metricsOpen(), a.sessionTimeout(), a.loginMaxFailures(),
-                a.loginWindow(), a.password(), Optional.empty(), Optional.empty());
+        AdminSettings s = new AdminSettings(c.nodeName(), version, a.metricsOpen(), a.sessionTimeout(), a.loginMaxFailures(),
+                a.loginWindow(), a.loginMaxFailuresPerAccount(), a.trustedProxyNetworks(), a.password(), Optional.empty(),
+                Optional.empty());
         return a.tls().enabled()
                 ? s.withTls(TlsContexts.fromPem(Path.of(a.tls().certificate()), Path.of(a.tls().key()), "admin.tls"))
                 : s;
@@ -35,8 +36,8 @@ public final class AdminWiring {
      */
     public static AdminSettings controlSettings(RelayConfig c, String version) {
         AdminConfig a = c.admin();
-        return new AdminSettings(c.smtp().hostname(), version, false, a.sessionTimeout(), a.loginMaxFailures(), a.loginWindow(),
-                a.password(), Optional.empty(), Optional.empty());
+        return new AdminSettings(c.nodeName(), version, false, a.sessionTimeout(), a.loginMaxFailures(), a.loginWindow(),
+                a.loginMaxFailuresPerAccount(), java.util.List.of(), a.password(), Optional.empty(), Optional.empty());
     }
 
     public static RelayPolicy policy(RelayConfig config) {

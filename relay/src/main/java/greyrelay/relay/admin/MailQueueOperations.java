@@ -93,6 +93,6 @@ public final class MailQueueOperations implements QueueOperations {
         Envelope.Schedule s = e.schedule();
         return new QueuedMessage(e.id().value(), e.sender().toString(), e.kind().name().toLowerCase(Locale.ROOT), e.arrival().at(),
                 from.map(Envelope.Origin.Smtp::clientAddress).orElse(null), from.map(Envelope.Origin.Smtp::helo).orElse(null),
-                e.arrival().size(), s.attempts(), s.nextAttempt(), s.deadline(), s.lastError(), rcpts);
+                e.arrival().size(), s.attempts(), s.nextAttempt(), s.deadline(), s.lastError(), e.arrival().node(), rcpts);
     }
 }

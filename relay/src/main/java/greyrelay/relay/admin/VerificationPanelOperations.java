@@ -1,5 +1,6 @@
 package greyrelay.relay.admin;
 
+import greyrelay.admin.probes.Freeze;
 import greyrelay.admin.probes.Reverify;
 import greyrelay.admin.probes.VerificationOperations;
 import greyrelay.db.verify.CacheKind;
@@ -30,6 +31,11 @@ public final class VerificationPanelOperations implements VerificationOperations
             case Reprobe.Joined j -> new Reverify.AlreadyRunning();
             case Reprobe.Refused f -> new Reverify.Refused(f.why());
         };
+    }
+
+    @Override
+    public Optional<Freeze> freeze(String domain) {
+        return verification.frozenUntil(domain).map(until -> new Freeze(until, verification.freezeReason()));
     }
 
     @Override

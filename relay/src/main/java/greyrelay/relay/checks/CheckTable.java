@@ -245,19 +245,33 @@ public final class CheckTable {
         return SpfCheck.create(config.spf(), dns, clock, hostname, metrics);
     }
 
+    /**
+     * The rows a Postfix policy request skips: Postfix is the MX then and does these itself (its own connection
+     * limits and {@code anvil}, {@code reject_unauth_destination} and its recipient maps, the message size and hop
+     * count), or they need our SMTP connection (the pre-greeting test) or the message (header size).
+     */
+    public static final java.util.Set<String> POSTFIX_DOES = java.util.Set.of("connection-limit", "network-connection-limit",
+            "connection-rate", "pregreet", "relay-domain", "recipient-verification", "header-size", "message-size", "mail-loop");
+
     /** Builds the checks whose rows are on, in table order. */
     public Pipeline pipeline(DecisionRecorder recorder) {
         RateLimitsConfig rl = config.rateLimits();
         DnsblConfig bl = config.dnsbl();
         log.info("rate limits: {}, buckets {}; DNS lists: {}", rl.enabled() ? "on" : "off", rateLimits.buckets(),
                 bl.entries().isEmpty() ? "none" : bl.lists());
-        return new Pipeline(steps(connect()), steps(mail()), steps(rcpt()), steps(data()), recorder, metrics);
+        return new Pipeline(steps(connect(), false), steps(mail(), false), steps(rcpt(), false), steps(data(), false), recorder, metrics);
     }
 
-    private static <R extends PolicyRequest> List<Pipeline.Step<R>> steps(List<Row<R>> rows) {
+    /** The same table for requests over Postfix's policy protocol: every row but {@link #POSTFIX_DOES}. */
+    public Pipeline policyPipeline(DecisionRecorder recorder) {
+        return new Pipeline(steps(connect(), true), steps(mail(), true), steps(rcpt(), true), steps(data(), true), recorder, metrics);
+    }
+
+    private static <R extends PolicyRequest> List<Pipeline.Step<R>> steps(List<Row<R>> rows, boolean policy) {
         List<Pipeline.Step<R>> steps = new ArrayList<>();
         for (Row<R> row : rows) {
             if (!row.enabled()) continue;
+            if (policy && POSTFIX_DOES.contains(row.name())) continue;
             Check<R> check = row.check().get();
             if (!check.name().equals(row.name())) {
                 throw new IllegalStateException("check table row " + row.name() + " built the check " + check.name());

@@ -1,13 +1,9 @@
 package greyrelay.relay.cli;
 
-import greyrelay.admin.audit.Actor;
-import greyrelay.admin.auth.AdminAccounts;
-import greyrelay.db.Database;
-import greyrelay.db.admin.AdminUser;
-import greyrelay.relay.config.RelayConfig;
-import java.time.Clock;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +15,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code greyrelay admin-user add|passwd|delete|list}: the admin panel's users, in the database the configuration
  * names (the panel's own store and rules: Argon2id, lower-case names, never the last user). Every change is audited as
- * {@code cli:<os user>}. With the embedded H2 database, stop the relay first (it holds the file).
+ * {@code cli:<os user>}. Through {@link ControlApi}: the running relay's API when one runs with this data directory (so
+ * it works while the relay holds the embedded H2 file), else the same API served by this process on the database.
  */
 @Command(name = "admin-user", description = "Manage the admin panel's users.", mixinStandardHelpOptions = true,
         subcommands = {AdminUserCommand.Add.class, AdminUserCommand.Passwd.class, AdminUserCommand.Delete.class, AdminUserCommand.ListUsers.class})
@@ -47,23 +44,31 @@ public final class AdminUserCommand implements Callable<Integer> {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
-        int withAccounts(Function<AdminAccounts, Integer> action) {
-            RelayConfig c = config.load(parent.main.env());
-            try (Database db = Databases.open(c)) {
-                return action.apply(AdminAccounts.open(db, Clock.systemUTC(), c.smtp().hostname()));
-            }
+        /** Through the control API (the running relay, or this process on the database). */
+        int via(ControlApi.Call remote) {
+            return ControlApi.with(config.load(parent.main.env()), remote);
         }
 
-        static int report(AdminAccounts.Result r, String done) {
-            return switch (r) {
-                case AdminAccounts.Result.Done d -> {
-                    System.out.println(done.formatted(d.username()));
-                    yield 0;
-                }
-                case AdminAccounts.Result.Invalid i -> fail(i.field() + ": " + i.message());
-                case AdminAccounts.Result.NotFound n -> fail("no such user: " + n.username());
-                case AdminAccounts.Result.Conflict c -> fail(c.message());
-            };
+        /** What the API answered to a change: the done message, or its error in one line. */
+        static int reportRemote(ControlApi.Answer a, String done) {
+            if (a.status() / 100 == 2) {
+                System.out.println(done);
+                return 0;
+            }
+            return fail(a.status() == 404 ? "no such user" : a.error());
+        }
+
+        static boolean exists(ControlApi api, String name) throws Exception {
+            JsonNode users = api.call("GET", "/api/users", null);
+            for (JsonNode u : users.path("users")) {
+                if (u.path("username").asText().equals(name.toLowerCase(Locale.ROOT))) return true;
+            }
+            return false;
+        }
+
+        /** A name as one path segment. */
+        static String path(String name) {
+            return java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
         }
 
         static int fail(String message) {
@@ -82,7 +87,9 @@ public final class AdminUserCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return withAccounts(a -> report(a.add(name, Passwords.read(spec, name, stdin), Actor.cli()), "user %s added"));
+            String password = Passwords.read(spec, name, stdin);
+            return via(api -> reportRemote(api.answer("POST", "/api/users", Map.of("username", name, "password", password)),
+                    "user " + name.toLowerCase(Locale.ROOT) + " added"));
         }
     }
 
@@ -96,8 +103,11 @@ public final class AdminUserCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return withAccounts(a -> a.find(name).isEmpty() ? fail("no such user: " + name)
-                    : report(a.changePassword(name, Passwords.read(spec, name, stdin), Actor.cli()), "password of %s changed"));
+            return via(api -> {
+                if (!exists(api, name)) return fail("no such user: " + name);
+                return reportRemote(api.answer("PUT", "/api/users/" + path(name) + "/password",
+                        Map.of("password", Passwords.read(spec, name, stdin))), "password of " + name + " changed");
+            });
         }
     }
 
@@ -108,7 +118,10 @@ public final class AdminUserCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return withAccounts(a -> report(a.delete(name, Actor.cli()), "user %s deleted"));
+            return via(api -> {
+                ControlApi.Answer r = api.answer("DELETE", "/api/users/" + path(name), null);
+                return r.status() == 404 ? fail("no such user: " + name) : reportRemote(r, "user " + name + " deleted");
+            });
         }
     }
 
@@ -116,11 +129,12 @@ public final class AdminUserCommand implements Callable<Integer> {
     static final class ListUsers extends Common implements Callable<Integer> {
         @Override
         public Integer call() {
-            return withAccounts(a -> {
+            return via(api -> {
+                JsonNode r = api.call("GET", "/api/users", null);
                 System.out.println("user\tcreated\tpassword changed\tlast login");
-                for (AdminUser u : a.list()) {
-                    System.out.println(u.username() + "\t" + u.createdAt() + "\t" + u.passwordChangedAt() + "\t"
-                            + (u.lastLoginAt() == null ? "-" : u.lastLoginAt()));
+                for (JsonNode u : r.path("users")) {
+                    System.out.println(u.path("username").asText() + "\t" + u.path("createdAt").asText() + "\t"
+                            + u.path("passwordChangedAt").asText() + "\t" + (u.path("lastLoginAt").isNull() ? "-" : u.path("lastLoginAt").asText("-")));
                 }
                 return 0;
             });

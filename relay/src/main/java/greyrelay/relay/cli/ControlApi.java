@@ -33,9 +33,14 @@ import javax.net.ssl.X509TrustManager;
  * control listener when {@code admin.enabled: false}), else the same API served by this process for the duration of
  * the command on the database the configuration names (loopback, a free port, a token that never leaves the process).
  * So each command has one implementation, and with H2 the relay's locked file is never opened twice.
+ *
+ * <p>Every call names the OS user ({@code X-Greyrelay-Cli-User}), so the audit log says {@code cli:<user>}, with the
+ * loopback address, whichever of the two answers.
  */
 final class ControlApi implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The OS user at the command line; the API believes it only with the control token (admin-ui's Requests). */
+    static final String CLI_USER_HEADER = greyrelay.admin.web.Requests.CLI_USER_HEADER;
 
     /** Exit 1 with one line for the operator. */
     static final class Failure extends RuntimeException {
@@ -47,10 +52,48 @@ final class ControlApi implements AutoCloseable {
     /** A non-200 answer: its status and the API's error text. */
     static final class Refused extends RuntimeException {
         final int status;
+        /** The answer's JSON (an import's {@code problems}, say). */
+        final JsonNode body;
 
-        Refused(int status, String message) {
+        Refused(int status, String message, JsonNode body) {
             super(message, null, false, false);
             this.status = status;
+            this.body = body;
+        }
+    }
+
+    /** One answer whatever its status: the status and the JSON body (an empty object when there was none). */
+    record Answer(int status, JsonNode body) {
+        /** The {@code error} of a problem answer, with the first field message when there is one. */
+        String error() {
+            String e = body.path("error").asText("HTTP " + status);
+            var fields = body.path("fields").fields();
+            if (fields.hasNext()) {
+                var f = fields.next();
+                e = f.getKey() + ": " + f.getValue().asText();
+            }
+            return e;
+        }
+    }
+
+    /** A command's work on the API; its exit code. */
+    @FunctionalInterface
+    interface Call {
+        int on(ControlApi api) throws Exception;
+    }
+
+    /** Runs {@code call} on {@link #open}; a {@link Failure} is one line on stderr and exit 1. */
+    static int with(RelayConfig c, Call call) {
+        try (ControlApi api = open(c)) {
+            return call.on(api);
+        } catch (Failure f) {
+            System.err.println("greyrelay: " + f.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            System.err.println("greyrelay: " + e.getMessage());
+            return 1;
         }
     }
 
@@ -110,6 +153,11 @@ final class ControlApi implements AutoCloseable {
         return local == null;
     }
 
+    /** Where the call went, for the operator: the running relay's address, or the database this process opened. */
+    String where() {
+        return isRelay() ? "the running relay at " + base : String.valueOf(localDb);
+    }
+
     private boolean answers() {
         try {
             HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base.resolve("/health/live")).timeout(Duration.ofSeconds(5)).GET().build(),
@@ -142,9 +190,26 @@ final class ControlApi implements AutoCloseable {
         }
     }
 
+    /** A JSON call (the body encoded, null for none) answered whatever its status; a refused token is a failure. */
+    Answer answer(String method, String path, Object body) throws Exception {
+        try {
+            return new Answer(200, request(method, path, body == null ? null : JSON.writeValueAsString(body)));
+        } catch (Refused r) {
+            if (r.status == 401 || r.status == 403) {
+                throw new Failure("the relay refused the control token (was it restarted with another dataDir?)");
+            }
+            return new Answer(r.status, r.body);
+        }
+    }
+
     /** A call; a non-200 answer is {@link Refused}. */
     JsonNode request(String method, String path, String jsonBody) throws Exception {
-        HttpResponse<String> resp = raw(method, path, jsonBody);
+        return request(method, path, "application/json", jsonBody);
+    }
+
+    /** A call with a body of the given content type (a whitelist file is text); a non-200 answer is {@link Refused}. */
+    JsonNode request(String method, String path, String contentType, String payload) throws Exception {
+        HttpResponse<String> resp = raw(method, path, contentType, payload);
         JsonNode body;
         try {
             body = resp.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(resp.body());
@@ -153,15 +218,25 @@ final class ControlApi implements AutoCloseable {
         }
         if (resp.statusCode() / 100 == 2) return body;
         String message = body.path("error").asText(body.path("title").asText(resp.body()));
-        throw new Refused(resp.statusCode(), message);
+        var fields = body.path("fields").fields();
+        if (fields.hasNext()) { // a form's first refused field says more than "invalid request"
+            var f = fields.next();
+            message = f.getKey() + ": " + f.getValue().asText();
+        }
+        throw new Refused(resp.statusCode(), message, body);
     }
 
     /** The answer whatever its status (health answers 503 with a body). */
     HttpResponse<String> raw(String method, String path, String jsonBody) throws Exception {
+        return raw(method, path, "application/json", jsonBody);
+    }
+
+    private HttpResponse<String> raw(String method, String path, String contentType, String body) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token).header("Accept", "application/json");
-        r = jsonBody == null ? r.method(method, HttpRequest.BodyPublishers.noBody())
-                : r.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+                .header("Authorization", "Bearer " + token).header("Accept", "application/json")
+                .header(CLI_USER_HEADER, System.getProperty("user.name", "unknown"));
+        r = body == null ? r.method(method, HttpRequest.BodyPublishers.noBody())
+                : r.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
         try {
             return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {

@@ -3,6 +3,7 @@ package greyrelay.relay.cli;
 import greyrelay.relay.Relay;
 import greyrelay.relay.config.ConfigLoader;
 import greyrelay.relay.config.RelayConfig;
+import greyrelay.relay.logs.LogSetup;
 import greyrelay.relay.smtp.DemoInbox;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,6 +48,7 @@ final class DemoCommand implements Callable<Integer> {
                   enabled: false
                 """.formatted(demoDir.toString().replace("\\", "\\\\").replace("\"", "\\\""), inbox.port());
         RelayConfig c = ConfigLoader.fromYaml(yaml, demoEnv);
+        LogSetup.apply(c.logging());
         Relay relay;
         try {
             relay = Relay.create(c, Clock.systemUTC()).start();

@@ -1,9 +1,12 @@
 package greyrelay.relay.cli;
 
 import greyrelay.relay.Relay;
+import greyrelay.relay.config.RelayConfig;
+import greyrelay.relay.logs.LogSetup;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
@@ -19,8 +22,18 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Relay relay = Relay.create(config.load(main.env()), Clock.systemUTC()).start();
-        runUntilStopped(relay, () -> {});
+        RelayConfig c = config.load(main.env());
+        LogSetup.apply(c.logging());
+        AtomicReference<Relay> started = new AtomicReference<>();
+        // SIGHUP: the same file and environment, read again; a configuration error is logged and changes nothing
+        ReloadSignal.install(() -> {
+            Relay r = started.get();
+            if (r != null) r.reload(config.load(main.env()));
+        });
+        Relay relay = Relay.create(c, Clock.systemUTC()).start();
+        started.set(relay);
+        ReloadSignal.writePid(c.dataPath());
+        runUntilStopped(relay, () -> ReloadSignal.removePid(c.dataPath()));
         return 0;
     }
 

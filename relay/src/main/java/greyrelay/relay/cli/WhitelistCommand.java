@@ -1,14 +1,14 @@
 package greyrelay.relay.cli;
 
-import greyrelay.db.Database;
-import greyrelay.db.DatabaseException;
-import greyrelay.db.whitelist.WhitelistStore;
+import com.fasterxml.jackson.databind.JsonNode;
 import greyrelay.db.whitelist.WhitelistFile;
-import greyrelay.relay.Relay;
 import greyrelay.relay.config.Durations;
 import greyrelay.relay.config.RelayConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
@@ -22,13 +22,13 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code greyrelay whitelist import FILE}: whitelist entries into the database, opened directly with the relay's
- * configuration ({@code --config FILE} or {@code $GREYRELAY_CONFIG}). The other subcommands ({@code list}, {@code add},
- * {@code delete}, {@code export}) are {@link WhitelistEdits}, through the control API.
+ * {@code greyrelay whitelist import FILE}: whitelist entries into the database, with the relay's configuration
+ * ({@code --config FILE} or {@code $GREYRELAY_CONFIG}). The other subcommands ({@code list}, {@code add},
+ * {@code delete}, {@code export}) are {@link WhitelistEdits}.
  *
- * <p>With the embedded H2 database the relay must not be running: the H2 file belongs to one process, and a second
- * one gets "Database may be already in use" (then use the admin panel, or stop the relay, import, start it). With
- * PostgreSQL the relay may run; every node picks the change up within {@code greylist.whitelistRefresh}.
+ * <p>All of them go through {@link ControlApi}: the running relay's API when one runs with this data directory (the
+ * embedded H2 file belongs to that process, and the relay applies an import at once), else the same API served by
+ * this process on the database; other nodes pick the change up within {@code greylist.whitelistRefresh}.
  */
 @Command(name = "whitelist", mixinStandardHelpOptions = true, description = "Whitelist entries in the database.",
         subcommands = {WhitelistCommand.Import.class, WhitelistEdits.ListEntries.class, WhitelistEdits.Add.class, WhitelistEdits.Delete.class,
@@ -44,19 +44,6 @@ public final class WhitelistCommand implements Callable<Integer> {
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());
         return 2;
-    }
-
-    /** The database the configuration names, or null after saying why on {@code err}. */
-    static Database open(RelayConfig c, PrintWriter err) {
-        try {
-            return Database.open(Relay.settings(c));
-        } catch (DatabaseException e) {
-            err.println("greyrelay: " + e.getMessage());
-            if (c.database().url().isEmpty() && e.getMessage().contains("already in use")) {
-                err.println("greyrelay: the H2 database belongs to the running relay: stop it first, or use the admin panel");
-            }
-            return null;
-        }
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
@@ -107,16 +94,42 @@ public final class WhitelistCommand implements Callable<Integer> {
                 err.println("greyrelay: nothing imported (" + parsed.problems().size() + " bad line(s))");
                 return 2;
             }
-            Database database = open(c, err);
-            if (database == null) return 1;
-            try (database) {
-                int added = new WhitelistStore(database).addAll(parsed.entries(), keep ? null : source);
-                out.println("imported " + parsed.entries().size() + " " + t.name().toLowerCase(Locale.ROOT) + " entries from " + file
-                        + " (" + added + " new) into " + database);
-                out.println("a running relay applies them within greylist.whitelistRefresh ("
-                        + Durations.format(c.greylist().whitelistRefresh()) + ")");
+            try (ControlApi api = ControlApi.open(c)) {
+                return send(api, t, c, out, err);
+            } catch (ControlApi.Failure f) {
+                err.println("greyrelay: " + f.getMessage());
+                return 1;
+            }
+        }
+
+        /** The file, checked here already, sent to the API, which parses it again (a running relay applies it at once). */
+        private int send(ControlApi api, WhitelistFile.Type t, RelayConfig c, PrintWriter out, PrintWriter err) {
+            try {
+                String text = Files.readString(file, StandardCharsets.UTF_8);
+                String query = "/api/whitelists/import?type=" + t.name().toLowerCase(Locale.ROOT) + "&replace=" + !keep + "&name="
+                        + URLEncoder.encode(file.getFileName().toString(), StandardCharsets.UTF_8);
+                JsonNode r;
+                try {
+                    r = api.request("POST", query, "text/plain; charset=utf-8", text);
+                } catch (ControlApi.Refused refused) {
+                    refused.body.path("problems").forEach(p -> err.println("greyrelay: " + p.asText()));
+                    err.println("greyrelay: " + (refused.status == 401 || refused.status == 403
+                            ? "the relay refused the control token (was it restarted with another dataDir?)" : refused.getMessage()));
+                    return 1;
+                }
+                out.println("imported " + r.path("entries").asInt() + " " + r.path("type").asText() + " entries from " + file
+                        + " (" + r.path("added").asInt() + " new) " + (api.isRelay() ? "through " : "into ") + api.where());
+                out.println(api.isRelay() ? "the relay applies them at once; other nodes within greylist.whitelistRefresh"
+                        : "a running relay applies them within greylist.whitelistRefresh ("
+                                + Durations.format(c.greylist().whitelistRefresh()) + ")");
                 return 0;
-            } catch (DatabaseException e) {
+            } catch (IOException e) {
+                err.println("greyrelay: cannot read " + file + ": " + e.getMessage());
+                return 1;
+            } catch (ControlApi.Failure f) {
+                err.println("greyrelay: " + f.getMessage());
+                return 1;
+            } catch (Exception e) {
                 err.println("greyrelay: " + e.getMessage());
                 return 1;
             }

@@ -96,7 +96,8 @@ final class WhitelistEdits {
             }
             java.io.PrintWriter out = spec.commandLine().getOut(); // the table is what picocli callers capture
             out.println("id\tkind\tvalue\tsource\tnote");
-            for (JsonNode e : all) {
+            // the API lists newest first; the table, like the store and an imported file, oldest first
+            for (JsonNode e : all.reversed()) {
                 out.println(e.path("id").asText() + "\t" + e.path("kind").asText().toUpperCase(Locale.ROOT) + "\t"
                         + e.path("value").asText() + "\t" + e.path("source").asText() + "\t"
                         + (e.path("note").isNull() ? "" : e.path("note").asText()));

@@ -24,7 +24,9 @@ public record GreylistConfig(
         List<String> whitelistFiles,
         boolean defaultWhitelist,
         Duration cleanupInterval,
-        boolean spfDomainKey) {
+        boolean spfDomainKey,
+        boolean privacy,
+        String text) {
 
     public GreylistConfig {
         Require.present("greylist.mode", mode, "enforce or observe");
@@ -54,11 +56,16 @@ public record GreylistConfig(
         for (String f : whitelistFiles) {
             if (f.isBlank()) throw ConfigException.invalid("greylist.whitelistFiles", "a list of file paths", f);
         }
+        Require.present("greylist.text", text, "the text of the greylisting reply");
+        if (!text.matches("([\\x20-\\x24\\x26-\\x7e]|%[sr%])+") || text.length() > 200 || text.isBlank()) {
+            throw ConfigException.invalid("greylist.text", "printable ASCII of at most 200 characters; %s seconds left, %r recipient domain, %% a percent sign", text);
+        }
         Require.duration("greylist.cleanupInterval", cleanupInterval, Duration.ofSeconds(10), Duration.ofDays(1));
     }
 
     static GreylistConfig defaults() {
         return new GreylistConfig(true, Mode.ENFORCE, Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35),
-                24, 64, 5, List.of(), Duration.ofHours(24), Duration.ofSeconds(30), List.of(), true, Duration.ofHours(1), true);
+                24, 64, 5, List.of(), Duration.ofHours(24), Duration.ofSeconds(30), List.of(), true, Duration.ofHours(1), true, false,
+                "Greylisted, please try again in %s seconds");
     }
 }

@@ -21,7 +21,10 @@ public record RelayConfig(
         DecisionLogConfig decisionLog,
         RateLimitsConfig rateLimits,
         HygieneConfig hygiene,
-        DnsblConfig dnsbl) {
+        DnsblConfig dnsbl,
+        LoggingConfig logging,
+        NodeConfig node,
+        PolicyConfig policy) {
 
     public RelayConfig {
         Require.present("dataDir", dataDir, "a directory path");
@@ -40,13 +43,22 @@ public record RelayConfig(
         Require.present("hygiene", hygiene, "a section");
         Require.present("dnsbl", dnsbl, "a section");
         Require.present("recipientVerification", recipientVerification, "a section");
+        Require.present("logging", logging, "a section");
+        Require.present("node", node, "a section");
+        Require.present("policy", policy, "a section");
     }
 
     public static RelayConfig defaults() {
         return new RelayConfig("./data", SmtpConfig.defaults(), DownstreamConfig.defaults(), QueueConfig.defaults(),
                 GreylistConfig.defaults(), VerificationConfig.defaults(), RecipientVerificationConfig.defaults(), SpfConfig.defaults(),
                 DnsConfig.defaults(), DatabaseConfig.defaults(), AdminConfig.defaults(), DecisionLogConfig.defaults(),
-                RateLimitsConfig.defaults(), HygieneConfig.defaults(), DnsblConfig.defaults());
+                RateLimitsConfig.defaults(), HygieneConfig.defaults(), DnsblConfig.defaults(), LoggingConfig.defaults(),
+                NodeConfig.defaults(), PolicyConfig.defaults());
+    }
+
+    /** This node's name: {@code node.name}, or {@code smtp.hostname} when that is empty. */
+    public String nodeName() {
+        return node.name().isEmpty() ? smtp.hostname() : node.name();
     }
 
     public Path dataPath() {

@@ -15,6 +15,7 @@ import java.util.Locale;
  *                             believed; required then. Canonical CIDR text ({@code 192.0.2.10/32}).
  */
 public record SmtpConfig(
+        boolean enabled,
         String bind,
         int port,
         String hostname,
@@ -89,7 +90,7 @@ public record SmtpConfig(
     }
 
     /** IPv4 dotted quad or an IPv6 literal: binding must never depend on a DNS lookup. */
-    static boolean isIpLiteral(String s) {
+    public static boolean isIpLiteral(String s) {
         if (s.matches("(\\d{1,3})(\\.\\d{1,3}){3}")) {
             for (String p : s.split("\\.")) if (Integer.parseInt(p) > 255) return false;
             return true;
@@ -98,7 +99,7 @@ public record SmtpConfig(
     }
 
     static SmtpConfig defaults() {
-        return new SmtpConfig("::", 2525, HostNames.localHostName(), List.of(), DataSize.ofMegabytes(25), 100, 200, 20,
+        return new SmtpConfig(true, "::", 2525, HostNames.localHostName(), List.of(), DataSize.ofMegabytes(25), 100, 200, 20,
                 Duration.ofMinutes(5), 30, false, List.of(), Duration.ofSeconds(30), TlsConfig.defaults());
     }
 

@@ -24,6 +24,7 @@ public final class DecisionLogWriter extends BatchedWriter<Decision> implements 
     private static DecisionRecord toRecord(Decision d, String node) {
         return new DecisionRecord(null, d.at(), node, d.sessionId(), d.transactionId(), d.phase().label(), d.check(),
                 Outcome.valueOf(d.outcome().name()), d.observe(), d.reply() == null ? null : d.reply().code(),
-                d.reply() == null ? null : d.reply().message(), d.reason(), d.client(), d.helo(), d.sender(), d.recipient(), d.queueId());
+                d.reply() == null ? null : d.reply().message(), d.reason(), d.client(), d.helo(), d.sender(), d.recipient(), d.queueId(),
+                d.origin().label());
     }
 }

@@ -52,9 +52,11 @@ public final class GreylistCheck implements Check<PolicyRequest.Rcpt> {
     private final FirstSight firstSight;
     private final boolean observe;
     private final GreylistHeader header;
+    private final Replies.GreylistedText text;
 
     GreylistCheck(Greylister greylister, Triplet.Keying keying, Clock clock, FirstSight firstSight, boolean observe,
-            GreylistHeader header) {
+            GreylistHeader header, Replies.GreylistedText text) {
+        this.text = text;
         this.greylister = greylister;
         this.keying = keying;
         this.clock = clock;
@@ -84,7 +86,7 @@ public final class GreylistCheck implements Check<PolicyRequest.Rcpt> {
         return switch (result) {
             case Greylister.Result.Deferred d -> {
                 if (d.firstSight()) tellFirstSight(r);
-                yield new Verdict.Defer(Replies.greylisted(d.retryInSeconds()), why(d, triplet));
+                yield new Verdict.Defer(text.reply(d.retryInSeconds(), r.recipient().domain()), why(d, triplet));
             }
             case Greylister.Result.Passed p -> {
                 passed(r, rcpt, p, triplet, now);

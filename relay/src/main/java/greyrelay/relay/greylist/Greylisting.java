@@ -35,7 +35,7 @@ public final class Greylisting {
         this.config = config;
         this.clock = clock;
         this.firstSight = firstSight;
-        this.keying = new Triplet.Keying(config.ipv4Prefix(), config.ipv6Prefix(), config.spfDomainKey());
+        this.keying = new Triplet.Keying(config.ipv4Prefix(), config.ipv6Prefix(), config.spfDomainKey(), config.privacy());
         GreylistPolicy policy = new GreylistPolicy(config.delay(), config.retryWindow(), config.maxAge(), config.autoWhitelistAfter());
         this.greylister = new Greylister(store, policy, metrics);
         this.traps = new Spamtraps(config.spamtraps(), blocks, keying, config.trapDuration(), metrics);
@@ -69,7 +69,7 @@ public final class Greylisting {
 
     /** {@code greylist} (RCPT): triplet greylisting, telling the first-sight hook. */
     public Check<PolicyRequest.Rcpt> greylistCheck() {
-        return new GreylistCheck(greylister, keying, clock, firstSight, observe(), header);
+        return new GreylistCheck(greylister, keying, clock, firstSight, observe(), header, new greyrelay.relay.policy.Replies.GreylistedText(config.text()));
     }
 
     /** {@code null-sender-spamtrap} (end of DATA): the null sender's spamtrap recipients. */
@@ -79,7 +79,7 @@ public final class Greylisting {
 
     /** {@code null-sender-greylist} (end of DATA): the null sender's triplets. */
     public Check<PolicyRequest.Data> nullSenderGreylistCheck() {
-        return new NullSenderGreylistCheck(greylister, keying, clock, observe(), header);
+        return new NullSenderGreylistCheck(greylister, keying, clock, observe(), header, new greyrelay.relay.policy.Replies.GreylistedText(config.text()));
     }
 
     /** Runs cleanup every {@code greylist.cleanupInterval} on {@code scheduler} (the first run one interval from now). */

@@ -34,8 +34,11 @@ public final class NullSenderGreylistCheck implements Check<PolicyRequest.Data> 
     private final Clock clock;
     private final boolean observe;
     private final GreylistHeader header;
+    private final Replies.GreylistedText text;
 
-    NullSenderGreylistCheck(Greylister greylister, Triplet.Keying keying, Clock clock, boolean observe, GreylistHeader header) {
+    NullSenderGreylistCheck(Greylister greylister, Triplet.Keying keying, Clock clock, boolean observe, GreylistHeader header,
+            Replies.GreylistedText text) {
+        this.text = text;
         this.greylister = greylister;
         this.keying = keying;
         this.clock = clock;
@@ -55,6 +58,7 @@ public final class NullSenderGreylistCheck implements Check<PolicyRequest.Data> 
         String network = keying.network(d.session().clientAddress());
         var spfDomain = d.tx().facts().spf().flatMap(SpfFact::authorisedDomain);
         long retryIn = 0;
+        String domain = "";
         long delayed = -1;
         List<String> deferred = new ArrayList<>();
         for (Recipient rc : d.tx().recipients()) {
@@ -68,6 +72,7 @@ public final class NullSenderGreylistCheck implements Check<PolicyRequest.Data> 
             switch (greylister.decide(t, network, false, now)) {
                 case Greylister.Result.Deferred x -> {
                     retryIn = Math.max(retryIn, x.retryInSeconds());
+                    if (domain.isEmpty()) domain = rc.mailbox().domain();
                     deferred.add(GreylistCheck.why(x, t));
                 }
                 case Greylister.Result.Passed p -> {
@@ -83,7 +88,7 @@ public final class NullSenderGreylistCheck implements Check<PolicyRequest.Data> 
             }
         }
         if (!deferred.isEmpty()) {
-            return new Verdict.Defer(Replies.greylisted(retryIn), "null sender " + String.join("; ", deferred));
+            return new Verdict.Defer(text.reply(retryIn, domain), "null sender " + String.join("; ", deferred));
         }
         if (delayed >= 0 && !observe) d.tx().addHeaderOnce(GreylistHeader.NAME, header.value(delayed, now, clock.getZone()));
         return Verdict.CONTINUE;

@@ -24,6 +24,9 @@ import java.util.Optional;
  *   <li>recipient: lower-cased only. Extensions are kept: {@code john+lists@} is its own recipient, so each new
  *       extension is greylisted once.</li>
  * </ul>
+ * With {@code greylist.privacy} (postgrey's {@code --privacy}) the sender and the recipient are stored only as
+ * {@code sha256:<hex>} of their normalised form: a retry still finds its triplet, but the table names no address.
+ * The null sender stays {@code <>}.
  */
 public record Triplet(String client, String sender, String recipient) {
     public static final String SPF_PREFIX = "spf:";
@@ -52,9 +55,13 @@ public record Triplet(String client, String sender, String recipient) {
      * How triplets are keyed, from {@code greylist.ipv4Prefix}, {@code greylist.ipv6Prefix} and
      * {@code greylist.spfDomainKey}.
      */
-    public record Keying(NetworkPrefixes prefixes, boolean spfDomainKey) {
+    public record Keying(NetworkPrefixes prefixes, boolean spfDomainKey, boolean privacy) {
         public Keying(int ipv4Prefix, int ipv6Prefix, boolean spfDomainKey) {
-            this(new NetworkPrefixes(ipv4Prefix, ipv6Prefix), spfDomainKey);
+            this(ipv4Prefix, ipv6Prefix, spfDomainKey, false);
+        }
+
+        public Keying(int ipv4Prefix, int ipv6Prefix, boolean spfDomainKey, boolean privacy) {
+            this(new NetworkPrefixes(ipv4Prefix, ipv6Prefix), spfDomainKey, privacy);
         }
 
         /** The client network an address belongs to: also the key of auto-whitelisting and spamtrap blocks. */
@@ -64,13 +71,29 @@ public record Triplet(String client, String sender, String recipient) {
 
         public Triplet of(InetAddress client, Optional<String> spfDomain, Sender sender, Mailbox recipient) {
             String c = spfDomainKey && spfDomain.isPresent() ? SPF_PREFIX + spfDomain.get() : network(client);
-            return new Triplet(c, Triplet.sender(sender), Triplet.recipient(recipient));
+            String s = Triplet.sender(sender);
+            String r = Triplet.recipient(recipient);
+            if (privacy) {
+                if (!TripletKey.NULL_SENDER.equals(s)) s = hashed(s);
+                r = hashed(r);
+            }
+            return new Triplet(c, s, r);
         }
 
         /** The triplet of one RCPT (the recipient must be a mailbox). */
         public Triplet of(PolicyRequest.Rcpt r) {
             return of(r.session().clientAddress(), r.tx().facts().spf().flatMap(SpfFact::authorisedDomain), r.tx().sender(),
                     r.recipient());
+        }
+    }
+
+    /** {@code sha256:<64 hex digits>} of the text's UTF-8 bytes. */
+    static String hashed(String text) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "sha256:" + java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 }

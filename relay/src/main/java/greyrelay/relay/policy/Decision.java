@@ -17,7 +17,8 @@ public record Decision(
         String helo,
         String sender,
         String recipient,
-        String queueId) {
+        String queueId,
+        Origin origin) {
 
     public enum Outcome { ACCEPTED, DEFERRED, REJECTED, DISCONNECTED }
 }

@@ -69,17 +69,35 @@ public final class DecisionRecorder {
                 sender == null ? "-" : "<" + sender + ">", recipients.isEmpty() ? "-" : "<" + String.join(">,<", recipients) + ">",
                 helo, check, why);
         metrics.counter("greyrelay.decisions", "phase", request.phase().label(), "check", check,
-                "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT), "observe", Boolean.toString(observe)).increment();
+                "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT), "observe", Boolean.toString(observe),
+                "origin", s.origin().label()).increment();
         var now = clock.instant();
         if (recipients.isEmpty()) {
             sink.accept(new Decision(now, s.sessionId(), txId, request.phase(), check, outcome, observe, reply, why,
-                    s.clientAddress().getHostAddress(), helo.isEmpty() ? null : helo, sender, null, null));
+                    s.clientAddress().getHostAddress(), helo.isEmpty() ? null : helo, sender, null, null, s.origin()));
         } else {
             for (String rcpt : recipients) {
                 sink.accept(new Decision(now, s.sessionId(), txId, request.phase(), check, outcome, observe, reply, why,
-                        s.clientAddress().getHostAddress(), helo.isEmpty() ? null : helo, sender, rcpt, null));
+                        s.clientAddress().getHostAddress(), helo.isEmpty() ? null : helo, sender, rcpt, null, s.origin()));
             }
         }
+    }
+
+    /**
+     * A recipient passed every RCPT check of a request that arrived over the Postfix policy protocol (answered
+     * {@code DUNNO} or {@code PREPEND}): one row, check {@code policy}, no reply (Postfix answers the client).
+     */
+    public void passed(SessionFacts s, Transaction tx, String recipient) {
+        String helo = s.helo().map(SafeText::printable).orElse(null);
+        String rcpt = SafeText.printable(recipient);
+        List<String> notes = tx.notes(recipient);
+        String why = notes.isEmpty() ? "passed" : "passed; " + String.join("; ", notes);
+        log.info("{}: pass: RCPT from {}: from={} to=<{}> helo=<{}> reason={}", tx.id(), s.clientLabel(),
+                SafeText.printable(tx.sender().bracketed()), rcpt, helo == null ? "" : helo, why);
+        metrics.counter("greyrelay.policy.passed").increment();
+        sink.accept(new Decision(clock.instant(), s.sessionId(), tx.id(), Phase.RCPT, "policy", Decision.Outcome.ACCEPTED, false,
+                null, why, s.clientAddress().getHostAddress(), helo, SafeText.printable(tx.sender().toString()), rcpt, null,
+                s.origin()));
     }
 
     /** The message is on disk and the client got 250: one row per recipient. */
@@ -97,7 +115,7 @@ public final class DecisionRecorder {
             String why = notes.isEmpty() ? "queued" : "queued; " + String.join("; ", notes);
             sink.accept(new Decision(now, s.sessionId(), tx.id(), Phase.DATA, "queue", Decision.Outcome.ACCEPTED, false, reply,
                     why, s.clientAddress().getHostAddress(), helo, SafeText.printable(sender.toString()), SafeText.printable(rcpt),
-                    queueId));
+                    queueId, s.origin()));
         }
     }
 }

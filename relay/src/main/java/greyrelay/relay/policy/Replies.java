@@ -22,8 +22,35 @@ public final class Replies {
         return new Reply(451, "4.4.3", "<" + rcpt + ">: Recipient address verification failed temporarily, try again later");
     }
 
+    /** The default of {@code greylist.text}. */
+    public static final String GREYLISTED_TEXT = "Greylisted, please try again in %s seconds";
+
     public static Reply greylisted(long seconds) {
-        return new Reply(451, "4.7.1", "Greylisted, please try again in " + seconds + " seconds");
+        return new GreylistedText(GREYLISTED_TEXT).reply(seconds, "");
+    }
+
+    /**
+     * {@code greylist.text} (postgrey's {@code --greylist-text}): the text of {@link #greylisted}; {@code %s} the seconds
+     * left, {@code %r} the recipient's domain, {@code %%} a percent sign.
+     */
+    public record GreylistedText(String template) {
+        public Reply reply(long seconds, String recipientDomain) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < template.length(); i++) {
+                char c = template.charAt(i);
+                if (c == '%' && i + 1 < template.length()) {
+                    char n = template.charAt(++i);
+                    switch (n) {
+                        case 's' -> b.append(seconds);
+                        case 'r' -> b.append(recipientDomain);
+                        default -> b.append(n);
+                    }
+                } else {
+                    b.append(c);
+                }
+            }
+            return new Reply(451, "4.7.1", b.toString());
+        }
     }
 
     public static Reply clientTrapped(InetAddress client) {

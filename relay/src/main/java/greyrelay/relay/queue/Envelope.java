@@ -49,12 +49,19 @@ public record Envelope(QueueId id, Sender sender, List<RecipientState> recipient
      * @param traceHeaders  header fields we put on top of the message when relaying it ({@code Received:},
      *                      {@code Received-SPF:}, …), each complete and folded with CRLF, without the final CRLF; the
      *                      message file itself stays as received
+     * @param node          the node ({@code node.name}) that accepted or wrote the message; null for a message spooled
+     *                      before nodes were named
      */
-    public record Arrival(Instant at, Origin origin, long size, List<String> traceHeaders) {
+    public record Arrival(Instant at, Origin origin, long size, List<String> traceHeaders, String node) {
         public Arrival {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(origin, "origin");
             traceHeaders = traceHeaders == null ? List.of() : List.copyOf(traceHeaders);
+        }
+
+        /** An arrival whose node is not known (spooled before nodes were named). */
+        public Arrival(Instant at, Origin origin, long size, List<String> traceHeaders) {
+            this(at, origin, size, traceHeaders, null);
         }
     }
 

@@ -1,5 +1,6 @@
 package greyrelay.relay.queue;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -21,7 +22,7 @@ import java.util.List;
  * its fields for the code; the file keeps them flat so that a spool written by any earlier version is still read, and
  * delivered, after an upgrade. Change a field here only with a fixture of the old form in the tests.
  *
- * <p>Unknown fields are ignored, so a spool written by a newer version is still delivered after a downgrade: acknowledged
+ * <p>Fields added later ({@code node}) are optional: a file without them reads as null. Unknown fields are ignored, so a spool written by a newer version is still delivered after a downgrade: acknowledged
  * mail is never refused over a format detail.
  */
 final class EnvelopeFormat {
@@ -44,7 +45,9 @@ final class EnvelopeFormat {
             Instant deadline,
             int attempts,
             String lastError,
-            List<String> traceHeaders) {}
+            List<String> traceHeaders,
+            // added with node.name: left out when unknown, so an envelope of an old spool is written back byte for byte
+            @JsonInclude(JsonInclude.Include.NON_NULL) String node) {}
 
     static byte[] write(Envelope e) throws IOException {
         return JSON.writeValueAsBytes(switch (e.arrival().origin()) {
@@ -56,7 +59,8 @@ final class EnvelopeFormat {
     private static Stored stored(Envelope e, String clientAddress, String helo, String sessionId) {
         Envelope.Schedule s = e.schedule();
         return new Stored(e.id().value(), e.sender().toString(), e.recipients(), e.arrival().at(), clientAddress, helo, sessionId,
-                e.arrival().size(), e.kind(), s.nextAttempt(), s.deadline(), s.attempts(), s.lastError(), e.arrival().traceHeaders());
+                e.arrival().size(), e.kind(), s.nextAttempt(), s.deadline(), s.attempts(), s.lastError(), e.arrival().traceHeaders(),
+                e.arrival().node());
     }
 
     static Envelope read(byte[] json) throws IOException {
@@ -67,7 +71,7 @@ final class EnvelopeFormat {
                 : new Envelope.Origin.Smtp(s.clientAddress(), s.helo(), s.sessionId());
         try {
             return new Envelope(new QueueId(s.id()), sender, s.recipients() == null ? List.of() : s.recipients(),
-                    new Envelope.Arrival(s.receivedAt(), origin, s.size(), s.traceHeaders()),
+                    new Envelope.Arrival(s.receivedAt(), origin, s.size(), s.traceHeaders(), s.node()),
                     new Envelope.Schedule(s.attempts(), s.nextAttempt(), s.deadline(), s.lastError()));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IOException("incomplete envelope: " + e.getMessage(), e);

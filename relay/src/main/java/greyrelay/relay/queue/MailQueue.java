@@ -1,8 +1,10 @@
 package greyrelay.relay.queue;
 
 import greyrelay.relay.address.Sender;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Clock;
@@ -43,6 +45,7 @@ public final class MailQueue implements AutoCloseable {
     private final QueuePolicy policy;
     private final Clock clock;
     private final String hostname;
+    private final String node;
     private final Duration maxLifetime;
     private final Map<QueueId, Envelope> entries = new ConcurrentHashMap<>();
     private final Map<QueueId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
@@ -51,19 +54,38 @@ public final class MailQueue implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private volatile boolean running;
+    private final Map<String, Counter> deliveries = new java.util.HashMap<>();
+    private final Counter dsnSent;
+    private final Timer deliveryLatency;
     private Thread loop;
 
     public MailQueue(Spool spool, DownstreamDelivery delivery, RetrySchedule schedule, Clock clock, String hostname,
-            Duration maxLifetime, int workers, MeterRegistry metrics) {
+            String node, Duration maxLifetime, int workers, MeterRegistry metrics) {
         this.spool = spool;
         this.delivery = delivery;
         this.policy = new QueuePolicy(schedule);
         this.clock = clock;
         this.hostname = hostname;
+        this.node = node;
         this.maxLifetime = maxLifetime;
         this.workers = new Semaphore(workers);
         Gauge.builder("greyrelay.queue.depth", entries, Map::size).register(metrics);
         Gauge.builder("greyrelay.queue.oldest.seconds", this, q -> q.oldestAge().map(Duration::toSeconds).orElse(0L)).register(metrics);
+        Gauge.builder("greyrelay.spool.free.bytes", spool, Spool::freeBytes).description("bytes free on the spool's file system")
+                .register(metrics);
+        for (String status : List.of("sent", "deferred", "bounced", "expired")) {
+            deliveries.put(status, Counter.builder("greyrelay.deliveries").description("delivery attempts per recipient, by result")
+                    .tag("status", status).register(metrics));
+        }
+        this.dsnSent = Counter.builder("greyrelay.dsn.sent").description("delivery status notifications queued").register(metrics);
+        this.deliveryLatency = Timer.builder("greyrelay.delivery.latency").description("acceptance to delivery, per recipient")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofDays(5))
+                .register(metrics);
+    }
+
+    /** One count per recipient settled or deferred by an attempt ({@code greyrelay_deliveries_total{status=…}}). */
+    private void counted(String status) {
+        deliveries.get(status).increment();
     }
 
     /** Loads what the spool holds (after a crash: everything acknowledged) and, if {@code background}, starts delivering. */
@@ -174,15 +196,25 @@ public final class MailQueue implements AutoCloseable {
                 case Attempt.Tried t -> {
                     switch (t.results().get(to)) {
                         case null -> { }
-                        case DeliveryResult.Delivered d ->
-                                log.info("{}: to=<{}> relay={} status=sent ({})", before.id(), to, delivery.routeFor(to), d.reply());
-                        case DeliveryResult.Deferred d ->
-                                log.info("{}: to=<{}> relay={} status=deferred ({})", before.id(), to, delivery.routeFor(to), d.reason());
-                        case DeliveryResult.Bounced d ->
-                                log.info("{}: to=<{}> relay={} status=bounced ({})", before.id(), to, delivery.routeFor(to), d.reply());
+                        case DeliveryResult.Delivered d -> {
+                            log.info("{}: to=<{}> relay={} status=sent ({})", before.id(), to, delivery.routeFor(to), d.reply());
+                            counted("sent");
+                            deliveryLatency.record(Duration.between(before.arrival().at(), clock.instant()));
+                        }
+                        case DeliveryResult.Deferred d -> {
+                            log.info("{}: to=<{}> relay={} status=deferred ({})", before.id(), to, delivery.routeFor(to), d.reason());
+                            counted("deferred");
+                        }
+                        case DeliveryResult.Bounced d -> {
+                            log.info("{}: to=<{}> relay={} status=bounced ({})", before.id(), to, delivery.routeFor(to), d.reply());
+                            counted("bounced");
+                        }
                     }
                 }
-                case Attempt.Expired x -> log.info("{}: to=<{}> status=expired {}", before.id(), to, a.lastReply());
+                case Attempt.Expired x -> {
+                    log.info("{}: to=<{}> status=expired {}", before.id(), to, a.lastReply());
+                    counted("expired");
+                }
                 case Attempt.Returned r -> { } // logged once for the message by bounce()
             }
         }
@@ -234,10 +266,11 @@ public final class MailQueue implements AutoCloseable {
                     clock.getZone());
             in.out().write(dsn);
             Envelope env = new Envelope(in.id(), Sender.NULL, List.of(RecipientState.pending(due.to().address())),
-                    new Envelope.Arrival(now, new Envelope.Origin.Notification(), dsn.length, List.of()),
+                    new Envelope.Arrival(now, new Envelope.Origin.Notification(), dsn.length, List.of(), node),
                     Envelope.Schedule.first(now, maxLifetime));
             in.commit(env);
             log.info("{}: sender non-delivery notification: {}", original.id(), in.id());
+            dsnSent.increment();
             accept(env);
         } catch (IOException e) {
             log.error("{}: cannot queue the DSN for {}: {}", original.id(), due.failed().stream().map(RecipientState::address).toList(),

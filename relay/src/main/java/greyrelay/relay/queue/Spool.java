@@ -1,5 +1,6 @@
 package greyrelay.relay.queue;
 
+import greyrelay.db.PrivateFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,8 +49,9 @@ public final class Spool {
         this.minFreeBytes = minFreeBytes;
         this.queueSync = new DirSync(queue);
         try {
-            Files.createDirectories(incoming);
-            Files.createDirectories(queue);
+            // dataDir and the spool are private: 0700 directories, 0600 files (PrivateFiles)
+            PrivateFiles.directory(incoming);
+            PrivateFiles.directory(queue);
         } catch (IOException e) {
             throw new SpoolException("cannot create spool directories under " + spoolDir + ": " + e, e);
         }
@@ -74,6 +76,15 @@ public final class Spool {
         }
     }
 
+    /** Bytes free for the spool on its file system (for {@code greyrelay_spool_free_bytes}); -1 when it cannot be read. */
+    public long freeBytes() {
+        try {
+            return Files.getFileStore(queue).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** Starts a new message. Refuses when the disk is nearly full, so the client hears 451 before sending the data. */
     public Incoming begin() throws SpoolException {
         try {
@@ -86,7 +97,7 @@ public final class Spool {
                 QueueId id = QueueId.next(clock.instant());
                 Path file = incoming.resolve(id + ".msg");
                 try {
-                    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    FileChannel ch = PrivateFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     return new Incoming(id, file, ch);
                 } catch (java.nio.file.FileAlreadyExistsException e) {
                     if (tries > 5) throw e;
@@ -350,7 +361,7 @@ public final class Spool {
     private void writeEnvelope(Envelope envelope) throws IOException {
         Path tmp = queue.resolve(envelope.id() + ".json.tmp");
         java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(EnvelopeFormat.write(envelope));
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        try (FileChannel ch = PrivateFiles.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             while (bytes.hasRemaining()) ch.write(bytes);
             publish(ch, tmp, queue.resolve(envelope.id() + ".json"));

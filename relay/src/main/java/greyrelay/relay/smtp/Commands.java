@@ -31,6 +31,8 @@ import org.subethamail.smtp.server.Session;
  * connection, for "lost connection after &lt;verb&gt;". Re-check on library upgrades.
  */
 final class Commands {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Commands.class);
+
     private Commands() {}
 
     static final String MAIL_OK = "250 2.1.0 Ok";
@@ -39,7 +41,8 @@ final class Commands {
     /** Where a client that leaves after the end of a message was, as Postfix names it. */
     static final String END_OF_MESSAGE = "END-OF-MESSAGE";
 
-    static void install(org.subethamail.smtp.server.SMTPServer server, Map<Session, Connection> connections, long maxSize) {
+    static void install(org.subethamail.smtp.server.SMTPServer server, Map<Session, Connection> connections, long maxSize,
+            SmtpMetrics metrics) {
         var handler = server.getCommandHandler();
         handler.addCommand(new Ehlo(connections, maxSize));
         handler.addCommand(new Helo(connections));
@@ -47,28 +50,39 @@ final class Commands {
         handler.addCommand(new Rcpt());
         handler.addCommand(new Data(connections));
         handler.addCommand(new NotImplemented("BDAT"));
-        for (String verb : List.copyOf(handler.getVerbs())) handler.addCommand(new Noted(handler.getCommand(verb), connections));
+        for (String verb : List.copyOf(handler.getVerbs())) handler.addCommand(new Noted(handler.getCommand(verb), connections, metrics));
     }
 
     /** Notes the verb before the command runs, and whether the command's reply hangs up. */
     static final class Noted implements Command {
         private final Command command;
         private final Map<Session, Connection> connections;
+        private final SmtpMetrics metrics;
 
-        Noted(Command command, Map<Session, Connection> connections) {
+        Noted(Command command, Map<Session, Connection> connections, SmtpMetrics metrics) {
             this.command = command;
             this.connections = connections;
+            this.metrics = metrics;
         }
 
         @Override
         public void execute(String commandString, Session sess) throws IOException, DropConnectionException {
             Connection c = connections.get(sess);
-            if (c != null) c.lastCommand = command.getName();
+            if (c != null) {
+                c.lastCommand = command.getName();
+                c.counted(command.getName());
+            }
             try {
                 command.execute(commandString, sess);
             } catch (DropConnectionException e) {
                 if (c != null) c.hangingUp = true;
                 throw e;
+            }
+            if (c != null && command.getName().equals("STARTTLS") && sess.getSocket() instanceof SSLSocket ssl) {
+                var tls = ssl.getSession();
+                LOG.info("{}: TLS connection established from {}: {} with cipher {}", c.id, c.facts().clientLabel(),
+                        tls.getProtocol(), tls.getCipherSuite());
+                metrics.tls();
             }
         }
 

@@ -54,7 +54,7 @@ final class ConnectGate implements SessionHandler {
         counter.opened(c.client);
         connections.put(session, c);
         c.notes.put(GreetingProbe.KEY, new BannerProbe(session, services.hostname()));
-        log.debug("connect from {}", c.facts().clientLabel());
+        log.info("connect from {}", c.facts().clientLabel());
         Verdict v;
         try {
             v = services.pipeline().connect(new PolicyRequest.Connect(c.facts(), c.notes));
@@ -71,6 +71,8 @@ final class ConnectGate implements SessionHandler {
         };
         if (refusal != null) {
             // the library does not call onSessionEnd for a refused session
+            log.info("disconnect from {} commands=0", c.facts().clientLabel());
+            services.metrics().ended(SmtpMetrics.End.REFUSED);
             forget(session, c);
             return refuse(refusal);
         }
@@ -86,12 +88,15 @@ final class ConnectGate implements SessionHandler {
     public void onSessionEnd(Session session) {
         Connection c = connections.get(session);
         if (c != null) {
+            SmtpMetrics.End end = c.lastCommand.equals("QUIT") ? SmtpMetrics.End.QUIT : SmtpMetrics.End.CLOSED;
             if (c.lost || (!c.hangingUp && clientGone(session))) {
                 log.info("{}: lost connection after {} from {}", c.id, c.lastCommand, c.facts().clientLabel());
+                end = SmtpMetrics.End.LOST;
             }
+            services.metrics().ended(end);
+            log.info("disconnect from {} {}", c.facts().clientLabel(), c.commandSummary());
             forget(session, c);
         }
-        log.debug("disconnect");
         MDC.remove("session");
     }
 

@@ -4,6 +4,11 @@ import greyrelay.relay.policy.SessionFacts;
 import greyrelay.relay.policy.SessionNotes;
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLSocket;
 import org.subethamail.smtp.server.Session;
@@ -24,6 +29,12 @@ final class Connection {
     /** Reading from the client failed in the middle of a command (a reset or end of stream during DATA). */
     boolean lost;
     private int transactions;
+    /** Commands by verb, for the "disconnect from … ehlo=1 mail=1 … commands=5" line. */
+    private final Map<String, Integer> commands = new HashMap<>();
+
+    /** Postfix's order of the verbs in its disconnect line; others follow in the order first seen. */
+    private static final List<String> VERB_ORDER = List.of(
+            "EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "BDAT", "DATA", "RSET", "NOOP", "VRFY", "ETRN", "QUIT");
 
     Connection(Session session, String id, InetAddress client, int clientPort, Instant connectedAt) {
         this.session = session;
@@ -37,6 +48,25 @@ final class Connection {
     SessionFacts facts() {
         Optional<String> helo = session.getHelo();
         return new SessionFacts(id, client, clientPort, helo, session.isTLSStarted(), connectedAt);
+    }
+
+    void counted(String verb) {
+        commands.merge(verb.toUpperCase(Locale.ROOT), 1, Integer::sum);
+    }
+
+    /** {@code ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5}, as Postfix's smtpd ends a session. */
+    String commandSummary() {
+        StringBuilder out = new StringBuilder();
+        int total = 0;
+        List<String> verbs = new ArrayList<>(VERB_ORDER);
+        commands.keySet().stream().filter(v -> !VERB_ORDER.contains(v)).sorted().forEach(verbs::add);
+        for (String verb : verbs) {
+            Integer n = commands.get(verb);
+            if (n == null) continue;
+            out.append(verb.toLowerCase(Locale.ROOT)).append('=').append(n).append(' ');
+            total += n;
+        }
+        return out.append("commands=").append(total).toString();
     }
 
     String nextTransactionId() {

@@ -31,6 +31,7 @@ public final class SmtpListener implements AutoCloseable {
     public SmtpListener(SmtpConfig config, SmtpServices services, ConnectionCounter counter, Optional<SSLContext> tls) {
         this.counter = counter;
         this.gate = new ConnectGate(connections, services, counter);
+        services.metrics().sessionsOpen(connections);
         InetAddress bind;
         try {
             bind = InetAddress.getByName(config.bind()); // an IP literal: validated by SmtpConfig, no DNS lookup
@@ -57,7 +58,7 @@ public final class SmtpListener implements AutoCloseable {
         if (tls.isPresent()) b.enableTLS(true).startTlsSocketFactory(tls.get());
         if (config.proxyProtocol()) b.proxyHandler(new TrustedProxies(config.proxyProtocolTrustedNetworks(), config.hostname()));
         this.server = b.build();
-        Commands.install(server, connections, config.maxMessageSize().bytes());
+        Commands.install(server, connections, config.maxMessageSize().bytes(), services.metrics());
     }
 
     public void start() {

@@ -14,6 +14,8 @@ import java.util.function.Predicate;
  * @param queue            told about every committed message, so delivery starts at once
  * @param dropHeaderField  given a whole incoming header field, true to remove it (forged trace headers)
  * @param postmasterDomain the domain a bare {@code <postmaster>} belongs to
+ * @param metrics          sessions, TLS and end-of-DATA latency
+ * @param node             {@code node.name}, written on every queued message
  */
 public record SmtpServices(
         Pipeline pipeline,
@@ -24,4 +26,6 @@ public record SmtpServices(
         long maxMessageSize,
         Duration maxLifetime,
         Predicate<String> dropHeaderField,
-        String postmasterDomain) {}
+        String postmasterDomain,
+        SmtpMetrics metrics,
+        String node) {}

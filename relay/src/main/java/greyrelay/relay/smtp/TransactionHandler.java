@@ -115,6 +115,7 @@ final class TransactionHandler implements MessageHandler {
             incoming.abort();
             throw e;
         }
+        long finalDot = System.nanoTime();
         if (out.failure != null) {
             incoming.abort();
             log.error("{}: spool write failed: {}", tx.id(), out.failure.toString());
@@ -147,7 +148,7 @@ final class TransactionHandler implements MessageHandler {
         Envelope env = new Envelope(incoming.id(), tx.sender(),
                 tx.recipients().stream().map(r -> RecipientState.pending(r.mailbox().address())).toList(),
                 new Envelope.Arrival(now, new Envelope.Origin.Smtp(s.clientAddress().getHostAddress(), s.helo().orElse(null), s.sessionId()),
-                        facts.size(), trace),
+                        facts.size(), trace, services.node()),
                 Envelope.Schedule.first(now, services.maxLifetime()));
         try {
             incoming.commit(env);
@@ -157,6 +158,7 @@ final class TransactionHandler implements MessageHandler {
             return new Outcome(Replies.LOCAL_PROBLEM, false);
         }
         Reply ok = Replies.queued(id);
+        services.metrics().endOfData(System.nanoTime() - finalDot);
         services.pipeline().recorder().accepted(s, tx, id, facts.size(), ok);
         services.queue().accept(env);
         return new Outcome(ok, false);

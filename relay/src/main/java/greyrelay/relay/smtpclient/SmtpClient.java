@@ -35,6 +35,7 @@ public final class SmtpClient implements AutoCloseable {
     static final int MAX_COMMAND_OCTETS = 512;
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
     private static final int CHUNK = 8192;
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final Socket raw;
     private final ClientLimits limits;
@@ -46,8 +47,11 @@ public final class SmtpClient implements AutoCloseable {
     private ServerReply greeting;
     private boolean tls;
     private boolean closed;
+    /** {@link System#nanoTime()} after which no wait may end: the caller's overall deadline, if it has one. */
+    private final long until;
 
-    private SmtpClient(Socket raw, ClientLimits limits, Transcript transcript) throws IOException {
+    private SmtpClient(Socket raw, ClientLimits limits, Transcript transcript, long until) throws IOException {
+        this.until = until;
         this.raw = raw;
         this.socket = raw;
         this.limits = limits;
@@ -66,6 +70,16 @@ public final class SmtpClient implements AutoCloseable {
      */
     public static SmtpClient connect(InetSocketAddress address, ClientLimits limits, Transcript transcript)
             throws SmtpClientException {
+        return connect(address, limits, transcript, NO_DEADLINE);
+    }
+
+    /**
+     * {@link #connect(InetSocketAddress, ClientLimits, Transcript)} with an overall deadline on top of the limits': no
+     * connect, reply or write of this client waits past {@code untilNanos} ({@link System#nanoTime()} based), so a
+     * peer that answers each command just in time cannot hold the caller for the sum of all deadlines.
+     */
+    public static SmtpClient connect(InetSocketAddress address, ClientLimits limits, Transcript transcript, long untilNanos)
+            throws SmtpClientException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(transcript, "transcript");
@@ -76,7 +90,7 @@ public final class SmtpClient implements AutoCloseable {
         Socket raw = new Socket();
         try {
             raw.setTcpNoDelay(true);
-            raw.connect(address, millis(limits.connectTimeout()));
+            raw.connect(address, millis(capped(limits.connectTimeout(), untilNanos)));
         } catch (SocketTimeoutException e) {
             closeQuietly(raw);
             throw failedToConnect(transcript, new SmtpClientException(Kind.CONNECT_TIMEOUT,
@@ -89,7 +103,7 @@ public final class SmtpClient implements AutoCloseable {
         transcript.note("connected to " + peer);
         SmtpClient client;
         try {
-            client = new SmtpClient(raw, limits, transcript);
+            client = new SmtpClient(raw, limits, transcript, untilNanos);
         } catch (IOException e) {
             closeQuietly(raw);
             throw failedToConnect(transcript, new SmtpClientException(Kind.IO_ERROR, "socket unusable: " + e.getMessage(), e));
@@ -273,7 +287,8 @@ public final class SmtpClient implements AutoCloseable {
         closeQuietly(raw);
     }
 
-    private ServerReply readReply(Duration timeout) throws SmtpClientException {
+    private ServerReply readReply(Duration full) throws SmtpClientException {
+        Duration timeout = capped(full, until); // so a timeout names the wait that was actually allowed
         long deadline = deadline(timeout);
         watchdog.arm(deadline);
         try {
@@ -347,8 +362,17 @@ public final class SmtpClient implements AutoCloseable {
         return e;
     }
 
-    private static long deadline(Duration timeout) {
-        return System.nanoTime() + timeout.toNanos();
+    /** The end of a wait of {@code timeout} from now, or the overall deadline if that comes first. */
+    private long deadline(Duration timeout) {
+        long own = System.nanoTime() + timeout.toNanos();
+        return until != NO_DEADLINE && until - own < 0 ? until : own;
+    }
+
+    /** {@code timeout}, or what is left before {@code untilNanos} when that is less (at least 1 ms). */
+    private static Duration capped(Duration timeout, long untilNanos) {
+        if (untilNanos == NO_DEADLINE) return timeout;
+        long left = untilNanos - System.nanoTime();
+        return left < timeout.toNanos() ? Duration.ofNanos(Math.max(left, 1_000_000)) : timeout;
     }
 
     private static int millis(Duration timeout) {

@@ -8,7 +8,8 @@ import java.util.LinkedHashMap;
 /**
  * The burst freeze of one sender domain: when {@code localParts} distinct local parts are seen within {@code window}
  * (a forged-sender run against an innocent domain), probes to it pause for {@code freeze}. A zero freeze never
- * freezes. Not thread-safe: the {@link ProbeScheduler}'s lock guards it.
+ * freezes. In a cluster the scheduler also {@link #adopt}s the freezes other nodes share ({@link FreezeStore}) and
+ * shares its own; the local parts are counted per node. Not thread-safe: the {@link ProbeScheduler}'s lock guards it.
  */
 final class BurstFreeze {
     private final int localParts;
@@ -31,6 +32,14 @@ final class BurstFreeze {
 
     boolean isFrozen(Instant now) {
         return frozenUntil != null && now.isBefore(frozenUntil);
+    }
+
+    /**
+     * Takes over a freeze set elsewhere (another node, through the shared {@link FreezeStore}): the later of the two
+     * ends holds.
+     */
+    void adopt(Instant until) {
+        if (frozenUntil == null || until.isAfter(frozenUntil)) frozenUntil = until;
     }
 
     /** Records a local part (lower case); true when that makes a burst, which freezes the domain from {@code now}. */

@@ -1,5 +1,6 @@
 package greyrelay.relay.verify;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,10 +13,12 @@ public sealed interface MxRoute {
      *
      * @param implicit true when the domain has no MX and its own A/AAAA stand in (RFC 5321 §5.1)
      * @param note     why {@code targets} is shorter than the MX list, for the transcript ("" when nothing was left out)
+     * @param refused  addresses DNS gave that {@code verification.refusedTargets} left out
      */
-    record Targets(List<ProbeTarget> targets, boolean implicit, String note) implements MxRoute {
+    record Targets(List<ProbeTarget> targets, boolean implicit, String note, List<InetAddress> refused) implements MxRoute {
         public Targets {
             targets = List.copyOf(targets);
+            refused = List.copyOf(refused);
             Objects.requireNonNull(note, "note");
         }
     }

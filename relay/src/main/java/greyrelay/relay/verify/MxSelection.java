@@ -1,5 +1,6 @@
 package greyrelay.relay.verify;
 
+import greyrelay.db.net.IpNetwork;
 import greyrelay.relay.dns.DnsAnswer;
 import greyrelay.relay.dns.Dns;
 import greyrelay.relay.dns.MxAnswer;
@@ -10,6 +11,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 
@@ -19,8 +21,10 @@ import java.util.function.BooleanSupplier;
  * §5.1), RFC 7505 null MX, NXDOMAIN versus a temporary DNS failure. IPv6 addresses are used only when the seam says
  * this host has IPv6 connectivity.
  *
- * <p>Addresses that can only be ours or nobody's (loopback, unspecified, link-local, multicast) are never probed: a
- * forged sender domain whose MX points there would otherwise make us talk to ourselves.
+ * <p>Addresses in {@code verification.refusedTargets} ({@link RefusedTargets}: loopback, private, link-local,
+ * multicast, this host's own, … and IPv6 forms that reach them) are never probed: a forged sender domain whose MX
+ * points there would otherwise make us talk to ourselves or scan the networks behind us. They are left out of the
+ * route, named in its note ("refused target …") and counted in {@link MxRoute.Targets#refused()}.
  */
 public final class MxSelection {
     /** More MX hosts than this are not resolved (Postfix's smtp_mx_address_limit is 5; probes try fewer). */
@@ -29,15 +33,18 @@ public final class MxSelection {
     private final Dns dns;
     private final Random random;
     private final BooleanSupplier ipv6;
+    private final RefusedTargets refused;
 
     /**
-     * @param random shuffles hosts of equal preference; used under a lock, so any {@code Random} will do
-     * @param ipv6   whether IPv6 addresses may be probed (this host has IPv6 connectivity)
+     * @param random  shuffles hosts of equal preference; used under a lock, so any {@code Random} will do
+     * @param ipv6    whether IPv6 addresses may be probed (this host has IPv6 connectivity)
+     * @param refused addresses never probed ({@code verification.refusedTargets})
      */
-    public MxSelection(Dns dns, Random random, BooleanSupplier ipv6) {
+    public MxSelection(Dns dns, Random random, BooleanSupplier ipv6, RefusedTargets refused) {
         this.dns = dns;
         this.random = random;
         this.ipv6 = ipv6;
+        this.refused = refused;
     }
 
     /** The whole route: MX hosts in order, each resolved to the addresses we may probe. */
@@ -88,13 +95,14 @@ public final class MxSelection {
         }
         List<ProbeTarget> targets = new ArrayList<>();
         for (InetAddress a : found.usable) targets.add(new ProbeTarget(domain, 0, a));
-        return new MxRoute.Targets(targets, true, found.note(domain));
+        return new MxRoute.Targets(targets, true, found.note(domain), found.refused);
     }
 
     private MxRoute explicit(List<MxHost> sorted) {
         List<MxHost> hosts = shuffleEqualPreferences(sorted);
         List<ProbeTarget> targets = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        List<InetAddress> refusedAll = new ArrayList<>();
         int failures = 0;
         String lastFailure = null;
         int considered = Math.min(hosts.size(), MAX_HOSTS);
@@ -107,6 +115,7 @@ public final class MxSelection {
                 continue;
             }
             for (InetAddress a : found.usable) targets.add(new ProbeTarget(mx.host(), mx.preference(), a));
+            refusedAll.addAll(found.refused);
             String note = found.note(mx.host());
             if (!note.isEmpty()) notes.add(note);
         }
@@ -114,7 +123,7 @@ public final class MxSelection {
             return new MxRoute.TempFail("address lookups of every MX host failed: " + lastFailure);
         }
         if (hosts.size() > considered) notes.add((hosts.size() - considered) + " more MX host(s) not considered");
-        return new MxRoute.Targets(targets, false, String.join("; ", notes));
+        return new MxRoute.Targets(targets, false, String.join("; ", notes), refusedAll);
     }
 
     /** Sorted by preference already (the Dns contract); hosts of equal preference are shuffled among themselves. */
@@ -147,8 +156,13 @@ public final class MxSelection {
                 if (ipv6.getAsBoolean()) {
                     out.add(f.values());
                 } else {
-                    out.all.addAll(f.values());
-                    out.ipv6Skipped += f.values().size();
+                    for (InetAddress a : f.values()) {
+                        // a refused address is named even when IPv6 is off: the history should say what DNS tried
+                        if (!out.refuse(a)) {
+                            out.all.add(a);
+                            out.ipv6Skipped++;
+                        }
+                    }
                 }
             }
             case DnsAnswer.TempFail<Inet6Address> t -> { if (out.tempFail == null) out.tempFail = t.why(); }
@@ -158,33 +172,36 @@ public final class MxSelection {
         return out;
     }
 
-    /** Never a probe target: our own host, nobody, or a whole group. */
-    static boolean probeable(InetAddress a) {
-        return !(a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isMulticastAddress());
-    }
-
-    private static final class Addresses {
+    private final class Addresses {
         final List<InetAddress> all = new ArrayList<>();
         final List<InetAddress> usable = new ArrayList<>();
+        final List<InetAddress> refused = new ArrayList<>();
+        final List<String> refusals = new ArrayList<>();
         String tempFail;
         int ipv6Skipped;
-        int unsafe;
 
         void add(List<? extends InetAddress> values) {
             for (InetAddress a : values) {
-                all.add(a);
-                if (probeable(a)) {
+                if (!refuse(a)) {
+                    all.add(a);
                     usable.add(a);
-                } else {
-                    unsafe++;
                 }
             }
         }
 
+        /** Records {@code a} as refused when {@code verification.refusedTargets} covers it. */
+        boolean refuse(InetAddress a) {
+            Optional<IpNetwork> by = MxSelection.this.refused.refusing(a);
+            if (by.isEmpty()) return false;
+            all.add(a);
+            refused.add(a);
+            refusals.add("refused target " + IpNetwork.format(a) + " (in " + by.get().cidr() + ", verification.refusedTargets)");
+            return true;
+        }
+
         String note(String host) {
-            List<String> parts = new ArrayList<>();
+            List<String> parts = new ArrayList<>(refusals);
             if (ipv6Skipped > 0) parts.add(ipv6Skipped + " IPv6 address(es) skipped (no IPv6 here)");
-            if (unsafe > 0) parts.add(unsafe + " loopback/link-local/multicast address(es) refused");
             if (all.isEmpty() && tempFail == null) parts.add("no address");
             return parts.isEmpty() ? "" : host + ": " + String.join(", ", parts);
         }

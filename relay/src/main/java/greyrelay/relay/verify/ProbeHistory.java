@@ -6,6 +6,7 @@ import greyrelay.db.verify.CacheStatus;
 import greyrelay.db.verify.ProbeRecord;
 import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.smtpclient.ServerReply;
+import greyrelay.relay.text.SafeText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -33,7 +34,7 @@ final class ProbeHistory {
     private final Map<CacheKind, Timer> probeTime = new EnumMap<>(CacheKind.class);
 
     /**
-     * @param node         this node's name in the history ({@code smtp.hostname})
+     * @param node         this node's name in the history ({@code node.name})
      * @param logCacheHits store answers from the cache in the history too
      */
     ProbeHistory(ProbeLogWriter writer, MeterRegistry metrics, String node, boolean logCacheHits) {
@@ -77,6 +78,17 @@ final class ProbeHistory {
         log.info("{}: verify: {} <{}> {} probe via {}: {} {} in {} ms", sessionId, tag(kind), address,
                 origin.name().toLowerCase(Locale.ROOT), outcome.answeredBy().map(ProbeTarget::toString).orElse("-"),
                 r.outcome(), text == null ? "" : text, outcome.duration().toMillis());
+    }
+
+    /**
+     * An address that was not probed because it cannot go on the wire as written: a history row with outcome
+     * {@code UNPROBEABLE} (origin INLINE), so the administrator sees why it was answered without a probe.
+     */
+    void unprobeable(CacheKind kind, String sessionId, Mailbox address, String why, Instant now) {
+        writer.accept(new ProbeRecord(null, now, node, sessionId, kind, ProbeOrigin.INLINE.name(), address.normalised(),
+                address.domain(), null, null, "UNPROBEABLE", null, why, "not probed: " + why, 0, false));
+        metrics.counter("greyrelay.verify.probes", "kind", tag(kind), "outcome", "unprobeable").increment();
+        log.info("{}: verify: {} <{}> not probed: {}", sessionId, tag(kind), SafeText.printable(address.address()), why);
     }
 
     /** A cached status in the history's outcome words (those of a probe's {@link ProbeResult#outcome()}). */

@@ -50,18 +50,43 @@ public final class ProbeScheduler implements AutoCloseable {
     /** The budget, from {@code verification.budget.*}. */
     public record Limits(int maxConcurrent, int maxQueued, int perDomainConcurrency, int perDomainRate,
             Duration perDomainRatePeriod, int perDomainQueue, int perHostConcurrency, int perHostRate,
-            Duration perHostRatePeriod, int burstLocalParts, Duration burstWindow, Duration burstFreeze) {
+            Duration perHostRatePeriod, int burstLocalParts, Duration burstWindow, Duration burstFreeze,
+            int perAddressConcurrency, int reservedInline) {
+
+        public Limits {
+            if (reservedInline < 0 || reservedInline >= maxConcurrent) {
+                throw new IllegalArgumentException("reservedInline must be from 0 to maxConcurrent - 1: " + reservedInline);
+            }
+        }
+
+        /** Without a per-address cap beyond the per-host one, and no slots kept for inline probes. */
+        public Limits(int maxConcurrent, int maxQueued, int perDomainConcurrency, int perDomainRate,
+                Duration perDomainRatePeriod, int perDomainQueue, int perHostConcurrency, int perHostRate,
+                Duration perHostRatePeriod, int burstLocalParts, Duration burstWindow, Duration burstFreeze) {
+            this(maxConcurrent, maxQueued, perDomainConcurrency, perDomainRate, perDomainRatePeriod, perDomainQueue,
+                    perHostConcurrency, perHostRate, perHostRatePeriod, burstLocalParts, burstWindow, burstFreeze,
+                    perHostConcurrency, 0);
+        }
 
         public static Limits from(VerificationConfig.Budget b) {
             return new Limits(b.maxConcurrent(), b.maxQueued(), b.perDomainConcurrency(), b.perDomainRate(),
                     b.perDomainRatePeriod(), b.perDomainQueue(), b.perHostConcurrency(), b.perHostRate(),
-                    b.perHostRatePeriod(), b.burstLocalParts(), b.burstWindow(), b.burstFreeze());
+                    b.perHostRatePeriod(), b.burstLocalParts(), b.burstWindow(), b.burstFreeze(),
+                    b.perAddressConcurrency(), b.reservedInline());
         }
     }
 
     /** Work for one probe. {@link #run} is called on a worker thread, or {@link #dropped} if it never will be. */
     public interface Task {
         void run(HostGate gate);
+
+        /**
+         * Whether a client waits for this probe. Background probes (prefetch, refresh, retries) never take the last
+         * {@code reservedInline} global slots; an inline one may.
+         */
+        default boolean inline() {
+            return true;
+        }
 
         /** The scheduler closed before the task could run. */
         void dropped(String why);
@@ -105,6 +130,11 @@ public final class ProbeScheduler implements AutoCloseable {
     /** Probes waiting, all domains ({@code maxQueued}). */
     private final Slots queued;
     private final HostBudget hosts;
+    /** Per-domain and per-address caps across the cluster ({@link SharedBudget#none()} on one node). */
+    private final SharedBudget shared;
+    /** Burst freezes across the cluster ({@link FreezeStore#local()} on one node). */
+    private final FreezeStore freezes;
+    private final Counter refusedShared;
     private final Map<Reason, Counter> refusals = new HashMap<>();
     private final DistributionSummary depthAtAdmission;
     private boolean closed;
@@ -114,16 +144,25 @@ public final class ProbeScheduler implements AutoCloseable {
     static final int SWEEP_AT = 10_000;
 
     public ProbeScheduler(Limits limits, Clock clock, MeterRegistry metrics) {
+        this(limits, clock, metrics, SharedBudget.none(), FreezeStore.local());
+    }
+
+    ProbeScheduler(Limits limits, Clock clock, MeterRegistry metrics, SharedBudget shared, FreezeStore freezes) {
+        this.shared = Objects.requireNonNull(shared, "shared");
+        this.freezes = Objects.requireNonNull(freezes, "freezes");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.time = new ClockTimeMeter(clock);
         this.running = new Slots(limits.maxConcurrent());
         this.queued = new Slots(limits.maxQueued());
-        this.hosts = new HostBudget(limits.perHostConcurrency(), limits.perHostRate(), limits.perHostRatePeriod(), time, metrics);
+        this.hosts = new HostBudget(limits.perHostConcurrency(), limits.perAddressConcurrency(), limits.perHostRate(),
+                limits.perHostRatePeriod(), time, metrics);
         for (Reason r : Reason.values()) {
             refusals.put(r, Counter.builder("greyrelay.verify.budget.refusals").tag("scope", r.tag())
                     .description("probes refused by the budget").register(metrics));
         }
+        refusedShared = Counter.builder("greyrelay.verify.budget.refusals").tag("scope", "cluster")
+                .description("probes refused by the budget").register(metrics);
         depthAtAdmission = DistributionSummary.builder("greyrelay.verify.queue.domain.depth")
                 .description("the sender domain's waiting probes when a new one was admitted").register(metrics);
         Gauge.builder("greyrelay.verify.queue.waiting", this, s -> s.snapshot(0).waiting()).register(metrics);
@@ -147,47 +186,57 @@ public final class ProbeScheduler implements AutoCloseable {
     public Admission submit(String domain, String localPart, Task task) {
         Objects.requireNonNull(task, "task");
         String key = domain.toLowerCase(Locale.ROOT);
+        Optional<Instant> sharedFreeze = freezes.frozenUntil(key); // before the lock: it may read the database
+        Instant froze = null;
         Admission admission;
         Start start = null;
         synchronized (this) {
-            if (closed) return refuse(Reason.CLOSED, "the relay is shutting down");
-            Instant now = clock.instant();
-            if (lanes.size() + hosts.size() > SWEEP_AT && now.isAfter(lastSweep.plusSeconds(10))) {
-                sweepLocked(now); // many distinct domains between scheduled sweeps: keep memory bounded
-            }
-            Lane lane = lanes.computeIfAbsent(key, Lane::new);
-            if (lane.burst.isFrozen(now)) {
-                return refuse(Reason.FROZEN, "probes to " + key + " are paused until " + lane.burst.frozenUntil()
-                        + " after a burst of new addresses");
-            }
-            if (lane.burst.sight(localPart.toLowerCase(Locale.ROOT), now)) {
-                logBurst(lane);
-                return refuse(Reason.FROZEN, "burst of new addresses at " + key + ": probes paused until " + lane.burst.frozenUntil());
-            }
-            boolean startNow = lane.waiting.isEmpty() && lane.running.hasRoom() && running.hasRoom();
-            if (!startNow && lane.waiting.size() >= limits.perDomainQueue()) {
-                return refuse(Reason.DOMAIN_QUEUE_FULL, key + " has " + lane.waiting.size() + " probes waiting");
-            }
-            if (!startNow && !queued.hasRoom()) {
-                return refuse(Reason.QUEUE_FULL, queued.inUse() + " probes waiting in total");
-            }
-            if (!lane.bucket.tryConsume(1)) {
-                return refuse(Reason.DOMAIN_RATE, "more than " + limits.perDomainRate() + " probes to " + key + " per "
-                        + limits.perDomainRatePeriod());
-            }
-            depthAtAdmission.record(lane.waiting.size());
-            if (startNow) {
-                start = new Start(lane, task, slot(lane));
-                admission = new Admission.Started();
-            } else {
-                lane.waiting.addLast(new Job(task, queued.tryTake().orElseThrow()));
-                if (!lane.inReady) {
-                    lane.inReady = true;
-                    ready.addLast(lane);
+            decide: {
+                if (closed) return refuse(Reason.CLOSED, "the relay is shutting down");
+                Instant now = clock.instant();
+                if (lanes.size() + hosts.size() > SWEEP_AT && now.isAfter(lastSweep.plusSeconds(10))) {
+                    sweepLocked(now); // many distinct domains between scheduled sweeps: keep memory bounded
                 }
-                admission = new Admission.Queued(lane.waiting.size());
+                Lane lane = lanes.computeIfAbsent(key, Lane::new);
+                sharedFreeze.ifPresent(lane.burst::adopt);
+                if (lane.burst.isFrozen(now)) {
+                    return refuse(Reason.FROZEN, "probes to " + key + " are paused until " + lane.burst.frozenUntil()
+                            + " after a burst of new addresses");
+                }
+                if (lane.burst.sight(localPart.toLowerCase(Locale.ROOT), now)) {
+                    logBurst(lane);
+                    froze = lane.burst.frozenUntil();
+                    admission = refuse(Reason.FROZEN, "burst of new addresses at " + key + ": probes paused until " + froze);
+                    break decide;
+                }
+                // an inline probe does not wait behind its domain's background probes; the domain's own cap still holds
+                boolean startNow = (task.inline() ? lane.waiting.stream().noneMatch(j -> j.task().inline()) : lane.waiting.isEmpty())
+                        && lane.running.hasRoom() && hasRoom(task);
+                if (!startNow && lane.waiting.size() >= limits.perDomainQueue()) {
+                    return refuse(Reason.DOMAIN_QUEUE_FULL, key + " has " + lane.waiting.size() + " probes waiting");
+                }
+                if (!startNow && !queued.hasRoom()) {
+                    return refuse(Reason.QUEUE_FULL, queued.inUse() + " probes waiting in total");
+                }
+                if (!lane.bucket.tryConsume(1)) {
+                    return refuse(Reason.DOMAIN_RATE, "more than " + limits.perDomainRate() + " probes to " + key + " per "
+                            + limits.perDomainRatePeriod());
+                }
+                depthAtAdmission.record(lane.waiting.size());
+                if (startNow) {
+                    start = new Start(lane, task, slot(lane));
+                    admission = new Admission.Started();
+                } else {
+                    lane.waiting.addLast(new Job(task, queued.tryTake().orElseThrow()));
+                    if (!lane.inReady) {
+                        lane.inReady = true;
+                        ready.addLast(lane);
+                    }
+                    admission = new Admission.Queued(lane.waiting.size());
+                }
             }
         }
+        if (froze != null) shareFreeze(key, froze);
         if (start != null) launch(start);
         return admission;
     }
@@ -199,16 +248,22 @@ public final class ProbeScheduler implements AutoCloseable {
      */
     public Optional<Reason> precheck(String domain, String localPart) {
         String key = domain.toLowerCase(Locale.ROOT);
+        Optional<Instant> sharedFreeze = freezes.frozenUntil(key);
+        Instant froze = null;
+        Reason found;
         synchronized (this) {
             Reason reason = null;
             Lane lane = lanes.get(key);
             Instant now = clock.instant();
+            if (lane == null && sharedFreeze.filter(now::isBefore).isPresent()) lane = lanes.computeIfAbsent(key, Lane::new);
+            if (lane != null) sharedFreeze.ifPresent(lane.burst::adopt);
             if (closed) {
                 reason = Reason.CLOSED;
             } else if (lane != null && lane.burst.isFrozen(now)) {
                 reason = Reason.FROZEN;
             } else if (lane != null && lane.burst.sight(localPart.toLowerCase(Locale.ROOT), now)) {
                 logBurst(lane);
+                froze = lane.burst.frozenUntil();
                 reason = Reason.FROZEN;
             } else if (lane != null && lane.waiting.size() >= limits.perDomainQueue() && !lane.waiting.isEmpty()) {
                 reason = Reason.DOMAIN_QUEUE_FULL;
@@ -217,10 +272,16 @@ public final class ProbeScheduler implements AutoCloseable {
             } else if (lane != null && lane.bucket.getAvailableTokens() < 1) {
                 reason = Reason.DOMAIN_RATE;
             }
-            if (reason == null) return Optional.empty();
-            refusals.get(reason).increment();
-            return Optional.of(reason);
+            if (reason != null) refusals.get(reason).increment();
+            found = reason;
         }
+        if (froze != null) shareFreeze(key, froze);
+        return Optional.ofNullable(found);
+    }
+
+    /** Tells the other nodes (outside the lock: it writes to the database). */
+    private void shareFreeze(String domain, Instant until) {
+        freezes.freeze(domain, until, limits.burstLocalParts() + " distinct new local parts within " + limits.burstWindow());
     }
 
     private void logBurst(Lane lane) {
@@ -256,7 +317,7 @@ public final class ProbeScheduler implements AutoCloseable {
             workers.execute(() -> {
                 Permit slot = start.slot();
                 try (slot) {
-                    start.task().run(hosts);
+                    start.task().run(gate(start.lane().domain));
                 } catch (RuntimeException | Error e) {
                     log.error("verify: probe task for {} failed: {}", start.lane().domain, e.toString(), e);
                 }
@@ -269,6 +330,63 @@ public final class ProbeScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * What a probe of {@code domain} asks before each connection: on one node the per-host budget; in a cluster first
+     * a slot of the domain's and of the target address's caps shared by all nodes, so N nodes together stay within one
+     * node's caps.
+     */
+    private HostGate gate(String domain) {
+        if (shared == SharedBudget.none()) return hosts;
+        return target -> {
+            Optional<Permit> ofDomain = shared.tryTake("domain:" + domain, limits.perDomainConcurrency());
+            if (ofDomain.isEmpty()) {
+                refusedShared.increment();
+                return Optional.empty();
+            }
+            Optional<Permit> ofAddress = shared.tryTake("address:" + target.address().getHostAddress(),
+                    limits.perAddressConcurrency());
+            if (ofAddress.isEmpty()) {
+                ofDomain.get().close();
+                refusedShared.increment();
+                return Optional.empty();
+            }
+            Optional<Permit> ofHost = hosts.tryEnter(target);
+            if (ofHost.isEmpty()) {
+                ofAddress.get().close();
+                ofDomain.get().close();
+                return Optional.empty();
+            }
+            Permit host = ofHost.get();
+            Permit address = ofAddress.get();
+            Permit dom = ofDomain.get();
+            return Optional.of(Permit.of(() -> {
+                host.close();
+                address.close();
+                dom.close();
+            }));
+        };
+    }
+
+    /** Whether the global cap lets {@code task} start: a background one leaves {@code reservedInline} slots free. */
+    private boolean hasRoom(Task task) {
+        return task.inline() ? running.hasRoom() : running.inUse() < limits.maxConcurrent() - limits.reservedInline();
+    }
+
+    /**
+     * The first of the lane's waiting probes that the global cap lets start, taken out of the queue: the oldest, or the
+     * oldest inline one when only the reserved slots are free. Caller holds the lock.
+     */
+    private Job nextRunnable(Lane lane) {
+        for (Iterator<Job> it = lane.waiting.iterator(); it.hasNext(); ) {
+            Job job = it.next();
+            if (hasRoom(job.task())) {
+                it.remove();
+                return job;
+            }
+        }
+        return null;
+    }
+
     /** Hands free global slots to waiting domains, round-robin, one per domain per turn. Caller holds the lock. */
     private List<Start> dispatch() {
         List<Start> starts = new ArrayList<>();
@@ -278,8 +396,8 @@ public final class ProbeScheduler implements AutoCloseable {
             int turns = ready.size();
             for (int i = 0; i < turns && running.hasRoom(); i++) {
                 Lane lane = ready.pollFirst();
-                if (lane.running.hasRoom() && !lane.waiting.isEmpty()) {
-                    Job job = lane.waiting.pollFirst();
+                Job job = lane.running.hasRoom() ? nextRunnable(lane) : null;
+                if (job != null) {
                     job.place().close();
                     starts.add(new Start(lane, job.task(), slot(lane)));
                     progress = true;
@@ -315,9 +433,15 @@ public final class ProbeScheduler implements AutoCloseable {
     }
 
     /** Whether new probes to {@code domain} are paused by a burst freeze right now. */
-    public synchronized boolean isFrozen(String domain) {
-        Lane lane = lanes.get(domain.toLowerCase(Locale.ROOT));
-        return lane != null && lane.burst.isFrozen(clock.instant());
+    public boolean isFrozen(String domain) {
+        String key = domain.toLowerCase(Locale.ROOT);
+        Optional<Instant> sharedFreeze = freezes.frozenUntil(key);
+        synchronized (this) {
+            Instant now = clock.instant();
+            Lane lane = lanes.get(key);
+            if (lane != null) sharedFreeze.ifPresent(lane.burst::adopt);
+            return lane != null ? lane.burst.isFrozen(now) : sharedFreeze.filter(now::isBefore).isPresent();
+        }
     }
 
     private synchronized double deepestQueue() {

@@ -2,6 +2,7 @@ package greyrelay.relay.verify;
 
 import greyrelay.db.verify.DomainTrait;
 import greyrelay.relay.address.Mailbox;
+import greyrelay.relay.config.Durations;
 import greyrelay.relay.smtpclient.ClientLimits;
 import greyrelay.relay.smtpclient.EhloReply;
 import greyrelay.relay.smtpclient.ServerReply;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The callback probe: asks the sender domain's MX whether an address accepts mail, politely.
@@ -58,14 +60,24 @@ public final class Prober {
      * @param startWithPostmaster the domain is known to refuse the null sender: ask as postmaster@ at once
      * @param randomCheck         after a 2xx, ask (in a new transaction) for a random local part, to learn whether the
      *                            domain accepts every address
-     * @param gate                the per-MX-host budget
+     * @param gate                the per-MX-host and per-address budget
+     * @param total               the whole probe's deadline, all commands and MX hosts together
+     *                            ({@code verification.timeouts.probeTotal}); null for none beyond {@code limits}
      */
-    public record Plan(ClientLimits limits, boolean startWithPostmaster, boolean randomCheck, HostGate gate) {
+    public record Plan(ClientLimits limits, boolean startWithPostmaster, boolean randomCheck, HostGate gate, Duration total) {
         public Plan {
             Objects.requireNonNull(limits, "limits");
             Objects.requireNonNull(gate, "gate");
+            if (total != null && !total.isPositive()) throw new IllegalArgumentException("total must be positive");
+        }
+
+        /** Without an overall deadline: each reply has its own ({@code limits}) only. */
+        public Plan(ClientLimits limits, boolean startWithPostmaster, boolean randomCheck, HostGate gate) {
+            this(limits, startWithPostmaster, randomCheck, gate, null);
         }
     }
+
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final MxSelection mx;
     private final ProbeRouting routing;
@@ -139,7 +151,7 @@ public final class Prober {
         }
         ProbeTarget target = new ProbeTarget(host, 0, where.getAddress());
         Learned learned = new Learned();
-        Attempt a = converse(where, address, new Plan(limits, false, false, HostGate.open()), transcript, learned);
+        Attempt a = converse(where, address, new Plan(limits, false, false, HostGate.open()), transcript, learned, NO_DEADLINE);
         ProbeResult result = switch (a) {
             case Attempt.Decided d -> d.result();
             case Attempt.Transient t -> new ProbeResult.Unknown(t.reply(), t.stage() + " answered " + t.reply());
@@ -154,7 +166,10 @@ public final class Prober {
         learned.cleared.add(DomainTrait.NULL_MX);
         if (!route.note().isEmpty()) transcript.note(route.note());
         if (route.targets().isEmpty()) {
-            String why = "no MX host of " + address.domain() + " has an address we can probe";
+            String why = !route.refused().isEmpty()
+                    ? "every MX address of " + address.domain() + " is a refused target (verification.refusedTargets): "
+                            + route.refused().stream().map(greyrelay.db.net.IpNetwork::format).collect(Collectors.joining(", "))
+                    : "no MX host of " + address.domain() + " has an address we can probe";
             transcript.note(why);
             return done(new ProbeResult.TempFail(why, false), null, transcript, t0, learned.observed, learned.cleared);
         }
@@ -165,15 +180,23 @@ public final class Prober {
         String lastWhy = "";
         Attempt.Transient lastTransient = null;
         ProbeTarget lastTarget = null;
+        long until = plan.total() == null ? NO_DEADLINE : t0 + plan.total().toNanos();
+        String overdue = null;
         for (ProbeTarget target : route.targets()) {
             if (attempts >= settings.maxAttempts()) {
                 transcript.note("giving up after " + attempts + " connection(s) (verification.maxMxAttempts)");
                 break;
             }
-            Optional<Permit> permit = plan.gate().tryEnter(target.host());
+            if (until != NO_DEADLINE && System.nanoTime() - until >= 0) {
+                overdue = "the probe ran out of its overall deadline of " + Durations.format(plan.total())
+                        + " (verification.timeouts.probeTotal)";
+                transcript.note("giving up: " + overdue);
+                break;
+            }
+            Optional<Permit> permit = plan.gate().tryEnter(target);
             if (permit.isEmpty()) {
                 throttled++;
-                transcript.note("skipping " + target + ": our budget for this MX host is used up");
+                transcript.note("skipping " + target + ": our budget for this MX host or address is used up");
                 continue;
             }
             attempts++;
@@ -182,7 +205,7 @@ public final class Prober {
             Attempt a;
             Permit connection = permit.get();
             try (connection) {
-                a = converse(routing.route(target), address, plan, transcript, learned);
+                a = converse(routing.route(target), address, plan, transcript, learned, until);
             }
             switch (a) {
                 case Attempt.Decided d -> {
@@ -213,6 +236,15 @@ public final class Prober {
             return done(new ProbeResult.Unknown(lastTransient.reply(), why), lastTarget, transcript, t0, learned.observed,
                     learned.cleared);
         }
+        if (overdue == null && timedOut && until != NO_DEADLINE && System.nanoTime() - until >= 0) {
+            overdue = "the probe ran out of its overall deadline of " + Durations.format(plan.total())
+                    + " (verification.timeouts.probeTotal)";
+            transcript.note("giving up: " + overdue);
+        }
+        if (overdue != null) {
+            return done(new ProbeResult.TempFail(overdue + (lastWhy.isEmpty() ? "" : "; last: " + lastWhy), true), lastTarget,
+                    transcript, t0, learned.observed, learned.cleared);
+        }
         if (attempts == 0) {
             return done(new ProbeResult.Throttled("budget for every MX host of " + address.domain() + " is used up"),
                     null, transcript, t0, learned.observed, learned.cleared);
@@ -227,10 +259,12 @@ public final class Prober {
     }
 
     /** One conversation with one MX address. */
-    private Attempt converse(InetSocketAddress where, Mailbox address, Plan plan, Transcript transcript, Learned learned) {
+    private Attempt converse(InetSocketAddress where, Mailbox address, Plan plan, Transcript transcript, Learned learned,
+            long until) {
         SmtpClient client;
         try {
-            client = SmtpClient.connect(where, plan.limits(), transcript);
+            client = until == NO_DEADLINE ? SmtpClient.connect(where, plan.limits(), transcript)
+                    : SmtpClient.connect(where, plan.limits(), transcript, until);
         } catch (SmtpClientException e) {
             boolean connectStage = e.kind() == SmtpClientException.Kind.CONNECT_FAILED
                     || e.kind() == SmtpClientException.Kind.CONNECT_TIMEOUT;

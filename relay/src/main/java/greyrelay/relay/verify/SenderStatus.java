@@ -18,6 +18,12 @@ public sealed interface SenderStatus {
     /** Cannot be verified (the MX refuses the null sender and postmaster@, or the address cannot go on the wire). */
     record Unverifiable(String why, boolean cached) implements SenderStatus {}
 
+    /**
+     * The sender cannot go on the wire as written (quoted specials, 8-bit): never probed; answered per
+     * {@code verification.unprobeable}.
+     */
+    record Unprobeable(String why) implements SenderStatus {}
+
     /** The probe could not finish (DNS, MX down or busy, 4xx to our probe, timeout). */
     record TempFail(String why, boolean cached) implements SenderStatus {}
 

@@ -52,11 +52,15 @@ public final class SenderVerifier implements AutoCloseable {
      * @param background         full deadlines for prefetch, refresh and retries
      * @param randomAddressCheck ask a random local part after a 2xx (off by default: it looks like a dictionary attack)
      * @param perConnection      probes one incoming connection may start
+     * @param probeTotal         one probe's overall deadline, all commands and MX hosts together; a client waits for an
+     *                           inline probe at most {@code verification.maxWait} whatever this is
      */
-    public record Settings(ClientLimits inline, ClientLimits background, boolean randomAddressCheck, int perConnection) {
+    public record Settings(ClientLimits inline, ClientLimits background, boolean randomAddressCheck, int perConnection,
+            Duration probeTotal) {
         public Settings {
             Objects.requireNonNull(inline, "inline");
             Objects.requireNonNull(background, "background");
+            Objects.requireNonNull(probeTotal, "probeTotal");
         }
     }
 
@@ -83,7 +87,7 @@ public final class SenderVerifier implements AutoCloseable {
     private final ProbeHistory history;
     private final Clock clock;
     private final Settings settings;
-    private final SingleFlight<ProbeEnd> flights = new LocalSingleFlight<>();
+    private final SingleFlight<ProbeEnd> flights;
     /** Background starts and probes not finished yet: what {@link #inProgress()} tells. */
     private final Slots working = Slots.unbounded();
     private final Counter connectionRefusals;
@@ -92,6 +96,26 @@ public final class SenderVerifier implements AutoCloseable {
     public SenderVerifier(Prober prober, ProbeScheduler scheduler, CachePolicy policy, AnswerPolicy answers,
             VerificationCache cache, ProfileBook profiles, ProbeHistory history, Clock clock, MeterRegistry metrics,
             Settings settings) {
+        this(prober, scheduler, policy, answers, cache, profiles, history, clock, metrics, settings, Cluster.single());
+    }
+
+    /** With {@code cluster} shared (PostgreSQL), one node of all probes an address at a time. */
+    SenderVerifier(Prober prober, ProbeScheduler scheduler, CachePolicy policy, AnswerPolicy answers,
+            VerificationCache cache, ProfileBook profiles, ProbeHistory history, Clock clock, MeterRegistry metrics,
+            Settings settings, Cluster cluster) {
+        this.flights = cluster.singleFlight(new LeasedSingleFlight.Remote<>() {
+            @Override
+            public Optional<ProbeEnd> verdict(String address, Instant since) {
+                return cache.find(CacheKind.SENDER, address).filter(e -> !e.checkedAt().isBefore(since))
+                        .map(e -> new ProbeEnd.NotRun(answers.cached(e)));
+            }
+
+            @Override
+            public ProbeEnd gaveUp(String address) {
+                return new ProbeEnd.NotRun(new SenderStatus.TempFail("the probe of <" + address
+                        + "> on another node ended without a verdict", false));
+            }
+        });
         this.prober = prober;
         this.scheduler = scheduler;
         this.policy = policy;
@@ -109,8 +133,14 @@ public final class SenderVerifier implements AutoCloseable {
      * Verifies {@code sender} for a client that waits at most {@code maxWait}. Throws only when the cache cannot be
      * read (the pipeline then answers 451 4.3.0).
      */
-    public SenderStatus verify(Mailbox sender, Context context, Duration maxWait) {
-        if (!Prober.wireSafe(sender)) return new SenderStatus.Unverifiable("not a plain local@domain address", false);
+    public SenderStatus verify(Mailbox written, Context context, Duration maxWait) {
+        Optional<Mailbox> wire = wireForm(written);
+        if (wire.isEmpty()) {
+            String why = "cannot be probed as written: not a plain ASCII local@domain";
+            history.unprobeable(CacheKind.SENDER, context.sessionId(), written, why, clock.instant());
+            return new SenderStatus.Unprobeable(why);
+        }
+        Mailbox sender = wire.get();
         Instant now = clock.instant();
         return switch (policy.answer(cache.find(CacheKind.SENDER, sender.normalised()), now)) {
             case CachePolicy.Cached.Fresh f -> hit(sender, context, f.entry(), now);
@@ -132,8 +162,11 @@ public final class SenderVerifier implements AutoCloseable {
      * connection has started its share of probes or the domain's budget is used up. Returns at once: even the cache
      * lookup runs on another thread.
      */
-    public void prefetch(Mailbox sender, Context context) {
-        if (!Prober.wireSafe(sender) || flights.running(sender.normalised()).isPresent()) return;
+    public void prefetch(Mailbox written, Context context) {
+        Optional<Mailbox> wire = wireForm(written);
+        if (wire.isEmpty()) return; // the client's RCPT answers it; nothing to probe
+        Mailbox sender = wire.get();
+        if (flights.running(sender.normalised()).isPresent()) return;
         // a domain whose budget is used up (a forged-sender flood) costs nothing more than this look
         if (scheduler.precheck(sender.domain(), sender.localPart()).isPresent()) return;
         startBackground(sender, context, ProbeOrigin.PREFETCH);
@@ -154,6 +187,14 @@ public final class SenderVerifier implements AutoCloseable {
             case Admit.Joined j -> new Reprobe.Joined();
             case Admit.Refused r -> new Reprobe.Refused(r.status().why());
         };
+    }
+
+    /**
+     * The form of {@code sender} that goes on the wire: itself, or a quoted local part that equals a dot-atom written
+     * plainly ({@code "jane"@example.org} is jane@example.org); empty when it cannot be probed as written.
+     */
+    static Optional<Mailbox> wireForm(Mailbox sender) {
+        return sender.plainForm().filter(Prober::wireSafe);
     }
 
     /**
@@ -292,6 +333,11 @@ public final class SenderVerifier implements AutoCloseable {
         }
 
         @Override
+        public boolean inline() {
+            return origin == ProbeOrigin.INLINE;
+        }
+
+        @Override
         public void dropped(String why) {
             end(new ProbeEnd.NotRun(new SenderStatus.TempFail(why, false)));
         }
@@ -305,6 +351,10 @@ public final class SenderVerifier implements AutoCloseable {
 
         private ProbeEnd probe(HostGate gate) {
             try {
+                if (!lead.renew()) {
+                    return new ProbeEnd.NotRun(new SenderStatus.TempFail("another node took over the probe of <" + sender
+                            + "> while it waited here", false));
+                }
                 Instant start = clock.instant();
                 Optional<CacheEntry> stored = cache.find(CacheKind.SENDER, sender.normalised());
                 if (origin != ProbeOrigin.ADMIN && policy.answer(stored, start) instanceof CachePolicy.Cached.Fresh f
@@ -317,7 +367,8 @@ public final class SenderVerifier implements AutoCloseable {
                 DomainProfile profile = profiles.read(sender.domain(), start);
                 Prober.Plan plan = new Prober.Plan(origin == ProbeOrigin.INLINE ? settings.inline() : settings.background(),
                         answers.counts(profile, DomainTrait.REFUSES_NULL_SENDER, start),
-                        settings.randomAddressCheck() && !answers.counts(profile, DomainTrait.ACCEPTS_ANY, start), gate);
+                        settings.randomAddressCheck() && !answers.counts(profile, DomainTrait.ACCEPTS_ANY, start), gate,
+                        settings.probeTotal());
                 ProbeOutcome outcome = prober.probe(sender, plan);
                 Instant end = clock.instant();
                 Optional<CacheEntry> merged = policy.merge(stored, CacheKind.SENDER, sender, outcome, end);

@@ -6,8 +6,8 @@ import java.util.concurrent.Future;
 /**
  * One probe per address at a time (Postfix verify's "in progress"): the first caller for a key leads the flight and
  * runs the probe; callers that come while it runs join it and share its result. Sender and recipient verification
- * both use it. {@link LocalSingleFlight} holds the flights of this process; a flight across nodes would hold a lease
- * row per address behind the same interface.
+ * both use it. {@link LocalSingleFlight} holds the flights of this process; {@link LeasedSingleFlight} adds a lease row
+ * per address so that one node of a cluster probes it at a time (the others join by watching the shared cache).
  *
  * @param <R> what a flight comes to
  */
@@ -34,6 +34,14 @@ interface SingleFlight<R> {
         non-sealed interface Lead<R> extends Flight<R>, Permit {
             /** Ends the flight: callers from now on start a new one, then every joiner gets {@code result}. */
             void finish(R result);
+
+            /**
+             * The work starts now (it may have waited in a queue): keeps the flight for a whole run from now. False when
+             * the flight was lost meanwhile (another node took the address over); the lead then ends without running.
+             */
+            default boolean renew() {
+                return true;
+            }
         }
     }
 }

@@ -5,8 +5,11 @@ import greyrelay.db.verify.CacheKind;
 import greyrelay.db.verify.DomainProfiles;
 import greyrelay.db.verify.ProbeLog;
 import greyrelay.db.verify.VerificationCache;
+import greyrelay.db.verify.VouchStore;
+import greyrelay.db.net.NetworkPrefixes;
 import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.config.DownstreamConfig;
+import greyrelay.relay.config.Durations;
 import greyrelay.relay.config.HostPort;
 import greyrelay.relay.config.RelayConfig;
 import greyrelay.relay.config.VerificationConfig;
@@ -27,6 +30,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -42,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class Verification implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Verification.class);
     private static final int BATCH = 1000;
+    static final java.time.Duration LEASE_MARGIN = java.time.Duration.ofSeconds(30);
 
     private final RelayConfig config;
     private final Clock clock;
@@ -50,11 +55,13 @@ public final class Verification implements AutoCloseable {
     private final VerificationCache cache;
     private final DomainProfiles profiles;
     private final ProbeScheduler scheduler;
+    private final Cluster cluster;
     private final SenderVerifier senderVerifier;
     private final RecipientVerifier recipientVerifier;
     private final SenderVerificationCheck senderCheck;
     private final SenderDomainCheck senderDomainCheck;
     private final RecipientVerificationCheck recipientCheck;
+    private final VouchBook vouches;
 
     private Verification(RelayConfig config, Clock clock, Dns dns, Database database, MeterRegistry metrics,
             ProbeRouting routing, BooleanSupplier ipv6, Random random) {
@@ -66,19 +73,28 @@ public final class Verification implements AutoCloseable {
         this.cache = new VerificationCache(database);
         this.profiles = new DomainProfiles(database);
         this.history = new ProbeLogWriter(probeLog, metrics);
-        MxSelection selection = new MxSelection(dns, random, ipv6);
+        RefusedTargets refused = RefusedTargets.of(v.refusedTargetNetworks(), RefusedTargets.ownAddresses());
+        MxSelection selection = new MxSelection(dns, random, ipv6, refused);
         Prober prober = new Prober(selection, routing, new Prober.Settings(hostname, v.mailFrom(), v.maxMxAttempts()), random);
-        this.scheduler = new ProbeScheduler(ProbeScheduler.Limits.from(v.budget()), clock, metrics);
+        // a lease outlives any one probe (probeTotal bounds it) with room for a slow database round trip
+        this.cluster = Cluster.of(database, hostname, clock, v.timeouts().probeTotal().plus(LEASE_MARGIN));
+        this.scheduler = new ProbeScheduler(ProbeScheduler.Limits.from(v.budget()), clock, metrics, cluster.budget(),
+                cluster.freezes());
         ClientLimits inline = ClientLimits.defaults().withConnectTimeout(v.timeouts().inlineConnect())
                 .withReplyTimeout(v.timeouts().inlineReply()).withDataTimeout(v.timeouts().inlineReply());
         ClientLimits background = ClientLimits.defaults().withConnectTimeout(v.timeouts().backgroundConnect())
                 .withReplyTimeout(v.timeouts().backgroundReply()).withDataTimeout(v.timeouts().backgroundReply());
-        ProbeHistory probeHistory = new ProbeHistory(history, metrics, hostname, v.logCacheHits());
+        ProbeHistory probeHistory = new ProbeHistory(history, metrics, config.nodeName(), v.logCacheHits());
         CachePolicy senderPolicy = new CachePolicy(CachePolicy.Lifetimes.from(v));
         this.senderVerifier = new SenderVerifier(prober, scheduler, senderPolicy,
                 new AnswerPolicy(senderPolicy, v.cache().profileTtl()), cache, new ProfileBook(profiles), probeHistory, clock,
-                metrics, new SenderVerifier.Settings(inline, background, v.randomAddressCheck(), v.budget().perConnection()));
-        this.senderCheck = new SenderVerificationCheck(senderVerifier, v.maxWait(), v.unverifiable());
+                metrics, new SenderVerifier.Settings(inline, background, v.randomAddressCheck(), v.budget().perConnection(),
+                        v.timeouts().probeTotal()), cluster);
+        this.vouches = new VouchBook(new VouchStore(database),
+                new NetworkPrefixes(config.greylist().ipv4Prefix(), config.greylist().ipv6Prefix()), config.greylist().maxAge(),
+                clock, metrics);
+        this.senderCheck = new SenderVerificationCheck(senderVerifier, v.maxWait(), v.unverifiable(), v.unprobeable(),
+                Vouching.from(v), vouches);
         this.senderDomainCheck = new SenderDomainCheck(selection);
         this.recipientVerifier = new RecipientVerifier(prober, downstreamRoute(config.downstream()), cache,
                 new CachePolicy(CachePolicy.Lifetimes.forRecipients(config.recipientVerification())), probeHistory, clock,
@@ -142,6 +158,24 @@ public final class Verification implements AutoCloseable {
         return scheduler.snapshot(top);
     }
 
+    /** Whether probes to {@code domain} are paused by a burst freeze right now (read from the scheduler). */
+    public boolean isFrozen(String domain) {
+        return scheduler.isFrozen(domain);
+    }
+
+    /** The end of {@code domain}'s burst freeze while it lasts (this node's scheduler); empty when not frozen. */
+    public Optional<Instant> frozenUntil(String domain) {
+        Instant now = clock.instant();
+        return scheduler.domain(domain).map(ProbeScheduler.DomainState::frozenUntil).filter(now::isBefore);
+    }
+
+    /** What freezes a domain, in one line (the panel's domain page). */
+    public String freezeReason() {
+        VerificationConfig.Budget b = config.verification().budget();
+        return "a burst of " + b.burstLocalParts() + " distinct new local parts within " + Durations.format(b.burstWindow())
+                + " (a forged-sender run); probes pause for " + Durations.format(b.burstFreeze());
+    }
+
     /** Scheduled upkeep: trim the history, drop expired verdicts and stale profiles, forget idle lanes. */
     public void maintain() {
         Instant now = clock.instant();
@@ -152,8 +186,10 @@ public final class Verification implements AutoCloseable {
             Instant stale = now.minus(config.verification().cache().profileTtl());
             int profilesDropped = drain(n -> profiles.deleteUnchangedSince(stale, n));
             int lanes = scheduler.sweep();
-            log.info("verification cleanup: {} history row(s) older than {}, {} expired verdict(s), {} stale profile(s), {} idle lane(s) dropped",
-                    history, cutoff, expired, profilesDropped, lanes);
+            int shared = cluster.maintain(now, BATCH);
+            int vouching = vouches.trim(BATCH);
+            log.info("verification cleanup: {} history row(s) older than {}, {} expired verdict(s), {} stale profile(s), {} idle lane(s), {} expired lease(s) and freeze(s), {} idle vouching row(s) dropped",
+                    history, cutoff, expired, profilesDropped, lanes, shared, vouching);
         } catch (RuntimeException e) {
             log.warn("verification cleanup failed: {}", e.getMessage());
         }
@@ -172,6 +208,7 @@ public final class Verification implements AutoCloseable {
     @Override
     public void close() {
         senderVerifier.close();
+        cluster.close();
         history.close();
     }
 

@@ -5,16 +5,19 @@
  * <ul>
  *   <li>{@link greyrelay.relay.verify.MxSelection}: MX by preference (equal preferences shuffled by an injected
  *       {@code Random}), implicit MX from A/AAAA, RFC 7505 null MX, NXDOMAIN versus temporary DNS failure; IPv6
- *       addresses only when this host has IPv6 ({@code verification.ipv6}); loopback, link-local, multicast and
- *       unspecified addresses are never probed.</li>
+ *       addresses only when this host has IPv6 ({@code verification.ipv6}); addresses in
+ *       {@code verification.refusedTargets} ({@link greyrelay.relay.verify.RefusedTargets}: loopback, private,
+ *       link-local, multicast, reserved, this host's own, and IPv6 forms that reach them) are never probed, named
+ *       "refused target" in the transcript; a domain whose every MX address is refused is a temporary failure.</li>
  *   <li>{@link greyrelay.relay.verify.Prober}: {@code EHLO <smtp.hostname>} (falling back to {@code HELO}),
  *       {@code MAIL FROM:<>}, {@code RCPT TO:<sender>}, {@code RSET}, {@code QUIT}; never {@code DATA}; one address per
  *       transaction; next MX on connection failure or 4xx, at most {@code verification.maxMxAttempts} connections; a
  *       refused null sender is retried once as {@code postmaster@<smtp.hostname>}. Outcomes are the sealed
  *       {@link greyrelay.relay.verify.ProbeResult}.</li>
  *   <li>{@link greyrelay.relay.verify.ProbeScheduler}: global and per-sender-domain concurrency caps, token-bucket
- *       rates, bounded per-domain queues, round-robin between domains; per MX host
- *       {@link greyrelay.relay.verify.HostBudget}, per domain a {@link greyrelay.relay.verify.BurstFreeze} for
+ *       rates, bounded per-domain queues, round-robin between domains, the last {@code reservedInline} slots kept
+ *       for inline probes; per MX host name and per target address {@link greyrelay.relay.verify.HostBudget}, per
+ *       domain a {@link greyrelay.relay.verify.BurstFreeze} for
  *       forged-sender runs. A refused probe is answered {@code 451 4.4.5} at once; other domains never wait behind
  *       it.</li>
  *   <li>Budgets are {@link greyrelay.relay.verify.Permit}s that give their share back when closed, once:
@@ -25,6 +28,14 @@
  *       ({@link greyrelay.relay.verify.LocalSingleFlight} within this process); sender and recipient verification
  *       both use it, and both record through {@link greyrelay.relay.verify.ProbeHistory} (history rows, metrics, one
  *       log line per probe).</li>
+ *   <li>{@link greyrelay.relay.verify.Cluster}: with PostgreSQL, what the nodes share. Sender probes take a lease
+ *       row per address ({@link greyrelay.relay.verify.LeasedSingleFlight}; a node that finds another's live lease
+ *       polls the shared cache for its verdict); the per-domain and per-address concurrency caps are lease rows, one
+ *       per slot, taken at each connection ({@link greyrelay.relay.verify.SharedSlots} behind
+ *       {@link greyrelay.relay.verify.SharedBudget}); the burst freeze is a row per domain
+ *       ({@link greyrelay.relay.verify.SharedFreezes} behind {@link greyrelay.relay.verify.FreezeStore}, adopted by each
+ *       lane's {@link greyrelay.relay.verify.BurstFreeze}). Leases expire ({@code probeTotal} + 30 s), so a dead node
+ *       holds nothing for longer. With H2, {@code Cluster.single()}: nothing shared, nothing slower.</li>
  *   <li>Pure rules: {@link greyrelay.relay.verify.CachePolicy} (lifetimes, refresh, 451-then-550 confirmation, "a good
  *       verdict is never overwritten by a temporary failure"; the recipients' lifetimes too) and
  *       {@link greyrelay.relay.verify.AnswerPolicy} (what a cached verdict, a finished probe or a domain profile during
@@ -33,6 +44,10 @@
  *       the database), single flight, scheduler, per-connection quota, domain profiles
  *       ({@link greyrelay.relay.verify.ProfileBook}); inline with a wait bound, or {@code prefetch} in the
  *       background. {@link greyrelay.relay.verify.RecipientVerifier} asks our downstream the same way.</li>
+ *   <li>Vouching ({@link greyrelay.relay.verify.Vouching}, pure; {@link greyrelay.relay.verify.VouchBook}, the learned
+ *       networks and tallies in {@code greyrelay.db.verify.VouchStore}): while a sender domain is frozen or its budget
+ *       is used up, an SPF-pass sender of it, or one from a network that delivered its verified mail before, is
+ *       accepted without a probe ({@code verification.vouch}, {@code vouchWhen}).</li>
  *   <li>Checks: {@link greyrelay.relay.verify.RecipientVerificationCheck} ({@code recipient-verification}),
  *       {@link greyrelay.relay.verify.SenderDomainCheck} ({@code sender-domain}), {@link greyrelay.relay.verify.SenderVerificationCheck}
  *       ({@code sender-verification}, and the greylisting hook {@code prefetch}). {@link greyrelay.relay.verify.Verification}
@@ -46,14 +61,16 @@
  * <h2>Talks to</h2>
  * DNS through {@link greyrelay.relay.dns.Dns}; strangers' MX hosts and our downstream through
  * {@link greyrelay.relay.smtpclient.SmtpClient}; the database through {@code greyrelay.db.verify} (cache, probe log,
- * domain profiles). Where a probe connects is a seam ({@link greyrelay.relay.verify.ProbeRouting}): production uses
+ * domain profiles; with PostgreSQL also the leases and freezes of {@code verification_lease} and
+ * {@code verification_freeze}). Where a probe connects is a seam ({@link greyrelay.relay.verify.ProbeRouting}): production uses
  * the DNS address and {@code verification.probePort}; tests map documentation addresses to scripted MX servers.
  *
  * <h2>What it trusts</h2>
  * Nothing a remote server says: replies are read with bounded lines and a deadline per reply, kept only as printable
  * text, stored as data and escaped by whoever shows them. Only a plain ASCII {@code local@domain}
  * ({@link greyrelay.relay.address.Mailbox#isPlain()} and {@link greyrelay.relay.verify.Prober#wireSafe}) is ever put on
- * the wire; anything else is "unverifiable", never sent. A 5xx at RCPT from the sender's own MX is the only thing that
+ * the wire; a quoted local part equal to a dot-atom is sent plainly, anything else is "unprobeable", never sent,
+ * and answered per {@code verification.unprobeable}. Sender probes never go to {@code verification.refusedTargets}. A 5xx at RCPT from the sender's own MX is the only thing that
  * makes an address bad, and even that is answered 451 until confirmed ({@code verification.confirm}).
  *
  * <h2>Why Bucket4j</h2>
@@ -62,11 +79,15 @@
  *
  * <h2>Known limits</h2>
  * <ul>
- *   <li>Single flight is per process ({@code LocalSingleFlight}); across nodes only the shared cache prevents a
- *       second probe, so two nodes may probe one new address at the same moment.</li>
- *   <li>Budgets, queues and the burst freeze are per node ({@code Slots}, {@code HostBudget}, {@code BurstFreeze}),
- *       not shared through the database.</li>
- *   <li>Deadlines are per reply (a probe has at most eight), not one overall deadline per probe.</li>
+ *   <li>Across nodes (PostgreSQL) single flight, the per-domain and per-address caps and the burst freeze are shared;
+ *       the global cap and queue, per-domain queues and rate buckets, the per-MX-host budget and the local-part count
+ *       that trips a freeze stay per node. The shared caps are checked at each connection, not at admission: a
+ *       node's probe that finds the cluster's slots taken is throttled ({@code 451 4.4.5}) rather than queued.</li>
+ *   <li>Recipient verification (towards our own downstream) keeps a per-process single flight.</li>
+ *   <li>Without the database a probe lease is skipped (at worst two nodes probe one address) and shared slots are
+ *       refused (probes throttled).</li>
+ *   <li>A sender probe has one overall deadline ({@code verification.timeouts.probeTotal}, on
+ *       {@link System#nanoTime()}: socket waits cannot follow an injected clock) besides one per reply.</li>
  *   <li>No SMTPUTF8: an internationalised address is unverifiable, not probed.</li>
  *   <li>The random-address check ({@code verification.randomAddressCheck}) uses a second transaction on the same
  *       connection; it is off by default because it looks like a dictionary attack.</li>
@@ -76,7 +97,7 @@
  *
  * <h2>Configuration</h2>
  * {@code verification.*} (enabled, mode, probePort, maxWait, confirmAfter, mailFrom, confirm, checkSenderDomain,
- * unverifiable, randomAddressCheck, ipv6, maxMxAttempts, historyRetention, logCacheHits, {@code cache.*},
+ * unverifiable, unprobeable, refusedTargets, randomAddressCheck, ipv6, maxMxAttempts, historyRetention, logCacheHits, vouch, vouchWhen, {@code cache.*},
  * {@code budget.*}, {@code timeouts.*}) and {@code recipientVerification.*}, plus {@code smtp.hostname} and
  * {@code downstream.*}. See README.md, "Configuration reference" and "Callback verification".
  */

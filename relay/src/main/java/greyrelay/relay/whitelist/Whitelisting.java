@@ -47,12 +47,26 @@ public final class Whitelisting {
      * @throws ConfigException when a configured file is missing or has a bad line
      */
     public static Whitelisting create(GreylistConfig config, WhitelistStore store, Dns dns, Instant now, MeterRegistry metrics) {
+        Whitelists w = new Whitelists(store::all, fixedEntries(config, now), metrics);
+        w.refresh();
+        return new Whitelisting(config, w, new ForwardConfirmed(dns));
+    }
+
+    /**
+     * Reads the files again (a reload). A missing file or a bad line refuses the whole change, and the entries in force
+     * stay as they were.
+     *
+     * @throws ConfigException naming the file and the problem
+     */
+    public void reloadFiles(GreylistConfig next, Instant now) {
+        whitelists.replaceFixed(fixedEntries(next, now));
+    }
+
+    private static List<WhitelistEntry> fixedEntries(GreylistConfig config, Instant now) {
         List<WhitelistEntry> fixed = new ArrayList<>();
         for (String spec : config.whitelistFiles()) fixed.addAll(readConfigured(spec, now));
         if (config.defaultWhitelist()) fixed.addAll(defaultList(now));
-        Whitelists w = new Whitelists(store::all, fixed, metrics);
-        w.refresh();
-        return new Whitelisting(config, w, new ForwardConfirmed(dns));
+        return fixed;
     }
 
     /** {@code clients:PATH}, {@code recipients:PATH}, {@code senders:PATH}, or a path whose name says which. */

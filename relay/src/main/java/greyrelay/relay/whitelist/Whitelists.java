@@ -20,7 +20,7 @@ public final class Whitelists {
     private static final Logger log = LoggerFactory.getLogger(Whitelists.class);
 
     private final Supplier<List<WhitelistEntry>> database;
-    private final List<WhitelistEntry> fixed;
+    private volatile List<WhitelistEntry> fixed;
     private volatile Whitelist current = Whitelist.EMPTY;
     private volatile int lastSize = -1;
 
@@ -46,6 +46,12 @@ public final class Whitelists {
             log.info("whitelist: {} entries in force ({} from files and the default list)", next.size(), fixed.size());
             lastSize = next.size();
         }
+    }
+
+    /** New entries from the configured files and the default list (a reload); the database's are read again too. */
+    public void replaceFixed(List<WhitelistEntry> entries) {
+        fixed = List.copyOf(entries);
+        refreshQuietly();
     }
 
     /** An entry was edited in this process (admin panel): make it count now rather than at the next refresh. */

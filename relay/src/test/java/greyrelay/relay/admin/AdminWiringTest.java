@@ -18,4 +18,18 @@ class AdminWiringTest {
         assertThat(AdminWiring.policy(ConfigLoader.fromYaml("", Map.of())).verification().profileTtl())
                 .isEqualTo(ConfigLoader.fromYaml("", Map.of()).verification().cache().profileTtl());
     }
+
+    @Test
+    void the_panel_names_its_node_by_node_name_else_smtp_hostname() {
+        assertThat(AdminWiring.settings(ConfigLoader.fromYaml("smtp: {hostname: mx.example.com}\nnode: {name: mx-a}", Map.of()), "dev")
+                .node()).isEqualTo("mx-a");
+        assertThat(AdminWiring.settings(ConfigLoader.fromYaml("smtp: {hostname: MX.example.com}", Map.of()), "dev").node())
+                .isEqualTo("mx.example.com");
+    }
+
+    @Test
+    void a_node_name_with_a_space_is_refused_at_startup() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.fromYaml("node: {name: \"mx a\"}", Map.of()))
+                .hasMessageContaining("node.name");
+    }
 }

@@ -45,7 +45,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>verifications per second answered from the cache (one and two threads);</li>
  *   <li>inline probe latency p50/p99 against a healthy MX, alone and while a forged-sender flood (prefetches, as the
  *       greylisting hook starts them) hits a tarpitting domain; the ratio is the figure (target at most 1.2);</li>
- *   <li>heap used with 10,000 probes waiting in the scheduler.</li>
+ *   <li>heap used with 10,000 probes waiting in the scheduler;</li>
+ *   <li>vouching (issue 18), through the whole relay over SMTP: 1,000 forged senders of a domain from 20 hosts outside
+ *       its SPF record, then 20 fresh senders of it from its SPF host (target: 20 of 20 accepted) and 20 from an
+ *       unlisted host (deferred); probe connections to its MX (target: at most its budget,
+ *       {@code perDomainRate}).</li>
  * </ol>
  */
 public final class VerifyBench {
@@ -75,6 +79,11 @@ public final class VerifyBench {
     static int domains;
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("vouching")) { // relay/bench.sh verify vouching: that case alone
+            vouching(Files.createTempDirectory("verify-bench-vouch"), "");
+            vouching(Files.createTempDirectory("verify-bench-vouch"), "  vouch: []\n");
+            return;
+        }
         int probes = args.length > 0 ? Integer.parseInt(args[0]) : 400;
         Path dir = Files.createTempDirectory("verify-bench");
         try (FakeDnsServer fake = FakeDnsServer.start();
@@ -107,6 +116,83 @@ public final class VerifyBench {
                             dropped == null ? 0 : dropped.count());
                 }
             }
+        }
+        vouching(Files.createTempDirectory("verify-bench-vouch"), "");
+        vouching(Files.createTempDirectory("verify-bench-vouch"), "  vouch: []\n");
+    }
+
+    static final String VOUCHED = "flooded.example";
+
+    /** The forged domain's real mail during its flood, through the whole relay (default budget, SPF on). */
+    static void vouching(Path dir, String verificationLines) throws Exception {
+        Map<String, ScriptedMx> routes = new java.util.concurrent.ConcurrentHashMap<>();
+        String yaml = """
+                smtp: {proxyProtocol: true}
+                greylist: {enabled: false}
+                verification:
+                  enabled: true
+                """ + verificationLines + """
+                  maxWait: 5s
+                  budget: {perConnection: 1000}
+                  timeouts: {inlineConnect: 2s, inlineReply: 5s, backgroundConnect: 5s, backgroundReply: 5m}
+                recipientVerification:
+                  enabled: false
+                """;
+        try (RelayHarness h = RelayHarness.start(dir, yaml, ScriptedMx.routing(routes));
+                ScriptedMx mx = ScriptedMx.start().on("RCPT", line -> line.contains("<forged-"),
+                        new ScriptedMx.Action.Reply("550 5.1.1 User unknown"), Integer.MAX_VALUE)) {
+            routes.put("192.0.2.77", mx);
+            h.dns.mx(VOUCHED, 10, "mx." + VOUCHED).a("mx." + VOUCHED, "192.0.2.77").txt(VOUCHED, "v=spf1 ip4:198.51.100.7 ~all");
+            System.out.println("-- vouching" + (verificationLines.isEmpty() ? "" : " off (" + verificationLines.strip() + ")")
+                    + ": 1,000 forged senders of " + VOUCHED + " from 20 hosts outside its SPF record --");
+            long t0 = System.nanoTime();
+            int forgedDeferred = 0;
+            int n = 0;
+            for (int host = 1; host <= 20; host++) {
+                try (var c = greyrelay.relay.testing.SmtpConversation.openAs("203.0.113." + host, h.smtpPort())) {
+                    c.expect(220);
+                    c.ehlo("forger" + host + ".example.net");
+                    for (int i = 0; i < 50; i++, n++) {
+                        c.send("MAIL FROM:<forged-" + n + "@" + VOUCHED + ">").expect(250);
+                        if (c.send("RCPT TO:<john@example.com>").read().code() >= 400) forgedDeferred++;
+                        c.send("RSET").expect(250);
+                    }
+                }
+            }
+            double floodSeconds = (System.nanoTime() - t0) / 1e9;
+            int probesDuringFlood = mx.connections();
+            int realAccepted = 0;
+            long[] realMs = new long[20];
+            for (int i = 0; i < 20; i++) {
+                long s0 = System.nanoTime();
+                if (rcptOver(h, "198.51.100.7", "real-" + i + "@" + VOUCHED) == 250) realAccepted++;
+                realMs[i] = (System.nanoTime() - s0) / 1_000_000;
+            }
+            int otherDeferred = 0;
+            for (int i = 0; i < 20; i++) {
+                if (rcptOver(h, "198.18.0.5", "other-" + i + "@" + VOUCHED) == 451) otherDeferred++;
+            }
+            java.util.Arrays.sort(realMs);
+            int budget = 20; // verification.budget.perDomainRate, the default
+            System.out.printf(Locale.ROOT, "flood: %.1f s, %d of 1000 forged senders deferred or refused; frozen: %b%n",
+                    floodSeconds, forgedDeferred, h.relay.verification().isFrozen(VOUCHED));
+            System.out.printf(Locale.ROOT, "real senders from the SPF host accepted during the flood: %d/20 (target 20/20);"
+                    + " session p50 %d ms, max %d ms%n", realAccepted, realMs[10], realMs[19]);
+            System.out.printf(Locale.ROOT, "senders from an unlisted host deferred 451 4.4.5: %d/20%n", otherDeferred);
+            System.out.printf(Locale.ROOT, "probe connections to %s's MX: %d (budget: perDomainRate %d per minute; target <= budget);"
+                    + " after the real senders: %d%n", VOUCHED, probesDuringFlood, budget, mx.connections());
+        }
+    }
+
+    /** One transaction over SMTP from {@code clientIp}; the RCPT reply code (DATA sent when it was 250). */
+    static int rcptOver(RelayHarness h, String clientIp, String sender) throws Exception {
+        try (var c = greyrelay.relay.testing.SmtpConversation.openAs(clientIp, h.smtpPort())) {
+            c.expect(220);
+            c.ehlo("mail.example.net");
+            c.send("MAIL FROM:<" + sender + ">").expect(250);
+            int code = c.send("RCPT TO:<john@example.com>").read().code();
+            if (code == 250) c.data("Subject: bench\r\n\r\nhello\r\n");
+            return code;
         }
     }
 

@@ -21,7 +21,7 @@ class MainTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            unknown key      | smtp:\\n  prot: 25                 | greyrelay: unknown key smtp.prot (known keys in smtp: bind, port,
+            unknown key      | smtp:\\n  prot: 25                 | greyrelay: unknown key smtp.prot (known keys in smtp: enabled, bind, port,
             bad duration     | greylist:\\n  delay: soonish       | greyrelay: greylist.delay: expected a duration like 30s, 5m, 2d, got "soonish"
             bad port         | smtp:\\n  port: 99999              | greyrelay: smtp.port: expected a port number 0-65535 (0 = any free port), got 99999
             PROXY, no list   | smtp:\\n  proxyProtocol: true     | greyrelay: smtp.proxyProtocolTrusted: required when smtp.proxyProtocol is on

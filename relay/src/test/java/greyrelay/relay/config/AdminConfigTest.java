@@ -18,6 +18,22 @@ class AdminConfigTest {
         assertThat(a.sessionTimeout()).isEqualTo(Duration.ofHours(1));
         assertThat(a.loginMaxFailures()).isEqualTo(5);
         assertThat(a.loginWindow()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(a.loginMaxFailuresPerAccount()).isEqualTo(20);
+        assertThat(a.trustedProxies()).isEmpty();
+    }
+
+    @Test
+    void reads_trusted_proxies_as_networks_and_refuses_anything_else() {
+        RelayConfig c = ConfigLoader.fromYaml("""
+                admin:
+                  trustedProxies: [10.0.0.7, "2001:DB8::/64"]
+                  loginMaxFailuresPerAccount: 50
+                """, Map.of());
+
+        assertThat(c.admin().trustedProxies()).containsExactly("10.0.0.7/32", "2001:db8::/64");
+        assertThat(c.admin().loginMaxFailuresPerAccount()).isEqualTo(50);
+        assertThatThrownBy(() -> ConfigLoader.fromYaml("admin: { trustedProxies: [proxy.example.com] }", Map.of()))
+                .hasMessageContaining("admin.trustedProxies");
     }
 
     @Test

@@ -99,9 +99,27 @@ class ConfigLoaderTest {
     @Test
     void an_unknown_key_is_named_with_the_known_ones() {
         assertThat(problem("smtp:\n  prot: 25\n")).isEqualTo(
-                "unknown key smtp.prot (known keys in smtp: bind, port, hostname, relayDomains, maxMessageSize, maxRecipients, "
+                "unknown key smtp.prot (known keys in smtp: enabled, bind, port, hostname, relayDomains, maxMessageSize, maxRecipients, "
                         + "maxConnections, maxConnectionsPerIp, commandTimeout, maxHops, proxyProtocol, proxyProtocolTrusted, shutdownGrace, tls)");
         assertThat(problem("smpt:\n  port: 25\n")).startsWith("unknown key smpt (known keys: dataDir, smtp, downstream");
+    }
+
+    @Test
+    void vouching_defaults_to_spf_and_known_networks_while_busy_and_takes_only_those_names() {
+        VerificationConfig v = yaml("").verification();
+        assertThat(v.vouch()).containsExactly("spf", "known-networks");
+        assertThat(v.vouchWhen()).isEqualTo(VerificationConfig.VouchWhen.BUSY);
+        assertThat(v.vouchBySpf()).isTrue();
+        assertThat(v.vouchByKnownNetworks()).isTrue();
+
+        VerificationConfig off = yaml("verification: {vouch: [], vouchWhen: always}\n").verification();
+        assertThat(off.vouchBySpf()).isFalse();
+        assertThat(off.vouchByKnownNetworks()).isFalse();
+        assertThat(off.vouchWhen()).isEqualTo(VerificationConfig.VouchWhen.ALWAYS);
+        assertThat(yaml("verification: {vouch: [SPF]}\n").verification().vouch()).containsExactly("spf");
+
+        assertThat(problem("verification: {vouch: [dkim]}\n")).contains("verification.vouch").contains("spf, known-networks");
+        assertThat(problem("verification: {vouchWhen: sometimes}\n")).contains("verification.vouchWhen");
     }
 
     @Test

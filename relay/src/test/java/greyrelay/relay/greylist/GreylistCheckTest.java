@@ -79,7 +79,8 @@ class GreylistCheckTest {
     GreylistCheck check(boolean observe, GreylistCheck.FirstSight hook, int autoWhitelistAfter) {
         Greylister g = new Greylister(store, new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35),
                 autoWhitelistAfter), metrics);
-        return new GreylistCheck(g, new Triplet.Keying(24, 64, true), clock, hook, observe, new GreylistHeader("test", "mx.example.com"));
+        return new GreylistCheck(g, new Triplet.Keying(24, 64, true), clock, hook, observe, new GreylistHeader("test", "mx.example.com"),
+                new greyrelay.relay.policy.Replies.GreylistedText(greyrelay.relay.policy.Replies.GREYLISTED_TEXT));
     }
 
     double count(String outcome) {
@@ -308,7 +309,8 @@ class GreylistCheckTest {
         closed.close();
         GreylistCheck broken = new GreylistCheck(new Greylister(new GreylistStore(closed),
                 new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), metrics),
-                new Triplet.Keying(24, 64, true), clock, GreylistCheck.FirstSight.NONE, false, new GreylistHeader("test", "mx"));
+                new Triplet.Keying(24, 64, true), clock, GreylistCheck.FirstSight.NONE, false, new GreylistHeader("test", "mx"),
+                new greyrelay.relay.policy.Replies.GreylistedText(greyrelay.relay.policy.Replies.GREYLISTED_TEXT));
         List<String> recorded = new CopyOnWriteArrayList<>();
         Pipeline p = new Pipeline(List.of(), List.of(), List.of(new Pipeline.Step<>(broken, greyrelay.relay.config.Mode.ENFORCE)), List.of(),
                 new DecisionRecorder(clock, metrics, d -> recorded.add(d.check() + ": " + d.reason())), metrics);

@@ -33,11 +33,11 @@ final class GreylistFixture {
     }
 
     GreylistCheck rcptCheck() {
-        return new GreylistCheck(greylister, keying, clock, GreylistCheck.FirstSight.NONE, false, header);
+        return new GreylistCheck(greylister, keying, clock, GreylistCheck.FirstSight.NONE, false, header, new greyrelay.relay.policy.Replies.GreylistedText(greyrelay.relay.policy.Replies.GREYLISTED_TEXT));
     }
 
     NullSenderGreylistCheck dataCheck() {
-        return new NullSenderGreylistCheck(greylister, keying, clock, false, header);
+        return new NullSenderGreylistCheck(greylister, keying, clock, false, header, new greyrelay.relay.policy.Replies.GreylistedText(greyrelay.relay.policy.Replies.GREYLISTED_TEXT));
     }
 
     Spamtraps traps(String... addresses) {

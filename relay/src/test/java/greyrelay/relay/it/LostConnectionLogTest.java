@@ -190,4 +190,21 @@ class LostConnectionLogTest {
         leave("EHLO", "reset"); // a second client, so there is a line to wait for: it must be the only one
         assertOneLostLine("EHLO");
     }
+
+    @Test
+    void each_session_is_a_connect_line_and_a_disconnect_line_counting_its_commands_as_postfix_does() throws Exception {
+        Client c = new Client();
+        assertThat(c.reply()).startsWith("220 ");
+        c.say("EHLO " + HELO, "250").say("MAIL FROM:<" + JANE + ">", "250").say("RCPT TO:<" + JOHN + ">", "250")
+                .say("RSET", "250").say("NOOP", "250").say("QUIT", "221");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(messages())
+                .contains("connect from [127.0.0.1]")
+                .contains("disconnect from [127.0.0.1] ehlo=1 mail=1 rcpt=1 rset=1 noop=1 quit=1 commands=6"));
+        assertThat(captured.list).filteredOn(e -> e.getFormattedMessage().startsWith("connect from"))
+                .allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.INFO));
+    }
+
+    List<String> messages() {
+        return captured.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
 }

@@ -189,7 +189,7 @@ class SpfConversationTest {
                 c.send("RCPT TO:<" + JOHN + ">").expect(250);
             }
             assertThat(o.relay.metrics().counter("greyrelay.decisions", "phase", "rcpt", "check", "spf", "outcome", "rejected",
-                    "observe", "true").count()).isEqualTo(1.0);
+                    "observe", "true", "origin", "smtp").count()).isEqualTo(1.0);
             assertThat(o.relay.metrics().counter("greyrelay.spf.results", "result", "fail").count()).isEqualTo(1.0);
         }
     }

@@ -212,8 +212,9 @@ class VerificationConversationTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    // "jane"@ is not here: it is the same mailbox as jane@ and probed as that (ProbeBudgetsTest)
     @ValueSource(strings = {"jane\u0000@", "jane\r@", "jane\nRCPT TO:<victim@example.net>\r\nX@", "jane doe@", "\"jane doe\"@",
-            "\"jane\"@", "jane\t@"})
+            "jane\t@"})
     void sender_addresses_with_control_characters_quotes_or_spaces_never_reach_the_mx(String local) throws Exception {
         String[] d = senderDomain(h);
         try (var c = session(h)) {

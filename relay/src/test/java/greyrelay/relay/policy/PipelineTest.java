@@ -70,7 +70,7 @@ class PipelineTest {
             assertThat(d.sender()).isEqualTo("jane@example.org");
             assertThat(d.transactionId()).isEqualTo("S1.1");
         });
-        assertThat(metrics.counter("greyrelay.decisions", "phase", "rcpt", "check", "b", "outcome", "deferred", "observe", "false").count())
+        assertThat(metrics.counter("greyrelay.decisions", "phase", "rcpt", "check", "b", "outcome", "deferred", "observe", "false", "origin", "smtp").count())
                 .isEqualTo(1.0);
     }
 

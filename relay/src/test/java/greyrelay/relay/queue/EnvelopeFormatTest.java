@@ -98,6 +98,18 @@ class EnvelopeFormatTest {
     }
 
     @Test
+    void an_old_envelope_has_no_node_and_a_new_one_keeps_its_node() throws Exception {
+        assertThat(spool.recover()).extracting(e -> e.arrival().node()).containsOnlyNulls();
+
+        Envelope named = new Envelope(MESSAGE_ID, AS_ACCEPTED.sender(), AS_ACCEPTED.recipients(),
+                new Envelope.Arrival(T0, ARRIVAL.origin(), 67, TRACE, "mx-a"), AS_ACCEPTED.schedule());
+        byte[] written = EnvelopeFormat.write(named);
+
+        assertThat(new String(written, StandardCharsets.UTF_8)).endsWith(",\"node\":\"mx-a\"}");
+        assertThat(EnvelopeFormat.read(written)).isEqualTo(named);
+    }
+
+    @Test
     void ignores_fields_it_does_not_know() throws Exception {
         String newer = new String(EnvelopeFormat.write(DSN), StandardCharsets.UTF_8).replace("{\"id\"", "{\"priority\":3,\"id\"");
 

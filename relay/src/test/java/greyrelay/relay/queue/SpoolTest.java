@@ -71,6 +71,21 @@ class SpoolTest {
     }
 
     @Test
+    void spool_directories_are_0700_and_its_files_0600_whatever_the_umask() throws Exception {
+        Envelope e = committed();
+
+        for (String d : List.of("incoming", "queue")) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(d))))
+                    .as(d).isEqualTo("rwx------");
+        }
+        for (String f : files("queue")) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("queue").resolve(f))))
+                    .as(f).isEqualTo("rw-------");
+        }
+        assertThat(files("queue")).contains(e.id() + ".msg");
+    }
+
+    @Test
     void a_message_is_written_in_incoming_and_appears_in_the_queue_only_when_committed() throws Exception {
         try (Spool.Incoming in = spool.begin()) {
             in.out().write(MESSAGE.getBytes(StandardCharsets.US_ASCII));

@@ -40,6 +40,8 @@ public final class RelayHarness implements AutoCloseable {
      * header from loopback, which is the trusted load balancer here ({@code smtp.proxyProtocolTrusted}).
      */
     public static String baseYaml(Path dataDir, int dnsPort, int downstreamPort) {
+        // refusedTargets: [] because scripted MXs listen on loopback, and test hosts may own documentation addresses
+        // (192.0.2.2 on some CI machines): tests of the refused networks set the list themselves
         return """
                 dataDir: %s
                 smtp:
@@ -65,6 +67,7 @@ public final class RelayHarness implements AutoCloseable {
                   port: 0
                 verification:
                   enabled: false
+                  refusedTargets: []
                 recipientVerification:
                   enabled: false
                 """.formatted(dataDir, Examples.RELAY_HOSTNAME, Examples.OUR_DOMAIN, downstreamPort, dnsPort);
@@ -87,6 +90,12 @@ public final class RelayHarness implements AutoCloseable {
     public static RelayHarness start(Path dataDir, String extraYaml, TestClock clock, FakeDnsServer dns, DownstreamSink sink,
             Database database) throws Exception {
         return start(dataDir, extraYaml, clock, dns, false, sink, false, database, null);
+    }
+
+    /** For multi-node scenarios with probes routed by the test; the caller closes the shared parts. */
+    public static RelayHarness start(Path dataDir, String extraYaml, TestClock clock, FakeDnsServer dns, DownstreamSink sink,
+            Database database, ProbeRouting routing) throws Exception {
+        return start(dataDir, extraYaml, clock, dns, false, sink, false, database, routing);
     }
 
     private static RelayHarness start(Path dataDir, String extraYaml, TestClock clock, FakeDnsServer dns, boolean ownDns,

@@ -25,7 +25,7 @@ class MxSelectionTest {
     void start() {
         dns = FakeDnsServer.start();
         selection = new MxSelection(new DnsJavaResolver(List.of(dns.address()), Duration.ofMillis(300), 1), new Random(1),
-                ipv6::get);
+                ipv6::get, VerifyRig.DEFAULT_REFUSED);
     }
 
     @AfterEach
@@ -58,14 +58,14 @@ class MxSelectionTest {
         Set<List<String>> orders = new HashSet<>();
         for (int seed = 0; seed < 20; seed++) {
             MxSelection s = new MxSelection(new DnsJavaResolver(List.of(dns.address()), Duration.ofMillis(300), 1),
-                    new Random(seed), () -> false);
+                    new Random(seed), () -> false, VerifyRig.DEFAULT_REFUSED);
             List<String> order = hosts(s.select("example.org"));
             assertThat(order.get(0)).isEqualTo("first.example.org 192.0.2.9");
             orders.add(order);
         }
         assertThat(orders).hasSizeGreaterThan(1);
-        MxSelection same1 = new MxSelection(new DnsJavaResolver(List.of(dns.address()), Duration.ofMillis(300), 1), new Random(7), () -> false);
-        MxSelection same2 = new MxSelection(new DnsJavaResolver(List.of(dns.address()), Duration.ofMillis(300), 1), new Random(7), () -> false);
+        MxSelection same1 = new MxSelection(new DnsJavaResolver(List.of(dns.address()), Duration.ofMillis(300), 1), new Random(7), () -> false, VerifyRig.DEFAULT_REFUSED);
+        MxSelection same2 = new MxSelection(new DnsJavaResolver(List.of(dns.address()), Duration.ofMillis(300), 1), new Random(7), () -> false, VerifyRig.DEFAULT_REFUSED);
         assertThat(hosts(same1.select("example.org"))).isEqualTo(hosts(same2.select("example.org")));
     }
 
@@ -128,9 +128,9 @@ class MxSelectionTest {
         MxRoute.Targets route = (MxRoute.Targets) selection.select("example.org");
 
         assertThat(route.targets()).isEmpty();
-        assertThat(route.note()).contains("2 loopback/link-local/multicast address(es) refused");
-        assertThat(MxSelection.probeable(InetAddress.getByName("192.0.2.1"))).isTrue();
-        assertThat(MxSelection.probeable(InetAddress.getByName("::1"))).isFalse();
+        assertThat(route.note()).contains("refused target 127.0.0.1 (in 127.0.0.0/8, verification.refusedTargets)",
+                "refused target 169.254.1.1 (in 169.254.0.0/16, verification.refusedTargets)");
+        assertThat(route.refused()).containsExactly(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("169.254.1.1"));
     }
 
     @Test

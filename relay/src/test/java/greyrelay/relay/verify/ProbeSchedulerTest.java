@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,8 +47,16 @@ class ProbeSchedulerTest {
         return scheduler;
     }
 
+    static ProbeTarget target(String host, String ip) {
+        try {
+            return new ProbeTarget(host, 10, java.net.InetAddress.getByName(ip));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A task that runs until released, and records that it started. */
-    static final class Gate implements ProbeScheduler.Task {
+    static class Gate implements ProbeScheduler.Task {
         final String name;
         final List<String> log;
         final CountDownLatch release = new CountDownLatch(1);
@@ -86,7 +95,7 @@ class ProbeSchedulerTest {
         dns.mx("forged.example", 10, "mx.forged.example").a("mx.forged.example", "192.0.2.66")
                 .mx("example.org", 10, "mx.example.org").a("mx.example.org", "192.0.2.1");
         Prober prober = new Prober(new MxSelection(new DnsJavaResolver(List.of(dns.address()), Duration.ofMillis(500), 1),
-                new Random(1), () -> false), ScriptedMx.routing(Map.of("192.0.2.66", tarpit, "192.0.2.1", healthy)),
+                new Random(1), () -> false, VerifyRig.DEFAULT_REFUSED), ScriptedMx.routing(Map.of("192.0.2.66", tarpit, "192.0.2.1", healthy)),
                 new Prober.Settings("mx.example.com", "", 3), new Random(1));
         ClientLimits background = new ClientLimits(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(30), 2048, 100);
         scheduler(limits(10, 2, 1000, 10_000, 100_000));
@@ -240,20 +249,80 @@ class ProbeSchedulerTest {
                 1000, Duration.ofMinutes(10), Duration.ofHours(1)));
         HostGate gate = scheduler.hostGate();
 
-        Optional<Permit> p1 = gate.tryEnter("mx.example.org");
-        Optional<Permit> p2 = gate.tryEnter("MX.example.org");
+        Optional<Permit> p1 = gate.tryEnter(target("mx.example.org", "192.0.2.1"));
+        Optional<Permit> p2 = gate.tryEnter(target("MX.example.org", "192.0.2.1"));
         assertThat(p1).isPresent();
         assertThat(p2).isPresent();
-        assertThat(gate.tryEnter("mx.example.org")).as("concurrency cap").isEmpty();
-        assertThat(gate.tryEnter("mx.example.net")).isPresent();
+        assertThat(gate.tryEnter(target("mx.example.org", "192.0.2.1"))).as("concurrency cap").isEmpty();
+        assertThat(gate.tryEnter(target("mx.example.net", "192.0.2.2"))).isPresent();
         p1.get().close();
         p1.get().close(); // idempotent
-        assertThat(gate.tryEnter("mx.example.org")).as("third of three per minute").isPresent();
+        assertThat(gate.tryEnter(target("mx.example.org", "192.0.2.1"))).as("third of three per minute").isPresent();
         p2.get().close();
-        assertThat(gate.tryEnter("mx.example.org")).as("rate").isEmpty();
+        assertThat(gate.tryEnter(target("mx.example.org", "192.0.2.1"))).as("rate").isEmpty();
         clock.advance(Duration.ofMinutes(1));
-        assertThat(gate.tryEnter("mx.example.org")).as("rate refilled, one of two slots in use").isPresent();
-        assertThat(gate.tryEnter("mx.example.org")).as("both slots in use").isEmpty();
+        assertThat(gate.tryEnter(target("mx.example.org", "192.0.2.1"))).as("rate refilled, one of two slots in use").isPresent();
+        assertThat(gate.tryEnter(target("mx.example.org", "192.0.2.1"))).as("both slots in use").isEmpty();
+    }
+
+    /** A background task (prefetch, refresh): it may not take the slots kept for inline probes. */
+    static final class Background extends Gate {
+        Background(String name, List<String> log) {
+            super(name, log);
+        }
+
+        @Override
+        public boolean inline() {
+            return false;
+        }
+    }
+
+    @Test
+    void background_probes_leave_the_reserved_slots_to_inline_probes() {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        scheduler(new ProbeScheduler.Limits(3, 100, 1, 1000, Duration.ofMinutes(1), 100, 10, 1000, Duration.ofMinutes(1),
+                1000, Duration.ofMinutes(10), Duration.ofHours(1), 10, 1));
+        List<Gate> flood = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Gate g = new Background("bg" + i, ran);
+            flood.add(g);
+            closeLast.add(g.release::countDown);
+            scheduler.submit("tarpit" + i + ".example", "x", g);
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ran.size() == 2);
+        assertThat(scheduler.snapshot(0).running()).as("two of three; the last slot is kept").isEqualTo(2);
+        assertThat(scheduler.snapshot(0).waiting()).isEqualTo(3);
+
+        Gate inline = new Gate("inline", ran);
+        closeLast.add(inline.release::countDown);
+        assertThat(scheduler.submit("example.org", "jane", inline)).isEqualTo(new ProbeScheduler.Admission.Started());
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ran.contains("inline"));
+
+        // the inline probe ends: its slot is the reserved one again, so no background probe takes it
+        inline.release.countDown();
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.snapshot(0).running() == 2);
+        assertThat(ran).hasSize(3);
+        // a background probe ends: the next background one takes its slot
+        flood.get(0).release.countDown();
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ran.size() == 4);
+        assertThat(scheduler.snapshot(0).running()).isEqualTo(2);
+    }
+
+    @Test
+    void many_host_names_on_one_address_stay_within_the_per_address_cap() {
+        scheduler(new ProbeScheduler.Limits(10, 100, 10, 1000, Duration.ofMinutes(1), 100, 4, 1000, Duration.ofMinutes(1),
+                1000, Duration.ofMinutes(10), Duration.ofHours(1), 2, 0));
+        HostGate gate = scheduler.hostGate();
+
+        Optional<Permit> a = gate.tryEnter(target("mx1.victim.example", "192.0.2.7"));
+        Optional<Permit> b = gate.tryEnter(target("mx2.victim.example", "192.0.2.7"));
+        assertThat(a).isPresent();
+        assertThat(b).isPresent();
+        assertThat(gate.tryEnter(target("mx3.victim.example", "192.0.2.7"))).as("third name, same address").isEmpty();
+        assertThat(gate.tryEnter(target("mx3.victim.example", "192.0.2.8"))).as("another address").isPresent();
+        assertThat(metrics.counter("greyrelay.verify.budget.refusals", "scope", "address").count()).isEqualTo(1);
+        a.get().close();
+        assertThat(gate.tryEnter(target("mx4.victim.example", "192.0.2.7"))).isPresent();
     }
 
     @Test

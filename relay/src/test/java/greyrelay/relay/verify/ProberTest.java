@@ -55,7 +55,7 @@ class ProberTest {
 
     Prober prober(String mailFrom, int maxAttempts) {
         MxSelection selection = new MxSelection(new DnsJavaResolver(List.of(dns.address()), Duration.ofMillis(300), 1),
-                new Random(1), () -> false);
+                new Random(1), () -> false, VerifyRig.DEFAULT_REFUSED);
         return new Prober(selection, ScriptedMx.routing(mxByIp), new Prober.Settings(HELO, mailFrom, maxAttempts), new Random(3));
     }
 

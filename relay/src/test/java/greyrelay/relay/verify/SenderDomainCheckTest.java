@@ -27,7 +27,7 @@ class SenderDomainCheckTest {
     void start() {
         rig = new VerifyRig(dir, null);
         check = new SenderDomainCheck(new MxSelection(new DnsJavaResolver(List.of(rig.dns.address()), Duration.ofMillis(300), 1),
-                new Random(1), () -> false));
+                new Random(1), () -> false, VerifyRig.DEFAULT_REFUSED));
     }
 
     @AfterEach

@@ -339,7 +339,7 @@ class SenderVerificationCheckTest {
 
     @Test
     void one_connection_starts_at_most_its_share_of_probes() {
-        rig("verification: {budget: {perConnection: 2}}");
+        rig("verification: {vouch: [], budget: {perConnection: 2}}"); // the client's network learns from its own verified senders
         ScriptedMx mx = rig.mx("example.org", "192.0.2.1");
         SessionNotes conn = rig.connection();
 
@@ -356,7 +356,7 @@ class SenderVerificationCheckTest {
 
     @Test
     void a_domain_over_its_rate_gets_451_4_4_5_at_once_and_other_domains_are_unaffected() {
-        rig("verification: {budget: {perDomainRate: 2, perDomainRatePeriod: 1m}}");
+        rig("verification: {vouch: [], budget: {perDomainRate: 2, perDomainRatePeriod: 1m}}");
         rig.mx("example.org", "192.0.2.1");
         rig.mx("example.net", "192.0.2.2");
 
@@ -371,7 +371,7 @@ class SenderVerificationCheckTest {
 
     @Test
     void a_burst_of_new_local_parts_freezes_probes_to_the_domain_and_answers_come_from_cache_and_profile() {
-        rig("verification: {budget: {burstLocalParts: 5, burstWindow: 10m, burstFreeze: 1h}}");
+        rig("verification: {vouch: [], budget: {burstLocalParts: 5, burstWindow: 10m, burstFreeze: 1h}}");
         ScriptedMx mx = rig.mx("example.org", "192.0.2.1");
         rig.mx("example.net", "192.0.2.2");
         assertThat(rig.check("known@example.org")).isEqualTo(Verdict.CONTINUE);
@@ -426,6 +426,8 @@ class SenderVerificationCheckTest {
                         Replies.senderUndeliverableTemporarily(JANE)),
                 org.junit.jupiter.params.provider.Arguments.of(new SenderStatus.Undeliverable(true, "550", true),
                         Replies.senderUndeliverable(JANE)),
+                org.junit.jupiter.params.provider.Arguments.of(new SenderStatus.Unprobeable("quoted specials"),
+                        Replies.senderVerificationTempFail(JANE)),
                 org.junit.jupiter.params.provider.Arguments.of(new SenderStatus.TempFail("MX down", false),
                         Replies.senderVerificationTempFail(JANE)),
                 org.junit.jupiter.params.provider.Arguments.of(new SenderStatus.Pending("still running"),
@@ -440,7 +442,8 @@ class SenderVerificationCheckTest {
     @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
     @org.junit.jupiter.params.provider.MethodSource("statuses")
     void every_outcome_has_its_contract_reply(SenderStatus status, Reply expected) {
-        Verdict v = SenderVerificationCheck.verdict(status, JANE, greyrelay.relay.config.VerificationConfig.Unverifiable.ACCEPT);
+        Verdict v = SenderVerificationCheck.verdict(status, JANE, greyrelay.relay.config.VerificationConfig.Unverifiable.ACCEPT,
+                greyrelay.relay.config.VerificationConfig.Unverifiable.DEFER);
         if (expected == null) {
             assertThat(v).isEqualTo(Verdict.CONTINUE);
         } else {

@@ -57,6 +57,10 @@ final class VerifyRig implements AutoCloseable {
               enabled: false
             """;
 
+    /** The default {@code verification.refusedTargets}, without this host's addresses. */
+    static final RefusedTargets DEFAULT_REFUSED = RefusedTargets.of(greyrelay.relay.config.VerificationConfig.DEFAULT_REFUSED_TARGETS
+            .stream().map(greyrelay.db.net.IpNetwork::parse).toList(), List.of());
+
     final TestClock clock = new TestClock();
     final FakeDnsServer dns = FakeDnsServer.start();
     final DownstreamSink downstream = DownstreamSink.start();
@@ -69,13 +73,18 @@ final class VerifyRig implements AutoCloseable {
     private final AtomicInteger sessions = new AtomicInteger();
 
     VerifyRig(Path dir, String yaml) {
+        this(dir, yaml, false);
+    }
+
+    /** @param ipv6 whether this host may probe IPv6 addresses */
+    VerifyRig(Path dir, String yaml, boolean ipv6) {
         database = TestDatabases.h2(dir);
         List<String> layers = new ArrayList<>(List.of(RelayHarness.baseYaml(dir, dns.address().getPort(), downstream.port()), BASE));
         if (yaml != null) layers.add(yaml);
         config = ConfigLoader.fromYamlLayers(layers, Map.of());
         verification = Verification.create(config, clock,
                 new DnsJavaResolver(List.of(dns.address()), Duration.ofMillis(300), 1), database, metrics,
-                ScriptedMx.routing(mxByIp), () -> false, new Random(1));
+                ScriptedMx.routing(mxByIp), () -> ipv6, new Random(1));
     }
 
     /** A scripted MX for {@code domain} at {@code ip} (a documentation address), preference 10. */

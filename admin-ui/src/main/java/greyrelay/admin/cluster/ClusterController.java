@@ -1,0 +1,94 @@
+package greyrelay.admin.cluster;
+
+import greyrelay.admin.AdminFeature;
+import greyrelay.admin.web.NavItem;
+import greyrelay.admin.web.Pages;
+import greyrelay.db.node.NodeHeartbeat;
+import greyrelay.db.node.NodeHeartbeats;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The nodes sharing this database ({@code /cluster}, {@code /api/cluster}): each node's last heartbeat (version, start
+ * time, last seen, SMTP listening, queue depth, oldest message) and whether it is up or down at the panel's clock.
+ */
+public final class ClusterController implements AdminFeature {
+    private final NodeHeartbeats store;
+    private final Pages pages;
+    private final Clock clock;
+
+    public ClusterController(NodeHeartbeats store, Pages pages, Clock clock) {
+        this.store = store;
+        this.pages = pages;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<NavItem> nav() {
+        return List.of(new NavItem("Cluster", "/cluster", 85));
+    }
+
+    @Override
+    public Optional<String> openApi() {
+        return Optional.of("openapi/cluster.json");
+    }
+
+    @Override
+    public void routes(RoutesConfig r) {
+        r.get("/cluster", this::page);
+        r.get("/api/cluster", this::api);
+    }
+
+    /**
+     * A node in the API and on the page.
+     *
+     * @param state                {@code up}, or {@code down} when not seen for a minute
+     * @param lastSeenSecondsAgo   how long ago its last heartbeat was written, by the panel's clock
+     */
+    public record Node(String name, String state, String version, Instant startedAt, Instant lastSeen, long lastSeenSecondsAgo,
+            boolean smtpListening, int queueDepth, Long oldestMessageSeconds, boolean self) {
+        static Node of(NodeHeartbeat h, Instant now, String self) {
+            return new Node(h.name(), h.state(now).name().toLowerCase(Locale.ROOT), h.version(), h.startedAt(), h.lastSeen(),
+                    Math.max(0, Duration.between(h.lastSeen(), now).toSeconds()), h.smtpListening(), h.queueDepth(),
+                    h.oldestMessageSeconds(), h.name().equals(self));
+        }
+
+        public boolean down() {
+            return state.equals("down");
+        }
+    }
+
+    List<Node> nodes(Instant now) {
+        return store.list().stream().map(h -> Node.of(h, now, pages.node())).toList();
+    }
+
+    private void page(Context ctx) {
+        Instant now = clock.instant();
+        List<Node> nodes = nodes(now);
+        Map<String, Object> model = new HashMap<>();
+        model.put("page", pages.of(ctx, "Cluster", "/cluster"));
+        model.put("nodes", nodes);
+        model.put("down", nodes.stream().filter(Node::down).count());
+        model.put("downAfter", NodeHeartbeat.DOWN_AFTER);
+        ctx.render("cluster/list.jte", model);
+    }
+
+    private void api(Context ctx) {
+        Instant now = clock.instant();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("at", now);
+        body.put("self", pages.node());
+        body.put("downAfterSeconds", NodeHeartbeat.DOWN_AFTER.toSeconds());
+        body.put("nodes", nodes(now));
+        ctx.json(body);
+    }
+}
