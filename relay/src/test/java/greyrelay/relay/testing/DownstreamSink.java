@@ -26,7 +26,13 @@ public final class DownstreamSink implements AutoCloseable {
         }
     }
 
+    /** One transaction as the sink saw it in time: MAIL FROM at {@code startNanos}, the 250 at {@code acceptedNanos} ({@link System#nanoTime()}). */
+    public record Timed(long startNanos, long acceptedNanos, Received received) {}
+
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<Timed> timed = new CopyOnWriteArrayList<>();
+    private final Map<Object, Long> open = new ConcurrentHashMap<>();
+    private volatile java.time.Duration delay = java.time.Duration.ZERO;
     private final Map<String, String> recipientReplies = new ConcurrentHashMap<>();
     private volatile String dataReply;
     private volatile int port;
@@ -76,6 +82,22 @@ public final class DownstreamSink implements AutoCloseable {
         return this;
     }
 
+    /** Each end of DATA waits this long before its reply (a slow downstream); ZERO = at once. */
+    public DownstreamSink slow(java.time.Duration delay) {
+        this.delay = delay;
+        return this;
+    }
+
+    /** MAIL FROM start times ({@link System#nanoTime()}) of the transactions open right now. */
+    public List<Long> openTransactions() {
+        return List.copyOf(open.values());
+    }
+
+    /** Every accepted transaction with its times. */
+    public List<Timed> timed() {
+        return List.copyOf(timed);
+    }
+
     public synchronized void up() {
         if (server != null) return;
         SMTPServer.Builder b = SMTPServer.port(port)
@@ -100,6 +122,7 @@ public final class DownstreamSink implements AutoCloseable {
                     @Override
                     public void from(String f) {
                         from = f;
+                        open.put(this, System.nanoTime());
                     }
 
                     @Override
@@ -112,15 +135,27 @@ public final class DownstreamSink implements AutoCloseable {
                     @Override
                     public String data(InputStream data) throws IOException, RejectException {
                         byte[] bytes = data.readAllBytes();
+                        if (!delay.isZero()) {
+                            try {
+                                Thread.sleep(delay);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
                         String reply = dataReply;
                         if (reply != null) throw new RejectException(Integer.parseInt(reply.substring(0, 3)), reply.substring(4));
-                        received.add(new Received(from, List.copyOf(to), bytes));
+                        Received r = new Received(from, List.copyOf(to), bytes);
+                        received.add(r);
+                        Long started = open.get(this);
+                        timed.add(new Timed(started == null ? System.nanoTime() : started, System.nanoTime(), r));
                         overTls.add(((org.subethamail.smtp.server.Session) ctx).isTLSStarted());
                         return "2.0.0 Ok: stored";
                     }
 
                     @Override
-                    public void done() {}
+                    public void done() {
+                        open.remove(this);
+                    }
                 });
         if (tls != null) b.enableTLS(true).startTlsSocketFactory(tls);
         server = b.build();

@@ -104,6 +104,7 @@ public final class FakeDnsServer implements AutoCloseable {
     private final List<Query> unexpected = new ArrayList<>();
     private long ttlSeconds = DEFAULT_TTL.toSeconds();
     private volatile boolean strict;
+    private volatile boolean silent;
 
     private FakeDnsServer(DatagramSocket udp, ServerSocket tcp) {
         this.udp = udp;
@@ -265,6 +266,12 @@ public final class FakeDnsServer implements AutoCloseable {
         return this;
     }
 
+    /** {@code true}: no query of any name is answered (the server is gone but its port is not closed); {@code false}: back. */
+    public FakeDnsServer silent(boolean on) {
+        silent = on;
+        return this;
+    }
+
     /** Unknown names get REFUSED instead of NXDOMAIN (they are still recorded as unexpected). */
     public FakeDnsServer strict() {
         strict = true;
@@ -397,6 +404,7 @@ public final class FakeDnsServer implements AutoCloseable {
 
     /** The wire reply for one query, or empty when the query is garbage or the name is set to time out. */
     private Optional<byte[]> answer(byte[] wire, Transport transport) {
+        if (silent) return Optional.empty();
         Message query;
         try {
             query = new Message(wire);
