@@ -12,6 +12,7 @@ import greyrelay.db.node.NodeHeartbeats;
 import greyrelay.db.whitelist.WhitelistStore;
 import greyrelay.relay.access.RelayDomains;
 import greyrelay.relay.admin.AdminWiring;
+import greyrelay.relay.admin.ControlUrl;
 import greyrelay.relay.admin.MailQueueOperations;
 import greyrelay.relay.admin.VerificationPanelOperations;
 import greyrelay.relay.checks.CheckTable;
@@ -93,6 +94,9 @@ public final class Relay implements AutoCloseable {
     private final SmtpListener smtp; // null with smtp.enabled: false (a policy-only node)
     private final PolicyListener policy; // null unless policy.enabled
     private final Javalin admin;
+    private final DownstreamDelivery delivery;
+    /** Stamped by the scheduler every few seconds: liveness sees a wedged scheduler as a stale stamp. */
+    private volatile java.time.Instant lastTick;
     private final ProcessMeters processMeters;
     private final Heartbeat heartbeat;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -158,7 +162,8 @@ public final class Relay implements AutoCloseable {
 
         Path spoolDir = config.dataPath().resolve("spool");
         this.spool = new Spool(spoolDir, clock, config.queue().minFreeSpace().bytes());
-        DownstreamDelivery delivery = new DownstreamDelivery(config.downstream(), hostname, spool);
+        this.delivery = new DownstreamDelivery(config.downstream(), hostname, spool);
+        delivery.contactClock(clock);
         this.queue = new MailQueue(spool, delivery, new RetrySchedule(config.queue().retrySchedule()), clock, hostname,
                 config.nodeName(), config.queue().maxLifetime(), config.queue().workers(), metrics);
 
@@ -173,18 +178,48 @@ public final class Relay implements AutoCloseable {
         this.policy = config.policy().enabled()
                 ? new PolicyListener(config.policy(), checks.policyPipeline(recorder), clock)
                 : null;
-        this.admin = config.admin().enabled() ? adminApp(config, clock, database) : null;
+        this.lastTick = clock.instant();
+        this.admin = adminApp(config, clock, database); // the panel, or with admin.enabled: false the control-only API
         this.heartbeat = new Heartbeat(new NodeHeartbeats(database), clock, config.nodeName(), version(),
                 () -> new Heartbeat.Status(smtp != null && smtp.isListening(), queue.depth(), queue.oldestAge().orElse(null)));
     }
 
-    /** The embedded panel: shared state from the database, this node's queue, and a fresh local control token. */
+    /**
+     * The embedded panel: shared state from the database, this node's queue, and a fresh local control token. With
+     * {@code admin.enabled: false} the same app runs as the control listener: on loopback, a free port, the control
+     * token only (no login), so the CLI and {@code greyrelay health} still reach this process. Either way its address
+     * goes to {@code <dataDir>/control.url} at start.
+     */
     private Javalin adminApp(RelayConfig config, Clock clock, Database database) throws java.io.IOException {
-        AdminSettings settings = AdminWiring.settings(config, version()).withControlToken(ControlToken.create(config.dataPath()));
-        return AdminApp.builder(settings, database).clock(clock).health(this::health).metrics(metrics::scrape)
+        AdminSettings settings = config.admin().enabled()
+                ? AdminWiring.settings(config, version())
+                : AdminWiring.controlSettings(config, version());
+        settings = settings.withControlToken(ControlToken.create(config.dataPath()));
+        AdminApp.Builder b = AdminApp.builder(settings, database).clock(clock).health(healthSource()).metrics(metrics::scrape)
                 .verification(new VerificationPanelOperations(verification)) // with "verify again now"
                 .queue(new MailQueueOperations(queue)).configuration(withPipeline(ConfigDump.masked(config)))
-                .relayPolicy(AdminWiring.policy(config)).changes(this::changed).build();
+                .relayPolicy(AdminWiring.policy(config)).changes(this::changed);
+        return (config.admin().enabled() ? b : b.controlOnly()).build();
+    }
+
+    /** {@code /health}, {@code /health/live} and {@code /health/ready} of this node. */
+    private greyrelay.admin.health.HealthSource healthSource() {
+        return new greyrelay.admin.health.HealthSource() {
+            @Override
+            public Health check() {
+                return health();
+            }
+
+            @Override
+            public List<greyrelay.admin.health.Condition> live() {
+                return Relay.this.live();
+            }
+
+            @Override
+            public List<greyrelay.admin.health.Condition> ready() {
+                return Relay.this.ready();
+            }
+        };
     }
 
     /** The settings page also shows the check order in force (like {@code haraka -o}): a "pipeline" section. */
@@ -222,10 +257,15 @@ public final class Relay implements AutoCloseable {
         queue.start(true);
         if (smtp != null) smtp.start();
         if (policy != null) policy.start();
-        if (admin != null) {
+        if (config.admin().enabled()) {
             admin.start(config.admin().bind(), config.admin().port());
-            ProcessMeters.bindJetty(metrics, admin.jettyServer().server());
+        } else {
+            admin.start(ControlUrl.LOOPBACK, 0);
         }
+        ProcessMeters.bindJetty(metrics, admin.jettyServer().server());
+        ControlUrl.write(config.dataPath(), ControlUrl.of(config.admin().enabled() ? config.admin().bind() : ControlUrl.LOOPBACK,
+                admin.port(), config.admin().enabled() && config.admin().tls().enabled()));
+        scheduler.scheduleWithFixedDelay(() -> lastTick = clock.instant(), 0, 10, TimeUnit.SECONDS);
         Duration retention = config.decisionLog().retention();
         scheduler.scheduleWithFixedDelay(() -> trimDecisions(retention), 1, 60, TimeUnit.MINUTES);
         rateLimits.schedule(scheduler);
@@ -237,8 +277,9 @@ public final class Relay implements AutoCloseable {
         if (policy != null) for (String line : policy.describe()) log.info("policy pipeline {}", line);
         log.info("greyrelay {} ready: node {}, smtp port {}, policy port {}, admin {}, database {}, data {}", version(),
                 config.nodeName(), smtp == null ? "off" : smtp.port(), policy == null ? "off" : policy.port(),
-                admin == null ? "off" : (config.admin().tls().enabled() ? "https://" : "http://") + config.admin().bind() + ":"
-                        + admin.port(), database, config.dataPath());
+                !config.admin().enabled() ? "off (control API on " + ControlUrl.LOOPBACK + ":" + admin.port() + ")"
+                        : (config.admin().tls().enabled() ? "https://" : "http://") + config.admin().bind() + ":" + admin.port(),
+                database, config.dataPath());
         for (String warning : StartupAdvice.warnings(config)) log.warn("{}", warning);
         for (String line : StartupAdvice.nextSteps(config)) log.info("{}", line);
         return this;
@@ -266,6 +307,57 @@ public final class Relay implements AutoCloseable {
         return new Health(listening, db, queue.depth(), queue.oldestAge().map(Duration::toSeconds).orElse(0L));
     }
 
+    /** Alive and not wedged: the scheduler ticked within the last minute. */
+    public List<greyrelay.admin.health.Condition> live() {
+        Duration since = Duration.between(lastTick, clock.instant());
+        boolean ok = since.compareTo(Duration.ofMinutes(1)) < 0;
+        return List.of(new greyrelay.admin.health.Condition("scheduler", ok, "last tick " + since.toSeconds() + " s ago"));
+    }
+
+    /**
+     * Ready to take mail: SMTP (and the policy server) listening, database reachable, spool writable with
+     * queue.minFreeSpace free, downstream.
+     */
+    public List<greyrelay.admin.health.Condition> ready() {
+        List<greyrelay.admin.health.Condition> out = new ArrayList<>();
+        if (smtp != null) {
+            boolean listening = smtp.isListening();
+            out.add(new greyrelay.admin.health.Condition("smtp", listening, listening ? "listening on port " + smtp.port() : "not listening"));
+        }
+        if (policy != null) {
+            boolean listening = policy.isListening();
+            out.add(new greyrelay.admin.health.Condition("policy", listening, listening ? "listening on port " + policy.port() : "not listening"));
+        }
+        boolean db = database.ping(Duration.ofSeconds(2));
+        out.add(new greyrelay.admin.health.Condition("database", db, db ? "reachable" : "unreachable: " + database));
+        try {
+            long free = spool.writableFreeBytes();
+            boolean enough = free >= spool.minFreeBytes();
+            out.add(new greyrelay.admin.health.Condition("spool", enough, free / (1024 * 1024) + " MB free, queue.minFreeSpace "
+                    + spool.minFreeBytes() / (1024 * 1024) + " MB"));
+        } catch (greyrelay.relay.queue.SpoolException e) {
+            out.add(new greyrelay.admin.health.Condition("spool", false, e.getMessage()));
+        }
+        out.add(downstreamCondition());
+        return out;
+    }
+
+    /** Failing only when the last attempt to reach downstream failed and none succeeded within the last 10 minutes. */
+    private greyrelay.admin.health.Condition downstreamCondition() {
+        var reached = delivery.lastReached();
+        var failed = delivery.lastFailed();
+        if (failed.isEmpty()) {
+            return new greyrelay.admin.health.Condition("downstream", true,
+                    reached.map(r -> "reached at " + r.at()).orElse("not contacted yet"));
+        }
+        var f = failed.get();
+        boolean recentSuccess = reached.isPresent()
+                && (reached.get().at().isAfter(f.at()) || reached.get().at().isAfter(clock.instant().minus(Duration.ofMinutes(10))));
+        String detail = "last error at " + f.at() + ": " + f.error() + reached.map(r -> "; last reached at " + r.at()).orElse("");
+        return new greyrelay.admin.health.Condition("downstream", recentSuccess, recentSuccess ? "reached at " + reached.get().at()
+                + " (" + detail + ")" : detail);
+    }
+
     public static String version() {
         String v = Relay.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
@@ -281,8 +373,14 @@ public final class Relay implements AutoCloseable {
         return policy == null ? -1 : policy.port();
     }
 
+    /** The panel's port, -1 when the panel is off (then see {@link #controlPort()}). */
     public int adminPort() {
-        return admin == null ? -1 : admin.port();
+        return config.admin().enabled() ? admin.port() : -1;
+    }
+
+    /** The port the CLI reaches this process on: the panel's, or the loopback control listener's. */
+    public int controlPort() {
+        return admin.port();
     }
 
     /** This node's heartbeat; tests call {@code beat()} after moving the clock. */
@@ -403,7 +501,8 @@ public final class Relay implements AutoCloseable {
         log.info("greyrelay stopping");
         if (policy != null) policy.close();
         if (smtp != null) smtp.shutdown(config.smtp().shutdownGrace());
-        if (admin != null) admin.stop();
+        admin.stop();
+        ControlUrl.remove(config.dataPath());
         queue.close();
         stopScheduler();
         verification.close();
@@ -417,7 +516,7 @@ public final class Relay implements AutoCloseable {
     public void crash() {
         if (policy != null) policy.close();
         if (smtp != null) smtp.shutdown(Duration.ZERO);
-        if (admin != null) admin.stop();
+        admin.stop();
         queue.close();
         stopScheduler();
         verification.close();

@@ -116,6 +116,7 @@ public final class AdminApp {
         private JsonNode configuration;
         private RelayPolicy policy;
         private ChangeListener changes = ChangeListener.NONE;
+        private boolean controlOnly;
 
         private Builder(AdminSettings settings, Database database) {
             this.settings = Objects.requireNonNull(settings, "settings");
@@ -169,6 +170,16 @@ public final class AdminApp {
             return this;
         }
 
+        /**
+         * The relay's control listener with the panel off ({@code admin.enabled: false}): the same JSON API for the
+         * relay's CLI, reachable only with the control token; no login, no sessions, no API tokens; health stays open.
+         */
+        public Builder controlOnly() {
+            if (settings.controlToken().isEmpty()) throw new IllegalStateException("a control-only listener needs the control token");
+            this.controlOnly = true;
+            return this;
+        }
+
         public Javalin build() {
             return wire(this);
         }
@@ -179,7 +190,7 @@ public final class AdminApp {
         Clock clock = b.clock;
         Auditor auditor = new Auditor(new AuditLog(b.database), clock, settings.node());
         AdminAccounts accounts = new AdminAccounts(new AdminUsers(b.database), new PasswordHasher(), auditor, clock);
-        accounts.ensureFirstUser(settings.initialPassword()).ifPresent(pw -> log.warn(
+        if (!b.controlOnly) accounts.ensureFirstUser(settings.initialPassword()).ifPresent(pw -> log.warn(
                 "admin panel: created the first user \"{}\" with the one-time password {} (shown only now; log in and change"
                         + " it at the first login, or set one: greyrelay admin-user passwd {})", AdminAccounts.FIRST_USER, pw,
                 AdminAccounts.FIRST_USER));
@@ -192,13 +203,13 @@ public final class AdminApp {
 
         List<NavItem> nav = new ArrayList<>();
         Pages pages = new Pages(settings.node(), settings.version(), Assets.fromClasspath(), () -> nav, sessions::takeFlash);
-        AccessGate gate = new AccessGate(sessions, tokens, accounts, pages, tls, settings.metricsOpen());
+        AccessGate gate = new AccessGate(sessions, tokens, accounts, pages, tls, settings.metricsOpen(), b.controlOnly);
 
         List<AdminFeature> features = new ArrayList<>();
         Optional<QueueOperations> queue = Optional.ofNullable(b.queue);
         BiConsumer<Context, String> flash = (ctx, message) -> Requests.sessionId(ctx).ifPresent(id -> sessions.flash(id, message));
         Optional<RelayPolicy> policy = Optional.ofNullable(b.policy);
-        features.add(new HealthController(b.health, b.metrics));
+        features.add(new HealthController(b.health, b.metrics, settings.version()));
         features.add(new LoginController(accounts, sessions, throttle, auditor, pages, gate, tls));
         features.add(new PasswordController(accounts, sessions, pages, gate));
         features.add(new DashboardController(new DecisionLog(b.database), queue,
@@ -209,6 +220,7 @@ public final class AdminApp {
         features.add(new RateLimitController(new RateLimitOverrides(b.database), policy, b.changes, auditor, pages, clock, flash));
         features.add(new SpamtrapController(new TrapBlockStore(b.database), policy, auditor, pages, clock, flash));
         queue.ifPresent(q -> features.add(new QueueController(q, auditor, pages, clock, flash)));
+        features.add(new greyrelay.admin.stats.StatsController(new greyrelay.db.stats.StatsQueries(b.database), queue, pages, clock));
         features.add(new ClusterController(new NodeHeartbeats(b.database), pages, clock));
         features.add(new AuditController(new AuditLog(b.database), pages));
         features.add(new AccessController(accounts, tokens, sessions, gate, pages));
@@ -239,8 +251,10 @@ public final class AdminApp {
             cfg.routes.before(clientAddress::handle);
             cfg.routes.before(gate::handle);
             cfg.routes.get("/api/openapi.json", ctx -> ctx.json(openApi));
+            // "now": the relay's clock, so a client's "since 1h" means the relay's last hour
             cfg.routes.get("/api/me", ctx -> ctx.json(Map.of("name", Requests.caller(ctx).name(), "kind",
-                    Requests.caller(ctx).kind().name().toLowerCase(java.util.Locale.ROOT))));
+                    Requests.caller(ctx).kind().name().toLowerCase(java.util.Locale.ROOT), "now", clock.instant().toString(),
+                    "version", settings.version())));
             for (AdminFeature f : features) f.routes(cfg.routes);
         });
     }

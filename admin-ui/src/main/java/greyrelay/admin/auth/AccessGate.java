@@ -17,6 +17,7 @@ import java.util.Optional;
 
 /**
  * The before-handler in front of every route: who is asking, and may they. Open without login: {@code /health},
+ * {@code /health/live}, {@code /health/ready},
  * {@code /login}, static assets, and {@code /metrics} when {@code admin.metricsOpen}. Everything else needs a session
  * cookie or {@code Authorization: Bearer <token>}. Without either, {@code /api/…} (and {@code /metrics}) answer 401
  * and pages redirect to the login page. A state-changing request (anything but GET/HEAD/OPTIONS) made with a session
@@ -38,9 +39,20 @@ public final class AccessGate {
     private final Pages pages;
     private final boolean secureCookies;
     private final boolean metricsOpen;
+    private final boolean controlOnly;
 
     public AccessGate(Sessions sessions, ApiTokenService tokens, AdminAccounts accounts, Pages pages, boolean secureCookies,
             boolean metricsOpen) {
+        this(sessions, tokens, accounts, pages, secureCookies, metricsOpen, false);
+    }
+
+    /**
+     * @param controlOnly the relay's control listener with the panel off ({@code admin.enabled: false}): only the
+     *                    local control token gets in (no login, no session, no API token); the health answers stay open
+     */
+    public AccessGate(Sessions sessions, ApiTokenService tokens, AdminAccounts accounts, Pages pages, boolean secureCookies,
+            boolean metricsOpen, boolean controlOnly) {
+        this.controlOnly = controlOnly;
         this.sessions = sessions;
         this.tokens = tokens;
         this.accounts = accounts;
@@ -55,11 +67,15 @@ public final class AccessGate {
         if (authorization != null) {
             Optional<Principal> p = authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                     ? tokens.authenticate(authorization.substring(7).strip()) : Optional.empty();
-            if (p.isEmpty()) {
-                refuse(ctx, 401, "invalid API token");
+            if (p.isEmpty() || (controlOnly && p.get().kind() != Principal.Kind.CONTROL_TOKEN)) {
+                refuse(ctx, 401, controlOnly ? "only the local control token is accepted here" : "invalid API token");
                 return;
             }
             Requests.authenticated(ctx, p.get(), null, null);
+            return;
+        }
+        if (controlOnly) {
+            refuse(ctx, 401, "the admin panel is off (admin.enabled: false); send Authorization: Bearer <control token>");
             return;
         }
         Optional<Sessions.Session> session = sessions.touch(ctx.cookie(SESSION_COOKIE));
@@ -103,7 +119,9 @@ public final class AccessGate {
 
     private boolean isOpen(Context ctx) {
         String p = ctx.path();
-        return p.equals("/health") || p.equals("/login") || p.startsWith("/static/") || p.startsWith("/webjars/")
+        if (p.equals("/health") || p.equals("/health/live") || p.equals("/health/ready")) return true;
+        if (controlOnly) return false;
+        return p.equals("/login") || p.startsWith("/static/") || p.startsWith("/webjars/")
                 || p.equals("/favicon.ico") || (metricsOpen && p.equals("/metrics"));
     }
 

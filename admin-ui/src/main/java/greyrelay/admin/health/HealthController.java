@@ -10,14 +10,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** {@code GET /health} (JSON, 200 or 503, no login: for container health checks) and {@code GET /metrics} (Prometheus text; the access gate decides who may read it). */
+/**
+ * {@code GET /health} (the summary), {@code GET /health/live} (alive and not wedged) and {@code GET /health/ready} (able
+ * to take mail): JSON, 200 or 503, no login, each with the version. And {@code GET /metrics} (Prometheus text; the
+ * access gate decides who may read it).
+ */
 public final class HealthController implements AdminFeature {
     private final HealthSource health;
     private final Supplier<String> metrics;
+    private final String version;
 
-    public HealthController(HealthSource health, Supplier<String> metrics) {
+    public HealthController(HealthSource health, Supplier<String> metrics, String version) {
         this.health = health;
         this.metrics = metrics;
+        this.version = version;
     }
 
     @Override
@@ -33,13 +39,25 @@ public final class HealthController implements AdminFeature {
     @Override
     public void routes(RoutesConfig routes) {
         routes.get("/health", this::health);
+        routes.get("/health/live", ctx -> conditions(ctx, health.live()));
+        routes.get("/health/ready", ctx -> conditions(ctx, health.ready()));
         routes.get("/metrics", this::metrics);
+    }
+
+    private void conditions(Context ctx, List<Condition> conditions) {
+        boolean ok = Condition.all(conditions);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", ok ? "ok" : "failing");
+        body.put("version", version);
+        body.put("checks", conditions.stream().map(c -> Map.of("name", c.name(), "ok", c.ok(), "detail", c.detail())).toList());
+        ctx.status(ok ? 200 : 503).json(body);
     }
 
     void health(Context ctx) {
         Health h = health.check();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", h.ok() ? "ok" : "failing");
+        body.put("version", version);
         if (h.smtpListening() != null) body.put("smtpListening", h.smtpListening());
         body.put("databaseReachable", h.databaseReachable());
         if (h.queueDepth() != null) body.put("queueDepth", h.queueDepth());

@@ -1,5 +1,7 @@
 /**
- * Liveness for container health checks ({@code GET /health}: JSON, 200 or 503, always open because it shows no mail
+ * Health answers: {@code GET /health/live} (alive and not wedged), {@code GET /health/ready} (able to take mail: each
+ * {@link greyrelay.admin.health.Condition} with what was seen) and the summary {@code GET /health}; each with the
+ * version. The summary: ({@code GET /health}: JSON, 200 or 503, always open because it shows no mail
  * data) and Prometheus metrics ({@code GET /metrics}: behind the login or an API token, open only with
  * {@code admin.metricsOpen}).
  *

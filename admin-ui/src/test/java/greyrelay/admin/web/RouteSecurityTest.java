@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RouteSecurityTest {
     static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     /** Open without login. */
-    static final Set<String> OPEN = Set.of("GET /health", "GET /login", "POST /login");
+    static final Set<String> OPEN = Set.of("GET /health", "GET /health/live", "GET /health/ready", "GET /login", "POST /login");
 
     @TempDir
     static Path dir;

@@ -30,6 +30,16 @@ public final class AdminWiring {
                 : s;
     }
 
+    /**
+     * The control listener's settings when the panel is off: plain HTTP on loopback (the token authenticates), closed
+     * metrics, and admin.* session values that the control listener never uses (it has no login).
+     */
+    public static AdminSettings controlSettings(RelayConfig c, String version) {
+        AdminConfig a = c.admin();
+        return new AdminSettings(c.nodeName(), version, false, a.sessionTimeout(), a.loginMaxFailures(), a.loginWindow(),
+                a.loginMaxFailuresPerAccount(), java.util.List.of(), a.password(), Optional.empty(), Optional.empty());
+    }
+
     public static RelayPolicy policy(RelayConfig config) {
         GreylistConfig g = config.greylist();
         RateLimitsConfig r = config.rateLimits();

@@ -1,16 +1,8 @@
 package greyrelay.relay.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import greyrelay.admin.audit.Actor;
-import greyrelay.admin.auth.ApiTokenService;
-import greyrelay.db.Database;
-import greyrelay.db.admin.ApiToken;
-import greyrelay.relay.config.RelayConfig;
-import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,8 +12,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code greyrelay admin-token create|list|revoke}: API tokens for the panel's JSON API ({@code Authorization: Bearer}).
- * {@code create} prints the token once, on standard output; only its SHA-256 is stored. Through the running relay's
- * admin API when one runs with this data directory ({@link ControlApi}), else on the database directly.
+ * {@code create} prints the token once, on standard output; only its SHA-256 is stored. Through {@link ControlApi}: the
+ * running relay's API when one runs with this data directory, else the same API served by this process on the database.
  */
 @Command(name = "admin-token", description = "Manage API tokens for the admin JSON API.", mixinStandardHelpOptions = true,
         subcommands = {AdminTokenCommand.Create.class, AdminTokenCommand.ListTokens.class, AdminTokenCommand.Revoke.class})
@@ -45,20 +37,9 @@ public final class AdminTokenCommand implements Callable<Integer> {
         @Mixin
         ConfigOption config;
 
-        /** Through the running relay when one answers (so it works while it holds the H2 file), else on the database. */
-        int via(Function<ControlApi, Integer> remote, Function<ApiTokenService, Integer> local) {
-            RelayConfig c = config.load(parent.main.env());
-            Optional<ControlApi> api = ControlApi.ifRunning(c);
-            if (api.isPresent()) {
-                try {
-                    return remote.apply(api.get());
-                } catch (ControlApi.Failure f) {
-                    return AdminUserCommand.Common.fail(f.getMessage());
-                }
-            }
-            try (Database db = Databases.open(c)) {
-                return local.apply(ApiTokenService.open(db, Clock.systemUTC(), c.nodeName()));
-            }
+        /** Through the control API (the running relay, or this process on the database). */
+        int via(ControlApi.Call remote) {
+            return ControlApi.with(config.load(parent.main.env()), remote);
         }
     }
 
@@ -70,18 +51,11 @@ public final class AdminTokenCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return via(api -> {
-                ControlApi.Answer r = api.json("POST", "/api/tokens", Map.of("name", name));
-                if (r.status() != 201) return AdminUserCommand.Common.fail(r.error());
+                ControlApi.Answer r = api.answer("POST", "/api/tokens", Map.of("name", name));
+                if (r.status() / 100 != 2) return AdminUserCommand.Common.fail(r.error());
                 System.err.println("token " + r.body().path("name").asText() + " created; it is shown only now:");
                 System.out.println(r.body().path("secret").asText());
                 return 0;
-            }, t -> switch (t.create(name, Actor.cli())) {
-                case ApiTokenService.Created.Done d -> {
-                    System.err.println("token " + d.token().name() + " created; it is shown only now:");
-                    System.out.println(d.secret());
-                    yield 0;
-                }
-                case ApiTokenService.Created.Invalid i -> AdminUserCommand.Common.fail(i.field() + ": " + i.message());
             });
         }
     }
@@ -91,18 +65,11 @@ public final class AdminTokenCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return via(api -> {
-                ControlApi.Answer r = api.json("GET", "/api/tokens", null);
-                if (r.status() != 200) return AdminUserCommand.Common.fail(r.error());
+                JsonNode r = api.call("GET", "/api/tokens", null);
                 System.out.println("token\tcreated by\tcreated\tlast used");
-                for (JsonNode k : r.body().path("tokens")) {
+                for (JsonNode k : r.path("tokens")) {
                     System.out.println(k.path("name").asText() + "\t" + k.path("createdBy").asText() + "\t" + k.path("createdAt").asText()
                             + "\t" + (k.path("lastUsedAt").isNull() ? "-" : k.path("lastUsedAt").asText("-")));
-                }
-                return 0;
-            }, t -> {
-                System.out.println("token\tcreated by\tcreated\tlast used");
-                for (ApiToken k : t.list()) {
-                    System.out.println(k.name() + "\t" + k.createdBy() + "\t" + k.createdAt() + "\t" + (k.lastUsedAt() == null ? "-" : k.lastUsedAt()));
                 }
                 return 0;
             });
@@ -117,13 +84,9 @@ public final class AdminTokenCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return via(api -> {
-                ControlApi.Answer r = api.json("DELETE", "/api/tokens/" + AdminUserCommand.Common.path(name), null);
+                ControlApi.Answer r = api.answer("DELETE", "/api/tokens/" + AdminUserCommand.Common.path(name), null);
                 if (r.status() == 404) return AdminUserCommand.Common.fail("no such token: " + name);
                 if (r.status() != 200) return AdminUserCommand.Common.fail(r.error());
-                System.out.println("token " + name + " revoked");
-                return 0;
-            }, t -> {
-                if (!t.revoke(name, Actor.cli())) return AdminUserCommand.Common.fail("no such token: " + name);
                 System.out.println("token " + name + " revoked");
                 return 0;
             });

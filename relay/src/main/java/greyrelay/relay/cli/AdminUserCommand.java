@@ -1,17 +1,9 @@
 package greyrelay.relay.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import greyrelay.admin.audit.Actor;
-import greyrelay.admin.auth.AdminAccounts;
-import greyrelay.db.Database;
-import greyrelay.db.admin.AdminUser;
-import greyrelay.relay.config.RelayConfig;
-import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,9 +15,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code greyrelay admin-user add|passwd|delete|list}: the admin panel's users, in the database the configuration
  * names (the panel's own store and rules: Argon2id, lower-case names, never the last user). Every change is audited as
- * {@code cli:<os user>}. When a relay runs with this data directory the change goes through its admin API (the
- * control token, {@link ControlApi}), so it works while the relay holds the embedded H2 file; otherwise the database
- * is opened directly.
+ * {@code cli:<os user>}. Through {@link ControlApi}: the running relay's API when one runs with this data directory (so
+ * it works while the relay holds the embedded H2 file), else the same API served by this process on the database.
  */
 @Command(name = "admin-user", description = "Manage the admin panel's users.", mixinStandardHelpOptions = true,
         subcommands = {AdminUserCommand.Add.class, AdminUserCommand.Passwd.class, AdminUserCommand.Delete.class, AdminUserCommand.ListUsers.class})
@@ -53,23 +44,12 @@ public final class AdminUserCommand implements Callable<Integer> {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
-        /** Through the running relay when one answers, else on the database directly. */
-        int via(Function<ControlApi, Integer> remote, Function<AdminAccounts, Integer> local) {
-            RelayConfig c = config.load(parent.main.env());
-            Optional<ControlApi> api = ControlApi.ifRunning(c);
-            if (api.isPresent()) {
-                try {
-                    return remote.apply(api.get());
-                } catch (ControlApi.Failure f) {
-                    return fail(f.getMessage());
-                }
-            }
-            try (Database db = Databases.open(c)) {
-                return local.apply(AdminAccounts.open(db, Clock.systemUTC(), c.nodeName()));
-            }
+        /** Through the control API (the running relay, or this process on the database). */
+        int via(ControlApi.Call remote) {
+            return ControlApi.with(config.load(parent.main.env()), remote);
         }
 
-        /** What the relay answered to a change: the done message, or its error in one line. */
+        /** What the API answered to a change: the done message, or its error in one line. */
         static int reportRemote(ControlApi.Answer a, String done) {
             if (a.status() / 100 == 2) {
                 System.out.println(done);
@@ -78,22 +58,9 @@ public final class AdminUserCommand implements Callable<Integer> {
             return fail(a.status() == 404 ? "no such user" : a.error());
         }
 
-        static int report(AdminAccounts.Result r, String done) {
-            return switch (r) {
-                case AdminAccounts.Result.Done d -> {
-                    System.out.println(done.formatted(d.username()));
-                    yield 0;
-                }
-                case AdminAccounts.Result.Invalid i -> fail(i.field() + ": " + i.message());
-                case AdminAccounts.Result.NotFound n -> fail("no such user: " + n.username());
-                case AdminAccounts.Result.Conflict c -> fail(c.message());
-            };
-        }
-
-        static boolean exists(ControlApi api, String name) {
-            ControlApi.Answer r = api.json("GET", "/api/users", null);
-            if (r.status() != 200) throw new ControlApi.Failure(r.error());
-            for (JsonNode u : r.body().path("users")) {
+        static boolean exists(ControlApi api, String name) throws Exception {
+            JsonNode users = api.call("GET", "/api/users", null);
+            for (JsonNode u : users.path("users")) {
                 if (u.path("username").asText().equals(name.toLowerCase(Locale.ROOT))) return true;
             }
             return false;
@@ -121,9 +88,8 @@ public final class AdminUserCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             String password = Passwords.read(spec, name, stdin);
-            return via(api -> reportRemote(api.json("POST", "/api/users", Map.of("username", name, "password", password)),
-                            "user " + name.toLowerCase(Locale.ROOT) + " added"),
-                    a -> report(a.add(name, password, Actor.cli()), "user %s added"));
+            return via(api -> reportRemote(api.answer("POST", "/api/users", Map.of("username", name, "password", password)),
+                    "user " + name.toLowerCase(Locale.ROOT) + " added"));
         }
     }
 
@@ -139,10 +105,9 @@ public final class AdminUserCommand implements Callable<Integer> {
         public Integer call() {
             return via(api -> {
                 if (!exists(api, name)) return fail("no such user: " + name);
-                return reportRemote(api.json("PUT", "/api/users/" + path(name) + "/password",
+                return reportRemote(api.answer("PUT", "/api/users/" + path(name) + "/password",
                         Map.of("password", Passwords.read(spec, name, stdin))), "password of " + name + " changed");
-            }, a -> a.find(name).isEmpty() ? fail("no such user: " + name)
-                    : report(a.changePassword(name, Passwords.read(spec, name, stdin), Actor.cli()), "password of %s changed"));
+            });
         }
     }
 
@@ -154,9 +119,9 @@ public final class AdminUserCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return via(api -> {
-                ControlApi.Answer r = api.json("DELETE", "/api/users/" + path(name), null);
+                ControlApi.Answer r = api.answer("DELETE", "/api/users/" + path(name), null);
                 return r.status() == 404 ? fail("no such user: " + name) : reportRemote(r, "user " + name + " deleted");
-            }, a -> report(a.delete(name, Actor.cli()), "user %s deleted"));
+            });
         }
     }
 
@@ -165,19 +130,11 @@ public final class AdminUserCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return via(api -> {
-                ControlApi.Answer r = api.json("GET", "/api/users", null);
-                if (r.status() != 200) return fail(r.error());
+                JsonNode r = api.call("GET", "/api/users", null);
                 System.out.println("user\tcreated\tpassword changed\tlast login");
-                for (JsonNode u : r.body().path("users")) {
+                for (JsonNode u : r.path("users")) {
                     System.out.println(u.path("username").asText() + "\t" + u.path("createdAt").asText() + "\t"
                             + u.path("passwordChangedAt").asText() + "\t" + (u.path("lastLoginAt").isNull() ? "-" : u.path("lastLoginAt").asText("-")));
-                }
-                return 0;
-            }, a -> {
-                System.out.println("user\tcreated\tpassword changed\tlast login");
-                for (AdminUser u : a.list()) {
-                    System.out.println(u.username() + "\t" + u.createdAt() + "\t" + u.passwordChangedAt() + "\t"
-                            + (u.lastLoginAt() == null ? "-" : u.lastLoginAt()));
                 }
                 return 0;
             });

@@ -2,16 +2,25 @@ package greyrelay.relay.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import greyrelay.admin.app.AdminApp;
+import greyrelay.admin.auth.ControlToken;
+import greyrelay.db.Database;
+import greyrelay.relay.Relay;
+import greyrelay.relay.admin.AdminWiring;
+import greyrelay.relay.admin.ControlUrl;
+import greyrelay.relay.config.ConfigDump;
 import greyrelay.relay.config.RelayConfig;
+import io.javalin.Javalin;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -19,14 +28,19 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * The running relay's admin API on this host, authenticated with the control token the relay writes to
- * {@code <dataDir>/control.token} at each start. {@code queue} always goes through it (the queue lives in the relay
- * process); {@code admin-user}, {@code admin-token} and {@code whitelist} go through it when a relay answers
- * ({@link #ifRunning}), so they work while the relay holds the embedded H2 file, and open the database themselves
- * only when none does. Every call names the OS user, so the audit log says {@code cli:<user>} as for a direct change.
+ * How every command reaches the relay's state: the running relay's JSON API when a relay runs on this data directory
+ * ({@code <dataDir>/control.url} and {@code control.token}, written at its start; the panel's address, or the loopback
+ * control listener when {@code admin.enabled: false}), else the same API served by this process for the duration of
+ * the command on the database the configuration names (loopback, a free port, a token that never leaves the process).
+ * So each command has one implementation, and with H2 the relay's locked file is never opened twice.
+ *
+ * <p>Every call names the OS user ({@code X-Greyrelay-Cli-User}), so the audit log says {@code cli:<user>}, with the
+ * loopback address, whichever of the two answers.
  */
-final class ControlApi {
+final class ControlApi implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The OS user at the command line; the API believes it only with the control token (admin-ui's Requests). */
+    static final String CLI_USER_HEADER = greyrelay.admin.web.Requests.CLI_USER_HEADER;
 
     /** Exit 1 with one line for the operator. */
     static final class Failure extends RuntimeException {
@@ -35,7 +49,20 @@ final class ControlApi {
         }
     }
 
-    /** One answer: the status and the JSON body (an empty object when there was none). */
+    /** A non-200 answer: its status and the API's error text. */
+    static final class Refused extends RuntimeException {
+        final int status;
+        /** The answer's JSON (an import's {@code problems}, say). */
+        final JsonNode body;
+
+        Refused(int status, String message, JsonNode body) {
+            super(message, null, false, false);
+            this.status = status;
+            this.body = body;
+        }
+    }
+
+    /** One answer whatever its status: the status and the JSON body (an empty object when there was none). */
     record Answer(int status, JsonNode body) {
         /** The {@code error} of a problem answer, with the first field message when there is one. */
         String error() {
@@ -49,95 +76,184 @@ final class ControlApi {
         }
     }
 
+    /** A command's work on the API; its exit code. */
+    @FunctionalInterface
+    interface Call {
+        int on(ControlApi api) throws Exception;
+    }
+
+    /** Runs {@code call} on {@link #open}; a {@link Failure} is one line on stderr and exit 1. */
+    static int with(RelayConfig c, Call call) {
+        try (ControlApi api = open(c)) {
+            return call.on(api);
+        } catch (Failure f) {
+            System.err.println("greyrelay: " + f.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            System.err.println("greyrelay: " + e.getMessage());
+            return 1;
+        }
+    }
+
     private final URI base;
     private final String token;
     private final HttpClient http;
+    private final Javalin local;
+    private final Database localDb;
 
-    private ControlApi(URI base, String token, HttpClient http) {
+    private ControlApi(URI base, String token, HttpClient http, Javalin local, Database localDb) {
         this.base = base;
         this.token = token;
         this.http = http;
+        this.local = local;
+        this.localDb = localDb;
     }
 
-    /** The relay's API, or a one-line failure saying why there is none (the queue commands need it). */
-    static ControlApi require(RelayConfig c, String who) {
-        if (!c.admin().enabled()) throw new Failure(who + " need the relay's admin API (admin.enabled: true)");
-        Path tokenFile = c.dataPath().resolve("control.token");
-        String token;
+    /** The running relay's API; empty when none answers on this data directory. */
+    static Optional<ControlApi> running(RelayConfig c) {
+        Path dataDir = c.dataPath();
+        String url;
+        Optional<String> token;
         try {
-            token = Files.readString(tokenFile).strip();
-        } catch (NoSuchFileException e) {
-            throw new Failure("no " + tokenFile + ": is the relay running with this dataDir?");
+            url = ControlUrl.read(dataDir).orElseGet(() -> c.admin().enabled()
+                    ? ControlUrl.of(c.admin().bind(), c.admin().port(), c.admin().tls().enabled()) : null);
+            token = ControlToken.read(dataDir);
         } catch (IOException e) {
-            throw new Failure("cannot read " + tokenFile + ": " + e.getMessage() + " (run as the relay's user)");
+            throw new Failure("cannot read " + dataDir.resolve(ControlToken.FILE_NAME) + ": " + e.getMessage() + " (run as the relay's user)");
         }
-        String bind = c.admin().bind();
-        String host = bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind.contains(":") ? "[" + bind + "]" : bind;
-        boolean tls = c.admin().tls().enabled();
-        URI base = URI.create((tls ? "https" : "http") + "://" + host + ":" + c.admin().port());
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
-        if (tls) b.sslContext(trustAll()); // our own listener on this host; the token, not the certificate, authenticates
-        return new ControlApi(base, token, b.build());
+        if (url == null || token.isEmpty()) return Optional.empty();
+        ControlApi api = new ControlApi(URI.create(url), token.get(), client(url.startsWith("https:")), null, null);
+        return api.answers() ? Optional.of(api) : Optional.empty();
     }
 
-    /**
-     * The running relay's API when one answers with this data directory's control token; empty when no relay runs
-     * (no token file, nobody listening, or a stale token from an earlier run), so the caller opens the database.
-     */
-    static Optional<ControlApi> ifRunning(RelayConfig c) {
-        if (!c.admin().enabled() || c.admin().port() == 0) return Optional.empty();
-        ControlApi api;
+    /** The running relay's API, else this process serving the same API on the database (the relay is stopped). */
+    static ControlApi open(RelayConfig c) {
+        Optional<ControlApi> running = running(c);
+        return running.isPresent() ? running.get() : local(c);
+    }
+
+    private static ControlApi local(RelayConfig c) {
+        Database db = Databases.open(c);
         try {
-            api = require(c, "");
-        } catch (Failure e) {
-            return Optional.empty();
-        }
-        try {
-            return api.send("GET", "/api/me", null, null).status() == 200 ? Optional.of(api) : Optional.empty();
-        } catch (Failure e) {
-            return Optional.empty();
+            String token = "grc_local_" + java.util.UUID.randomUUID();
+            Javalin app = AdminApp.builder(AdminWiring.controlSettings(c, Relay.version()).withControlToken(token), db)
+                    .clock(Clock.systemUTC()).configuration(ConfigDump.masked(c)).relayPolicy(AdminWiring.policy(c)).controlOnly()
+                    .build().start(ControlUrl.LOOPBACK, 0);
+            return new ControlApi(URI.create(ControlUrl.of(ControlUrl.LOOPBACK, app.port(), false)), token, client(false), app, db);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
         }
     }
 
-    URI base() {
-        return base;
+    /** True when this is the running relay; false when this process opened the database itself. */
+    boolean isRelay() {
+        return local == null;
     }
 
-    /** A JSON call: the answer whatever its status, except a refused token, which is a failure. */
-    Answer json(String method, String path, Object body) {
+    /** Where the call went, for the operator: the running relay's address, or the database this process opened. */
+    String where() {
+        return isRelay() ? "the running relay at " + base : String.valueOf(localDb);
+    }
+
+    private boolean answers() {
         try {
-            return send(method, path, "application/json", body == null ? null : JSON.writeValueAsString(body));
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base.resolve("/health/live")).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200 || r.statusCode() == 503;
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            return false;
         } catch (IOException e) {
-            throw new Failure("cannot encode the request: " + e.getMessage());
-        }
-    }
-
-    /** Sends the body (null for none) with its content type; a refused token or a relay that is gone is a failure. */
-    Answer send(String method, String path, String contentType, String body) {
-        HttpRequest.Builder r = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token).header("Accept", "application/json")
-                .header("X-Greyrelay-Cli-User", System.getProperty("user.name", "unknown"));
-        r = body == null ? r.method(method, HttpRequest.BodyPublishers.noBody())
-                : r.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> resp;
-        try {
-            resp = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new Failure("the relay does not answer on " + base + " (is it running?)");
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Failure("interrupted");
+            return false;
         }
-        if (resp.statusCode() == 401 || resp.statusCode() == 403) {
-            throw new Failure("the relay refused the control token (was it restarted with another dataDir?)");
-        }
-        JsonNode json;
+    }
+
+    /** The relay's clock now (its {@code /api/me}): "the last hour" is the relay's last hour. */
+    java.time.Instant now() throws Exception {
+        return java.time.Instant.parse(call("GET", "/api/me", null).path("now").asText());
+    }
+
+    /** A call whose non-200 answer is the operator's failure, with its status named. */
+    JsonNode call(String method, String path, String jsonBody) throws Exception {
         try {
-            json = resp.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(resp.body());
-        } catch (IOException e) {
-            json = JSON.createObjectNode().put("error", resp.body());
+            return request(method, path, jsonBody);
+        } catch (Refused r) {
+            throw new Failure(switch (r.status) {
+                case 401, 403 -> "the relay refused the control token (was it restarted with another dataDir?)";
+                default -> "the relay answered " + r.status + ": " + r.getMessage();
+            });
         }
-        return new Answer(resp.statusCode(), json);
+    }
+
+    /** A JSON call (the body encoded, null for none) answered whatever its status; a refused token is a failure. */
+    Answer answer(String method, String path, Object body) throws Exception {
+        try {
+            return new Answer(200, request(method, path, body == null ? null : JSON.writeValueAsString(body)));
+        } catch (Refused r) {
+            if (r.status == 401 || r.status == 403) {
+                throw new Failure("the relay refused the control token (was it restarted with another dataDir?)");
+            }
+            return new Answer(r.status, r.body);
+        }
+    }
+
+    /** A call; a non-200 answer is {@link Refused}. */
+    JsonNode request(String method, String path, String jsonBody) throws Exception {
+        return request(method, path, "application/json", jsonBody);
+    }
+
+    /** A call with a body of the given content type (a whitelist file is text); a non-200 answer is {@link Refused}. */
+    JsonNode request(String method, String path, String contentType, String payload) throws Exception {
+        HttpResponse<String> resp = raw(method, path, contentType, payload);
+        JsonNode body;
+        try {
+            body = resp.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(resp.body());
+        } catch (IOException e) {
+            body = JSON.createObjectNode().put("error", resp.body());
+        }
+        if (resp.statusCode() / 100 == 2) return body;
+        String message = body.path("error").asText(body.path("title").asText(resp.body()));
+        var fields = body.path("fields").fields();
+        if (fields.hasNext()) { // a form's first refused field says more than "invalid request"
+            var f = fields.next();
+            message = f.getKey() + ": " + f.getValue().asText();
+        }
+        throw new Refused(resp.statusCode(), message, body);
+    }
+
+    /** The answer whatever its status (health answers 503 with a body). */
+    HttpResponse<String> raw(String method, String path, String jsonBody) throws Exception {
+        return raw(method, path, "application/json", jsonBody);
+    }
+
+    private HttpResponse<String> raw(String method, String path, String contentType, String body) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token).header("Accept", "application/json")
+                .header(CLI_USER_HEADER, System.getProperty("user.name", "unknown"));
+        r = body == null ? r.method(method, HttpRequest.BodyPublishers.noBody())
+                : r.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
+        try {
+            return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new Failure("the relay does not answer on " + base + " (is it running?)");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (local != null) local.stop();
+        if (localDb != null) localDb.close();
+    }
+
+    private static HttpClient client(boolean tls) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (tls) b.sslContext(trustAll()); // our own listener on this host; the token, not the certificate, authenticates
+        return b.build();
     }
 
     private static SSLContext trustAll() {

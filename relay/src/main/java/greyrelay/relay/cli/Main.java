@@ -14,10 +14,12 @@ import picocli.CommandLine.Command;
  * failure. The root command holds the environment the process was started with; every command reaches it as its
  * parent ({@code @ParentCommand}) and reads the configuration through {@link ConfigOption}.
  */
-@Command(name = "greyrelay", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "greyrelay", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "Greylisting SMTP relay with callback verification.",
         subcommands = {RunCommand.class, DemoCommand.class, ConfigCommand.class, WhitelistCommand.class, AdminCommand.class,
-                AdminUserCommand.class, AdminTokenCommand.class, QueueCommand.class, ReloadCommand.class})
+                AdminUserCommand.class, AdminTokenCommand.class, QueueCommand.class, HealthCommand.class, GreylistCommand.class,
+                SpamtrapCommand.class, DecisionsCommand.class, VerifyCommand.class, StatsCommand.class,
+                ReloadCommand.class})
 public final class Main implements Callable<Integer> {
     /** Commands that run a server and log to stdout; every other command prints its result there and logs to stderr. */
     static final Set<String> SERVERS = Set.of("run", "demo", "admin");
@@ -41,6 +43,14 @@ public final class Main implements Callable<Integer> {
     static CommandLine commandLine(Map<String, String> env) {
         CommandLine cl = new CommandLine(new Main(env));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof CommandLine.ParameterException pe) {
+                System.err.println("greyrelay: " + pe.getMessage());
+                return 2;
+            }
+            if (ex instanceof ControlApi.Failure f) {
+                System.err.println("greyrelay: " + f.getMessage());
+                return 1;
+            }
             if (ex instanceof ConfigException ce) {
                 System.err.println("greyrelay: " + ce.getMessage());
                 return 2;

@@ -1,6 +1,7 @@
 package greyrelay.relay.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import greyrelay.relay.config.RelayConfig;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +16,13 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code greyrelay queue list|show|retry|delete|bounce}: the running relay's queue, like Postfix's postqueue. The queue
- * lives in the relay process (an index over the spool), so the CLI asks that process through the admin API on this
- * host, authenticated with the control token the relay writes to {@code <dataDir>/control.token} at each start.
+ * {@code greyrelay queue list|show|retry|delete|bounce|flush}: the running relay's queue, like Postfix's postqueue. The
+ * queue lives in the relay process (an index over the spool), so the CLI asks that process through its control API
+ * ({@link ControlApi}: {@code <dataDir>/control.url} and {@code control.token}); with no relay running they fail.
  */
 @Command(name = "queue", description = "Show and act on the running relay's queue.", mixinStandardHelpOptions = true,
         subcommands = {QueueCommand.ListMessages.class, QueueCommand.Show.class, QueueCommand.Retry.class, QueueCommand.Delete.class,
-                QueueCommand.Bounce.class})
+                QueueCommand.Bounce.class, QueueCommand.Flush.class})
 public final class QueueCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -35,7 +36,7 @@ public final class QueueCommand implements Callable<Integer> {
         return 2;
     }
 
-    static final com.fasterxml.jackson.databind.ObjectMapper JSON = ControlApi.JSON;
+    static final ObjectMapper JSON = ControlApi.JSON;
 
     abstract static class Common implements Callable<Integer> {
         @ParentCommand
@@ -47,8 +48,9 @@ public final class QueueCommand implements Callable<Integer> {
         @Override
         public final Integer call() throws Exception {
             RelayConfig c = config.load(parent.main.env());
-            try {
-                return run(new Api(c));
+            try (ControlApi control = ControlApi.running(c).orElseThrow(() -> new ControlApi.Failure("no relay answers on "
+                    + c.dataPath() + " (the queue lives in the running relay's process: start it first)"))) {
+                return run(new Api(control));
             } catch (ControlApi.Failure f) {
                 System.err.println("greyrelay: " + f.getMessage());
                 return 1;
@@ -58,22 +60,40 @@ public final class QueueCommand implements Callable<Integer> {
         abstract int run(Api api) throws Exception;
     }
 
-    /** The local admin API with the control token, answers mapped to what they mean for a queued message. */
+    /** The running relay's queue API: 404 and 409 said the queue's way. */
     static final class Api {
-        private final ControlApi api;
+        private final ControlApi control;
 
-        Api(RelayConfig c) {
-            this.api = ControlApi.require(c, "the queue commands");
+        Api(ControlApi control) {
+            this.control = control;
         }
 
         JsonNode call(String method, String path, String jsonBody) throws Exception {
-            ControlApi.Answer a = api.send(method, path, "application/json", jsonBody);
-            return switch (a.status()) {
-                case 200 -> a.body();
-                case 404 -> throw new ControlApi.Failure("no such message in the queue");
-                case 409 -> throw new ControlApi.Failure("the message is being delivered right now; try again in a moment");
-                default -> throw new ControlApi.Failure("the relay answered " + a.status() + ": " + a.body().path("error").asText(a.body().toString()));
-            };
+            try {
+                return control.request(method, path, jsonBody);
+            } catch (ControlApi.Refused r) {
+                throw new ControlApi.Failure(switch (r.status) {
+                    case 401, 403 -> "the relay refused the control token (was it restarted with another dataDir?)";
+                    case 404 -> "no such message in the queue";
+                    case 409 -> "the message is being delivered right now; try again in a moment";
+                    default -> "the relay answered " + r.status + ": " + r.getMessage();
+                });
+            }
+        }
+
+        /** Every queued message (all pages), optionally those matching {@code search}. */
+        java.util.List<JsonNode> all(String search) throws Exception {
+            java.util.List<JsonNode> out = new java.util.ArrayList<>();
+            int offset = 0;
+            long total;
+            do {
+                JsonNode page = call("GET", "/api/queue?limit=500&offset=" + offset
+                        + (search == null ? "" : "&q=" + URLEncoder.encode(search, StandardCharsets.UTF_8)), null);
+                total = page.path("total").asLong();
+                page.path("messages").forEach(out::add);
+                offset += 500;
+            } while (offset < total);
+            return out;
         }
     }
 
@@ -87,22 +107,19 @@ public final class QueueCommand implements Callable<Integer> {
         @Option(names = "--search", paramLabel = "TEXT", description = "only messages whose id, sender or a recipient contains TEXT")
         String search;
 
+        @Option(names = "--json", description = "print the messages as JSON")
+        boolean json;
+
         @Override
         int run(Api api) throws Exception {
-            int offset = 0;
-            int shown = 0;
-            long total;
-            do {
-                String q = "/api/queue?limit=500&offset=" + offset + (search == null ? "" : "&q=" + URLEncoder.encode(search, StandardCharsets.UTF_8));
-                JsonNode page = api.call("GET", q, null);
-                total = page.path("total").asLong();
-                for (JsonNode m : page.path("messages")) {
-                    print(m);
-                    shown++;
-                }
-                offset += 500;
-            } while (shown < total && offset < total);
-            System.out.println(total == 0 ? "queue is empty" : "-- " + total + " message(s)");
+            var all = api.all(search);
+            if (json) {
+                System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.createObjectNode().put("total", all.size())
+                        .set("messages", JSON.valueToTree(all))));
+                return 0;
+            }
+            all.forEach(ListMessages::print);
+            System.out.println(all.isEmpty() ? "queue is empty" : "-- " + all.size() + " message(s)");
             return 0;
         }
 
@@ -147,15 +164,58 @@ public final class QueueCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "delete", description = "Remove a message without telling the sender.")
+    @Command(name = "delete", description = {"Remove a message without telling the sender.",
+            "With --sender: every queued message from that address (not one being delivered right now)."})
     static final class Delete extends Common {
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", arity = "0..1")
         String id;
+
+        @Option(names = "--sender", paramLabel = "ADDR", description = "every message whose sender is ADDR (<> for bounces)")
+        String sender;
 
         @Override
         int run(Api api) throws Exception {
-            api.call("DELETE", "/api/queue/" + id(id), null);
-            System.out.println(id(id) + ": deleted");
+            if ((id == null) == (sender == null)) throw new CommandLine.ParameterException(new CommandLine(this),
+                    "give a queue ID or --sender ADDR");
+            if (id != null) {
+                api.call("DELETE", "/api/queue/" + id(id), null);
+                System.out.println(id(id) + ": deleted");
+                return 0;
+            }
+            String want = sender.equals("<>") ? "" : sender.replaceAll("^<|>$", "");
+            int deleted = 0;
+            int busy = 0;
+            for (JsonNode m : api.all(want.isEmpty() ? null : want)) {
+                if (!m.path("sender").asText().equalsIgnoreCase(want)) continue;
+                try {
+                    api.call("DELETE", "/api/queue/" + m.path("id").asText(), null);
+                    System.out.println(m.path("id").asText() + ": deleted");
+                    deleted++;
+                } catch (ControlApi.Failure f) {
+                    System.err.println("greyrelay: " + m.path("id").asText() + ": " + f.getMessage());
+                    busy++;
+                }
+            }
+            System.out.println("-- " + deleted + " message(s) from <" + want + "> deleted" + (busy > 0 ? ", " + busy + " left" : ""));
+            return busy > 0 ? 1 : 0;
+        }
+    }
+
+    @Command(name = "flush", description = "Try every queued message again now (postqueue -f).")
+    static final class Flush extends Common {
+        @Override
+        int run(Api api) throws Exception {
+            int n = 0;
+            int busy = 0;
+            for (JsonNode m : api.all(null)) {
+                try {
+                    api.call("POST", "/api/queue/" + m.path("id").asText() + "/retry", null);
+                    n++;
+                } catch (ControlApi.Failure f) {
+                    busy++; // being delivered right now: that attempt is the retry
+                }
+            }
+            System.out.println(n + " message(s) will be tried again now" + (busy > 0 ? " (" + busy + " being delivered already)" : ""));
             return 0;
         }
     }

@@ -1,11 +1,7 @@
 package greyrelay.relay.cli;
 
-import greyrelay.db.Database;
-import greyrelay.db.DatabaseException;
-import greyrelay.db.whitelist.WhitelistEntry;
-import greyrelay.db.whitelist.WhitelistStore;
+import com.fasterxml.jackson.databind.JsonNode;
 import greyrelay.db.whitelist.WhitelistFile;
-import greyrelay.relay.Relay;
 import greyrelay.relay.config.Durations;
 import greyrelay.relay.config.RelayConfig;
 import java.io.IOException;
@@ -16,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,15 +22,17 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code greyrelay whitelist import FILE} and {@code greyrelay whitelist list}: whitelist entries in the database,
- * with the relay's configuration ({@code --config FILE} or {@code $GREYRELAY_CONFIG}).
+ * {@code greyrelay whitelist import FILE}: whitelist entries into the database, with the relay's configuration
+ * ({@code --config FILE} or {@code $GREYRELAY_CONFIG}). The other subcommands ({@code list}, {@code add},
+ * {@code delete}, {@code export}) are {@link WhitelistEdits}.
  *
- * <p>When a relay runs with this data directory both go through its admin API ({@link ControlApi}, the control
- * token): the embedded H2 file belongs to that process, and the relay applies an import at once. Otherwise the
- * database is opened directly; every node picks the change up within {@code greylist.whitelistRefresh}.
+ * <p>All of them go through {@link ControlApi}: the running relay's API when one runs with this data directory (the
+ * embedded H2 file belongs to that process, and the relay applies an import at once), else the same API served by
+ * this process on the database; other nodes pick the change up within {@code greylist.whitelistRefresh}.
  */
 @Command(name = "whitelist", mixinStandardHelpOptions = true, description = "Whitelist entries in the database.",
-        subcommands = {WhitelistCommand.Import.class, WhitelistCommand.ListEntries.class})
+        subcommands = {WhitelistCommand.Import.class, WhitelistEdits.ListEntries.class, WhitelistEdits.Add.class, WhitelistEdits.Delete.class,
+                WhitelistEdits.Export.class})
 public final class WhitelistCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -47,19 +44,6 @@ public final class WhitelistCommand implements Callable<Integer> {
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());
         return 2;
-    }
-
-    /** The database the configuration names, or null after saying why on {@code err}. */
-    static Database open(RelayConfig c, PrintWriter err) {
-        try {
-            return Database.open(Relay.settings(c));
-        } catch (DatabaseException e) {
-            err.println("greyrelay: " + e.getMessage());
-            if (c.database().url().isEmpty() && e.getMessage().contains("already in use")) {
-                err.println("greyrelay: the H2 database belongs to the running relay: stop it first, or use the admin panel");
-            }
-            return null;
-        }
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
@@ -110,38 +94,34 @@ public final class WhitelistCommand implements Callable<Integer> {
                 err.println("greyrelay: nothing imported (" + parsed.problems().size() + " bad line(s))");
                 return 2;
             }
-            Optional<ControlApi> api = ControlApi.ifRunning(c);
-            if (api.isPresent()) return viaRelay(api.get(), t, out, err);
-            Database database = open(c, err);
-            if (database == null) return 1;
-            try (database) {
-                int added = new WhitelistStore(database).addAll(parsed.entries(), keep ? null : source);
-                out.println("imported " + parsed.entries().size() + " " + t.name().toLowerCase(Locale.ROOT) + " entries from " + file
-                        + " (" + added + " new) into " + database);
-                out.println("a running relay applies them within greylist.whitelistRefresh ("
-                        + Durations.format(c.greylist().whitelistRefresh()) + ")");
-                return 0;
-            } catch (DatabaseException e) {
-                err.println("greyrelay: " + e.getMessage());
+            try (ControlApi api = ControlApi.open(c)) {
+                return send(api, t, c, out, err);
+            } catch (ControlApi.Failure f) {
+                err.println("greyrelay: " + f.getMessage());
                 return 1;
             }
         }
 
-        /** The file, checked here already, sent to the running relay, which parses it again and applies it at once. */
-        private int viaRelay(ControlApi api, WhitelistFile.Type t, PrintWriter out, PrintWriter err) {
+        /** The file, checked here already, sent to the API, which parses it again (a running relay applies it at once). */
+        private int send(ControlApi api, WhitelistFile.Type t, RelayConfig c, PrintWriter out, PrintWriter err) {
             try {
                 String text = Files.readString(file, StandardCharsets.UTF_8);
                 String query = "/api/whitelists/import?type=" + t.name().toLowerCase(Locale.ROOT) + "&replace=" + !keep + "&name="
                         + URLEncoder.encode(file.getFileName().toString(), StandardCharsets.UTF_8);
-                ControlApi.Answer r = api.send("POST", query, "text/plain; charset=utf-8", text);
-                if (r.status() != 200) {
-                    r.body().path("problems").forEach(p -> err.println("greyrelay: " + p.asText()));
-                    err.println("greyrelay: " + r.error());
+                JsonNode r;
+                try {
+                    r = api.request("POST", query, "text/plain; charset=utf-8", text);
+                } catch (ControlApi.Refused refused) {
+                    refused.body.path("problems").forEach(p -> err.println("greyrelay: " + p.asText()));
+                    err.println("greyrelay: " + (refused.status == 401 || refused.status == 403
+                            ? "the relay refused the control token (was it restarted with another dataDir?)" : refused.getMessage()));
                     return 1;
                 }
-                out.println("imported " + r.body().path("entries").asInt() + " " + r.body().path("type").asText() + " entries from " + file
-                        + " (" + r.body().path("added").asInt() + " new) through the running relay at " + api.base());
-                out.println("the relay applies them at once; other nodes within greylist.whitelistRefresh");
+                out.println("imported " + r.path("entries").asInt() + " " + r.path("type").asText() + " entries from " + file
+                        + " (" + r.path("added").asInt() + " new) " + (api.isRelay() ? "through " : "into ") + api.where());
+                out.println(api.isRelay() ? "the relay applies them at once; other nodes within greylist.whitelistRefresh"
+                        : "a running relay applies them within greylist.whitelistRefresh ("
+                                + Durations.format(c.greylist().whitelistRefresh()) + ")");
                 return 0;
             } catch (IOException e) {
                 err.println("greyrelay: cannot read " + file + ": " + e.getMessage());
@@ -149,63 +129,8 @@ public final class WhitelistCommand implements Callable<Integer> {
             } catch (ControlApi.Failure f) {
                 err.println("greyrelay: " + f.getMessage());
                 return 1;
-            }
-        }
-    }
-
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the whitelist entries in the database.")
-    static final class ListEntries implements Callable<Integer> {
-        @ParentCommand
-        WhitelistCommand parent;
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ConfigOption config;
-
-        @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            RelayConfig c = config.load(parent.main.env());
-            Optional<ControlApi> api = ControlApi.ifRunning(c);
-            if (api.isPresent()) return viaRelay(api.get(), out, spec.commandLine().getErr());
-            Database database = open(c, spec.commandLine().getErr());
-            if (database == null) return 1;
-            try (database) {
-                out.println("id\tkind\tvalue\tsource\tnote");
-                for (WhitelistEntry e : new WhitelistStore(database).all()) {
-                    out.println(e.id() + "\t" + e.kind() + "\t" + e.value() + "\t" + e.source() + "\t" + (e.note() == null ? "" : e.note()));
-                }
-                return 0;
-            }
-        }
-
-        /** Every entry, page by page, from the running relay (the same columns; the API names kinds in lower case). */
-        private static int viaRelay(ControlApi api, PrintWriter out, PrintWriter err) {
-            try {
-                java.util.List<String> lines = new java.util.ArrayList<>();
-                int offset = 0;
-                boolean more;
-                do {
-                    ControlApi.Answer r = api.json("GET", "/api/whitelists?limit=500&offset=" + offset, null);
-                    if (r.status() != 200) {
-                        err.println("greyrelay: " + r.error());
-                        return 1;
-                    }
-                    for (var e : r.body().path("entries")) {
-                        lines.add(e.path("id").asLong() + "\t" + e.path("kind").asText().toUpperCase(Locale.ROOT) + "\t" + e.path("value").asText()
-                                + "\t" + e.path("source").asText() + "\t" + (e.path("note").isNull() ? "" : e.path("note").asText("")));
-                    }
-                    more = r.body().path("more").asBoolean();
-                    offset += 500;
-                } while (more);
-                out.println("id\tkind\tvalue\tsource\tnote");
-                java.util.Collections.reverse(lines); // the API lists newest first; the command, like the store, oldest first
-                lines.forEach(out::println);
-                return 0;
-            } catch (ControlApi.Failure f) {
-                err.println("greyrelay: " + f.getMessage());
+            } catch (Exception e) {
+                err.println("greyrelay: " + e.getMessage());
                 return 1;
             }
         }

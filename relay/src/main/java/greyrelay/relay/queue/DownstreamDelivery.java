@@ -162,7 +162,39 @@ public final class DownstreamDelivery {
         }
     }
 
+    /** The last attempt to open a conversation downstream: when, whether it worked, and the error when it did not. */
+    public record Contact(java.time.Instant at, boolean reached, String error) {}
+
+    private final java.util.concurrent.atomic.AtomicReference<Contact> lastReached = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicReference<Contact> lastFailed = new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile java.time.Clock contactClock = java.time.Clock.systemUTC();
+
+    /** The clock that stamps {@link #lastReached()} and {@link #lastFailed()} (the relay's). */
+    public void contactClock(java.time.Clock clock) {
+        this.contactClock = clock;
+    }
+
+    /** The last time a downstream host greeted us (for readiness); empty before the first delivery. */
+    public java.util.Optional<Contact> lastReached() {
+        return java.util.Optional.ofNullable(lastReached.get());
+    }
+
+    /** The last failure to open a conversation downstream; empty when none happened. */
+    public java.util.Optional<Contact> lastFailed() {
+        return java.util.Optional.ofNullable(lastFailed.get());
+    }
+
     private Opening open(Route route) {
+        Opening o = connect(route);
+        switch (o) {
+            case Opening.Open x -> lastReached.set(new Contact(contactClock.instant(), true, null));
+            case Opening.Failed f -> lastFailed.set(new Contact(contactClock.instant(), false,
+                    f.result() instanceof DeliveryResult.Deferred d ? d.reason() : f.result().toString()));
+        }
+        return o;
+    }
+
+    private Opening connect(Route route) {
         InetSocketAddress address;
         try {
             address = new InetSocketAddress(InetAddress.getByName(route.host()), route.port());

@@ -57,6 +57,25 @@ public final class Spool {
         }
     }
 
+    /** {@code queue.minFreeSpace} in bytes. */
+    public long minFreeBytes() {
+        return minFreeBytes;
+    }
+
+    /**
+     * For readiness: proves a file can be created in the incoming directory, and answers the usable bytes where the
+     * queue lives. Throws when the spool cannot be written.
+     */
+    public long writableFreeBytes() throws SpoolException {
+        try {
+            Path probe = Files.createTempFile(incoming, "ready-", ".tmp");
+            Files.delete(probe);
+            return Files.getFileStore(queue).getUsableSpace();
+        } catch (IOException e) {
+            throw new SpoolException("spool not writable: " + e, e);
+        }
+    }
+
     /** Bytes free for the spool on its file system (for {@code greyrelay_spool_free_bytes}); -1 when it cannot be read. */
     public long freeBytes() {
         try {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code admin-user}, {@code admin-token} and {@code whitelist} while a relay runs on the embedded H2: they go through
- * its admin API with the control token (the audit log shows the CLI's OS user and the loopback address, which a direct
- * change never has), and, once the relay is stopped, open the database themselves although the token file is left.
+ * its admin API with the control token (the audit log shows the CLI's OS user and the loopback address), and, once the
+ * relay is stopped, serve the same API themselves on the database although the token file is left.
  */
 class CliWhileRunningIT {
     static final String OS_USER = "cli:" + System.getProperty("user.name", "unknown");
