@@ -422,35 +422,42 @@ class TwoNodesProcessIT {
         Map<String, Instant> slotsAtKill = domainSlots("tarpit2.example"); // A is gone: what it held stays as it was
         Thread.sleep(3000);
         int bAnsweredAfterKill = ackedByBAfterKill.get();
+        running.set(false); // the flood has made its point; the rest is waiting for leases, without load
+        for (Thread t : flood) t.join(30_000);
 
         // B asks for new senders of the tarpit domain until it probes: not before A's slots expire
-        Instant expiry = slotsAtKill.values().stream().max(Instant::compareTo).orElseThrow();
+        Instant expiry = slotsAtKill.values().stream().max(Instant::compareTo).orElse(killedAt);
         int asks = 0;
         long end = System.nanoTime() + LEASE.plusSeconds(20).toNanos();
         while (tarpit.connections() == tarpitAtKill && System.nanoTime() < end) {
             firstSight(nodeB, "late" + asks++ + "@tarpit2.example");
-            Thread.sleep(1000);
+            for (int i = 0; i < 10 && tarpit.connections() == tarpitAtKill; i++) Thread.sleep(100);
         }
         Instant bProbed = Instant.now();
-        running.set(false);
-        for (Thread t : flood) t.join(30_000);
 
         downstreamOfA.restore();
         long r0 = System.nanoTime();
         nodeA.restart();
-        await(() -> delivered().containsAll(ackedByA) && delivered().containsAll(ackedByB), Duration.ofSeconds(60),
-                "every acknowledged message delivered");
-        long deliveredMs = (System.nanoTime() - r0) / 1_000_000;
+        long readyMs = (System.nanoTime() - r0) / 1_000_000;
+        long d0 = System.nanoTime();
+        Set<String> acked = new java.util.HashSet<>(ackedByA);
+        acked.addAll(ackedByB);
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!delivered().containsAll(acked) && System.nanoTime() < until) Thread.sleep(200);
+        Set<String> lost = new java.util.TreeSet<>(acked);
+        lost.removeAll(delivered());
+        long deliveredMs = (System.nanoTime() - d0) / 1_000_000;
         String l = line("sigkill", "A acknowledged " + ackedByA.size() + " (" + ackedByABeforeKill + " before the kill, downstream cut),"
                 + " B acknowledged " + ackedByB.size() + " (" + bAnsweredAfterKill + " in the 3 s after the kill), A's slots at kill "
                 + slotsAtKill.size() + " expiring " + Duration.between(killedAt, expiry).toMillis() + " ms after the kill; B probed the"
-                + " domain " + Duration.between(killedAt, bProbed).toMillis() + " ms after the kill (" + asks + " asks); A restarted,"
-                + " spool delivered within " + deliveredMs + " ms; lost 0");
+                + " domain " + Duration.between(killedAt, bProbed).toMillis() + " ms after the kill (" + asks + " asks); A restarted"
+                + " (ready in " + readyMs + " ms), its spool delivered " + deliveredMs + " ms after ready; lost " + lost.size());
         assertThat(slotsAtKill).as("A held the tarpit domain's slots\n" + l).isNotEmpty().allSatisfy((h, e) -> assertThat(h).startsWith("mx1.example.com-"));
         assertThat(bAnsweredAfterKill).as("B kept answering\n" + l).isPositive();
         assertThat(tarpit.connections()).as("B probed after A's slots expired\n" + l).isGreaterThan(tarpitAtKill);
-        assertThat(bProbed).as("B waited for A's slots\n" + l).isAfterOrEqualTo(expiry.minusSeconds(1));
+        assertThat(bProbed).as("B waited for A's slots\n" + l).isAfterOrEqualTo(expiry.minusMillis(500));
         assertThat(ackedByA.size()).as(l).isGreaterThan(0);
+        assertThat(lost).as("acknowledged with 250, never delivered\n" + l).isEmpty();
     }
 
     static Set<String> delivered() {
