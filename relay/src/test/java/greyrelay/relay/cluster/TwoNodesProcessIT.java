@@ -52,6 +52,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two relay JVMs from the built jar on one fresh PostgreSQL database act as one relay (issue 12): the fake DNS and the
@@ -70,6 +71,7 @@ class TwoNodesProcessIT {
     static final Duration LEASE = Duration.ofSeconds(5 + 30);
 
     static String dbName;
+    @TempDir
     static Path root;
     static TcpProxy dbProxy;
     static TcpProxy downstreamOfA;
@@ -89,7 +91,6 @@ class TwoNodesProcessIT {
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + dbName);
         }
-        root = Files.createTempDirectory("two-nodes");
         dbProxy = TcpProxy.start("127.0.0.1", 5432);
         dns = FakeDnsServer.start();
         sink = DownstreamSink.start();
