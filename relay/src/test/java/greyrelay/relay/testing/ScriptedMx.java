@@ -51,6 +51,12 @@ public final class ScriptedMx implements AutoCloseable {
         /** Say nothing, read nothing, until the server is closed. */
         record Silence() implements Action {}
 
+        /**
+         * Say nothing, read and drop what the client sends until it hangs up: a tarpit whose {@link #openConnections()}
+         * drops when the prober gives up (with {@link Silence} a connection counts as open until the server closes).
+         */
+        record Stall() implements Action {}
+
         /** Close the connection at once. */
         record HangUp() implements Action {}
 
@@ -73,17 +79,29 @@ public final class ScriptedMx implements AutoCloseable {
     private final AtomicInteger maxOpen = new AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private ScriptedMx() throws IOException {
-        server = new ServerSocket(0, 2000, InetAddress.getLoopbackAddress());
+    private ScriptedMx(InetAddress bind, int port) throws IOException {
+        server = new ServerSocket(port, 2000, bind);
         Thread.ofVirtual().name("scripted-mx-" + server.getLocalPort()).start(this::acceptLoop);
     }
 
     /** A well-behaved MX that accepts every recipient. */
     public static ScriptedMx start() {
         try {
-            return new ScriptedMx();
+            return new ScriptedMx(InetAddress.getLoopbackAddress(), 0);
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on loopback", e);
+        }
+    }
+
+    /**
+     * A well-behaved MX on a given address and port, for a relay in another process that cannot take a probe seam:
+     * several servers on one port ({@code verification.probePort}) at different loopback addresses (127.0.0.2, …).
+     */
+    public static ScriptedMx start(InetAddress bind, int port) {
+        try {
+            return new ScriptedMx(bind, port);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on " + bind.getHostAddress() + ":" + port, e);
         }
     }
 
@@ -131,7 +149,7 @@ public final class ScriptedMx implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port());
+        return new InetSocketAddress(server.getInetAddress(), port());
     }
 
     /** Connections accepted so far. */
@@ -242,7 +260,7 @@ public final class ScriptedMx implements AutoCloseable {
         try (socket) {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
-            if (!perform(greeting, out, transcript)) return;
+            if (!perform(greeting, in, out, transcript)) return;
             while (true) {
                 String line = readLine(in);
                 if (line == null) return;
@@ -250,11 +268,11 @@ public final class ScriptedMx implements AutoCloseable {
                 String verb = verb(line);
                 Action action = ruleFor(verb, line);
                 if (action == null) action = defaultFor(verb);
-                if (!perform(action, out, transcript)) return;
+                if (!perform(action, in, out, transcript)) return;
                 if (verb.equals("QUIT") && action instanceof Action.Reply) return;
                 if (verb.equals("DATA") && action instanceof Action.Reply r && r.text().startsWith("354")) {
                     readData(in, transcript);
-                    if (!perform(new Action.Reply("250 2.0.0 Ok: queued"), out, transcript)) return;
+                    if (!perform(new Action.Reply("250 2.0.0 Ok: queued"), in, out, transcript)) return;
                 }
             }
         } catch (IOException e) {
@@ -289,7 +307,7 @@ public final class ScriptedMx implements AutoCloseable {
     }
 
     /** Returns false when the connection is to end. */
-    private boolean perform(Action action, OutputStream out, List<String> transcript) throws IOException, InterruptedException {
+    private boolean perform(Action action, InputStream in, OutputStream out, List<String> transcript) throws IOException, InterruptedException {
         switch (action) {
             case Action.Reply r -> {
                 StringBuilder wire = new StringBuilder();
@@ -319,6 +337,14 @@ public final class ScriptedMx implements AutoCloseable {
             case Action.Silence s -> {
                 transcript.add("S: <silence>");
                 closed.await();
+                return false;
+            }
+            case Action.Stall st -> {
+                transcript.add("S: <stall>");
+                byte[] drop = new byte[512];
+                while (in.read(drop) >= 0) {
+                    // until the client hangs up
+                }
                 return false;
             }
             case Action.HangUp h -> {

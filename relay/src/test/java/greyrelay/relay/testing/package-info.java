@@ -16,6 +16,8 @@
  *       domains and RFC 5737 addresses only).</li>
  * </ul>
  *
- * <p>Must not: reach the network beyond loopback, or sleep to let time pass. Everything binds port 0.
+ * <p>Must not: reach the network beyond loopback, or sleep to let time pass. Everything binds port 0, except a
+ * {@link greyrelay.relay.testing.ScriptedMx} for a relay in another process ({@link greyrelay.relay.testing.RelayProcess}):
+ * it has no probe seam, so its MXs share one free port ({@code verification.probePort}) on distinct loopback addresses.
  */
 package greyrelay.relay.testing;
