@@ -62,10 +62,17 @@ public final class AdminTokenCommand implements Callable<Integer> {
 
     @Command(name = "list", description = "List the tokens (names and use, never the secrets).")
     static final class ListTokens extends Common implements Callable<Integer> {
+        @picocli.CommandLine.Option(names = "--json", description = "print the tokens as JSON (names and use, never the secrets)")
+        boolean json;
+
         @Override
         public Integer call() {
             return via(api -> {
                 JsonNode r = api.call("GET", "/api/tokens", null);
+                if (json) {
+                    ApiCommand.printJson(r);
+                    return 0;
+                }
                 System.out.println("token\tcreated by\tcreated\tlast used");
                 for (JsonNode k : r.path("tokens")) {
                     System.out.println(k.path("name").asText() + "\t" + k.path("createdBy").asText() + "\t" + k.path("createdAt").asText()

@@ -127,10 +127,17 @@ public final class AdminUserCommand implements Callable<Integer> {
 
     @Command(name = "list", description = "List the users.")
     static final class ListUsers extends Common implements Callable<Integer> {
+        @picocli.CommandLine.Option(names = "--json", description = "print the users as JSON")
+        boolean json;
+
         @Override
         public Integer call() {
             return via(api -> {
                 JsonNode r = api.call("GET", "/api/users", null);
+                if (json) {
+                    ApiCommand.printJson(r);
+                    return 0;
+                }
                 System.out.println("user\tcreated\tpassword changed\tlast login");
                 for (JsonNode u : r.path("users")) {
                     System.out.println(u.path("username").asText() + "\t" + u.path("createdAt").asText() + "\t"

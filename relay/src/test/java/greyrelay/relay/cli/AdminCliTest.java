@@ -145,6 +145,9 @@ class AdminCliTest {
 
         assertThat(run("", "admin-user", "list", "--config", config.toString())).isZero();
         assertThat(out.toString()).contains("user\tcreated\tpassword changed\tlast login\njane\t");
+
+        assertThat(run("", "admin-user", "list", "--json", "--config", config.toString())).isZero();
+        assertThat(out.toString()).contains("\"username\" : \"jane\"").doesNotContain("password\" :");
     }
 
     @Test
@@ -158,6 +161,8 @@ class AdminCliTest {
         assertThat(tokenWorks(secret)).isTrue();
         assertThat(run("", "admin-token", "list", "--config", config.toString())).isZero();
         assertThat(out.toString()).contains("backup\tcli:").doesNotContain(secret);
+        assertThat(run("", "admin-token", "list", "--json", "--config", config.toString())).isZero();
+        assertThat(out.toString()).contains("\"name\" : \"backup\"").doesNotContain(secret);
         assertThat(run("", "admin-token", "revoke", "backup", "--config", config.toString())).isZero();
         assertThat(tokenWorks(secret)).isFalse();
         assertThat(run("", "admin-token", "revoke", "backup", "--config", config.toString())).isEqualTo(1);
