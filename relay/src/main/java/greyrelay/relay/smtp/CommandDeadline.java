@@ -16,7 +16,9 @@ import org.subethamail.smtp.server.Session;
  * Every quarter of the timeout (at most every second) a connection that has waited longer than the timeout for its
  * next command line hears the library's own timeout reply and is closed. Real time, like the socket timeout it
  * completes. A command's own work (policy checks, the message content read by DATA, a TLS handshake) is not timed
- * here: the message content stays under the socket read timeout alone.
+ * here: the message content stays under the socket read timeout alone. Only the commands we know restart the clock:
+ * a line the library answers by itself (an unknown command, a line too long, bad UTF-8) does not, so a stream of those
+ * is cut too.
  */
 final class CommandDeadline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CommandDeadline.class);
