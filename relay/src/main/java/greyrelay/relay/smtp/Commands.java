@@ -28,7 +28,8 @@ import org.subethamail.smtp.server.Session;
  * enhanced status code, as MAIL does; DATA must drain the message and reset the transaction after a refusal (the
  * stock one does neither), and must end the session quietly when the client goes away mid-message (the library
  * logs that as a WARN with a stack trace). Every command, ours and the library's, is wrapped to note its verb on the
- * connection, for "lost connection after &lt;verb&gt;". Re-check on library upgrades.
+ * connection, for "lost connection after &lt;verb&gt;", and to time the wait for the next command line
+ * ({@link CommandDeadline}). Re-check on library upgrades.
  */
 final class Commands {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Commands.class);
@@ -71,12 +72,15 @@ final class Commands {
             if (c != null) {
                 c.lastCommand = command.getName();
                 c.counted(command.getName());
+                c.awaitingSince = Connection.IN_COMMAND;
             }
             try {
                 command.execute(commandString, sess);
             } catch (DropConnectionException e) {
                 if (c != null) c.hangingUp = true;
                 throw e;
+            } finally {
+                if (c != null && !c.hangingUp) c.awaitingSince = System.nanoTime();
             }
             if (c != null && command.getName().equals("STARTTLS") && sess.getSocket() instanceof SSLSocket ssl) {
                 var tls = ssl.getSession();

@@ -13,7 +13,10 @@ import java.util.Optional;
 import javax.net.ssl.SSLSocket;
 import org.subethamail.smtp.server.Session;
 
-/** Our state for one SMTP connection, beside the library's {@link Session}. Used only by that connection's thread. */
+/**
+ * Our state for one SMTP connection, beside the library's {@link Session}. Used only by that connection's thread,
+ * except {@link #awaitingSince} and {@link #hangingUp}, which {@link CommandDeadline} reads and sets.
+ */
 final class Connection {
     final Session session;
     final String id;
@@ -25,7 +28,11 @@ final class Connection {
     /** The client's last command as Postfix names it in "lost connection after …": CONNECT before the first one. */
     String lastCommand = "CONNECT";
     /** We answered with a reply that closes the connection (421 and the like): its end is ours, not a lost client. */
-    boolean hangingUp;
+    volatile boolean hangingUp;
+    /** {@link #awaitingSince} while a command runs. */
+    static final long IN_COMMAND = Long.MIN_VALUE;
+    /** {@code System.nanoTime()} since which we wait for the client's next command line, or {@link #IN_COMMAND}. */
+    volatile long awaitingSince = System.nanoTime();
     /** Reading from the client failed in the middle of a command (a reset or end of stream during DATA). */
     boolean lost;
     private int transactions;

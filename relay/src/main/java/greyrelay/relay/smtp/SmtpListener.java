@@ -26,6 +26,7 @@ public final class SmtpListener implements AutoCloseable {
     private final ConnectGate gate;
     private final Map<Session, Connection> connections = new ConcurrentHashMap<>();
     private final ConnectionCounter counter;
+    private final CommandDeadline commandDeadline;
     private volatile boolean stopped;
 
     public SmtpListener(SmtpConfig config, SmtpServices services, ConnectionCounter counter, Optional<SSLContext> tls) {
@@ -59,6 +60,7 @@ public final class SmtpListener implements AutoCloseable {
         if (config.proxyProtocol()) b.proxyHandler(new TrustedProxies(config.proxyProtocolTrustedNetworks(), config.hostname()));
         this.server = b.build();
         Commands.install(server, connections, config.maxMessageSize().bytes(), services.metrics());
+        this.commandDeadline = new CommandDeadline(connections, config.commandTimeout());
     }
 
     public void start() {
@@ -95,6 +97,7 @@ public final class SmtpListener implements AutoCloseable {
             }
         }
         stopped = true;
+        commandDeadline.close();
         server.stop();
     }
 

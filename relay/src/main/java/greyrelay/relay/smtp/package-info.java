@@ -41,7 +41,9 @@
  * No BDAT/CHUNKING, no AUTH, no implicit TLS (port 465). Some replies are the library's own wording (NOOP, RSET, VRFY,
  * unknown commands, timeouts: docs/replies.md lists them, and a golden transcript pins them). The library's own
  * connection limit is a backstop at {@code smtp.maxConnections} + 10; our {@code connection-limit} check answers
- * first.
+ * first. {@code smtp.commandTimeout} bounds each command line as a whole ({@code CommandDeadline}: the library's
+ * socket read timeout alone is reset by every byte), but message content only byte to byte: a client sending its
+ * message a byte per timeout holds its connection, within the connection limits.
  *
  * <h2>Configuration</h2>
  * {@code smtp.bind}, {@code smtp.port}, {@code smtp.hostname} (banner, EHLO, {@code Received}, authserv-id),

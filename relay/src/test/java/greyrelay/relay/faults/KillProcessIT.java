@@ -36,8 +36,8 @@ class KillProcessIT {
     @Test
     void every_acknowledged_message_survives_three_sigkills() throws Exception {
         int sessions = FaultParams.count("kill.sessions", 16);
-        Duration minRun = FaultParams.duration("kill.minRun", "2s");
-        Duration maxRun = FaultParams.duration("kill.maxRun", "5s");
+        Duration minRun = FaultParams.duration("kill.minRun", "1s");
+        Duration maxRun = FaultParams.duration("kill.maxRun", "3s");
         long seed = Long.getLong("faults.seed", System.nanoTime());
         Random random = new Random(seed);
         Ledger ledger = new Ledger("sigkill");

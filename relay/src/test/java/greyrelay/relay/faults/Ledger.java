@@ -94,6 +94,13 @@ final class Ledger {
         return new Counts(outcome.size(), acked, d.size(), twice, lost(sink).size(), replies);
     }
 
+    /** A second group's figures inside a scenario's one line: {@code {sent=…, acknowledged=…, …, replies={…}}}. */
+    String brief(DownstreamSink sink) {
+        Counts c = counts(sink);
+        return "{sent=" + c.sent() + " acknowledged=" + c.acknowledged() + " delivered=" + c.delivered() + " lost=" + c.lost()
+                + " replies=" + c.replies() + "}";
+    }
+
     /** The one line a scenario prints, with any extra figures it measured. */
     String line(DownstreamSink sink, String extra) {
         Counts c = counts(sink);

@@ -183,6 +183,31 @@ class ListenerIT {
     }
 
     @Test
+    void a_client_sending_a_byte_at_a_time_is_cut_at_the_command_timeout() throws Exception {
+        h = RelayHarness.start(dir, BASE + "smtp:\n  commandTimeout: 1s\n");
+        try (SmtpConversation c = h.connect()) {
+            c.expect(220);
+            long t0 = System.nanoTime();
+            // each byte would reset a socket read timeout: the deadline is for the whole command line
+            Thread drip = Thread.ofVirtual().start(() -> {
+                try {
+                    for (byte b : "EHLO slow.example.org".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) {
+                        c.raw(new byte[] {b});
+                        Thread.sleep(200);
+                    }
+                } catch (Exception e) {
+                    // cut by the relay
+                }
+            });
+            assertThat(c.expect(421).last()).isEqualTo("421 Timeout waiting for data from client.");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(ms).as("cut after %d ms, the drip lasts 4 s", ms).isBetween(900L, 2500L);
+            assertThat(c.isClosedByServer()).isTrue();
+            drip.join();
+        }
+    }
+
+    @Test
     void utf8_addresses_are_accepted_with_smtputf8() throws Exception {
         h = RelayHarness.start(dir, BASE);
         try (SmtpConversation c = h.connect()) {

@@ -16,10 +16,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -41,7 +41,8 @@ public final class RelayProcess implements AutoCloseable {
     private final List<String> jvmArgs;
     private final int smtpPort;
     private final int adminPort;
-    private final List<String> log = new CopyOnWriteArrayList<>();
+    /** Not a CopyOnWriteArrayList: a chatty relay (garbage clients) logs enough lines to make copying per line stall it. */
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private volatile Process process;
     private int starts;
 
@@ -115,7 +116,7 @@ public final class RelayProcess implements AutoCloseable {
                 log.add(line);
                 w.write(line);
                 w.write('\n');
-                w.flush();
+                if (!r.ready()) w.flush(); // once per burst: the pump must keep up, or the relay blocks writing its log
             }
         } catch (IOException e) {
             // the process died: its output ends here
@@ -143,7 +144,9 @@ public final class RelayProcess implements AutoCloseable {
 
     /** Every log line of every start so far. */
     public List<String> log() {
-        return List.copyOf(log);
+        synchronized (log) {
+            return List.copyOf(log);
+        }
     }
 
     public String tail(int lines) {
