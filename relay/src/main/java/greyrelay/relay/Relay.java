@@ -183,7 +183,7 @@ public final class Relay implements AutoCloseable {
         AdminSettings settings = AdminWiring.settings(config, version()).withControlToken(ControlToken.create(config.dataPath()));
         return AdminApp.builder(settings, database).clock(clock).health(this::health).metrics(metrics::scrape)
                 .verification(new VerificationPanelOperations(verification)) // with "verify again now"
-                .queue(new MailQueueOperations(queue)).configuration(withPipeline(ConfigDump.masked(config)))
+                .queue(new MailQueueOperations(queue)).configuration(withPipeline(ConfigDump.masked(config)), AdminWiring.configKeys(config))
                 .relayPolicy(AdminWiring.policy(config)).changes(this::changed).build();
     }
 
