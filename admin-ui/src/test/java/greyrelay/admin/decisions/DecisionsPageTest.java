@@ -87,7 +87,7 @@ class DecisionsPageTest {
     }
 
     static String cell(String address) {
-        return "<td class=\"addr\">" + address + "</td>";
+        return "<td class=\"addr\"><span class=\"clip\" title=\"" + address + "\">" + address + "</span>";
     }
 
     @Test
