@@ -209,7 +209,8 @@ public final class AdminApp {
         features.add(new PasswordController(accounts, sessions, pages, gate));
         features.add(new DashboardController(new DecisionLog(b.database), queue,
                 policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT), pages, clock));
-        features.add(new DecisionsController(new DecisionLog(b.database), pages));
+        features.add(new DecisionsController(new DecisionLog(b.database),
+                policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT), pages));
         features.add(new GreylistController(new GreylistStore(b.database), policy, auditor, pages, clock, flash));
         features.add(new WhitelistController(new WhitelistStore(b.database), policy, b.changes, auditor, pages, clock, flash));
         features.add(new RateLimitController(new RateLimitOverrides(b.database), policy, b.changes, auditor, pages, clock, flash));
