@@ -229,4 +229,23 @@ class AdminBrowserTest {
             browser.screenshot("clip" + page.replace('/', '-'));
         }
     }
+
+    /** An action from a decision's page: asked first, done, shown at once, audited. */
+    @Test
+    @Order(9)
+    void whitelists_the_sender_from_a_decisions_page_after_confirming() {
+        browser.open(url("/decisions?sender=spam"));
+        browser.find("table.decisions tbody a[href^='/decisions/']").click();
+        browser.waitFor(d -> d.getCurrentUrl().matches(".*/decisions/\\d+$"));
+        String id = browser.driver.getCurrentUrl().replaceAll(".*/", "");
+        browser.screenshot("decision-actions");
+
+        browser.find("button[data-action=whitelist-sender]").click();
+        browser.waitFor(d -> org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent().apply(d)).accept();
+
+        browser.waitFor(d -> d.getCurrentUrl().endsWith("/whitelists"));
+        assertThat(browser.find("main").getText()).contains("Added sender spam@example.net.").contains("from decision " + id);
+        browser.open(url("/audit"));
+        assertThat(browser.find("main").getText()).contains("whitelist.add").contains("spam@example.net");
+    }
 }
