@@ -197,7 +197,7 @@ public final class Relay implements AutoCloseable {
         settings = settings.withControlToken(ControlToken.create(config.dataPath()));
         AdminApp.Builder b = AdminApp.builder(settings, database).clock(clock).health(healthSource()).metrics(metrics::scrape)
                 .verification(new VerificationPanelOperations(verification)) // with "verify again now"
-                .queue(new MailQueueOperations(queue)).configuration(withPipeline(ConfigDump.masked(config)))
+                .queue(new MailQueueOperations(queue)).configuration(withPipeline(ConfigDump.masked(config)), AdminWiring.configKeys(config))
                 .relayPolicy(AdminWiring.policy(config)).changes(this::changed);
         return (config.admin().enabled() ? b : b.controlOnly()).build();
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import greyrelay.admin.AdminFeature;
 import greyrelay.admin.AdminSettings;
 import greyrelay.admin.ChangeListener;
+import greyrelay.admin.ConfigKey;
 import greyrelay.admin.RelayPolicy;
 import greyrelay.admin.auditlog.AuditController;
 import greyrelay.admin.audit.Auditor;
@@ -90,7 +91,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Javalin app = AdminApp.builder(settings, database).clock(clock).health(relay::health).metrics(registry::scrape)
- *         .queue(queueOperations).verification(verificationOperations).configuration(ConfigDump.masked(config))
+ *         .queue(queueOperations).verification(verificationOperations).configuration(ConfigDump.masked(config), AdminWiring.configKeys(config))
  *         .relayPolicy(policy).changes(relay::changed).build();
  * app.start("127.0.0.1", 8080);
  * }</pre>
@@ -114,6 +115,7 @@ public final class AdminApp {
         private QueueOperations queue;
         private VerificationOperations verification;
         private JsonNode configuration;
+        private List<ConfigKey> configKeys = List.of();
         private RelayPolicy policy;
         private ChangeListener changes = ChangeListener.NONE;
         private boolean controlOnly;
@@ -152,9 +154,13 @@ public final class AdminApp {
             return this;
         }
 
-        /** The effective configuration with secrets masked, shown as it is on the settings page. */
-        public Builder configuration(JsonNode masked) {
+        /**
+         * The effective configuration with secrets masked, shown on the settings page, and what the relay knows about
+         * each key (default, changed or not, reloadable, description); {@code keys} may be empty (values only).
+         */
+        public Builder configuration(JsonNode masked, List<ConfigKey> keys) {
             this.configuration = Objects.requireNonNull(masked);
+            this.configKeys = List.copyOf(keys);
             return this;
         }
 
@@ -214,7 +220,8 @@ public final class AdminApp {
         features.add(new PasswordController(accounts, sessions, pages, gate));
         features.add(new DashboardController(new DecisionLog(b.database), queue,
                 policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT), pages, clock));
-        features.add(new DecisionsController(new DecisionLog(b.database), pages));
+        features.add(new DecisionsController(new DecisionLog(b.database),
+                policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT), pages));
         features.add(new GreylistController(new GreylistStore(b.database), policy, auditor, pages, clock, flash));
         features.add(new WhitelistController(new WhitelistStore(b.database), policy, b.changes, auditor, pages, clock, flash));
         features.add(new RateLimitController(new RateLimitOverrides(b.database), policy, b.changes, auditor, pages, clock, flash));
@@ -224,7 +231,7 @@ public final class AdminApp {
         features.add(new ClusterController(new NodeHeartbeats(b.database), pages, clock));
         features.add(new AuditController(new AuditLog(b.database), pages));
         features.add(new AccessController(accounts, tokens, sessions, gate, pages));
-        if (b.configuration != null) features.add(new SettingsController(b.configuration, pages));
+        if (b.configuration != null) features.add(new SettingsController(b.configuration, b.configKeys, pages));
         features.add(new VerificationController(new ProbeLog(b.database), new VerificationCache(b.database),
                 new DomainProfiles(b.database), new VouchStore(b.database), Optional.ofNullable(b.verification), policy, auditor, pages, clock));
         features.stream().flatMap(f -> f.nav().stream()).sorted(Comparator.comparingInt(NavItem::order)).forEach(nav::add);

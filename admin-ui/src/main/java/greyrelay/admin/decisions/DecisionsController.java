@@ -10,6 +10,8 @@ import greyrelay.db.decision.DecisionLog;
 import greyrelay.db.decision.DecisionQuery;
 import greyrelay.db.decision.DecisionRecord;
 import greyrelay.db.decision.Outcome;
+import greyrelay.db.net.IpNetwork;
+import greyrelay.db.net.NetworkPrefixes;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
@@ -32,10 +34,13 @@ public final class DecisionsController implements AdminFeature {
     private static final Pattern IP_TEXT = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     private final DecisionLog store;
+    private final NetworkPrefixes clientNetworks;
     private final Pages pages;
 
-    public DecisionsController(DecisionLog store, Pages pages) {
+    /** @param clientNetworks the greylist's prefixes: the network "whitelist this client network" offers */
+    public DecisionsController(DecisionLog store, NetworkPrefixes clientNetworks, Pages pages) {
         this.store = store;
+        this.clientNetworks = clientNetworks;
         this.pages = pages;
     }
 
@@ -95,8 +100,19 @@ public final class DecisionsController implements AdminFeature {
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.of(ctx, "Decision " + d.id(), "/decisions"));
         model.put("d", d);
+        model.put("network", clientNetwork(d.clientIp()));
         model.put("session", d.sessionId() == null ? List.of() : store.forSession(d.sessionId(), SESSION_ROWS));
         ctx.render("decisions/detail.jte", model);
+    }
+
+    /** The client's network as the greylist keys it; null for anything but an IP literal. */
+    private String clientNetwork(String ip) {
+        if (ip == null || !IP_TEXT.matcher(ip).matches()) return null;
+        try {
+            return clientNetworks.networkOf(IpNetwork.literal(ip)).toString();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private void api(Context ctx) {

@@ -73,8 +73,11 @@ public final class VerificationController implements AdminFeature {
             "profile-forgotten", "The domain's profile is forgotten: the next probes learn it afresh.",
             "no-profile", "Nothing was known about this domain.");
 
-    /** Which rows of the history: probes on the wire, or answers from the cache. */
-    enum Source { PROBE, CACHE }
+    /**
+     * Which rows of the history: probes on the wire, answers from the cache, or both. The page shows probes by default
+     * (cache answers are many and would drown the real probes); the API answers both by default, as it always did.
+     */
+    enum Source { PROBE, CACHE, ALL }
 
     private final Optional<VerificationOperations> ops;
     private final Duration profileTtl;
@@ -143,19 +146,20 @@ public final class VerificationController implements AdminFeature {
     /** A parsed history search; {@code form} holds the errors. */
     record Search(Form form, ProbeQuery query, Paging paging) {}
 
-    static Search search(Form f) {
+    static Search search(Form f, Source byDefault) {
         String address = f.text("address");
         String domain = domain(f, "domain");
         OutcomeName outcome = f.choice("outcome", OutcomeName.class);
         CacheKind kind = f.choice("kind", CacheKind.class);
-        Source source = f.choice("source", Source.class);
+        Source chosen = f.choice("source", Source.class);
+        Source source = chosen == null ? byDefault : chosen;
         Instant from = f.time("from");
         Instant to = f.time("to");
         if (from != null && to != null && !from.isBefore(to)) f.error("to", "must be after from");
         ProbeOrder order = f.choice("sort", ProbeOrder.class);
         Paging paging = Paging.from(f);
         ProbeQuery q = new ProbeQuery(address, domain, outcome == null ? null : outcome.name(), kind,
-                source == null ? null : source == Source.CACHE, from, to, paging.limit() + 1, paging.offset(), order);
+                source == Source.ALL ? null : source == Source.CACHE, from, to, paging.limit() + 1, paging.offset(), order);
         return new Search(f, q, paging);
     }
 
@@ -236,7 +240,7 @@ public final class VerificationController implements AdminFeature {
     }
 
     private void history(Context ctx) {
-        Search s = search(Form.query(ctx));
+        Search s = search(Form.query(ctx), Source.PROBE);
         List<ProbeSummary> rows = s.form().ok() ? probes.search(s.query()).stream().map(ProbeSummary::of).toList() : List.of();
         Map<String, Object> model = new HashMap<>();
         model.put("page", page(ctx, "Verification history"));
@@ -365,7 +369,7 @@ public final class VerificationController implements AdminFeature {
     // ---- JSON API ------------------------------------------------------------------------------------------------
 
     private void apiHistory(Context ctx) {
-        Search s = search(Form.query(ctx));
+        Search s = search(Form.query(ctx), Source.ALL);
         if (!s.form().ok()) {
             Problems.answer(ctx, pages, 400, "invalid query", s.form().errors());
             return;

@@ -5,7 +5,7 @@ package greyrelay.admin.web;
  * an older page exists without counting the table.
  */
 public record Paging(int limit, int offset) {
-    public static final int DEFAULT_LIMIT = 50;
+    public static final int DEFAULT_LIMIT = 25;
     public static final int MAX_LIMIT = 500;
 
     public static Paging from(Form form) {

@@ -8,6 +8,9 @@ import greyrelay.admin.testing.HeadlessChrome;
 import greyrelay.db.decision.DecisionLog;
 import greyrelay.db.decision.DecisionRecord;
 import greyrelay.db.decision.Outcome;
+import greyrelay.db.greylist.GreylistEntry;
+import greyrelay.db.greylist.GreylistStore;
+import greyrelay.db.greylist.TripletKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -32,6 +35,8 @@ import org.openqa.selenium.WebElement;
 class AdminBrowserTest {
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final String HOSTILE_HELO = "<script>window.__xss='helo'</script>";
+    static final String LONG_SENDER = "quarterly.financial.reports.distribution-list@accounts-payable.subsidiary.example-holdings.co.uk";
+    static final String LONG_HOST = "outbound-relay-17.eu-west.mailout.subsidiary.example-holdings.co.uk";
     static final String HOSTILE_SENDER = "<img src=x onerror=\"window.__xss='sender'\">@example.net";
 
     @TempDir
@@ -60,7 +65,12 @@ class AdminBrowserTest {
         }
         rows.add(row(now.minusSeconds(5), Outcome.REJECTED, "sender-verification", "198.51.100.66", HOSTILE_HELO, HOSTILE_SENDER, 550,
                 "5.1.7 <script>window.__xss='reply'</script> undeliverable"));
+        rows.add(row(now.minusSeconds(7), Outcome.DEFERRED, "greylist", "2001:db8:1234:5678:9abc:def0:1234:5678", LONG_HOST, LONG_SENDER, 451,
+                "4.7.1 Greylisted, please try again in 300 seconds"));
         new DecisionLog(server.database).appendAll(rows);
+        new GreylistStore(server.database).insertIfAbsent(new GreylistEntry(new TripletKey("2001:db8:1234:5678::/64", LONG_SENDER,
+                "bob@example.com"), now.minusSeconds(60), now.minusSeconds(60), null, 1, now.plusSeconds(86400)));
+        server.queue.add(FakeQueue.message("0EEE333FFF", LONG_SENDER, "bob@example.com", now.minusSeconds(300), null), "Subject: long\r\n");
         server.queue.add(FakeQueue.message("0AAA111BBB", "jane@example.org", "bob@example.com", now.minusSeconds(5400),
                 "451 4.3.0 <bob@example.com>: mailbox busy, try later"), "Received: from client.example.org ([192.0.2.10])\r\n"
                 + "\tby mx.example.com (greyrelay) with ESMTP id 0AAA111BBB\r\nFrom: Jane <jane@example.org>\r\nTo: bob@example.com\r\n"
@@ -190,5 +200,52 @@ class AdminBrowserTest {
             browser.resize(1280, 900);
         }
         assertThat(Files.exists(SCREENSHOTS.resolve("dashboard.png"))).isTrue();
+    }
+
+    /** Every address-like cell at 1,280 px: the text of each on one line (measured), a cut one with its full text in title=. */
+    @Test
+    @Order(8)
+    void no_address_network_or_host_name_breaks_mid_word_at_1280_px() {
+        browser.resize(1280, 900);
+        for (String page : List.of("/decisions", "/greylist", "/queue")) {
+            browser.open(url(page));
+            browser.waitFor(d -> browser.find("footer").isDisplayed());
+            @SuppressWarnings("unchecked")
+            List<String> broken = (List<String>) browser.script("""
+                    const bad = [];
+                    document.querySelectorAll('td.addr a, td.addr code, td.addr .clip').forEach(e => {
+                      const r = document.createRange(); r.selectNodeContents(e);
+                      const tops = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top)));
+                      if (tops.size > 1) bad.push(e.textContent);
+                    });
+                    return bad;""");
+            assertThat(broken).as(page + ": cells whose text wraps onto a second line").isEmpty();
+            @SuppressWarnings("unchecked")
+            List<String> titles = (List<String>) browser.script("""
+                    return [...document.querySelectorAll('td.addr .clip')].filter(e => e.scrollWidth > e.clientWidth)
+                      .map(e => e.getAttribute('title'));""");
+            assertThat(titles).as(page + ": a cut address keeps its full text in title=").contains(LONG_SENDER);
+            assertThat(browser.script("return document.querySelectorAll('td.addr .clip').length")).as(page).isNotEqualTo(0L);
+            browser.screenshot("clip" + page.replace('/', '-'));
+        }
+    }
+
+    /** An action from a decision's page: asked first, done, shown at once, audited. */
+    @Test
+    @Order(9)
+    void whitelists_the_sender_from_a_decisions_page_after_confirming() {
+        browser.open(url("/decisions?sender=spam"));
+        browser.find("table.decisions tbody a[href^='/decisions/']").click();
+        browser.waitFor(d -> d.getCurrentUrl().matches(".*/decisions/\\d+$"));
+        String id = browser.driver.getCurrentUrl().replaceAll(".*/", "");
+        browser.screenshot("decision-actions");
+
+        browser.find("button[data-action=whitelist-sender]").click();
+        browser.waitFor(d -> org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent().apply(d)).accept();
+
+        browser.waitFor(d -> d.getCurrentUrl().endsWith("/whitelists"));
+        assertThat(browser.find("main").getText()).contains("Added sender spam@example.net.").contains("from decision " + id);
+        browser.open(url("/audit"));
+        assertThat(browser.find("main").getText()).contains("whitelist.add").contains("spam@example.net");
     }
 }

@@ -1,9 +1,13 @@
 package greyrelay.admin.decisions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import greyrelay.admin.testing.AdminServer;
+import greyrelay.db.admin.AuditEntry;
+import greyrelay.db.admin.AuditLog;
+import greyrelay.db.admin.AuditQuery;
 import greyrelay.db.decision.DecisionLog;
 import greyrelay.db.decision.DecisionQuery;
 import greyrelay.db.decision.DecisionRecord;
@@ -12,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,7 +92,7 @@ class DecisionsPageTest {
     }
 
     static String cell(String address) {
-        return "<td class=\"addr\">" + address + "</td>";
+        return "<td class=\"addr\"><span class=\"clip\" title=\"" + address + "\">" + address + "</span>";
     }
 
     @Test
@@ -146,6 +151,32 @@ class DecisionsPageTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("Relay access denied").contains("Everything decided in this session")
                 .contains("4.7.1 Greylisted").contains("<tr class=\"current\">");
+    }
+
+    @Test
+    void offers_whitelisting_the_client_network_sender_and_recipient_and_each_is_audited_and_shown_at_once() {
+        long id = new DecisionLog(server.database).search(DecisionQuery.newest(10).withClientIp("198.51.100.20")).get(0).id();
+        String page = server.get("/decisions/" + id, session).body();
+
+        // three confirmed forms, each with the session's CSRF token; hostile text stays text
+        assertThat(page).contains("data-action=\"whitelist-network\"").contains("data-action=\"whitelist-sender\"")
+                .contains("data-action=\"whitelist-recipient\"").contains("Whitelist the client network 198.51.100.0/24?")
+                .contains("value=\"&lt;script>alert(1)&lt;/script>@example.net\"").doesNotContain("<script>alert(1)")
+                .contains("name=\"_csrf\" value=\"" + session.csrf() + "\"");
+        java.util.regex.Matcher form = java.util.regex.Pattern.compile("<form method=\"post\" action=\"/whitelists\" data-confirm=\"[^\"]*\">"
+                + "\\s*<input type=\"hidden\" name=\"_csrf\" value=\"[^\"]*\"><input type=\"hidden\" name=\"kind\" value=\"([a-z_]+)\">"
+                + "\\s*<input type=\"hidden\" name=\"value\" value=\"([^\"]*)\"><input type=\"hidden\" name=\"note\" value=\"([^\"]*)\">").matcher(page);
+        assertThat(form.find()).isTrue();
+        assertThat(form.group(1)).isEqualTo("client_address");
+        assertThat(form.group(2)).isEqualTo("198.51.100.0/24");
+
+        HttpResponse<String> r = server.postForm("/whitelists", session, Map.of("kind", form.group(1), "value", form.group(2), "note", form.group(3)));
+
+        assertThat(r.statusCode()).isEqualTo(303);
+        assertThat(new AuditLog(server.database).search(new AuditQuery(null, "whitelist.add", null, null, 10, 0)))
+                .extracting(AuditEntry::target, AuditEntry::detail).contains(tuple("client address 198.51.100.0/24", "from decision " + id));
+        assertThat(server.get("/whitelists", session).body()).contains("Added client address 198.51.100.0/24.").contains("from decision " + id);
+        assertThat(server.changes).contains(greyrelay.admin.ChangeListener.What.WHITELISTS);
     }
 
     @Test

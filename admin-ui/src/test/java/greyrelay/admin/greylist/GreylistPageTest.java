@@ -72,6 +72,13 @@ class GreylistPageTest {
         server.changes.clear();
     }
 
+    @Test
+    void says_that_attempts_count_every_try_the_passing_one_included() {
+        String page = server.get("/greylist", session).body();
+        assertThat(page).contains("id=\"attempts-hint\">Attempts counts every try of the current round: each deferral (the first one"
+                + " included) and the\n  retry that passed").contains("title=\"every try of this round");
+    }
+
     static long id(TripletKey key) {
         return store.search(new TripletQuery(key.client(), key.sender(), key.recipient(), null, now, 1, 0)).getFirst().id();
     }

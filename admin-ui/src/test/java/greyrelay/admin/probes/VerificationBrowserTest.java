@@ -97,6 +97,17 @@ class VerificationBrowserTest {
     @Order(2)
     void searches_the_history_in_place_sorts_it_and_marks_cache_answers() {
         browser.open(url("/verification"));
+        // cache answers hidden by default; one click shows them
+        assertThat(browser.findAll("table.probes tbody tr")).hasSize(3);
+        assertThat(browser.findAll("table.probes tbody tr.cache-hit")).isEmpty();
+        assertThat(browser.script("""
+                const s = document.querySelector('select[name=source]');
+                const c = document.createElement('canvas').getContext('2d');
+                c.font = getComputedStyle(s).font;
+                return Math.max(...[...s.options].map(o => c.measureText(o.text).width)) + 24 <= s.clientWidth;"""))
+                .as("the source filter is wide enough for its longest option").isEqualTo(true);
+        browser.find("a[data-action=show-cache]").click();
+        browser.waitFor(d -> d.getCurrentUrl().contains("source=all"));
         assertThat(browser.findAll("table.probes tbody tr")).hasSize(4);
         assertThat(browser.findAll("table.probes tbody tr.cache-hit")).hasSize(1);
         browser.screenshot("verification-history");

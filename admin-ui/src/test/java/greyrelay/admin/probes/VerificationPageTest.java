@@ -124,7 +124,7 @@ class VerificationPageTest {
 
     @Test
     void lists_probes_newest_first_and_marks_answers_from_the_cache() {
-        HttpResponse<String> r = server.get("/verification", session);
+        HttpResponse<String> r = server.get("/verification?source=all", session);
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("<h1>Verification history").contains("aria-current=\"page\">Probe history")
@@ -135,34 +135,48 @@ class VerificationPageTest {
     }
 
     @Test
+    void hides_cache_answers_by_default_and_one_link_shows_them() {
+        String page = server.get("/verification?domain=example.org", session).body();
+        assertThat(rowsOf("/verification?domain=example.org")).containsExactly(JANE);
+        assertThat(page).doesNotContain("<tr class=\"cache-hit\">").contains("id=\"cache-hidden\"")
+                .contains("href=\"/verification?domain=example.org&amp;source=all\" data-action=\"show-cache\"");
+        String all = server.get("/verification?domain=example.org&source=all", session).body();
+        assertThat(all).contains("<tr class=\"cache-hit\">").doesNotContain("id=\"cache-hidden\"")
+                .contains("<option value=\"all\" selected>");
+        assertThat(rowsOf("/verification?domain=example.org&source=all")).containsExactly(JANE, JANE);
+        // the API keeps answering both unless asked
+        assertThat(server.parse(server.get("/api/verification/probes?domain=example.org", session)).path("probes")).hasSize(2);
+    }
+
+    @Test
     void searches_by_address_domain_outcome_kind_source_and_time_and_sorts() {
         assertThat(rowsOf("/verification?address=MALLORY")).containsExactly(MALLORY);
-        assertThat(rowsOf("/verification?domain=Example.ORG")).containsExactly(JANE, JANE);
+        assertThat(rowsOf("/verification?domain=Example.ORG&source=all")).containsExactly(JANE, JANE);
         assertThat(rowsOf("/verification?outcome=undeliverable")).containsExactly(MALLORY);
         assertThat(rowsOf("/verification?kind=recipient")).containsExactly("bob@example.com");
         assertThat(rowsOf("/verification?source=cache")).containsExactly(JANE);
         assertThat(rowsOf("/verification?source=probe&domain=example.org")).containsExactly(JANE);
-        assertThat(rowsOf("/verification?from=2026-11-27T08:00&to=2026-11-27T09:45")).containsExactly(MALLORY, JANE);
-        assertThat(rowsOf("/verification?sort=slowest")).containsExactly(MALLORY, JANE, "bob@example.com", JANE);
-        assertThat(rowsOf("/verification?sort=oldest")).containsExactly(JANE, JANE, MALLORY, "bob@example.com");
+        assertThat(rowsOf("/verification?from=2026-11-27T08:00&to=2026-11-27T09:45&source=all")).containsExactly(MALLORY, JANE);
+        assertThat(rowsOf("/verification?sort=slowest&source=all")).containsExactly(MALLORY, JANE, "bob@example.com", JANE);
+        assertThat(rowsOf("/verification?sort=oldest&source=all")).containsExactly(JANE, JANE, MALLORY, "bob@example.com");
     }
 
     /** The addresses of the result rows, in order. */
     static List<String> rowsOf(String path) {
         HttpResponse<String> r = server.get(path, session);
         assertThat(r.statusCode()).as(path).isEqualTo(200);
-        return java.util.regex.Pattern.compile("<td class=\"addr\"><a href=\"/verification\\?address=[^\"]*\">([^<]*)</a>")
+        return java.util.regex.Pattern.compile("<td class=\"addr\"><a href=\"/verification\\?address=[^\"]*\"><span class=\"clip\" title=\"[^\"]*\">([^<]*)</span>")
                 .matcher(r.body()).results().map(m -> m.group(1)).toList();
     }
 
     @Test
     void pages_through_the_history_keeping_the_search() {
-        HttpResponse<String> first = server.get("/verification?domain=example.org&limit=1", session);
+        HttpResponse<String> first = server.get("/verification?domain=example.org&source=all&limit=1", session);
 
-        assertThat(rowsOf("/verification?domain=example.org&limit=1")).containsExactly(JANE);
-        assertThat(first.body()).contains("href=\"/verification?domain=example.org&amp;offset=1&amp;limit=1\" rel=\"next\"");
-        assertThat(rowsOf("/verification?domain=example.org&offset=1&limit=1")).containsExactly(JANE);
-        assertThat(server.get("/verification?domain=example.org&offset=1&limit=1", session).body()).doesNotContain("rel=\"next\"")
+        assertThat(rowsOf("/verification?domain=example.org&source=all&limit=1")).containsExactly(JANE);
+        assertThat(first.body()).contains("href=\"/verification?domain=example.org&amp;source=all&amp;offset=1&amp;limit=1\" rel=\"next\"");
+        assertThat(rowsOf("/verification?domain=example.org&source=all&offset=1&limit=1")).containsExactly(JANE);
+        assertThat(server.get("/verification?domain=example.org&source=all&offset=1&limit=1", session).body()).doesNotContain("rel=\"next\"")
                 .contains("rel=\"prev\"");
     }
 
@@ -309,9 +323,9 @@ class VerificationPageTest {
         assertThat(all.body()).contains("aria-current=\"page\">Domain profiles").containsSubsequence("hostile.example.net", "example.org")
                 .contains("A trait counts for 7d");
         assertThat(server.get("/verification/domains?q=HOSTILE", session).body()).contains("hostile.example.net")
-                .doesNotContain(">example.org</a>");
-        assertThat(server.get("/verification/domains?trait=accepts_any", session).body()).contains(">example.org</a>")
-                .doesNotContain("hostile.example.net</a>");
+                .doesNotContain(">example.org</span></a>");
+        assertThat(server.get("/verification/domains?trait=accepts_any", session).body()).contains(">example.org</span></a>")
+                .doesNotContain("hostile.example.net</span></a>");
         assertThat(server.get("/verification/domains?trait=refuses_null_sender", session).body())
                 .as("observed 10 days ago: no longer counts with a 7-day lifetime").contains("No domain matches");
         HttpResponse<String> bad = server.get("/verification/domains?trait=evil", session);

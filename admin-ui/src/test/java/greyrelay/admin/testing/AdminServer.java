@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import greyrelay.admin.app.AdminApp;
 import greyrelay.admin.AdminSettings;
 import greyrelay.admin.ChangeListener;
+import greyrelay.admin.ConfigKey;
 import greyrelay.admin.RelayPolicy;
 import greyrelay.db.Database;
 import greyrelay.db.testing.TestDatabases;
@@ -98,7 +99,7 @@ public final class AdminServer implements AutoCloseable {
         MutableClock clock = new MutableClock();
         List<ChangeListener.What> changes = new CopyOnWriteArrayList<>();
         AdminApp.Builder b = AdminApp.builder(settings, db).clock(clock).metrics(() -> "greyrelay_test_total 1.0\n")
-                .configuration(sampleConfiguration()).changes(changes::add);
+                .configuration(sampleConfiguration(), sampleKeys()).changes(changes::add);
         if (policy != null) b.relayPolicy(policy);
         if (queue != null) b.queue(queue);
         customise.accept(b);
@@ -106,7 +107,7 @@ public final class AdminServer implements AutoCloseable {
         return new AdminServer(db, owns, clock, queue, changes, app);
     }
 
-    static JsonNode sampleConfiguration() {
+    public static JsonNode sampleConfiguration() {
         try {
             return new ObjectMapper().readTree("""
                     {"dataDir": "./data",
@@ -117,6 +118,21 @@ public final class AdminServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * What the relay says about some of those keys: {@code smtp.port} and {@code downstream.routes} changed, the TLS
+     * keys reloadable, a description with markup in it (it must show as text); {@code dataDir} and the rest undescribed.
+     */
+    public static List<ConfigKey> sampleKeys() {
+        return List.of(
+                new ConfigKey("smtp.port", "25", true, false, "SMTP port (the container maps 25 to it)"),
+                new ConfigKey("smtp.relayDomains", "[]", true, false, "domains accepted as recipients"),
+                new ConfigKey("smtp.tls.certificate", "", false, true, "PEM certificate chain; with <b>smtp.tls.key</b>"),
+                new ConfigKey("smtp.tls.key", "", false, true, "PEM private key"),
+                new ConfigKey("downstream.host", "127.0.0.1", false, false, "the downstream MTA"),
+                new ConfigKey("downstream.routes", "{}", true, false, "per recipient domain host:port"),
+                new ConfigKey("admin.metricsOpen", "false", false, false, "serve /metrics without login"));
     }
 
     /** A logged-in browser: its session cookie and the CSRF token of its pages. */

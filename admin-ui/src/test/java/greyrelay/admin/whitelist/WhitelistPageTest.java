@@ -81,7 +81,7 @@ class WhitelistPageTest {
         assertThat(audit("whitelist.add")).extracting(AuditEntry::actor, AuditEntry::target, AuditEntry::detail)
                 .containsExactly(tuple("admin", "client address 192.0.2.10", "office relay"));
         String page = server.get("/whitelists", session).body();
-        assertThat(page).contains("Added client address 192.0.2.10.").contains("<code>192.0.2.10</code>").contains("office relay");
+        assertThat(page).contains("Added client address 192.0.2.10.").contains("<code><span class=\"clip\" title=\"192.0.2.10\">192.0.2.10</span></code>").contains("office relay");
     }
 
     @ParameterizedTest(name = "{0} {1}")

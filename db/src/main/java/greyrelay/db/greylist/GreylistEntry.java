@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param firstSeen when the current greylisting round started (the first deferral)
  * @param lastSeen  the last time the triplet was used (deferred again, passed, or delivered through)
  * @param passedAt  when it first passed greylisting; null while it is still grey
- * @param attempts  deferrals in the current round, the first one included
+ * @param attempts  tries in the current round: every deferral (the first one included) and the retry that passed;
+ *                  mail after passing is not counted (nor a pass by hand)
  * @param expiresAt when cleanup may drop it (computed by the policy from the configured periods)
  */
 public record GreylistEntry(TripletKey key, Instant firstSeen, Instant lastSeen, Instant passedAt, int attempts,

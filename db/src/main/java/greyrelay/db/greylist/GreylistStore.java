@@ -47,7 +47,8 @@ public final class GreylistStore {
             + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String ATTEMPT = "UPDATE greylist_triplet SET attempts = attempts + 1, last_seen = ? WHERE "
             + KEY_MATCH + " AND first_seen = ? AND passed_at IS NULL";
-    private static final String PASS = "UPDATE greylist_triplet SET passed_at = ?, last_seen = ?, expires_at = ? WHERE "
+    // the passing retry is an attempt too: "attempts" counts every try of the round
+    private static final String PASS = "UPDATE greylist_triplet SET passed_at = ?, last_seen = ?, expires_at = ?, attempts = attempts + 1 WHERE "
             + KEY_MATCH + " AND first_seen = ? AND passed_at IS NULL";
     private static final String RESTART = "UPDATE greylist_triplet SET first_seen = ?, last_seen = ?, passed_at = ?,"
             + " attempts = ?, expires_at = ? WHERE " + KEY_MATCH + " AND first_seen = ? AND last_seen = ?";

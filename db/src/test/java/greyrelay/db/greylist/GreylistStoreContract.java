@@ -180,6 +180,7 @@ abstract class GreylistStoreContract {
         GreylistEntry after = store.find(KEY).orElseThrow();
         assertThat(after.passedAt()).isEqualTo(now);
         assertThat(after.lastSeen()).isEqualTo(now);
+        assertThat(after.attempts()).as("the first deferral and the passing retry").isEqualTo(e.attempts() + 1);
         assertThat(after.expiresAt()).isEqualTo(now.plus(Duration.ofDays(35)));
     }
 

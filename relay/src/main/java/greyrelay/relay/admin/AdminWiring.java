@@ -1,13 +1,18 @@
 package greyrelay.relay.admin;
 
 import greyrelay.admin.AdminSettings;
+import greyrelay.admin.ConfigKey;
 import greyrelay.admin.RelayPolicy;
 import greyrelay.relay.config.AdminConfig;
+import greyrelay.relay.config.ConfigDump;
 import greyrelay.relay.config.GreylistConfig;
+import greyrelay.relay.config.KeyDocs;
 import greyrelay.relay.config.RateLimitsConfig;
 import greyrelay.relay.config.RelayConfig;
+import greyrelay.relay.config.Reloadable;
 import greyrelay.relay.smtp.TlsContexts;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -38,6 +43,18 @@ public final class AdminWiring {
         AdminConfig a = c.admin();
         return new AdminSettings(c.nodeName(), version, false, a.sessionTimeout(), a.loginMaxFailures(), a.loginWindow(),
                 a.loginMaxFailuresPerAccount(), java.util.List.of(), a.password(), Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * What the settings page shows besides each value: the default and whether it differs ({@code greyrelay config}),
+     * the one-line meaning from README's reference ({@link KeyDocs}) and whether a reload applies it ({@link Reloadable}).
+     */
+    public static List<ConfigKey> configKeys(RelayConfig config) {
+        KeyDocs docs = KeyDocs.bundled();
+        return ConfigDump.keyStates(config).stream().map(k -> new ConfigKey(k.path(), k.defaultValue(), k.changed(),
+                Reloadable.KEYS.contains(k.path()),
+                // the badge says "reload"; the reference's own "(reloadable)" prefix would say it twice
+                docs.of(k.path()).map(d -> d.meaning().replaceFirst("^\\(reloadable\\)\\s*", "")).orElse(""))).toList();
     }
 
     public static RelayPolicy policy(RelayConfig config) {

@@ -67,7 +67,7 @@ public final class AdminCommand implements Callable<Integer> {
             }
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             Javalin app = AdminApp.builder(AdminWiring.settings(c, Relay.version()), db).clock(clock).metrics(metrics::scrape)
-                    .configuration(ConfigDump.masked(c)).relayPolicy(AdminWiring.policy(c)).build()
+                    .configuration(ConfigDump.masked(c), AdminWiring.configKeys(c)).relayPolicy(AdminWiring.policy(c)).build()
                     .start(c.admin().bind(), c.admin().port());
             log.info("greyrelay admin panel {} ready: {}{}:{}, database {}", Relay.version(), c.admin().tls().enabled() ? "https://" : "http://",
                     c.admin().bind(), app.port(), db);

@@ -139,7 +139,7 @@ final class ControlApi implements AutoCloseable {
         try {
             String token = "grc_local_" + java.util.UUID.randomUUID();
             Javalin app = AdminApp.builder(AdminWiring.controlSettings(c, Relay.version()).withControlToken(token), db)
-                    .clock(Clock.systemUTC()).configuration(ConfigDump.masked(c)).relayPolicy(AdminWiring.policy(c)).controlOnly()
+                    .clock(Clock.systemUTC()).configuration(ConfigDump.masked(c), AdminWiring.configKeys(c)).relayPolicy(AdminWiring.policy(c)).controlOnly()
                     .build().start(ControlUrl.LOOPBACK, 0);
             return new ControlApi(URI.create(ControlUrl.of(ControlUrl.LOOPBACK, app.port(), false)), token, client(false), app, db);
         } catch (RuntimeException e) {

@@ -39,18 +39,27 @@ public final class ConfigDump {
         return tree;
     }
 
-    /** One line per key whose value differs from its default: {@code key = value   (default: d, env: NAME)}. */
-    public static List<String> nonDefaults(RelayConfig config) {
+    /** A key of the reference with its effective value and default, as {@code greyrelay config} shows them (secrets masked). */
+    public record KeyState(String path, String value, String defaultValue, boolean changed) {}
+
+    /** Every key (not the sections), in the reference's order. */
+    public static List<KeyState> keyStates(RelayConfig config) {
         JsonNode now = masked(config);
         JsonNode defaults = masked(RelayConfig.defaults());
-        List<String> out = new ArrayList<>();
+        List<KeyState> out = new ArrayList<>();
         for (ConfigSchema.Key k : ConfigLoader.schema().keys()) {
             if (k.kind() == ConfigSchema.Kind.SECTION) continue;
             JsonNode a = now.at(pointer(k.path()));
             JsonNode d = defaults.at(pointer(k.path()));
-            if (!a.equals(d)) out.add(k.path() + " = " + show(a) + "   (default: " + show(d) + ")");
+            out.add(new KeyState(k.path(), show(a), show(d), !a.equals(d)));
         }
         return out;
+    }
+
+    /** One line per key whose value differs from its default: {@code key = value   (default: d, env: NAME)}. */
+    public static List<String> nonDefaults(RelayConfig config) {
+        return keyStates(config).stream().filter(KeyState::changed)
+                .map(k -> k.path() + " = " + k.value() + "   (default: " + k.defaultValue() + ")").toList();
     }
 
     /** Every key with its environment variable, for documentation and {@code greyrelay config --keys}. */

@@ -154,6 +154,8 @@ class GreylistCheckTest {
         assertThat(later.tx().notes(JOHN)).containsExactly("greylist: known triplet");
         assertThat(store.find(new TripletKey("192.0.2.0/24", JANE, JOHN)).orElseThrow().lastSeen())
                 .isEqualTo(TestClock.START.plus(Duration.ofMinutes(6)).plus(Duration.ofDays(20)));
+        assertThat(store.find(new TripletKey("192.0.2.0/24", JANE, JOHN)).orElseThrow().attempts())
+                .as("the deferral and the passing retry; mail after passing is not an attempt").isEqualTo(2);
     }
 
     @Test
