@@ -53,6 +53,7 @@ public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource pool;
+    private final AtomicBoolean metricsBound = new AtomicBoolean();
     private final DbSettings settings;
     private final String description;
     private final String schema;
@@ -251,7 +252,6 @@ public final class Database implements AutoCloseable {
         return true;
     }
 
-    private final java.util.concurrent.atomic.AtomicBoolean metricsBound = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Closes the pool (and drops a {@link SchemaLifetime#DROP_ON_CLOSE} schema). Safe to call twice. */
     @Override

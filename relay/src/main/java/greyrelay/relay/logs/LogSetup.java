@@ -3,13 +3,14 @@ package greyrelay.relay.logs;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import greyrelay.relay.config.LoggingConfig;
 import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.LoggerFactory;
 
 /** Applies {@code logging.level} and {@code logging.format} to Logback's root logger and its console appender. */
@@ -25,23 +26,22 @@ public final class LogSetup {
         }
     }
 
+    /** logback.xml's own text encoder, kept when JSON replaces it, so going back restores that one line format. */
+    private static final Map<OutputStreamAppender<ILoggingEvent>, Encoder<ILoggingEvent>> TEXT = new ConcurrentHashMap<>();
+
     private static void swapEncoder(LoggerContext context, OutputStreamAppender<ILoggingEvent> appender, LoggingConfig.Format format) {
         Encoder<ILoggingEvent> current = appender.getEncoder();
         boolean json = current instanceof JsonLineEncoder;
         if (json == (format == LoggingConfig.Format.JSON)) return;
-        Encoder<ILoggingEvent> next;
         if (format == LoggingConfig.Format.JSON) {
-            next = new JsonLineEncoder();
+            TEXT.putIfAbsent(appender, current);
+            JsonLineEncoder next = new JsonLineEncoder();
+            next.setContext(context);
+            next.start();
+            appender.setEncoder(next); // OutputStreamAppender swaps under its own lock
         } else {
-            PatternLayoutEncoder text = new PatternLayoutEncoder();
-            text.setPattern(TEXT_PATTERN);
-            next = text;
+            Encoder<ILoggingEvent> text = TEXT.get(appender);
+            if (text != null) appender.setEncoder(text);
         }
-        next.setContext(context);
-        next.start();
-        appender.setEncoder(next); // OutputStreamAppender swaps under its own lock
     }
-
-    /** The same line as logback.xml's. */
-    static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%X{session:-}%X{queue:-}] %logger{0}: %msg%n";
 }
