@@ -13,14 +13,17 @@ import java.util.Locale;
  * stays text.
  */
 public final class Html {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter INPUT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private Html() {}
 
-    /** {@code 2026-03-01 10:00:05} (UTC), "–" for none. */
-    public static String time(Instant t) {
-        return t == null ? "–" : TIME.format(t);
+    /**
+     * {@code 2026-03-01 10:00:05} (UTC), "–" for none: the one way templates show a time. In a template it is a
+     * {@code <time datetime>} element, which {@code app.js} shows in the browser's zone for a user who chose local
+     * time; as a string it is the plain text.
+     */
+    public static Timestamp time(Instant t) {
+        return new Timestamp(t);
     }
 
     /** The value of a {@code datetime-local} input (UTC minutes). */
