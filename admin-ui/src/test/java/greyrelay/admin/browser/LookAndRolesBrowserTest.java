@@ -77,7 +77,7 @@ class LookAndRolesBrowserTest {
         server.queue.add(FakeQueue.message("0EEE333FFF", LONG_SENDER, "bob@example.com", now.minusSeconds(300),
                 "451 4.3.0 <bob@example.com>: mailbox busy, try later"), "Subject: long\r\n");
         AdminServer.Session admin = server.login();
-        server.postForm("/whitelists", admin, Map.of("type", "sender", "value", LONG_SENDER, "note", "partner"));
+        assertThat(server.postForm("/whitelists", admin, Map.of("kind", "sender", "value", LONG_SENDER, "note", "partner")).statusCode()).isEqualTo(303);
         pages = htmlPages(admin);
     }
 
