@@ -20,7 +20,8 @@ public final class Html {
     /**
      * {@code 2026-03-01 10:00:05} (UTC), "–" for none: the one way templates show a time. In a template it is a
      * {@code <time datetime>} element, which {@code app.js} shows in the browser's zone for a user who chose local
-     * time; as a string it is the plain text.
+     * time; as a string it is the plain text (in an attribute, write {@code Html.time(t).toString()}: jte would put
+     * the element itself there).
      */
     public static Timestamp time(Instant t) {
         return new Timestamp(t);
