@@ -166,10 +166,12 @@ class LookAndRolesBrowserTest {
 
     @Test
     @Order(3)
-    void every_page_in_light_and_dark_with_the_dark_theme_under_prefers_color_scheme_dark() {
+    void every_page_at_1280_px_in_light_and_dark_with_the_dark_theme_under_prefers_color_scheme_dark() {
         login("admin", AdminServer.PASSWORD);
         for (String page : pages) {
             browser.open(url(page));
+            assertThat((Long) browser.script("return document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+                    .as("sideways scroll at 1,280 px on " + page).isLessThanOrEqualTo(0L);
             darkScheme(false);
             assertThat(background("body")).as(page).isEqualTo("rgb(246, 247, 249)");
             browser.screenshot("light-" + name(page));
