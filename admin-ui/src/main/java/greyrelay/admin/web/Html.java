@@ -13,17 +13,16 @@ import java.util.Locale;
  * stays text.
  */
 public final class Html {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter INPUT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private Html() {}
 
-    /**
-     * {@code 2026-03-01 10:00:05} (UTC), "–" for none: the one way templates show a time. In a template it is a
-     * {@code <time datetime>} element, which {@code app.js} shows in the browser's zone for a user who chose local
-     * time; as a string it is the plain text (in an attribute, write {@code Html.time(t).toString()}: jte would put
-     * the element itself there).
-     */
+    /** {@code 2026-03-01 10:00:05} (UTC), "–" for none. */
     public static Timestamp time(Instant t) {
+        // the one way templates show a time: a <time datetime> element there, which app.js shows in the browser's zone
+        // for a user who chose local time; as a string, the plain text (in an attribute write Html.time(t).toString(),
+        // or jte would put the element itself there)
         return new Timestamp(t);
     }
 
@@ -64,6 +63,11 @@ public final class Html {
     /** A query-string value, percent-encoded. */
     public static String q(String s) {
         return s == null ? "" : URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** {@code 2026-03-01 10:00:05}: a time's text in UTC, for {@link Timestamp}. */
+    static String utcText(Instant t) {
+        return TIME.format(t);
     }
 
     /** Lower-case CSS class fragment for an enum-like value ({@code DEFERRED} → {@code deferred}). */
