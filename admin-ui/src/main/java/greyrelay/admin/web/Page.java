@@ -30,6 +30,11 @@ public record Page(String title, String active, String user, String csrf, List<N
                 List.of(assets.uplotJs(), pageScript), List.of(assets.uplotCss()), viewer, localTime, here);
     }
 
+    /** This page with a one-time message (a notice after an action) in place of the flash. */
+    public Page withFlash(String message) {
+        return new Page(title, active, user, csrf, nav, message, node, version, assets, scripts, styles, viewer, localTime, here);
+    }
+
     /** The caller may change things (every role but viewer; the login page has no caller). */
     public boolean admin() {
         return user != null && !viewer;
