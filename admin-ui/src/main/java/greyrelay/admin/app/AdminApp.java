@@ -17,6 +17,7 @@ import greyrelay.admin.auth.LoginController;
 import greyrelay.admin.auth.LoginThrottle;
 import greyrelay.admin.auth.PasswordController;
 import greyrelay.admin.auth.PasswordHasher;
+import greyrelay.admin.auth.PreferencesController;
 import greyrelay.admin.auth.Sessions;
 import greyrelay.admin.cluster.ClusterController;
 import greyrelay.admin.dashboard.DashboardController;
@@ -40,6 +41,7 @@ import greyrelay.admin.web.OpenApi;
 import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Problems;
 import greyrelay.admin.web.Requests;
+import greyrelay.admin.web.RoleGate;
 import greyrelay.admin.web.SecurityHeaders;
 import greyrelay.admin.web.Templates;
 import greyrelay.admin.whitelist.WhitelistController;
@@ -218,6 +220,7 @@ public final class AdminApp {
         features.add(new HealthController(b.health, b.metrics, settings.version()));
         features.add(new LoginController(accounts, sessions, throttle, auditor, pages, gate, tls));
         features.add(new PasswordController(accounts, sessions, pages, gate));
+        features.add(new PreferencesController(accounts, pages));
         features.add(new DashboardController(new DecisionLog(b.database), queue,
                 policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT), pages, clock));
         features.add(new DecisionsController(new DecisionLog(b.database),
@@ -257,11 +260,13 @@ public final class AdminApp {
             cfg.routes.before(ctx -> SecurityHeaders.apply(ctx, tls));
             cfg.routes.before(clientAddress::handle);
             cfg.routes.before(gate::handle);
+            // roles on every matched route, whichever feature registered it: a viewer reads, an admin acts
+            cfg.routes.beforeMatched(new RoleGate(pages)::handle);
             cfg.routes.get("/api/openapi.json", ctx -> ctx.json(openApi));
             // "now": the relay's clock, so a client's "since 1h" means the relay's last hour
             cfg.routes.get("/api/me", ctx -> ctx.json(Map.of("name", Requests.caller(ctx).name(), "kind",
-                    Requests.caller(ctx).kind().name().toLowerCase(java.util.Locale.ROOT), "now", clock.instant().toString(),
-                    "version", settings.version())));
+                    Requests.caller(ctx).kind().name().toLowerCase(java.util.Locale.ROOT), "role", Requests.caller(ctx).role().id(),
+                    "localTime", Requests.localTime(ctx), "now", clock.instant().toString(), "version", settings.version())));
             for (AdminFeature f : features) f.routes(cfg.routes);
         });
     }

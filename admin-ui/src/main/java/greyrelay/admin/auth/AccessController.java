@@ -7,6 +7,7 @@ import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Principal;
 import greyrelay.admin.web.Problems;
 import greyrelay.admin.web.Requests;
+import greyrelay.db.admin.AdminRole;
 import greyrelay.db.admin.AdminUser;
 import greyrelay.db.admin.ApiToken;
 import io.javalin.config.RoutesConfig;
@@ -20,9 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Who may use the panel: users (add, new password, delete) and API tokens (create, revoke), as the page
- * {@code /access} and as {@code /api/users}, {@code /api/tokens}. A new token's secret is shown once, in the answer
- * to its creation, and never stored.
+ * Who may use the panel: users (add, role, new password, delete) and API tokens (create with a role, revoke), as the
+ * page {@code /access} and as {@code /api/users}, {@code /api/tokens}. A new token's secret is shown once, in the
+ * answer to its creation, and never stored. A role is {@code admin} or {@code viewer}; none given means admin.
  */
 public final class AccessController implements AdminFeature {
     private final AdminAccounts accounts;
@@ -54,6 +55,7 @@ public final class AccessController implements AdminFeature {
         r.get("/access", ctx -> page(ctx, 200, Map.of(), Map.of(), null));
         r.post("/access/users", this::addUser);
         r.post("/access/users/{name}/password", this::changePassword);
+        r.post("/access/users/{name}/role", this::changeRole);
         r.post("/access/users/{name}/delete", this::deleteUser);
         r.post("/access/tokens", this::createToken);
         r.post("/access/tokens/{name}/delete", this::revokeToken);
@@ -61,6 +63,7 @@ public final class AccessController implements AdminFeature {
         r.get("/api/users", ctx -> ctx.json(Map.of("users", accounts.list().stream().map(AccessController::userJson).toList())));
         r.post("/api/users", this::apiAddUser);
         r.put("/api/users/{name}/password", this::apiChangePassword);
+        r.put("/api/users/{name}/role", this::apiChangeRole);
         r.delete("/api/users/{name}", this::apiDeleteUser);
         r.get("/api/tokens", ctx -> ctx.json(Map.of("tokens", tokens.list().stream().map(AccessController::tokenJson).toList())));
         r.post("/api/tokens", this::apiCreateToken);
@@ -89,8 +92,13 @@ public final class AccessController implements AdminFeature {
             page(ctx, 400, Map.of("password2", "the two passwords differ"), Map.of("username", name), null);
             return;
         }
-        switch (accounts.add(name, pw, Requests.actor(ctx))) {
-            case AdminAccounts.Result.Done d -> done(ctx, "User " + d.username() + " added.");
+        Optional<AdminRole> role = role(f.raw("role"));
+        if (role.isEmpty()) {
+            page(ctx, 400, Map.of("role", ROLE_HINT), Map.of("username", name), null);
+            return;
+        }
+        switch (accounts.add(name, pw, role.get(), Requests.actor(ctx))) {
+            case AdminAccounts.Result.Done d -> done(ctx, "User " + d.username() + " added" + (role.get() == AdminRole.ADMIN ? "." : " as " + role.get().id() + "."));
             case AdminAccounts.Result.Invalid i -> page(ctx, 400, Map.of(i.field(), i.message()), Map.of("username", name), null);
             case AdminAccounts.Result.NotFound n -> throw new NotFoundResponse("no such user");
             case AdminAccounts.Result.Conflict c -> page(ctx, 409, Map.of("username", c.message()), Map.of("username", name), null);
@@ -125,6 +133,28 @@ public final class AccessController implements AdminFeature {
         }
     }
 
+    private void changeRole(Context ctx) {
+        String name = ctx.pathParam("name");
+        Optional<AdminRole> role = role(Form.body(ctx).raw("role"));
+        if (role.isEmpty()) {
+            page(ctx, 400, Map.of("role:" + name, ROLE_HINT), Map.of(), null);
+            return;
+        }
+        switch (accounts.setRole(name, role.get(), Requests.actor(ctx))) {
+            case AdminAccounts.Result.Done d -> done(ctx, "User " + d.username() + " is now " + role.get().id() + ".");
+            case AdminAccounts.Result.NotFound n -> throw new NotFoundResponse("no such user: " + name);
+            case AdminAccounts.Result.Conflict c -> page(ctx, 409, Map.of("role:" + name, c.message()), Map.of(), null);
+            case AdminAccounts.Result.Invalid i -> page(ctx, 400, Map.of("role:" + name, i.message()), Map.of(), null);
+        }
+    }
+
+    static final String ROLE_HINT = "admin or viewer";
+
+    /** A role as typed; none means admin (what every user was before roles existed). */
+    static Optional<AdminRole> role(String raw) {
+        return raw == null || raw.isBlank() ? Optional.of(AdminRole.ADMIN) : AdminRole.parse(raw);
+    }
+
     private void deleteUser(Context ctx) {
         String name = ctx.pathParam("name");
         switch (accounts.delete(name, Requests.actor(ctx))) {
@@ -139,8 +169,14 @@ public final class AccessController implements AdminFeature {
     }
 
     private void createToken(Context ctx) {
-        String name = Form.body(ctx).raw("name");
-        switch (tokens.create(name, Requests.actor(ctx))) {
+        Form f = Form.body(ctx);
+        String name = f.raw("name");
+        Optional<AdminRole> role = role(f.raw("role"));
+        if (role.isEmpty()) {
+            page(ctx, 400, Map.of("token", "role: " + ROLE_HINT), Map.of("name", name), null);
+            return;
+        }
+        switch (tokens.create(name, role.get(), Requests.actor(ctx))) {
             case ApiTokenService.Created.Done d -> page(ctx, 201, Map.of(), Map.of(), d);
             case ApiTokenService.Created.Invalid i -> page(ctx, 400, Map.of("token", i.message()), Map.of("name", name), null);
         }
@@ -161,7 +197,22 @@ public final class AccessController implements AdminFeature {
 
     private void apiAddUser(Context ctx) {
         Form f = Form.json(ctx);
-        answer(ctx, accounts.add(f.raw("username"), f.raw("password"), Requests.actor(ctx)), 201);
+        Optional<AdminRole> role = role(f.raw("role"));
+        if (role.isEmpty()) {
+            Problems.answer(ctx, pages, 400, "invalid input", Map.of("role", ROLE_HINT));
+            return;
+        }
+        answer(ctx, accounts.add(f.raw("username"), f.raw("password"), role.get(), Requests.actor(ctx)), 201);
+    }
+
+    private void apiChangeRole(Context ctx) {
+        String raw = Form.json(ctx).raw("role");
+        Optional<AdminRole> role = raw.isBlank() ? Optional.empty() : AdminRole.parse(raw);
+        if (role.isEmpty()) {
+            Problems.answer(ctx, pages, 400, "invalid input", Map.of("role", ROLE_HINT));
+            return;
+        }
+        answer(ctx, accounts.setRole(ctx.pathParam("name"), role.get(), Requests.actor(ctx)), 200);
     }
 
     private void apiChangePassword(Context ctx) {
@@ -187,7 +238,13 @@ public final class AccessController implements AdminFeature {
     }
 
     private void apiCreateToken(Context ctx) {
-        switch (tokens.create(Form.json(ctx).raw("name"), Requests.actor(ctx))) {
+        Form f = Form.json(ctx);
+        Optional<AdminRole> role = role(f.raw("role"));
+        if (role.isEmpty()) {
+            Problems.answer(ctx, pages, 400, "invalid input", Map.of("role", ROLE_HINT));
+            return;
+        }
+        switch (tokens.create(f.raw("name"), role.get(), Requests.actor(ctx))) {
             case ApiTokenService.Created.Done d -> {
                 Map<String, Object> body = new LinkedHashMap<>(tokenJson(d.token()));
                 body.put("secret", d.secret());
@@ -206,6 +263,8 @@ public final class AccessController implements AdminFeature {
     static Map<String, Object> userJson(AdminUser u) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("username", u.username());
+        m.put("role", u.role().id());
+        m.put("localTime", u.localTime());
         m.put("createdAt", u.createdAt());
         m.put("passwordChangedAt", u.passwordChangedAt());
         m.put("lastLoginAt", u.lastLoginAt());
@@ -215,6 +274,7 @@ public final class AccessController implements AdminFeature {
     static Map<String, Object> tokenJson(ApiToken t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", t.name());
+        m.put("role", t.role().id());
         m.put("createdBy", t.createdBy());
         m.put("createdAt", t.createdAt());
         m.put("lastUsedAt", t.lastUsedAt());

@@ -90,7 +90,8 @@ public final class AccessGate {
             return;
         }
         Sessions.Session s = session.get();
-        Requests.authenticated(ctx, Principal.user(s.username()), s.id(), s.csrfToken());
+        Requests.authenticated(ctx, Principal.user(s.username(), user.get().role()), s.id(), s.csrfToken());
+        Requests.localTime(ctx, user.get().localTime());
         if (changesState(ctx.method()) && !csrfMatches(ctx, s.csrfToken())) {
             refuse(ctx, 403, "missing or wrong CSRF token; reload the page and try again");
             return;

@@ -3,6 +3,7 @@ package greyrelay.admin.auth;
 import greyrelay.admin.audit.Actor;
 import greyrelay.admin.audit.Auditor;
 import greyrelay.db.Database;
+import greyrelay.db.admin.AdminRole;
 import greyrelay.db.admin.AdminUser;
 import greyrelay.db.admin.AdminUsers;
 import greyrelay.db.admin.AuditLog;
@@ -18,8 +19,9 @@ import java.util.regex.Pattern;
  * Panel users: add, change password, delete, log in, and the first user on first start. Passwords are hashed here
  * (Argon2id) and every change is audited. Used by the panel and by {@code greyrelay admin-user}.
  *
- * <p>All users have the same rights. Usernames are lower-cased; the last user cannot be deleted (nobody could log in
- * again except by the CLI).
+ * <p>A user is an {@link AdminRole#ADMIN admin} (everything) or a {@link AdminRole#VIEWER viewer} (reads only; enforced
+ * by {@code RoleGate}). Usernames are lower-cased; the last user cannot be deleted, nor the last admin deleted or made a
+ * viewer (nobody could change anything again except by the CLI).
  */
 public final class AdminAccounts {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AdminAccounts.class);
@@ -69,16 +71,40 @@ public final class AdminAccounts {
         return normalise(username).flatMap(users::find);
     }
 
+    /** Adds an admin. */
     public Result add(String username, String password, Actor by) {
+        return add(username, password, AdminRole.ADMIN, by);
+    }
+
+    public Result add(String username, String password, AdminRole role, Actor by) {
         Optional<String> name = normalise(username);
         if (name.isEmpty()) return invalidName();
         Optional<Result> weak = checkPassword(password);
         if (weak.isPresent()) return weak.get();
-        if (!users.create(name.get(), hasher.hash(password), clock.instant())) {
+        if (!users.create(name.get(), hasher.hash(password), clock.instant(), role)) {
             return new Result.Invalid("username", "a user named " + name.get() + " exists already");
         }
-        audit.record(by, "user.add", name.get(), null);
+        audit.record(by, "user.add", name.get(), "role " + role.id());
         return new Result.Done(name.get());
+    }
+
+    /** Gives a user another role; the last admin stays one. */
+    public Result setRole(String username, AdminRole role, Actor by) {
+        Optional<AdminUser> user = normalise(username).flatMap(users::find);
+        if (user.isEmpty()) return new Result.NotFound(String.valueOf(username));
+        AdminRole was = user.get().role();
+        if (was == role) return new Result.Done(user.get().username());
+        if (was == AdminRole.ADMIN && users.count(AdminRole.ADMIN) <= 1) {
+            return new Result.Conflict("the last admin cannot be made a viewer; make another user admin first");
+        }
+        if (!users.updateRole(user.get().username(), role)) return new Result.NotFound(user.get().username());
+        audit.record(by, "user.role", user.get().username(), was.id() + " → " + role.id());
+        return new Result.Done(user.get().username());
+    }
+
+    /** A user's own time display: the browser's zone ({@code true}) or UTC. Not audited: it changes nothing but the view. */
+    public boolean setLocalTime(String username, boolean localTime) {
+        return normalise(username).map(n -> users.updateLocalTime(n, localTime)).orElse(false);
     }
 
     public Result changePassword(String username, String password, Actor by) {
@@ -95,6 +121,9 @@ public final class AdminAccounts {
         Optional<String> name = normalise(username);
         if (name.isEmpty() || users.find(name.get()).isEmpty()) return new Result.NotFound(String.valueOf(username));
         if (users.count() <= 1) return new Result.Conflict("the last user cannot be deleted; add another one first");
+        if (users.find(name.get()).map(AdminUser::role).orElse(null) == AdminRole.ADMIN && users.count(AdminRole.ADMIN) <= 1) {
+            return new Result.Conflict("the last admin cannot be deleted; make another user admin first");
+        }
         if (!users.delete(name.get())) return new Result.NotFound(name.get());
         audit.record(by, "user.delete", name.get(), null);
         return new Result.Done(name.get());

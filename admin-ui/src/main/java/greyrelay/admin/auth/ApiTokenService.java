@@ -3,6 +3,7 @@ package greyrelay.admin.auth;
 import greyrelay.admin.audit.Actor;
 import greyrelay.admin.audit.Auditor;
 import greyrelay.db.Database;
+import greyrelay.db.admin.AdminRole;
 import greyrelay.db.admin.ApiToken;
 import greyrelay.db.admin.ApiTokens;
 import greyrelay.db.admin.AuditLog;
@@ -60,15 +61,20 @@ public final class ApiTokenService {
         return store.list();
     }
 
+    /** An admin token. */
     public Created create(String name, Actor by) {
+        return create(name, AdminRole.ADMIN, by);
+    }
+
+    public Created create(String name, AdminRole role, Actor by) {
         String n = name == null ? "" : name.strip();
         if (!NAME.matcher(n).matches()) {
             return new Created.Invalid("name", "use 1 to 64 of A-Z a-z 0-9 . _ - (starting with a letter or digit)");
         }
         String secret = PREFIX + Sessions.randomToken();
-        Optional<ApiToken> made = store.create(n, sha256(secret), by.name(), clock.instant());
+        Optional<ApiToken> made = store.create(n, sha256(secret), by.name(), clock.instant(), role);
         if (made.isEmpty()) return new Created.Invalid("name", "a token named " + n + " exists already");
-        audit.record(by, "token.create", n, null);
+        audit.record(by, "token.create", n, "role " + role.id());
         return new Created.Done(made.get(), secret);
     }
 
@@ -85,13 +91,13 @@ public final class ApiTokenService {
         if (presented == null || presented.isEmpty() || presented.length() > 200) return Optional.empty();
         if (controlToken.isPresent() && MessageDigest.isEqual(controlToken.get().getBytes(StandardCharsets.UTF_8),
                 presented.getBytes(StandardCharsets.UTF_8))) {
-            return Optional.of(new Principal("control-token", Principal.Kind.CONTROL_TOKEN));
+            return Optional.of(new Principal("control-token", Principal.Kind.CONTROL_TOKEN, AdminRole.ADMIN));
         }
         if (!presented.startsWith(PREFIX)) return Optional.empty();
         // looked up by its hash: the comparison happens on a digest, so its timing says nothing about the token
         Optional<ApiToken> token = store.findByHash(sha256(presented));
         token.ifPresent(this::touch);
-        return token.map(t -> new Principal(t.name(), Principal.Kind.API_TOKEN));
+        return token.map(t -> new Principal(t.name(), Principal.Kind.API_TOKEN, t.role()));
     }
 
     private void touch(ApiToken t) {

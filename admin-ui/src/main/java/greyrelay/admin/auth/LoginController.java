@@ -8,6 +8,7 @@ import greyrelay.admin.web.Html;
 import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Requests;
+import greyrelay.admin.web.RouteAccess;
 import greyrelay.db.admin.AdminUser;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -63,7 +64,7 @@ public final class LoginController implements AdminFeature {
     public void routes(RoutesConfig routes) {
         routes.get("/login", this::form);
         routes.post("/login", this::login);
-        routes.post("/logout", this::logout);
+        routes.post("/logout", this::logout, RouteAccess.SELF);
     }
 
     void form(Context ctx) {

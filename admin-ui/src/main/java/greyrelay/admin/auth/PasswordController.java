@@ -5,6 +5,7 @@ import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.Page;
 import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Requests;
+import greyrelay.admin.web.RouteAccess;
 import greyrelay.db.admin.AdminUser;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
@@ -47,7 +48,7 @@ public final class PasswordController implements AdminFeature {
     @Override
     public void routes(RoutesConfig routes) {
         routes.get(AccessGate.PASSWORD_PATH, ctx -> render(ctx, 200, Map.of()));
-        routes.post(AccessGate.PASSWORD_PATH, this::change);
+        routes.post(AccessGate.PASSWORD_PATH, this::change, RouteAccess.SELF);
     }
 
     private void change(Context ctx) {

@@ -236,7 +236,7 @@ public final class VerificationController implements AdminFeature {
         List<String> styles = new ArrayList<>(p.styles());
         styles.add(STYLE);
         return new Page(p.title(), p.active(), p.user(), p.csrf(), p.nav(), notice, p.node(), p.version(), p.assets(), p.scripts(),
-                styles);
+                styles, p.viewer(), p.localTime(), p.here());
     }
 
     private void history(Context ctx) {

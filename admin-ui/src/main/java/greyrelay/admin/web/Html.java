@@ -19,8 +19,11 @@ public final class Html {
     private Html() {}
 
     /** {@code 2026-03-01 10:00:05} (UTC), "–" for none. */
-    public static String time(Instant t) {
-        return t == null ? "–" : TIME.format(t);
+    public static Timestamp time(Instant t) {
+        // the one way templates show a time: a <time datetime> element there, which app.js shows in the browser's zone
+        // for a user who chose local time; as a string, the plain text (in an attribute write Html.time(t).toString(),
+        // or jte would put the element itself there)
+        return new Timestamp(t);
     }
 
     /** The value of a {@code datetime-local} input (UTC minutes). */
@@ -60,6 +63,11 @@ public final class Html {
     /** A query-string value, percent-encoded. */
     public static String q(String s) {
         return s == null ? "" : URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** {@code 2026-03-01 10:00:05}: a time's text in UTC, for {@link Timestamp}. */
+    static String utcText(Instant t) {
+        return TIME.format(t);
     }
 
     /** Lower-case CSS class fragment for an enum-like value ({@code DEFERRED} → {@code deferred}). */

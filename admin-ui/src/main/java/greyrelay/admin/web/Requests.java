@@ -11,6 +11,7 @@ public final class Requests {
     private static final String PRINCIPAL = "greyrelay.principal";
     private static final String SESSION = "greyrelay.session";
     private static final String CSRF = "greyrelay.csrf";
+    private static final String LOCAL_TIME = "greyrelay.localTime";
 
     private Requests() {}
 
@@ -44,6 +45,16 @@ public final class Requests {
 
     /** Sent by greyrelay's CLI with the control token: the OS user at the command line, audited as {@code cli:<user>}. */
     public static final String CLI_USER_HEADER = "X-Greyrelay-Cli-User";
+
+    /** Called by the access gate: the logged-in user shows times in the browser's zone. */
+    public static void localTime(Context ctx, boolean local) {
+        ctx.attribute(LOCAL_TIME, local);
+    }
+
+    /** Whether the caller wants times in the browser's zone (a user's choice; UTC for everyone else). */
+    public static boolean localTime(Context ctx) {
+        return Boolean.TRUE.equals(ctx.attribute(LOCAL_TIME));
+    }
 
     public static Optional<String> sessionId(Context ctx) {
         return Optional.ofNullable(ctx.attribute(SESSION));

@@ -105,7 +105,7 @@ class AdminBrowserTest {
 
         browser.waitFor(d -> d.getCurrentUrl().endsWith("/decisions"));
         assertThat(browser.find("h1").getText()).startsWith("Decisions");
-        assertThat(browser.find(".logout .who").getText()).isEqualTo("admin");
+        assertThat(browser.find(".account .who").getText()).isEqualTo("admin");
     }
 
     @Test

@@ -91,7 +91,7 @@ class VerificationStandaloneTest {
 
         assertThat(body).contains("A trait counts for 1d 12h");
         // greylists_probes was learned an hour ago: it counts until 36 h later
-        String learned = greyrelay.admin.web.Html.time(server.clock.instant().minus(Duration.ofHours(1)).plus(Duration.ofHours(36)));
+        String learned = greyrelay.admin.web.Html.time(server.clock.instant().minus(Duration.ofHours(1)).plus(Duration.ofHours(36))).toString();
         assertThat(server.get("/verification/domains/hostile.example.net", session).body()).contains(learned);
     }
 

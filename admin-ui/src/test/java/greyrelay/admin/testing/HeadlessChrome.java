@@ -25,12 +25,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Headless Debian Chromium driven by Selenium, for the panel's browser tests. The driver binary is named explicitly,
  * so Selenium Manager never runs (no download, no network). Without chromium and chromedriver the calling test is
- * skipped, unless {@code REQUIRE_BROWSER=1} (CI), where it fails. One browser per test class: start it in
+ * skipped, unless {@code REQUIRE_BROWSER=1} (CI), where it fails; either way one line says so on the build's console
+ * (a skip in {@code @BeforeAll} alone shows as "Tests run: 0" without a word). One browser per test class: start it in
  * {@code @BeforeAll}, close it in {@code @AfterAll}.
  */
 public final class HeadlessChrome implements AutoCloseable {
-    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** {@code -Dgreyrelay.chromium=…} / {@code -Dgreyrelay.chromedriver=…} name other binaries (or show what a machine without them prints). */
+    public static final Path CHROMIUM = Path.of(System.getProperty("greyrelay.chromium", "/usr/bin/chromium"));
+    public static final Path CHROMEDRIVER = Path.of(System.getProperty("greyrelay.chromedriver", "/usr/bin/chromedriver"));
 
     public final WebDriver driver;
     private final Path screenshots;
@@ -46,7 +48,13 @@ public final class HeadlessChrome implements AutoCloseable {
     public static HeadlessChrome start(Path screenshots) {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             String why = "headless browser tests need " + CHROMIUM + " and " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)";
-            if ("1".equals(System.getenv("REQUIRE_BROWSER"))) Assertions.fail(why + "; REQUIRE_BROWSER=1 requires them");
+            String caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass().getSimpleName();
+            if ("1".equals(System.getenv("REQUIRE_BROWSER"))) {
+                sayOnConsole("[ERROR] BROWSER TESTS FAILED in " + caller + ": " + why + "; REQUIRE_BROWSER=1 requires them");
+                Assertions.fail(why + "; REQUIRE_BROWSER=1 requires them");
+            }
+            sayOnConsole("[WARNING] BROWSER TESTS NOT RUN in " + caller + ": " + missing() + " missing; " + why
+                    + " (REQUIRE_BROWSER=1 makes this a failure)");
             Assumptions.abort(why + "; skipped (REQUIRE_BROWSER=1 makes this a failure)");
         }
         try {
@@ -64,6 +72,20 @@ public final class HeadlessChrome implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot prepare the browser: " + e, e);
         }
+    }
+
+    private static String missing() {
+        return java.util.stream.Stream.of(CHROMIUM, CHROMEDRIVER).filter(p -> !Files.isExecutable(p)).map(Path::toString)
+                .collect(java.util.stream.Collectors.joining(" and "));
+    }
+
+    /** The test JVM's own standard error: Surefire sends System.out/err of tests to files, this reaches the console. */
+    private static final java.io.PrintStream CONSOLE = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err),
+            true, java.nio.charset.StandardCharsets.UTF_8);
+
+    static void sayOnConsole(String line) {
+        CONSOLE.println(line);
+        System.err.println(line);
     }
 
     public HeadlessChrome open(String url) {

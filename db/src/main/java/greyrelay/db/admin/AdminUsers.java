@@ -19,7 +19,7 @@ public final class AdminUsers {
     /** Longest username the table holds. */
     public static final int MAX_USERNAME = 64;
 
-    private static final String COLUMNS = "id, username, password_hash, created_at, password_changed_at, last_login_at, must_change_password";
+    private static final String COLUMNS = "id, username, password_hash, created_at, password_changed_at, last_login_at, must_change_password, role, local_time";
 
     private final Jdbc jdbc;
 
@@ -43,10 +43,15 @@ public final class AdminUsers {
         return jdbc.count("admin users: count failed", "SELECT COUNT(*) FROM admin_user", Jdbc.NO_PARAMETERS);
     }
 
-    /** Adds a user; false (and nothing changed) when the name is taken. */
+    /** Adds an admin; false (and nothing changed) when the name is taken. */
     public boolean create(String username, String passwordHash, Instant now) {
-        return insert("INSERT INTO admin_user (username, password_hash, created_at, password_changed_at, must_change_password)"
-                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", username, passwordHash, now, false);
+        return create(username, passwordHash, now, AdminRole.ADMIN);
+    }
+
+    /** Adds a user with this role; false (and nothing changed) when the name is taken. */
+    public boolean create(String username, String passwordHash, Instant now, AdminRole role) {
+        return insert("INSERT INTO admin_user (username, password_hash, created_at, password_changed_at, must_change_password, role)"
+                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", username, passwordHash, now, false, role);
     }
 
     /**
@@ -56,13 +61,14 @@ public final class AdminUsers {
      * @param mustChangePassword the password was generated: it must be changed at the first login
      */
     public boolean createFirst(String username, String passwordHash, Instant now, boolean mustChangePassword) {
-        return insert("INSERT INTO admin_user (username, password_hash, created_at, password_changed_at, must_change_password)"
-                + " SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM admin_user) ON CONFLICT DO NOTHING",
-                username, passwordHash, now, mustChangePassword);
+        return insert("INSERT INTO admin_user (username, password_hash, created_at, password_changed_at, must_change_password, role)"
+                + " SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM admin_user) ON CONFLICT DO NOTHING",
+                username, passwordHash, now, mustChangePassword, AdminRole.ADMIN);
     }
 
-    private boolean insert(String sql, String username, String passwordHash, Instant now, boolean mustChangePassword) {
+    private boolean insert(String sql, String username, String passwordHash, Instant now, boolean mustChangePassword, AdminRole role) {
         requireName(username);
+        Objects.requireNonNull(role, "role");
         Objects.requireNonNull(passwordHash, "passwordHash");
         Objects.requireNonNull(now, "now");
         return jdbc.withConnection("admin users: cannot add " + username, c -> {
@@ -72,6 +78,7 @@ public final class AdminUsers {
                 s.setObject(3, Jdbc.utcOrNull(Columns.micros(now)));
                 s.setObject(4, Jdbc.utcOrNull(Columns.micros(now)));
                 s.setBoolean(5, mustChangePassword);
+                s.setString(6, role.id());
                 return s.executeUpdate() == 1;
             } catch (SQLException e) {
                 if (Jdbc.isUniqueViolation(e)) {
@@ -90,6 +97,29 @@ public final class AdminUsers {
                     s.setString(1, passwordHash);
                     s.setObject(2, Jdbc.utcOrNull(Columns.micros(now)));
                     s.setString(3, username);
+                }) == 1;
+    }
+
+    /** Users with this role. */
+    public long count(AdminRole role) {
+        return jdbc.count("admin users: count failed", "SELECT COUNT(*) FROM admin_user WHERE role = ?", s -> s.setString(1, role.id()));
+    }
+
+    /** Gives a user another role; false when there is no such user. */
+    public boolean updateRole(String username, AdminRole role) {
+        Objects.requireNonNull(role, "role");
+        return jdbc.update("admin users: cannot change the role of " + username, "UPDATE admin_user SET role = ? WHERE username = ?", s -> {
+            s.setString(1, role.id());
+            s.setString(2, username);
+        }) == 1;
+    }
+
+    /** Whether the panel shows this user's times in the browser's zone (true) or in UTC; false when there is no such user. */
+    public boolean updateLocalTime(String username, boolean localTime) {
+        return jdbc.update("admin users: cannot save the time display of " + username,
+                "UPDATE admin_user SET local_time = ? WHERE username = ?", s -> {
+                    s.setBoolean(1, localTime);
+                    s.setString(2, username);
                 }) == 1;
     }
 
@@ -118,6 +148,7 @@ public final class AdminUsers {
     private static AdminUser read(ResultSet rows) throws SQLException {
         return new AdminUser(rows.getLong("id"), rows.getString("username"), rows.getString("password_hash"),
                 Jdbc.instant(rows, "created_at"), Jdbc.instant(rows, "password_changed_at"),
-                Jdbc.instant(rows, "last_login_at"), rows.getBoolean("must_change_password"));
+                Jdbc.instant(rows, "last_login_at"), rows.getBoolean("must_change_password"),
+                AdminRole.stored(rows.getString("role")), rows.getBoolean("local_time"));
     }
 }

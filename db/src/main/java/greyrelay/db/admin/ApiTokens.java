@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 public final class ApiTokens {
     public static final int MAX_NAME = 64;
     private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final String COLUMNS = "id, name, token_hash, created_by, created_at, last_used_at";
+    private static final String COLUMNS = "id, name, token_hash, created_by, created_at, last_used_at, role";
 
     private final Jdbc jdbc;
 
@@ -25,8 +25,14 @@ public final class ApiTokens {
         this.jdbc = new Jdbc(database.dataSource());
     }
 
-    /** Stores a new token; empty when the name (or, impossibly, the hash) is taken. */
+    /** Stores a new admin token; empty when the name (or, impossibly, the hash) is taken. */
     public Optional<ApiToken> create(String name, String tokenHash, String createdBy, Instant now) {
+        return create(name, tokenHash, createdBy, now, AdminRole.ADMIN);
+    }
+
+    /** Stores a new token with this role; empty when the name (or, impossibly, the hash) is taken. */
+    public Optional<ApiToken> create(String name, String tokenHash, String createdBy, Instant now, AdminRole role) {
+        Objects.requireNonNull(role, "role");
         Objects.requireNonNull(name, "name");
         if (name.isBlank() || name.length() > MAX_NAME) throw new IllegalArgumentException("name must be 1.." + MAX_NAME + " characters");
         if (tokenHash == null || !HEX_SHA256.matcher(tokenHash).matches()) {
@@ -34,16 +40,17 @@ public final class ApiTokens {
         }
         String by = Columns.clean(Objects.requireNonNull(createdBy, "createdBy"), AuditEntry.MAX_ACTOR);
         return jdbc.withConnection("api tokens: cannot create " + name, c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO admin_api_token (name, token_hash, created_by, created_at)"
-                    + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", Statement.RETURN_GENERATED_KEYS)) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO admin_api_token (name, token_hash, created_by, created_at, role)"
+                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", Statement.RETURN_GENERATED_KEYS)) {
                 s.setString(1, name);
                 s.setString(2, tokenHash);
                 s.setString(3, by);
                 s.setObject(4, Jdbc.utcOrNull(Columns.micros(now)));
+                s.setString(5, role.id());
                 if (s.executeUpdate() != 1) return Optional.empty();
                 try (ResultSet keys = s.getGeneratedKeys()) {
                     keys.next();
-                    return Optional.of(new ApiToken(keys.getLong(1), name, tokenHash, by, Columns.micros(now), null));
+                    return Optional.of(new ApiToken(keys.getLong(1), name, tokenHash, by, Columns.micros(now), null, role));
                 }
             } catch (SQLException e) {
                 if (Jdbc.isUniqueViolation(e)) return Optional.empty();
@@ -87,6 +94,6 @@ public final class ApiTokens {
 
     private static ApiToken read(ResultSet rows) throws SQLException {
         return new ApiToken(rows.getLong("id"), rows.getString("name"), rows.getString("token_hash"), rows.getString("created_by"),
-                Jdbc.instant(rows, "created_at"), Jdbc.instant(rows, "last_used_at"));
+                Jdbc.instant(rows, "created_at"), Jdbc.instant(rows, "last_used_at"), AdminRole.stored(rows.getString("role")));
     }
 }

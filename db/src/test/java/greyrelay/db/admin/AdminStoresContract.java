@@ -175,6 +175,38 @@ abstract class AdminStoresContract {
     }
 
     @Test
+    void users_and_tokens_are_admins_unless_made_viewers_and_a_user_keeps_a_time_display() {
+        users.createFirst("admin", HASH, T0, false);
+        users.create("vera", HASH, T0, AdminRole.VIEWER);
+
+        assertThat(users.find("admin").orElseThrow().role()).isEqualTo(AdminRole.ADMIN);
+        assertThat(users.find("vera").orElseThrow().role()).isEqualTo(AdminRole.VIEWER);
+        assertThat(users.count(AdminRole.ADMIN)).isEqualTo(1);
+        assertThat(users.updateRole("vera", AdminRole.ADMIN)).isTrue();
+        assertThat(users.updateRole("nobody", AdminRole.ADMIN)).isFalse();
+        assertThat(users.count(AdminRole.ADMIN)).isEqualTo(2);
+
+        assertThat(users.find("vera").orElseThrow().localTime()).isFalse();
+        assertThat(users.updateLocalTime("vera", true)).isTrue();
+        assertThat(users.find("vera").orElseThrow().localTime()).isTrue();
+        assertThat(users.find("admin").orElseThrow().localTime()).isFalse();
+
+        assertThat(tokens.create("backup", TOKEN_HASH, "admin", T0).orElseThrow().role()).isEqualTo(AdminRole.ADMIN);
+        ApiToken viewer = tokens.create("grafana", "c".repeat(64), "admin", T0, AdminRole.VIEWER).orElseThrow();
+        assertThat(tokens.findByName("grafana")).contains(viewer);
+        assertThat(viewer.role()).isEqualTo(AdminRole.VIEWER);
+    }
+
+    @Test
+    void the_database_refuses_a_role_it_does_not_know() {
+        users.create("jane", HASH, T0);
+
+        assertThatThrownBy(() -> new greyrelay.db.Jdbc(database().dataSource()).update("test", "UPDATE admin_user SET role = 'root'",
+                greyrelay.db.Jdbc.NO_PARAMETERS)).isInstanceOf(RuntimeException.class);
+        assertThat(users.find("jane").orElseThrow().role()).isEqualTo(AdminRole.ADMIN);
+    }
+
+    @Test
     void refuses_a_token_hash_that_is_not_a_sha256() {
         assertThatThrownBy(() -> tokens.create("x", "secret-in-clear", "admin", T0)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -48,12 +48,16 @@ public final class AdminTokenCommand implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "what the token is for: A-Z a-z 0-9 . _ -")
         String name;
 
+        @picocli.CommandLine.Option(names = "--role", paramLabel = "admin|viewer", defaultValue = "admin",
+                description = "admin: every call (default); viewer: reads only, every change answers 403")
+        String role;
+
         @Override
         public Integer call() {
             return via(api -> {
-                ControlApi.Answer r = api.answer("POST", "/api/tokens", Map.of("name", name));
+                ControlApi.Answer r = api.answer("POST", "/api/tokens", Map.of("name", name, "role", role));
                 if (r.status() / 100 != 2) return AdminUserCommand.Common.fail(r.error());
-                System.err.println("token " + r.body().path("name").asText() + " created; it is shown only now:");
+                System.err.println("token " + r.body().path("name").asText() + " (" + r.body().path("role").asText() + ") created; it is shown only now:");
                 System.out.println(r.body().path("secret").asText());
                 return 0;
             });
@@ -73,9 +77,9 @@ public final class AdminTokenCommand implements Callable<Integer> {
                     ApiCommand.printJson(r);
                     return 0;
                 }
-                System.out.println("token\tcreated by\tcreated\tlast used");
+                System.out.println("token\trole\tcreated by\tcreated\tlast used");
                 for (JsonNode k : r.path("tokens")) {
-                    System.out.println(k.path("name").asText() + "\t" + k.path("createdBy").asText() + "\t" + k.path("createdAt").asText()
+                    System.out.println(k.path("name").asText() + "\t" + k.path("role").asText() + "\t" + k.path("createdBy").asText() + "\t" + k.path("createdAt").asText()
                             + "\t" + (k.path("lastUsedAt").isNull() ? "-" : k.path("lastUsedAt").asText("-")));
                 }
                 return 0;

@@ -13,13 +13,15 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code greyrelay admin-user add|passwd|delete|list}: the admin panel's users, in the database the configuration
- * names (the panel's own store and rules: Argon2id, lower-case names, never the last user). Every change is audited as
+ * {@code greyrelay admin-user add|passwd|role|delete|list}: the admin panel's users, in the database the configuration
+ * names (the panel's own store and rules: Argon2id, lower-case names, never the last user, never the last admin). A
+ * user is {@code admin} (everything; the default) or {@code viewer} (reads every page, changes nothing). Every change is audited as
  * {@code cli:<os user>}. Through {@link ControlApi}: the running relay's API when one runs with this data directory (so
  * it works while the relay holds the embedded H2 file), else the same API served by this process on the database.
  */
 @Command(name = "admin-user", description = "Manage the admin panel's users.", mixinStandardHelpOptions = true,
-        subcommands = {AdminUserCommand.Add.class, AdminUserCommand.Passwd.class, AdminUserCommand.Delete.class, AdminUserCommand.ListUsers.class})
+        subcommands = {AdminUserCommand.Add.class, AdminUserCommand.Passwd.class, AdminUserCommand.Role.class, AdminUserCommand.Delete.class,
+                AdminUserCommand.ListUsers.class})
 public final class AdminUserCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -85,11 +87,33 @@ public final class AdminUserCommand implements Callable<Integer> {
         @Option(names = "--password-stdin", description = "read the password from the first line of standard input")
         boolean stdin;
 
+        @Option(names = "--role", paramLabel = "admin|viewer", defaultValue = "admin",
+                description = "admin: everything (default); viewer: reads every page, changes nothing")
+        String role;
+
         @Override
         public Integer call() {
             String password = Passwords.read(spec, name, stdin);
-            return via(api -> reportRemote(api.answer("POST", "/api/users", Map.of("username", name, "password", password)),
-                    "user " + name.toLowerCase(Locale.ROOT) + " added"));
+            return via(api -> reportRemote(api.answer("POST", "/api/users", Map.of("username", name, "password", password, "role", role)),
+                    "user " + name.toLowerCase(Locale.ROOT) + " added (" + role.strip().toLowerCase(Locale.ROOT) + ")"));
+        }
+    }
+
+    @Command(name = "role", description = "Make a user admin or viewer (the last admin stays admin).")
+    static final class Role extends Common implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "ROLE", description = "admin or viewer")
+        String role;
+
+        @Override
+        public Integer call() {
+            return via(api -> {
+                ControlApi.Answer r = api.answer("PUT", "/api/users/" + path(name) + "/role", Map.of("role", role));
+                return r.status() == 404 ? fail("no such user: " + name)
+                        : reportRemote(r, "user " + name.toLowerCase(Locale.ROOT) + " is now " + role.strip().toLowerCase(Locale.ROOT));
+            });
         }
     }
 
@@ -138,9 +162,9 @@ public final class AdminUserCommand implements Callable<Integer> {
                     ApiCommand.printJson(r);
                     return 0;
                 }
-                System.out.println("user\tcreated\tpassword changed\tlast login");
+                System.out.println("user\trole\tcreated\tpassword changed\tlast login");
                 for (JsonNode u : r.path("users")) {
-                    System.out.println(u.path("username").asText() + "\t" + u.path("createdAt").asText() + "\t"
+                    System.out.println(u.path("username").asText() + "\t" + u.path("role").asText() + "\t" + u.path("createdAt").asText() + "\t"
                             + u.path("passwordChangedAt").asText() + "\t" + (u.path("lastLoginAt").isNull() ? "-" : u.path("lastLoginAt").asText("-")));
                 }
                 return 0;

@@ -132,6 +132,34 @@ class AdminCliTest {
     }
 
     @Test
+    void adds_a_viewer_with_role_and_changes_roles_but_keeps_the_last_admin() {
+        assertThat(run("jane's long password\n", "admin-user", "add", "jane", "--config", config.toString(), "--password-stdin")).isZero();
+        assertThat(out.toString()).contains("user jane added (admin)");
+        assertThat(run("vera's long password\n", "admin-user", "add", "vera", "--role", "viewer", "--config", config.toString(),
+                "--password-stdin")).isZero();
+        assertThat(out.toString()).contains("user vera added (viewer)");
+        assertThat(users()).extracting(AdminUser::username, AdminUser::role).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("jane", greyrelay.db.admin.AdminRole.ADMIN),
+                org.assertj.core.groups.Tuple.tuple("vera", greyrelay.db.admin.AdminRole.VIEWER));
+        assertThat(run("x's long password\n", "admin-user", "add", "x", "--role", "root", "--config", config.toString(),
+                "--password-stdin")).isEqualTo(1);
+        assertThat(err.toString()).contains("role: admin or viewer");
+
+        assertThat(run("", "admin-user", "role", "jane", "viewer", "--config", config.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("the last admin cannot be made a viewer");
+        assertThat(run("", "admin-user", "role", "vera", "admin", "--config", config.toString())).isZero();
+        assertThat(out.toString()).contains("user vera is now admin");
+        assertThat(run("", "admin-user", "role", "nobody", "admin", "--config", config.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("no such user: nobody");
+        assertThat(audit()).extracting(AuditEntry::action, AuditEntry::target, AuditEntry::detail)
+                .contains(org.assertj.core.groups.Tuple.tuple("user.role", "vera", "viewer → admin"));
+
+        assertThat(run("", "admin-token", "create", "grafana", "--role", "viewer", "--config", config.toString())).isZero();
+        assertThat(run("", "admin-token", "list", "--config", config.toString())).isZero();
+        assertThat(out.toString()).contains("grafana\tviewer\tcli:");
+    }
+
+    @Test
     void refuses_a_short_password_and_a_missing_one_with_a_reason() {
         assertThat(run("short\n", "admin-user", "add", "bob", "--config", config.toString(), "--password-stdin")).isEqualTo(1);
         assertThat(err.toString()).contains("password: at least 10 characters");
@@ -144,7 +172,7 @@ class AdminCliTest {
         run("jane's long password\n", "admin-user", "add", "jane", "--config", config.toString(), "--password-stdin");
 
         assertThat(run("", "admin-user", "list", "--config", config.toString())).isZero();
-        assertThat(out.toString()).contains("user\tcreated\tpassword changed\tlast login\njane\t");
+        assertThat(out.toString()).contains("user\trole\tcreated\tpassword changed\tlast login\njane\tadmin\t");
 
         assertThat(run("", "admin-user", "list", "--json", "--config", config.toString())).isZero();
         assertThat(out.toString()).contains("\"username\" : \"jane\"").doesNotContain("password\" :");
@@ -160,7 +188,7 @@ class AdminCliTest {
 
         assertThat(tokenWorks(secret)).isTrue();
         assertThat(run("", "admin-token", "list", "--config", config.toString())).isZero();
-        assertThat(out.toString()).contains("backup\tcli:").doesNotContain(secret);
+        assertThat(out.toString()).contains("backup\tadmin\tcli:").doesNotContain(secret);
         assertThat(run("", "admin-token", "list", "--json", "--config", config.toString())).isZero();
         assertThat(out.toString()).contains("\"name\" : \"backup\"").doesNotContain(secret);
         assertThat(run("", "admin-token", "revoke", "backup", "--config", config.toString())).isZero();

@@ -79,7 +79,7 @@ class CliWhileRunningIT {
         var token = cli("", "admin-token", "create", "backup-script");
         assertThat(token.exit()).as(token.err()).isZero();
         assertThat(token.out().strip().lines().reduce((a, b) -> b).orElseThrow()).as("the secret, last").startsWith("grt_");
-        assertThat(cli("", "admin-token", "list").out()).contains("backup-script\t" + OS_USER);
+        assertThat(cli("", "admin-token", "list").out()).contains("backup-script\tadmin\t" + OS_USER);
         assertThat(cli("", "admin-token", "revoke", "backup-script").out()).contains("token backup-script revoked");
         assertThat(cli("", "admin-user", "delete", "ops").out()).contains("user ops deleted");
 
