@@ -31,7 +31,7 @@ public final class SmtpListener implements AutoCloseable {
 
     public SmtpListener(SmtpConfig config, SmtpServices services, ConnectionCounter counter, Optional<SSLContext> tls) {
         this.counter = counter;
-        this.gate = new ConnectGate(connections, services, counter);
+        this.gate = new ConnectGate(connections, services, counter, !config.proxyProtocol());
         services.metrics().sessionsOpen(connections);
         InetAddress bind;
         try {

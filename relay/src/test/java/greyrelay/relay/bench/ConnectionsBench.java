@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code short [sessions] [parallel] [listenBacklog]}: short sessions (connect, banner, EHLO, QUIT), {@code parallel}
  *       at a time: sessions/s and the p50/p99 of a whole session. {@code listenBacklog} 50 is the library's old default.
- *   <li>{@code idle [connections]}: opens that many SMTP connections one after another (each waits for its banner), then
+ *   <li>{@code idle [connections] [listenBacklog]}: opens that many SMTP connections one after another (each waits for its banner), then
  *       holds them idle: the time to open them, the relay's RSS (from /proc) before and with them, and the cost of one.
  * </ul>
  *
@@ -48,8 +48,8 @@ public final class ConnectionsBench {
         }
         switch (mode) {
             case "short" -> shortSessions(arg(args, 1, 20_000), arg(args, 2, 100), arg(args, 3, 0));
-            case "idle" -> idle(arg(args, 1, 10_000));
-            default -> throw new IllegalArgumentException("usage: connections short [sessions] [parallel] [listenBacklog] | idle [connections]");
+            case "idle" -> idle(arg(args, 1, 10_000), arg(args, 2, 0));
+            default -> throw new IllegalArgumentException("usage: connections short [sessions] [parallel] [listenBacklog] | idle [connections] [listenBacklog]");
         }
     }
 
@@ -151,11 +151,12 @@ public final class ConnectionsBench {
         return failed.get();
     }
 
-    private static void idle(int count) throws Exception {
+    private static void idle(int count, int backlog) throws Exception {
         Path dir = Files.createTempDirectory("greyrelay-bench-idle");
         List<Socket> held = new ArrayList<>(count);
+        String smtpExtra = backlog > 0 ? "  listenBacklog: " + backlog : "";
         try (FakeDnsServer dns = FakeDnsServer.start();
-                RelayProcess relay = RelayProcess.start(dir, yaml(dir, dns, ""), Map.of(), jvmArgs())) {
+                RelayProcess relay = RelayProcess.start(dir, yaml(dir, dns, smtpExtra), Map.of(), jvmArgs())) {
             int port = relay.smtpPort();
             run(port, 2_000, 50, new ConcurrentLinkedQueue<>()); // warm-up, then let it settle
             Thread.sleep(5_000);
@@ -177,13 +178,29 @@ public final class ConnectionsBench {
             Thread.sleep(5_000);
             long with = relay.residentBytes();
             System.out.printf("idle SMTP connections: %d opened one after another (each waits for its banner) in %.1f s"
-                    + " (%d took 1 s or more)%n", count, openSeconds, slow);
+                    + " (%d took 1 s or more), listenBacklog %s%n", count, openSeconds, slow, backlog > 0 ? backlog : "default");
             System.out.printf("relay RSS: %d MiB before, %d MiB holding them: %.1f KiB per connection; threads %d -> %d%n",
                     before >> 20, with >> 20, (with - before) / 1024.0 / count, threadsBefore, relay.threads());
             System.out.printf("relay JVM options: %s%n", jvmArgs().isEmpty() ? "(none: the JVM's defaults)" : String.join(" ", jvmArgs()));
+            jcmd(relay.pid(), "GC.run");
+            Thread.sleep(2_000);
+            System.out.printf("after a full GC in the relay (jcmd GC.run): RSS %d MiB, Java heap %s%n", relay.residentBytes() >> 20,
+                    jcmd(relay.pid(), "GC.heap_info").lines().filter(l -> l.contains("used")).findFirst().orElse("?").strip());
+            if (Boolean.getBoolean("bench.histogram")) {
+                jcmd(relay.pid(), "GC.class_histogram").lines().limit(28).forEach(System.out::println);
+            }
         } finally {
             for (Socket s : held) s.close();
         }
+    }
+
+    /** Runs a diagnostic command in the relay's JVM and returns its output. */
+    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid), command)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
     }
 
     /** Reads one reply (all its lines) and checks its code. */
