@@ -98,7 +98,7 @@ public final class DownstreamDelivery {
         return out;
     }
 
-        /** An open, greeted (and maybe encrypted) conversation with a downstream host, between transactions. */
+    /** An open, greeted (and maybe encrypted) conversation with a downstream host, between transactions. */
     private record Conversation(SmtpClient client, boolean esmtp, EhloReply ehlo, long idleSinceNanos, int transactions) {}
 
     /** Opening a conversation either works or gives the result for every recipient. */
@@ -228,7 +228,7 @@ public final class DownstreamDelivery {
                     started();
                     return new Opening.Open(conv);
                 }
-                conv.client().close();
+                conv.client().quit(); // returns at once when the downstream has closed it
                 closed();
             }
         }
