@@ -6,6 +6,8 @@
 #   verify [probes]                                           callback verification on H2 (VerifyBench)
 #   verify cluster [h2|postgres|all] [probes]                 the same on one node (H2, PostgreSQL) and two (PostgreSQL)
 #   verify vouching                                           the forged-flood vouching case alone (VerifyBench)
+#   connections short [sessions] [parallel] [listenBacklog]   connect/banner/EHLO/QUIT from many client addresses: sessions/s, p50/p99 (ConnectionsBench)
+#   connections idle [connections] [listenBacklog]            the relay's RSS holding that many idle SMTP connections, and the time to open them
 # Benchmarks print figures; they are not tests and assert nothing about speed.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"

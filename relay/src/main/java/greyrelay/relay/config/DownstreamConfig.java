@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
  *                  a route)
  * @param tlsCaFile with {@code tls: verify}, PEM file of the certificate authorities to trust instead of the system's
  *                  ("" = the JDK's trust store)
+ * @param maxConnections connections open at once to one route (the host, or each of {@code routes}), each delivering
+ *                  one message after another
  */
 public record DownstreamConfig(
         String host,
@@ -25,7 +27,8 @@ public record DownstreamConfig(
         String tlsCaFile,
         Duration connectTimeout,
         Duration replyTimeout,
-        Duration connectionCacheTime) {
+        Duration connectionCacheTime,
+        int maxConnections) {
 
     /**
      * STARTTLS towards the downstream, named as Postfix's {@code smtp_tls_security_level}. The names of earlier
@@ -92,11 +95,12 @@ public record DownstreamConfig(
         Require.duration("downstream.connectTimeout", connectTimeout, Duration.ofMillis(100), Duration.ofMinutes(10));
         Require.duration("downstream.replyTimeout", replyTimeout, Duration.ofMillis(100), Duration.ofHours(1));
         Require.duration("downstream.connectionCacheTime", connectionCacheTime, Duration.ZERO, Duration.ofMinutes(5));
+        Require.range("downstream.maxConnections", maxConnections, 1, 1000);
     }
 
     static DownstreamConfig defaults() {
         return new DownstreamConfig("127.0.0.1", 25, Map.of(), TlsPolicy.MAY, "", "", Duration.ofSeconds(30), Duration.ofMinutes(5),
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2), 10);
     }
 
     /** The name a certificate of {@code routeHost} must carry: {@code tlsName} for {@code host} when set, else the host itself. */

@@ -26,7 +26,7 @@ public record QueueConfig(
     }
 
     static QueueConfig defaults() {
-        return new QueueConfig(List.of("1m", "5m", "15m", "30m", "1h", "2h", "4h"), Duration.ofDays(5), 8, DataSize.ofMegabytes(100));
+        return new QueueConfig(List.of("1m", "5m", "15m", "30m", "1h", "2h", "4h"), Duration.ofDays(5), 32, DataSize.ofMegabytes(100));
     }
 
     /** Parses one {@code retrySchedule} step: {@code 5m} or {@code 5m*3}. */

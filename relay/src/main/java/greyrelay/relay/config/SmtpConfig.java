@@ -13,6 +13,8 @@ import java.util.Locale;
  *                             the MX of a whole top-level domain.
  * @param proxyProtocolTrusted with {@code proxyProtocol}: the networks (load balancers) whose PROXY header is
  *                             believed; required then. Canonical CIDR text ({@code 192.0.2.10/32}).
+ * @param listenBacklog        connection attempts the kernel queues before the accept loop takes them (the listen
+ *                             backlog); Linux caps it at {@code net.core.somaxconn}
  */
 public record SmtpConfig(
         boolean enabled,
@@ -24,6 +26,7 @@ public record SmtpConfig(
         int maxRecipients,
         int maxConnections,
         int maxConnectionsPerIp,
+        int listenBacklog,
         Duration commandTimeout,
         int maxHops,
         boolean proxyProtocol,
@@ -46,6 +49,7 @@ public record SmtpConfig(
         Require.range("smtp.maxRecipients", maxRecipients, 1, 100_000);
         Require.range("smtp.maxConnections", maxConnections, 1, 100_000);
         Require.range("smtp.maxConnectionsPerIp", maxConnectionsPerIp, 1, 100_000);
+        Require.range("smtp.listenBacklog", listenBacklog, 1, 1_000_000);
         Require.duration("smtp.commandTimeout", commandTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
         Require.range("smtp.maxHops", maxHops, 1, 1000);
         proxyProtocolTrusted = Require.list("smtp.proxyProtocolTrusted", proxyProtocolTrusted).stream()
@@ -99,7 +103,7 @@ public record SmtpConfig(
     }
 
     static SmtpConfig defaults() {
-        return new SmtpConfig(true, "::", 2525, HostNames.localHostName(), List.of(), DataSize.ofMegabytes(25), 100, 200, 20,
+        return new SmtpConfig(true, "::", 2525, HostNames.localHostName(), List.of(), DataSize.ofMegabytes(25), 100, 200, 20, 1024,
                 Duration.ofMinutes(5), 30, false, List.of(), Duration.ofSeconds(30), TlsConfig.defaults());
     }
 

@@ -19,21 +19,26 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands queued mail to the downstream MTA: one SMTP conversation per route (recipients whose domain
+ * Hands queued mail to the downstream MTA: one SMTP transaction per message and route (recipients whose domain
  * {@code downstream.routes} sends elsewhere are delivered there separately), STARTTLS when offered, each recipient's
- * result kept apart. A conversation is kept open for {@code downstream.connectionCacheTime} after a transaction and
- * reused (after an RSET) by the next delivery to the same route, as Postfix's connection cache does. STARTTLS follows
+ * result kept apart. Deliveries run in parallel (the queue's workers), with at most {@code downstream.maxConnections}
+ * conversations open per route; a conversation is kept open for {@code downstream.connectionCacheTime} after a
+ * transaction and reused (after an RSET) by the next delivery to the same route, as Postfix's connection cache does. STARTTLS follows
  * {@code downstream.tls} (Postfix's {@code smtp_tls_security_level}): {@code may} and {@code encrypt} do not check the
  * certificate, {@code verify} checks its chain ({@code downstream.tlsCaFile} or the JDK's trust store) and its name
  * ({@code downstream.tlsName}); a level that requires TLS keeps the mail queued rather than send it in plain text.
@@ -55,12 +60,11 @@ public final class DownstreamDelivery {
     private final ClientLimits limits;
     private final SSLSocketFactory tlsFactory;
     private final long cacheTimeNanos;
-    private final java.util.concurrent.ConcurrentHashMap<Route, java.util.concurrent.ConcurrentLinkedDeque<Conversation>> parked =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final int maxConnections;
+    private final ConcurrentHashMap<Route, Lane> lanes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private static final int MAX_TRANSACTIONS_PER_CONNECTION = 100;
-    private static final int MAX_PARKED_PER_ROUTE = 32;
 
     public DownstreamDelivery(DownstreamConfig config, String heloName, Spool spool) {
         this.config = config;
@@ -69,6 +73,7 @@ public final class DownstreamDelivery {
         this.limits = ClientLimits.defaults().withConnectTimeout(config.connectTimeout()).withReplyTimeout(config.replyTimeout());
         this.tlsFactory = tlsFactory(config);
         this.cacheTimeNanos = config.connectionCacheTime().toNanos();
+        this.maxConnections = config.maxConnections();
     }
 
     public Route routeFor(String recipient) {
@@ -103,30 +108,36 @@ public final class DownstreamDelivery {
         record Failed(DeliveryResult result) implements Opening {}
     }
 
+    /**
+     * One message's recipients for one route, in one transaction, on a conversation of that route's {@link Lane}. A
+     * conversation that failed (dropped, timed out, {@code 421}) is closed, not given back: only this message's
+     * recipients are affected, and each of them has a result; messages the same conversation carried before are done.
+     */
     private Map<String, DeliveryResult> deliver(Envelope env, Route route, List<String> recipients) {
-        Map<String, DeliveryResult> results = new LinkedHashMap<>();
-        Conversation conv = reuse(route);
-        if (conv == null) {
-            switch (open(route)) {
-                case Opening.Failed f -> {
-                    return all(recipients, f.result());
-                }
-                case Opening.Open o -> conv = o.conversation();
+        Lane lane = lanes.computeIfAbsent(route, Lane::new);
+        Conversation conv;
+        switch (lane.take()) {
+            case Opening.Failed f -> {
+                return all(recipients, f.result());
             }
+            case Opening.Open o -> conv = o.conversation();
         }
+        Map<String, DeliveryResult> results = new LinkedHashMap<>();
         SmtpClient c = conv.client();
+        boolean reusable = false;
         try {
             String mail = "MAIL FROM:" + env.sender().bracketed()
                     + (conv.esmtp() && conv.ehlo().supports("SIZE") ? " SIZE=" + env.arrival().size() : "");
             ServerReply m = c.command(mail);
             if (!m.isPositive()) {
-                c.quit();
                 DeliveryResult r = m.isPermanent() ? new DeliveryResult.Bounced(m.toString())
                         : new DeliveryResult.Deferred("MAIL FROM refused: " + m);
                 return all(recipients, r);
             }
             List<String> accepted = new ArrayList<>();
+            ServerReply closing = null;
             for (String rcpt : recipients) {
+                if (closing != null) break;
                 ServerReply r = c.command("RCPT TO:<" + rcpt + ">");
                 if (r.isPositive()) {
                     accepted.add(rcpt);
@@ -135,10 +146,15 @@ public final class DownstreamDelivery {
                 } else {
                     results.put(rcpt, new DeliveryResult.Deferred("RCPT refused: " + r));
                 }
+                if (r.code() == 421) closing = r;
+            }
+            if (closing != null) {
+                // the downstream is closing the conversation: the recipients not refused yet wait for the next attempt
+                for (String rcpt : recipients) results.putIfAbsent(rcpt, new DeliveryResult.Deferred("downstream closing: " + closing));
+                return results;
             }
             if (accepted.isEmpty()) {
-                c.command("RSET");
-                park(route, conv);
+                reusable = true; // the next message's RSET ends this transaction
                 return results;
             }
             ServerReply end;
@@ -149,16 +165,142 @@ public final class DownstreamDelivery {
                     : end.isPermanent() ? new DeliveryResult.Bounced(end.toString())
                     : new DeliveryResult.Deferred("DATA refused: " + end);
             for (String rcpt : accepted) results.put(rcpt, r);
-            park(route, conv);
+            reusable = end.code() != 421;
             return results;
         } catch (SmtpClientException e) {
             log.info("{}: delivery to {} failed: {}", env.id(), route, e.getMessage());
             for (String rcpt : recipients) results.putIfAbsent(rcpt, new DeliveryResult.Deferred(e.getMessage()));
             return results;
         } catch (IOException e) {
-            c.close();
             for (String rcpt : recipients) results.putIfAbsent(rcpt, new DeliveryResult.Deferred("local error: " + e.getMessage()));
             return results;
+        } finally {
+            if (reusable) lane.giveBack(conv);
+            else lane.discard(conv);
+        }
+    }
+
+    /** How many downstream conversations are carrying a transaction now, and the most at once since the start. */
+    public record Concurrency(int delivering, int peak) {}
+
+    private final java.util.concurrent.atomic.AtomicInteger delivering = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger peakDelivering = new java.util.concurrent.atomic.AtomicInteger();
+
+    public Concurrency concurrency() {
+        return new Concurrency(delivering.get(), peakDelivering.get());
+    }
+
+    /**
+     * The conversations of one route: at most {@code downstream.maxConnections} open (delivering, idle or being opened).
+     * A delivery takes the most recently used idle one (it answered RSET), or opens one while fewer than the maximum are
+     * open, or waits for one to come back: so the messages of a busy route go one after another over the same few
+     * conversations, RSET between them, as Postfix's connection cache does.
+     */
+    private final class Lane {
+        private final Route route;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition returned = lock.newCondition();
+        private final ArrayDeque<Conversation> idle = new ArrayDeque<>();
+        private int open;
+
+        Lane(Route route) {
+            this.route = route;
+        }
+
+        Opening take() {
+            while (true) {
+                Conversation conv;
+                lock.lock();
+                try {
+                    while (idle.isEmpty() && open >= maxConnections) returned.awaitUninterruptibly();
+                    conv = idle.pollFirst();
+                    if (conv == null) open++;
+                } finally {
+                    lock.unlock();
+                }
+                if (conv == null) {
+                    Opening o = open(route);
+                    if (o instanceof Opening.Open) started();
+                    else closed();
+                    return o;
+                }
+                if (usable(conv)) {
+                    started();
+                    return new Opening.Open(conv);
+                }
+                conv.client().quit(); // returns at once when the downstream has closed it
+                closed();
+            }
+        }
+
+        /** Still fresh, and answers RSET (the downstream may have closed it in the meantime). */
+        private boolean usable(Conversation conv) {
+            if (System.nanoTime() - conv.idleSinceNanos() > cacheTimeNanos) return false;
+            try {
+                return conv.client().command("RSET").isPositive();
+            } catch (SmtpClientException e) {
+                return false;
+            }
+        }
+
+        /** After a transaction that left the conversation in order: kept for the next message, or QUIT. */
+        void giveBack(Conversation conv) {
+            delivering.decrementAndGet();
+            int transactions = conv.transactions() + 1;
+            if (cacheTimeNanos == 0 || transactions >= MAX_TRANSACTIONS_PER_CONNECTION || closed) {
+                conv.client().quit();
+                closed();
+                return;
+            }
+            lock.lock();
+            try {
+                idle.addFirst(new Conversation(conv.client(), conv.esmtp(), conv.ehlo(), System.nanoTime(), transactions));
+                returned.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** After a failure: the conversation is of no further use. */
+        void discard(Conversation conv) {
+            delivering.decrementAndGet();
+            conv.client().quit();
+            closed();
+        }
+
+        private void started() {
+            int now = delivering.incrementAndGet();
+            peakDelivering.accumulateAndGet(now, Math::max);
+        }
+
+        private void closed() {
+            lock.lock();
+            try {
+                open--;
+                returned.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** QUIT to idle conversations unused for longer than the cache time, or to all of them. */
+        void closeIdle(boolean all) {
+            List<Conversation> stale = new ArrayList<>();
+            long now = System.nanoTime();
+            lock.lock();
+            try {
+                idle.removeIf(conv -> {
+                    boolean old = all || now - conv.idleSinceNanos() > cacheTimeNanos;
+                    if (old) stale.add(conv);
+                    return old;
+                });
+            } finally {
+                lock.unlock();
+            }
+            for (Conversation conv : stale) {
+                conv.client().quit();
+                closed();
+            }
         }
     }
 
@@ -241,60 +383,15 @@ public final class DownstreamDelivery {
         }
     }
 
-    /**
-     * A conversation parked by an earlier delivery to this route, still fresh, that answers RSET (Postfix's connection
-     * cache: saves the connect, greeting, EHLO and TLS handshake per message). Null when there is none.
-     */
-    private Conversation reuse(Route route) {
-        var queue = parked.get(route);
-        if (queue == null) return null;
-        Conversation conv;
-        while ((conv = queue.pollFirst()) != null) {
-            if (System.nanoTime() - conv.idleSinceNanos() > cacheTimeNanos) {
-                conv.client().quit();
-                continue;
-            }
-            try {
-                if (conv.client().command("RSET").isPositive()) return conv;
-                conv.client().quit();
-            } catch (SmtpClientException e) {
-                // the downstream closed it in the meantime: open a new one
-            }
-        }
-        return null;
-    }
-
-    private void park(Route route, Conversation conv) {
-        int transactions = conv.transactions() + 1;
-        if (cacheTimeNanos == 0 || transactions >= MAX_TRANSACTIONS_PER_CONNECTION || closed) {
-            conv.client().quit();
-            return;
-        }
-        var queue = parked.computeIfAbsent(route, k -> new java.util.concurrent.ConcurrentLinkedDeque<>());
-        if (queue.size() >= MAX_PARKED_PER_ROUTE) {
-            conv.client().quit();
-            return;
-        }
-        queue.addFirst(new Conversation(conv.client(), conv.esmtp(), conv.ehlo(), System.nanoTime(), transactions));
-    }
-
-    /** Says QUIT to parked conversations idle for longer than {@code downstream.connectionCacheTime}. */
+    /** Says QUIT to idle conversations unused for longer than {@code downstream.connectionCacheTime}. */
     public void closeIdle() {
-        long now = System.nanoTime();
-        for (var queue : parked.values()) {
-            for (Conversation conv : queue) {
-                if (now - conv.idleSinceNanos() > cacheTimeNanos && queue.remove(conv)) conv.client().quit();
-            }
-        }
+        for (Lane lane : lanes.values()) lane.closeIdle(false);
     }
 
-    /** Says QUIT to every parked conversation; later deliveries close theirs at once. */
+    /** Says QUIT to every idle conversation; later deliveries close theirs at once. */
     public void close() {
         closed = true;
-        for (var queue : parked.values()) {
-            Conversation conv;
-            while ((conv = queue.pollFirst()) != null) conv.client().quit();
-        }
+        for (Lane lane : lanes.values()) lane.closeIdle(true);
     }
 
     /** Our trace headers on top, then the message exactly as it was received. */

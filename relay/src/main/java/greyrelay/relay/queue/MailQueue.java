@@ -304,6 +304,11 @@ public final class MailQueue implements AutoCloseable {
         return entries.size();
     }
 
+    /** Downstream conversations carrying a transaction now, and the most at once (benchmarks, tests). */
+    public DownstreamDelivery.Concurrency deliveryConcurrency() {
+        return delivery.concurrency();
+    }
+
     public Optional<Duration> oldestAge() {
         Instant now = clock.instant();
         return entries.values().stream().map(e -> e.arrival().at()).min(Comparator.naturalOrder()).map(t -> Duration.between(t, now));

@@ -22,9 +22,11 @@
  *       then carries the decision out in this order: persist the new state, send the DSN ({@code Dsn} builds it),
  *       remove the message once nothing is pending. An administrator's retry, delete and bounce claim the message
  *       exactly as an attempt does, so the two never overlap.</li>
- *   <li>{@link greyrelay.relay.queue.DownstreamDelivery}: the SMTP client side — one conversation per route
- *       ({@code downstream.routes}), STARTTLS per {@code downstream.tls}, a result per recipient, idle connections
- *       kept for {@code downstream.connectionCacheTime}.</li>
+ *   <li>{@link greyrelay.relay.queue.DownstreamDelivery}: the SMTP client side — one transaction per message and
+ *       route ({@code downstream.routes}), at most {@code downstream.maxConnections} conversations per route carrying
+ *       one message after another (RSET between), STARTTLS per {@code downstream.tls}, a result per recipient, idle
+ *       connections kept for {@code downstream.connectionCacheTime}. A conversation that failed is closed, never
+ *       reused.</li>
  * </ul>
  *
  * <h2>Must not</h2>

@@ -30,13 +30,16 @@ final class ConnectGate implements SessionHandler {
     private final SmtpServices services;
     private final ConnectionCounter counter;
     private final Clock clock;
+    private final boolean rebuildStreams;
     private volatile boolean draining;
 
-    ConnectGate(Map<Session, Connection> connections, SmtpServices services, ConnectionCounter counter) {
+    /** @param rebuildStreams whether to build the session's reader and writer again on its own thread (see {@link #accept}) */
+    ConnectGate(Map<Session, Connection> connections, SmtpServices services, ConnectionCounter counter, boolean rebuildStreams) {
         this.connections = connections;
         this.services = services;
         this.counter = counter;
         this.clock = services.clock();
+        this.rebuildStreams = rebuildStreams;
     }
 
     void drain() {
@@ -45,6 +48,7 @@ final class ConnectGate implements SessionHandler {
 
     @Override
     public SessionAcceptance accept(Session session) {
+        if (rebuildStreams) smallBuffers(session);
         InetSocketAddress remote = session.getRemoteAddress();
         Connection c = new Connection(session, session.getSessionId(), remote.getAddress(), remote.getPort(), clock.instant());
         MDC.put("session", c.id);
@@ -82,6 +86,20 @@ final class ConnectGate implements SessionHandler {
     private static SessionAcceptance refuse(Reply r) {
         MDC.remove("session");
         return SessionAcceptance.failure(r.code(), r.message());
+    }
+
+    /**
+     * The library builds a session's reader and writer on its accept thread, a platform thread, where a PrintWriter starts
+     * with an 8192-char (16 KiB) buffer; built again here, on the session's virtual thread, it starts at 512 chars and
+     * grows only for long replies: about 15 KiB less per idle connection. Nothing has been read or written yet (the
+     * banner comes after this), so nothing is lost; not behind a PROXY header, whose reading may have buffered more.
+     */
+    private static void smallBuffers(Session session) {
+        try {
+            session.setSocket(session.getSocket());
+        } catch (IOException e) {
+            // the socket is already unusable: the session ends at its first read, with the streams it has
+        }
     }
 
     @Override

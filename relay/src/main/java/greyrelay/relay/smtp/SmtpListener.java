@@ -31,7 +31,7 @@ public final class SmtpListener implements AutoCloseable {
 
     public SmtpListener(SmtpConfig config, SmtpServices services, ConnectionCounter counter, Optional<SSLContext> tls) {
         this.counter = counter;
-        this.gate = new ConnectGate(connections, services, counter);
+        this.gate = new ConnectGate(connections, services, counter, !config.proxyProtocol());
         services.metrics().sessionsOpen(connections);
         InetAddress bind;
         try {
@@ -53,6 +53,8 @@ public final class SmtpListener implements AutoCloseable {
                 .insertReceivedHeaders(false)
                 // our ConnectionLimitCheck answers with the contract's 421 first; the library's own limit is a backstop
                 .maxConnections(config.maxConnections() + 10)
+                // the library's default of 50 drops connection attempts in a burst; the client's TCP retries after 1 s
+                .backlog(config.listenBacklog())
                 .connectionTimeout((int) config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .maxRecipients(config.maxRecipients())
                 .maxMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxMessageSize().bytes()));

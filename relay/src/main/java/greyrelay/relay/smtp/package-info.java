@@ -43,12 +43,15 @@
  * connection limit is a backstop at {@code smtp.maxConnections} + 10; our {@code connection-limit} check answers
  * first. {@code smtp.commandTimeout} bounds each command line as a whole ({@code CommandDeadline}: the library's
  * socket read timeout alone is reset by every byte), but message content only byte to byte: a client sending its
- * message a byte per timeout holds its connection, within the connection limits.
+ * message a byte per timeout holds its connection, within the connection limits. The accept loop is the library's
+ * (one platform thread: accept, build the session, hand it to a virtual thread); everything else, our connect checks
+ * included, runs on the session's thread. Its listen backlog is {@code smtp.listenBacklog}, capped by the kernel at
+ * {@code net.core.somaxconn}.
  *
  * <h2>Configuration</h2>
  * {@code smtp.bind}, {@code smtp.port}, {@code smtp.hostname} (banner, EHLO, {@code Received}, authserv-id),
- * {@code smtp.maxMessageSize}, {@code smtp.maxRecipients}, {@code smtp.maxConnections}, {@code smtp.commandTimeout},
- * {@code smtp.proxyProtocol}, {@code smtp.tls.*}, {@code smtp.shutdownGrace}; {@code queue.maxLifetime} (the deadline
- * written into each envelope). See docs/replies.md for every reply, docs/architecture.md for a session's life.
+ * {@code smtp.maxMessageSize}, {@code smtp.maxRecipients}, {@code smtp.maxConnections}, {@code smtp.listenBacklog},
+ * {@code smtp.commandTimeout}, {@code smtp.proxyProtocol}, {@code smtp.tls.*}, {@code smtp.shutdownGrace};
+ * {@code queue.maxLifetime} (the deadline written into each envelope). See docs/replies.md for every reply, docs/architecture.md for a session's life.
  */
 package greyrelay.relay.smtp;

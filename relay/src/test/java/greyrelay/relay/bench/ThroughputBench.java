@@ -90,6 +90,7 @@ public final class ThroughputBench {
             System.out.printf("accepted: %.0f msgs/s   end to end (delivered by the sink): %.0f msgs/s%n", acceptedRate, e2eRate);
             System.out.printf("end of DATA -> 250: p50 %.2f ms  p99 %.2f ms  max %.2f ms%n", pct(l, 50), pct(l, 99), l.get(l.size() - 1) / 1e6);
             System.out.printf("peak RSS (whole JVM: relay + %d clients + sink): %s%n", sessions, peakRss());
+            printDeliveryConcurrency(h);
         }
     }
 
@@ -136,6 +137,13 @@ public final class ThroughputBench {
 
     private static double pct(List<Long> sorted, int p) {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1e6;
+    }
+
+    /** Delivery in parallel (downstream.maxConnections): the most downstream conversations carrying a transaction at once. */
+    private static void printDeliveryConcurrency(RelayHarness h) {
+        var c = h.relay.queue().deliveryConcurrency();
+        System.out.printf("delivery concurrency: at most %d downstream connections delivering at once (downstream.maxConnections %d)%n",
+                c.peak(), h.relay.config().downstream().maxConnections());
     }
 
     static String peakRss() {

@@ -100,7 +100,7 @@ class ConfigLoaderTest {
     void an_unknown_key_is_named_with_the_known_ones() {
         assertThat(problem("smtp:\n  prot: 25\n")).isEqualTo(
                 "unknown key smtp.prot (known keys in smtp: enabled, bind, port, hostname, relayDomains, maxMessageSize, maxRecipients, "
-                        + "maxConnections, maxConnectionsPerIp, commandTimeout, maxHops, proxyProtocol, proxyProtocolTrusted, shutdownGrace, tls)");
+                        + "maxConnections, maxConnectionsPerIp, listenBacklog, commandTimeout, maxHops, proxyProtocol, proxyProtocolTrusted, shutdownGrace, tls)");
         assertThat(problem("smpt:\n  port: 25\n")).startsWith("unknown key smpt (known keys: dataDir, smtp, downstream");
     }
 
