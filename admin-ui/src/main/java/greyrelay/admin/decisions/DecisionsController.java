@@ -6,6 +6,8 @@ import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Paging;
 import greyrelay.admin.web.Problems;
+import greyrelay.admin.web.Sorting;
+import greyrelay.db.Sort;
 import greyrelay.db.decision.DecisionLog;
 import greyrelay.db.decision.DecisionQuery;
 import greyrelay.db.decision.DecisionRecord;
@@ -63,7 +65,10 @@ public final class DecisionsController implements AdminFeature {
     }
 
     /** A parsed search; {@code form} holds the errors. */
-    record Search(Form form, DecisionQuery query, Paging paging) {}
+    record Search(Form form, DecisionQuery query, Paging paging, Sorting<DecisionLog.Column> sorting) {}
+
+    /** The search fields a sorted or paged link keeps. */
+    static final String[] FILTERS = {"sender", "recipient", "client", "outcome", "from", "to"};
 
     static Search search(Form f) {
         String sender = f.text("sender");
@@ -78,21 +83,28 @@ public final class DecisionsController implements AdminFeature {
         var to = f.time("to");
         if (from != null && to != null && !from.isBefore(to)) f.error("to", "must be after from");
         Paging paging = Paging.from(f);
+        Sorting<DecisionLog.Column> sorting = Sorting.from(f, DecisionLog.Column.class, DecisionLog.Column.TIME, false);
         DecisionQuery q = new DecisionQuery(sender, recipient, client, outcome, from, to, paging.limit() + 1, paging.offset());
-        return new Search(f, q, paging);
+        return new Search(f, q, paging, sorting);
     }
 
     private void page(Context ctx) {
         Search s = search(Form.query(ctx));
-        List<DecisionRecord> rows = s.form().ok() ? store.search(s.query()) : List.of();
+        List<DecisionRecord> rows = s.form().ok() ? store.search(s.query(), sort(s.sorting())) : List.of();
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.of(ctx, "Decisions", "/decisions"));
         model.put("form", s.form());
         model.put("rows", rows.size() > s.paging().limit() ? rows.subList(0, s.paging().limit()) : rows);
         model.put("more", rows.size() > s.paging().limit());
         model.put("paging", s.paging());
+        model.put("sorting", s.sorting());
+        model.put("filters", s.form().queryString(FILTERS));
         model.put("outcomes", List.of(Outcome.values()));
         ctx.status(s.form().ok() ? 200 : 400).render("decisions/list.jte", model);
+    }
+
+    private static Sort<DecisionLog.Column> sort(Sorting<DecisionLog.Column> s) {
+        return new Sort<>(s.column(), s.ascending());
     }
 
     private void detail(Context ctx) {
@@ -121,7 +133,7 @@ public final class DecisionsController implements AdminFeature {
             Problems.answer(ctx, pages, 400, "invalid query", s.form().errors());
             return;
         }
-        List<DecisionRecord> rows = store.search(s.query());
+        List<DecisionRecord> rows = store.search(s.query(), sort(s.sorting()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("decisions", rows.size() > s.paging().limit() ? rows.subList(0, s.paging().limit()) : rows);
         body.put("more", rows.size() > s.paging().limit());

@@ -11,6 +11,8 @@ import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Paging;
 import greyrelay.admin.web.Problems;
+import greyrelay.admin.web.Sorting;
+import greyrelay.db.Sort;
 import greyrelay.admin.web.Requests;
 import greyrelay.db.whitelist.WhitelistEntry;
 import greyrelay.db.whitelist.WhitelistFile;
@@ -98,10 +100,18 @@ public final class WhitelistController implements AdminFeature {
     // --- the operations, shared by pages and API
 
     /** A parsed list request. */
-    record Listing(Form form, WhitelistKind kind, String text, Paging paging) {}
+    record Listing(Form form, WhitelistKind kind, String text, Paging paging, Sorting<WhitelistStore.Column> sorting) {
+        List<WhitelistEntry> rows(WhitelistStore store) {
+            return store.search(kind, text, paging.limit() + 1, paging.offset(), new Sort<>(sorting.column(), sorting.ascending()));
+        }
+    }
+
+    /** The search fields a sorted or paged link keeps. */
+    static final String[] FILTERS = {"kind", "q"};
 
     static Listing listing(Form f) {
-        return new Listing(f, f.choice("kind", WhitelistKind.class), f.text("q"), Paging.from(f));
+        return new Listing(f, f.choice("kind", WhitelistKind.class), f.text("q"), Paging.from(f),
+                Sorting.from(f, WhitelistStore.Column.class, WhitelistStore.Column.ADDED, false));
     }
 
     /** What adding an entry came to. */
@@ -177,7 +187,7 @@ public final class WhitelistController implements AdminFeature {
 
     private void page(Context ctx, int status, Map<String, String> values, Map<String, String> errors, List<String> problems) {
         Listing l = listing(Form.query(ctx));
-        List<WhitelistEntry> rows = l.form().ok() ? store.search(l.kind(), l.text(), l.paging().limit() + 1, l.paging().offset())
+        List<WhitelistEntry> rows = l.form().ok() ? l.rows(store)
                 : List.of();
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.of(ctx, "Whitelists", "/whitelists"));
@@ -185,6 +195,8 @@ public final class WhitelistController implements AdminFeature {
         model.put("rows", rows.size() > l.paging().limit() ? rows.subList(0, l.paging().limit()) : rows);
         model.put("more", rows.size() > l.paging().limit());
         model.put("paging", l.paging());
+        model.put("sorting", l.sorting());
+        model.put("filters", l.form().queryString(FILTERS));
         model.put("values", values);
         model.put("errors", errors);
         model.put("problems", problems.size() > PROBLEMS_SHOWN ? problems.subList(0, PROBLEMS_SHOWN) : problems);
@@ -279,7 +291,7 @@ public final class WhitelistController implements AdminFeature {
             Problems.answer(ctx, pages, 400, "invalid query", l.form().errors());
             return;
         }
-        List<WhitelistEntry> rows = store.search(l.kind(), l.text(), l.paging().limit() + 1, l.paging().offset());
+        List<WhitelistEntry> rows = l.rows(store);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("entries", rows.stream().limit(l.paging().limit()).map(WhitelistView.Entry::of).toList());
         body.put("more", rows.size() > l.paging().limit());
