@@ -7,6 +7,7 @@ import greyrelay.admin.AdminSettings;
 import greyrelay.admin.ChangeListener;
 import greyrelay.admin.ConfigKey;
 import greyrelay.admin.RelayPolicy;
+import greyrelay.admin.TripletKeys;
 import greyrelay.admin.auditlog.AuditController;
 import greyrelay.admin.audit.Auditor;
 import greyrelay.admin.auth.AccessController;
@@ -118,6 +119,7 @@ public final class AdminApp {
         private List<ConfigKey> configKeys = List.of();
         private RelayPolicy policy;
         private ChangeListener changes = ChangeListener.NONE;
+        private TripletKeys tripletKeys;
         private boolean controlOnly;
 
         private Builder(AdminSettings settings, Database database) {
@@ -161,6 +163,12 @@ public final class AdminApp {
         public Builder configuration(JsonNode masked, List<ConfigKey> keys) {
             this.configuration = Objects.requireNonNull(masked);
             this.configKeys = List.copyOf(keys);
+            return this;
+        }
+
+        /** How the relay keys greylist triplets (a decision's page finds its triplet); without it, plain keys. */
+        public Builder tripletKeys(TripletKeys k) {
+            this.tripletKeys = Objects.requireNonNull(k);
             return this;
         }
 
@@ -220,8 +228,10 @@ public final class AdminApp {
         features.add(new PasswordController(accounts, sessions, pages, gate));
         features.add(new DashboardController(new DecisionLog(b.database), queue,
                 policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT), pages, clock));
-        features.add(new DecisionsController(new DecisionLog(b.database),
-                policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT), pages));
+        NetworkPrefixes prefixes = policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT);
+        features.add(new DecisionsController(new DecisionLog(b.database), prefixes, pages, new DecisionsController.Facts(
+                new GreylistStore(b.database), new TrapBlockStore(b.database),
+                b.tripletKeys != null ? b.tripletKeys : TripletKeys.plain(prefixes), b.verification != null, queue.isPresent(), clock)));
         features.add(new GreylistController(new GreylistStore(b.database), policy, auditor, pages, clock, flash));
         features.add(new WhitelistController(new WhitelistStore(b.database), policy, b.changes, auditor, pages, clock, flash));
         features.add(new RateLimitController(new RateLimitOverrides(b.database), policy, b.changes, auditor, pages, clock, flash));

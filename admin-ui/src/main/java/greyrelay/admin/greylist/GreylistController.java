@@ -46,7 +46,7 @@ public final class GreylistController implements AdminFeature {
     static final int DEFAULT_AUTO_WHITELIST_AFTER = 5;
     private static final Pattern SPF_KEY = Pattern.compile("spf:[a-z0-9._-]{1,253}");
     /** Where an action may send the browser back to: this page with its search, nothing else. */
-    private static final Pattern BACK = Pattern.compile("/greylist(\\?[^\\s\\\\]*)?");
+    private static final Pattern BACK = Pattern.compile("/greylist(\\?[^\\s\\\\]*)?|/decisions/\\d{1,19}");
 
     private final GreylistStore store;
     private final Optional<RelayPolicy> policy;

@@ -107,6 +107,9 @@ public final class SpamtrapController implements AdminFeature {
         return new Sort<>(s.column(), s.ascending());
     }
 
+    /** Where an unblock from another page returns: a decision's page. */
+    private static final java.util.regex.Pattern BACK = java.util.regex.Pattern.compile("/decisions/\\d{1,19}");
+
     private void page(Context ctx) {
         Form f = Form.query(ctx);
         Paging paging = Paging.from(f);
@@ -127,10 +130,12 @@ public final class SpamtrapController implements AdminFeature {
     }
 
     private void unblock(Context ctx) {
-        switch (unblock(Form.body(ctx), Requests.actor(ctx))) {
+        Form f = Form.body(ctx);
+        switch (unblock(f, Requests.actor(ctx))) {
             case Unblocked.Done d -> {
                 flash.accept(ctx, "Unblocked " + d.network() + ".");
-                ctx.redirect("/spamtraps", HttpStatus.SEE_OTHER);
+                String back = f.raw("back");
+                ctx.redirect(BACK.matcher(back).matches() ? back : "/spamtraps", HttpStatus.SEE_OTHER);
             }
             case Unblocked.Invalid i -> Problems.answer(ctx, pages, 400, "Not a network: " + i.errors().get("network"), i.errors());
         }
