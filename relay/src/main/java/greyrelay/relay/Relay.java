@@ -199,7 +199,8 @@ public final class Relay implements AutoCloseable {
                 .verification(new VerificationPanelOperations(verification)) // with "verify again now"
                 .queue(new MailQueueOperations(queue)).configuration(withPipeline(ConfigDump.masked(config)), AdminWiring.configKeys(config))
                 .relayPolicy(AdminWiring.policy(config)).changes(this::changed)
-                .tripletKeys(greylisting.keying()::candidates); // a decision's page finds its triplet as the greylist keys it
+                .tripletKeys(greylisting.keying()::candidates) // a decision's page finds its triplet as the greylist keys it
+                .whitelists(new greyrelay.relay.admin.WhitelistPanelLookup(whitelisting));
         return (config.admin().enabled() ? b : b.controlOnly()).build();
     }
 

@@ -120,6 +120,7 @@ public final class AdminApp {
         private RelayPolicy policy;
         private ChangeListener changes = ChangeListener.NONE;
         private TripletKeys tripletKeys;
+        private greyrelay.admin.whitelist.WhitelistLookup whitelists;
         private boolean controlOnly;
 
         private Builder(AdminSettings settings, Database database) {
@@ -163,6 +164,12 @@ public final class AdminApp {
         public Builder configuration(JsonNode masked, List<ConfigKey> keys) {
             this.configuration = Objects.requireNonNull(masked);
             this.configKeys = List.copyOf(keys);
+            return this;
+        }
+
+        /** The relay's whitelists: the page lists the file and default entries and answers "is this client whitelisted?". */
+        public Builder whitelists(greyrelay.admin.whitelist.WhitelistLookup w) {
+            this.whitelists = Objects.requireNonNull(w);
             return this;
         }
 
@@ -233,7 +240,7 @@ public final class AdminApp {
                 new GreylistStore(b.database), new TrapBlockStore(b.database),
                 b.tripletKeys != null ? b.tripletKeys : TripletKeys.plain(prefixes), b.verification != null, queue.isPresent(), clock)));
         features.add(new GreylistController(new GreylistStore(b.database), policy, auditor, pages, clock, flash));
-        features.add(new WhitelistController(new WhitelistStore(b.database), policy, b.changes, auditor, pages, clock, flash));
+        features.add(new WhitelistController(new WhitelistStore(b.database), policy, Optional.ofNullable(b.whitelists), b.changes, auditor, pages, clock, flash));
         features.add(new RateLimitController(new RateLimitOverrides(b.database), policy, b.changes, auditor, pages, clock, flash));
         features.add(new SpamtrapController(new TrapBlockStore(b.database), policy, auditor, pages, clock, flash));
         queue.ifPresent(q -> features.add(new QueueController(q, auditor, pages, clock, flash)));

@@ -11,6 +11,8 @@ import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Paging;
 import greyrelay.admin.web.Problems;
+import greyrelay.db.net.IpNetwork;
+import java.net.InetAddress;
 import greyrelay.admin.web.Sorting;
 import greyrelay.db.Sort;
 import greyrelay.admin.web.Requests;
@@ -50,6 +52,7 @@ public final class WhitelistController implements AdminFeature {
     private static final Pattern UNSAFE_NAME = Pattern.compile("[^A-Za-z0-9._-]");
 
     private final WhitelistStore store;
+    private final Optional<WhitelistLookup> lookup;
     private final Optional<RelayPolicy> policy;
     private final ChangeListener changes;
     private final Auditor audit;
@@ -60,9 +63,10 @@ public final class WhitelistController implements AdminFeature {
     /**
      * @param flash puts a one-time message on the caller's next page (after a redirect)
      */
-    public WhitelistController(WhitelistStore store, Optional<RelayPolicy> policy, ChangeListener changes, Auditor audit,
-            Pages pages, Clock clock, BiConsumer<Context, String> flash) {
+    public WhitelistController(WhitelistStore store, Optional<RelayPolicy> policy, Optional<WhitelistLookup> lookup,
+            ChangeListener changes, Auditor audit, Pages pages, Clock clock, BiConsumer<Context, String> flash) {
         this.store = store;
+        this.lookup = lookup;
         this.policy = policy;
         this.changes = changes;
         this.audit = audit;
@@ -91,6 +95,8 @@ public final class WhitelistController implements AdminFeature {
 
         r.get("/api/whitelists", this::api);
         r.get("/api/whitelists/export", this::export);
+        r.get("/api/whitelists/fixed", this::apiFixed);
+        r.get("/api/whitelists/check", this::apiCheck);
         r.post("/api/whitelists", this::apiAdd);
         r.post("/api/whitelists/import", this::apiImport);
         r.get("/api/whitelists/{id}", ctx -> ctx.json(WhitelistView.Entry.of(find(ctx))));
@@ -183,6 +189,57 @@ public final class WhitelistController implements AdminFeature {
         return n.isEmpty() || n.chars().allMatch(c -> c == '.' || c == '_') ? "upload" : n;
     }
 
+    // --- what is in force besides the database
+
+    /** A parsed "is this client whitelisted?" question; {@code form} holds the errors. */
+    record Check(Form form, WhitelistLookup.Question question) {}
+
+    static Check check(Form f) {
+        String ip = f.text("ip", 45);
+        InetAddress client = null;
+        if (ip == null) {
+            f.error("ip", "required: the client's IP address");
+        } else {
+            try {
+                client = IpNetwork.literal(ip);
+            } catch (IllegalArgumentException e) {
+                f.error("ip", "an IP address such as 192.0.2.7 or 2001:db8::7");
+            }
+        }
+        String name = f.text("name", 255);
+        String sender = f.text("sender");
+        String recipient = f.text("recipient");
+        return new Check(f, f.ok() ? new WhitelistLookup.Question(client, name, sender, recipient) : null);
+    }
+
+    private void apiFixed(Context ctx) {
+        if (lookup.isEmpty()) {
+            Problems.answer(ctx, pages, 409, STANDALONE, Map.of());
+            return;
+        }
+        ctx.json(Map.of("entries", lookup.get().fixed().stream().map(WhitelistView.Entry::of).toList()));
+    }
+
+    private void apiCheck(Context ctx) {
+        Check c = check(Form.query(ctx));
+        if (!c.form().ok()) {
+            Problems.answer(ctx, pages, 400, "invalid query", c.form().errors());
+            return;
+        }
+        if (lookup.isEmpty()) {
+            Problems.answer(ctx, pages, 409, STANDALONE, Map.of());
+            return;
+        }
+        List<WhitelistLookup.Match> matches = lookup.get().check(c.question());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("whitelisted", !matches.isEmpty());
+        body.put("matches", matches.stream().map(WhitelistView.MatchView::of).toList());
+        ctx.json(body);
+    }
+
+    /** Why a panel without the relay cannot answer. */
+    static final String STANDALONE = "only the panel embedded in a relay knows the whitelist entries of its files and default list";
+
     // --- pages
 
     private void page(Context ctx, int status, Map<String, String> values, Map<String, String> errors, List<String> problems) {
@@ -202,7 +259,14 @@ public final class WhitelistController implements AdminFeature {
         model.put("problems", problems.size() > PROBLEMS_SHOWN ? problems.subList(0, PROBLEMS_SHOWN) : problems);
         model.put("moreProblems", Math.max(0, problems.size() - PROBLEMS_SHOWN));
         model.put("greylist", policy.map(RelayPolicy::greylist).orElse(null));
-        ctx.status(status == 200 && !l.form().ok() ? 400 : status).render("whitelist/list.jte", model);
+        model.put("fixed", lookup.map(WhitelistLookup::fixed).orElse(null));
+        Form cf = Form.query(ctx);
+        Check c = cf.raw("ip").isEmpty() && cf.raw("check").isEmpty() ? null : check(cf);
+        model.put("check", c == null ? null : c.form());
+        model.put("matches", c == null || c.question() == null || lookup.isEmpty() ? null : lookup.get().check(c.question()));
+        model.put("canCheck", lookup.isPresent());
+        boolean bad = !l.form().ok() || c != null && !c.form().ok();
+        ctx.status(status == 200 && bad ? 400 : status).render("whitelist/list.jte", model);
     }
 
     private void add(Context ctx) {
