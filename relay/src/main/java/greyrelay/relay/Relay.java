@@ -198,7 +198,9 @@ public final class Relay implements AutoCloseable {
         AdminApp.Builder b = AdminApp.builder(settings, database).clock(clock).health(healthSource()).metrics(metrics::scrape)
                 .verification(new VerificationPanelOperations(verification)) // with "verify again now"
                 .queue(new MailQueueOperations(queue)).configuration(withPipeline(ConfigDump.masked(config)), AdminWiring.configKeys(config))
-                .relayPolicy(AdminWiring.policy(config)).changes(this::changed);
+                .relayPolicy(AdminWiring.policy(config)).changes(this::changed)
+                .tripletKeys(greylisting.keying()::candidates) // a decision's page finds its triplet as the greylist keys it
+                .whitelists(new greyrelay.relay.admin.WhitelistPanelLookup(whitelisting));
         return (config.admin().enabled() ? b : b.controlOnly()).build();
     }
 

@@ -7,6 +7,7 @@ import greyrelay.admin.AdminSettings;
 import greyrelay.admin.ChangeListener;
 import greyrelay.admin.ConfigKey;
 import greyrelay.admin.RelayPolicy;
+import greyrelay.admin.TripletKeys;
 import greyrelay.admin.auditlog.AuditController;
 import greyrelay.admin.audit.Auditor;
 import greyrelay.admin.auth.AccessController;
@@ -120,6 +121,8 @@ public final class AdminApp {
         private List<ConfigKey> configKeys = List.of();
         private RelayPolicy policy;
         private ChangeListener changes = ChangeListener.NONE;
+        private TripletKeys tripletKeys;
+        private greyrelay.admin.whitelist.WhitelistLookup whitelists;
         private boolean controlOnly;
 
         private Builder(AdminSettings settings, Database database) {
@@ -163,6 +166,18 @@ public final class AdminApp {
         public Builder configuration(JsonNode masked, List<ConfigKey> keys) {
             this.configuration = Objects.requireNonNull(masked);
             this.configKeys = List.copyOf(keys);
+            return this;
+        }
+
+        /** The relay's whitelists: the page lists the file and default entries and answers "is this client whitelisted?". */
+        public Builder whitelists(greyrelay.admin.whitelist.WhitelistLookup w) {
+            this.whitelists = Objects.requireNonNull(w);
+            return this;
+        }
+
+        /** How the relay keys greylist triplets (a decision's page finds its triplet); without it, plain keys. */
+        public Builder tripletKeys(TripletKeys k) {
+            this.tripletKeys = Objects.requireNonNull(k);
             return this;
         }
 
@@ -223,10 +238,12 @@ public final class AdminApp {
         features.add(new PreferencesController(accounts, pages));
         features.add(new DashboardController(new DecisionLog(b.database), queue,
                 policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT), pages, clock));
-        features.add(new DecisionsController(new DecisionLog(b.database),
-                policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT), pages));
+        NetworkPrefixes prefixes = policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT);
+        features.add(new DecisionsController(new DecisionLog(b.database), prefixes, pages, new DecisionsController.Facts(
+                new GreylistStore(b.database), new TrapBlockStore(b.database),
+                b.tripletKeys != null ? b.tripletKeys : TripletKeys.plain(prefixes), b.verification != null, queue.isPresent(), clock)));
         features.add(new GreylistController(new GreylistStore(b.database), policy, auditor, pages, clock, flash));
-        features.add(new WhitelistController(new WhitelistStore(b.database), policy, b.changes, auditor, pages, clock, flash));
+        features.add(new WhitelistController(new WhitelistStore(b.database), policy, Optional.ofNullable(b.whitelists), b.changes, auditor, pages, clock, flash));
         features.add(new RateLimitController(new RateLimitOverrides(b.database), policy, b.changes, auditor, pages, clock, flash));
         features.add(new SpamtrapController(new TrapBlockStore(b.database), policy, auditor, pages, clock, flash));
         queue.ifPresent(q -> features.add(new QueueController(q, auditor, pages, clock, flash)));

@@ -6,6 +6,8 @@ import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Paging;
 import greyrelay.admin.web.Problems;
+import greyrelay.admin.web.Sorting;
+import greyrelay.db.Sort;
 import greyrelay.db.admin.AuditEntry;
 import greyrelay.db.admin.AuditLog;
 import greyrelay.db.admin.AuditQuery;
@@ -44,7 +46,14 @@ public final class AuditController implements AdminFeature {
     }
 
     /** A parsed search; {@code form} holds the errors. */
-    record Search(Form form, AuditQuery query, Paging paging) {}
+    record Search(Form form, AuditQuery query, Paging paging, Sorting<AuditLog.Column> sorting) {
+        Sort<AuditLog.Column> sort() {
+            return new Sort<>(sorting.column(), sorting.ascending());
+        }
+    }
+
+    /** The search fields a sorted or paged link keeps. */
+    static final String[] FILTERS = {"q", "action", "from", "to"};
 
     static Search search(Form f) {
         String text = f.text("q");
@@ -52,18 +61,21 @@ public final class AuditController implements AdminFeature {
         var from = f.time("from");
         var to = f.time("to");
         Paging paging = Paging.from(f);
-        return new Search(f, new AuditQuery(text, action, from, to, paging.limit() + 1, paging.offset()), paging);
+        return new Search(f, new AuditQuery(text, action, from, to, paging.limit() + 1, paging.offset()), paging,
+                Sorting.from(f, AuditLog.Column.class, AuditLog.Column.TIME, false));
     }
 
     private void page(Context ctx) {
         Search s = search(Form.query(ctx));
-        List<AuditEntry> rows = s.form().ok() ? store.search(s.query()) : List.of();
+        List<AuditEntry> rows = s.form().ok() ? store.search(s.query(), s.sort()) : List.of();
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.of(ctx, "Audit log", "/audit"));
         model.put("form", s.form());
         model.put("rows", rows.size() > s.paging().limit() ? rows.subList(0, s.paging().limit()) : rows);
         model.put("more", rows.size() > s.paging().limit());
         model.put("paging", s.paging());
+        model.put("sorting", s.sorting());
+        model.put("filters", s.form().queryString(FILTERS));
         ctx.status(s.form().ok() ? 200 : 400).render("audit/list.jte", model);
     }
 
@@ -73,7 +85,7 @@ public final class AuditController implements AdminFeature {
             Problems.answer(ctx, pages, 400, "invalid query", s.form().errors());
             return;
         }
-        List<AuditEntry> rows = store.search(s.query());
+        List<AuditEntry> rows = store.search(s.query(), s.sort());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("entries", rows.size() > s.paging().limit() ? rows.subList(0, s.paging().limit()) : rows);
         body.put("more", rows.size() > s.paging().limit());

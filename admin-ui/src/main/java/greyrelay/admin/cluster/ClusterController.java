@@ -2,7 +2,11 @@ package greyrelay.admin.cluster;
 
 import greyrelay.admin.AdminFeature;
 import greyrelay.admin.web.NavItem;
+import greyrelay.admin.web.Form;
 import greyrelay.admin.web.Pages;
+import greyrelay.admin.web.Problems;
+import greyrelay.admin.web.Sorting;
+import greyrelay.db.Sort;
 import greyrelay.db.node.NodeHeartbeat;
 import greyrelay.db.node.NodeHeartbeats;
 import io.javalin.config.RoutesConfig;
@@ -68,27 +72,45 @@ public final class ClusterController implements AdminFeature {
     }
 
     List<Node> nodes(Instant now) {
-        return store.list().stream().map(h -> Node.of(h, now, pages.node())).toList();
+        return nodes(now, Sort.asc(NodeHeartbeats.Column.NODE));
+    }
+
+    List<Node> nodes(Instant now, Sort<NodeHeartbeats.Column> sort) {
+        return store.list(sort).stream().map(h -> Node.of(h, now, pages.node())).toList();
+    }
+
+    private static Sorting<NodeHeartbeats.Column> sorting(Form f) {
+        return Sorting.from(f, NodeHeartbeats.Column.class, NodeHeartbeats.Column.NODE, true);
     }
 
     private void page(Context ctx) {
         Instant now = clock.instant();
-        List<Node> nodes = nodes(now);
+        Form f = Form.query(ctx);
+        Sorting<NodeHeartbeats.Column> sorting = sorting(f);
+        List<Node> nodes = nodes(now, new Sort<>(sorting.column(), sorting.ascending()));
         Map<String, Object> model = new HashMap<>();
+        model.put("sorting", sorting);
+        model.put("filters", "");
         model.put("page", pages.of(ctx, "Cluster", "/cluster"));
         model.put("nodes", nodes);
         model.put("down", nodes.stream().filter(Node::down).count());
         model.put("downAfter", NodeHeartbeat.DOWN_AFTER);
-        ctx.render("cluster/list.jte", model);
+        ctx.status(f.ok() ? 200 : 400).render("cluster/list.jte", model);
     }
 
     private void api(Context ctx) {
         Instant now = clock.instant();
+        Form f = Form.query(ctx);
+        Sorting<NodeHeartbeats.Column> sorting = sorting(f);
+        if (!f.ok()) {
+            Problems.answer(ctx, pages, 400, "invalid query", f.errors());
+            return;
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("at", now);
         body.put("self", pages.node());
         body.put("downAfterSeconds", NodeHeartbeat.DOWN_AFTER.toSeconds());
-        body.put("nodes", nodes(now));
+        body.put("nodes", nodes(now, new Sort<>(sorting.column(), sorting.ascending())));
         ctx.json(body);
     }
 }

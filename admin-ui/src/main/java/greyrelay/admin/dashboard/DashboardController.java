@@ -3,6 +3,7 @@ package greyrelay.admin.dashboard;
 import greyrelay.admin.AdminFeature;
 import greyrelay.admin.queue.QueueOperations;
 import greyrelay.admin.queue.QueuedMessage;
+import greyrelay.admin.web.Form;
 import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.Pages;
 import greyrelay.db.decision.BucketCount;
@@ -39,6 +40,10 @@ public final class DashboardController implements AdminFeature {
     public static final java.util.Set<String> RATE_LIMIT_CHECKS = java.util.Set.of("rate-limit", "connection-rate",
             "network-connection-limit");
     static final int TOP = 10;
+    /** How often the open page fetches its tiles and charts again, in seconds ({@code /?refresh=N} within the bounds). */
+    static final int DEFAULT_REFRESH = 60;
+    static final int MIN_REFRESH = 1;
+    static final int MAX_REFRESH = 3600;
     /** IPs read to build the network top list: enough that the top 10 networks are right in all but odd cases. */
     static final int TOP_IPS = 1000;
 
@@ -97,10 +102,13 @@ public final class DashboardController implements AdminFeature {
     @Override
     public void routes(RoutesConfig r) {
         r.get("/", ctx -> {
+            Form f = Form.query(ctx);
+            int refresh = f.integer("refresh", MIN_REFRESH, MAX_REFRESH, DEFAULT_REFRESH);
             Map<String, Object> model = new HashMap<>();
             model.put("page", pages.of(ctx, "Dashboard", "/").withCharts("/static/dashboard.js"));
             model.put("d", build());
-            ctx.render("dashboard/dashboard.jte", model);
+            model.put("refresh", refresh);
+            ctx.status(f.ok() ? 200 : 400).render("dashboard/dashboard.jte", model);
         });
         r.get("/api/dashboard", ctx -> ctx.json(build()));
     }

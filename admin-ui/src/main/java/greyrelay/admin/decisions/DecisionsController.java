@@ -5,20 +5,32 @@ import greyrelay.admin.web.Form;
 import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Paging;
+import greyrelay.admin.TripletKeys;
+import greyrelay.admin.web.Page;
 import greyrelay.admin.web.Problems;
+import greyrelay.admin.web.Sorting;
+import greyrelay.db.Sort;
 import greyrelay.db.decision.DecisionLog;
 import greyrelay.db.decision.DecisionQuery;
 import greyrelay.db.decision.DecisionRecord;
 import greyrelay.db.decision.Outcome;
+import greyrelay.db.greylist.GreylistStore;
+import greyrelay.db.greylist.StoredTriplet;
+import greyrelay.db.greylist.TrapBlockStore;
+import greyrelay.db.greylist.TripletKey;
+import greyrelay.db.greylist.TripletQuery;
 import greyrelay.db.net.IpNetwork;
 import greyrelay.db.net.NetworkPrefixes;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -33,15 +45,34 @@ public final class DecisionsController implements AdminFeature {
     static final int SESSION_ROWS = 200;
     private static final Pattern IP_TEXT = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
+    /** What a "verify this sender now" redirect back here says ({@code ?notice=}); any other code says nothing. */
+    private static final Map<String, String> NOTICES = Map.of(
+            "reverify-started", "A fresh probe of the sender has started in the background; reload in a moment for its result.",
+            "reverify-running", "A probe of the sender was already running; its result will be the fresh one.");
+
     private final DecisionLog store;
     private final NetworkPrefixes clientNetworks;
     private final Pages pages;
+    private final Facts facts;
+
+    /**
+     * What a decision's page needs beyond the log to offer the actions its facts allow.
+     *
+     * @param triplets  the greylist (pass this triplet)
+     * @param blocks    spamtrap blocks (unblock this network)
+     * @param keys      how the relay keys a triplet
+     * @param canVerify whether this panel can start a probe (embedded in a relay)
+     * @param hasQueue  whether this node's queue page exists (queue ids in replies link to it)
+     */
+    public record Facts(GreylistStore triplets, TrapBlockStore blocks, TripletKeys keys, boolean canVerify, boolean hasQueue,
+            Clock clock) {}
 
     /** @param clientNetworks the greylist's prefixes: the network "whitelist this client network" offers */
-    public DecisionsController(DecisionLog store, NetworkPrefixes clientNetworks, Pages pages) {
+    public DecisionsController(DecisionLog store, NetworkPrefixes clientNetworks, Pages pages, Facts facts) {
         this.store = store;
         this.clientNetworks = clientNetworks;
         this.pages = pages;
+        this.facts = facts;
     }
 
     @Override
@@ -63,7 +94,10 @@ public final class DecisionsController implements AdminFeature {
     }
 
     /** A parsed search; {@code form} holds the errors. */
-    record Search(Form form, DecisionQuery query, Paging paging) {}
+    record Search(Form form, DecisionQuery query, Paging paging, Sorting<DecisionLog.Column> sorting) {}
+
+    /** The search fields a sorted or paged link keeps. */
+    static final String[] FILTERS = {"sender", "recipient", "client", "outcome", "from", "to"};
 
     static Search search(Form f) {
         String sender = f.text("sender");
@@ -78,29 +112,60 @@ public final class DecisionsController implements AdminFeature {
         var to = f.time("to");
         if (from != null && to != null && !from.isBefore(to)) f.error("to", "must be after from");
         Paging paging = Paging.from(f);
+        Sorting<DecisionLog.Column> sorting = Sorting.from(f, DecisionLog.Column.class, DecisionLog.Column.TIME, false);
         DecisionQuery q = new DecisionQuery(sender, recipient, client, outcome, from, to, paging.limit() + 1, paging.offset());
-        return new Search(f, q, paging);
+        return new Search(f, q, paging, sorting);
     }
 
     private void page(Context ctx) {
         Search s = search(Form.query(ctx));
-        List<DecisionRecord> rows = s.form().ok() ? store.search(s.query()) : List.of();
+        List<DecisionRecord> rows = s.form().ok() ? store.search(s.query(), sort(s.sorting())) : List.of();
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.of(ctx, "Decisions", "/decisions"));
         model.put("form", s.form());
         model.put("rows", rows.size() > s.paging().limit() ? rows.subList(0, s.paging().limit()) : rows);
         model.put("more", rows.size() > s.paging().limit());
         model.put("paging", s.paging());
+        model.put("sorting", s.sorting());
+        model.put("filters", s.form().queryString(FILTERS));
         model.put("outcomes", List.of(Outcome.values()));
+        model.put("hasQueue", facts.hasQueue());
         ctx.status(s.form().ok() ? 200 : 400).render("decisions/list.jte", model);
+    }
+
+    private static Sort<DecisionLog.Column> sort(Sorting<DecisionLog.Column> s) {
+        return new Sort<>(s.column(), s.ascending());
+    }
+
+    /** The triplet this decision's mail has in the greylist now, if any. */
+    Optional<StoredTriplet> triplet(DecisionRecord d) {
+        Instant now = facts.clock().instant();
+        for (TripletKey k : facts.keys().candidates(d.clientIp(), d.sender(), d.recipient())) {
+            List<StoredTriplet> found = facts.triplets().search(new TripletQuery(k.client(), k.sender(), k.recipient(), null, now, 1, 0));
+            if (!found.isEmpty()) return Optional.of(found.getFirst());
+        }
+        return Optional.empty();
     }
 
     private void detail(Context ctx) {
         DecisionRecord d = find(ctx);
+        Page page = pages.of(ctx, "Decision " + d.id(), "/decisions");
+        String notice = NOTICES.get(Objects.requireNonNullElse(ctx.queryParam("notice"), ""));
+        if (page.flash() == null && notice != null) {
+            page = new Page(page.title(), page.active(), page.user(), page.csrf(), page.nav(), notice, page.node(), page.version(),
+                    page.assets(), page.scripts(), page.styles());
+        }
+        String network = clientNetwork(d.clientIp());
+        Instant now = facts.clock().instant();
         Map<String, Object> model = new HashMap<>();
-        model.put("page", pages.of(ctx, "Decision " + d.id(), "/decisions"));
+        model.put("page", page);
         model.put("d", d);
-        model.put("network", clientNetwork(d.clientIp()));
+        model.put("network", network);
+        model.put("now", now);
+        model.put("triplet", triplet(d).orElse(null));
+        model.put("block", network == null ? null : facts.blocks().active(network, now).orElse(null));
+        model.put("canVerify", facts.canVerify() && d.sender() != null && d.sender().contains("@"));
+        model.put("hasQueue", facts.hasQueue());
         model.put("session", d.sessionId() == null ? List.of() : store.forSession(d.sessionId(), SESSION_ROWS));
         ctx.render("decisions/detail.jte", model);
     }
@@ -121,7 +186,7 @@ public final class DecisionsController implements AdminFeature {
             Problems.answer(ctx, pages, 400, "invalid query", s.form().errors());
             return;
         }
-        List<DecisionRecord> rows = store.search(s.query());
+        List<DecisionRecord> rows = store.search(s.query(), sort(s.sorting()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("decisions", rows.size() > s.paging().limit() ? rows.subList(0, s.paging().limit()) : rows);
         body.put("more", rows.size() > s.paging().limit());

@@ -9,6 +9,8 @@ import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Paging;
 import greyrelay.admin.web.Problems;
+import greyrelay.admin.web.Sorting;
+import greyrelay.db.Sort;
 import greyrelay.admin.web.Requests;
 import greyrelay.db.greylist.ClientNetworkEntry;
 import greyrelay.db.greylist.GreylistStore;
@@ -44,7 +46,7 @@ public final class GreylistController implements AdminFeature {
     static final int DEFAULT_AUTO_WHITELIST_AFTER = 5;
     private static final Pattern SPF_KEY = Pattern.compile("spf:[a-z0-9._-]{1,253}");
     /** Where an action may send the browser back to: this page with its search, nothing else. */
-    private static final Pattern BACK = Pattern.compile("/greylist(\\?[^\\s\\\\]*)?");
+    private static final Pattern BACK = Pattern.compile("/greylist(\\?[^\\s\\\\]*)?|/decisions/\\d{1,19}");
 
     private final GreylistStore store;
     private final Optional<RelayPolicy> policy;
@@ -97,7 +99,14 @@ public final class GreylistController implements AdminFeature {
      *
      * @param network the client network searched for, when the admin typed a single address ("192.0.2.10 is in …")
      */
-    record Search(Form form, TripletQuery query, Paging paging, String network) {}
+    record Search(Form form, TripletQuery query, Paging paging, String network, Sorting<GreylistStore.Column> sorting) {
+        Sort<GreylistStore.Column> sort() {
+            return new Sort<>(sorting.column(), sorting.ascending());
+        }
+    }
+
+    /** The search fields a sorted or paged link keeps. */
+    static final String[] FILTERS = {"client", "sender", "recipient", "state"};
 
     Search search(Form f, Instant now) {
         String client = f.text("client", 260);
@@ -125,8 +134,9 @@ public final class GreylistController implements AdminFeature {
         String recipient = lower(f.text("recipient"));
         TripletState state = f.choice("state", TripletState.class);
         Paging paging = Paging.from(f);
+        Sorting<GreylistStore.Column> sorting = Sorting.from(f, GreylistStore.Column.class, GreylistStore.Column.ID, false);
         TripletQuery q = new TripletQuery(client, sender, recipient, state, now, paging.limit() + 1, paging.offset());
-        return new Search(f, q, paging, typedAddress == null ? null : client);
+        return new Search(f, q, paging, typedAddress == null ? null : client, sorting);
     }
 
     private static String lower(String s) {
@@ -162,9 +172,11 @@ public final class GreylistController implements AdminFeature {
     private void page(Context ctx) {
         Instant now = clock.instant();
         Search s = search(Form.query(ctx), now);
-        List<StoredTriplet> rows = s.form().ok() ? store.search(s.query()) : List.of();
+        List<StoredTriplet> rows = s.form().ok() ? store.search(s.query(), s.sort()) : List.of();
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.of(ctx, "Greylist", "/greylist"));
+        model.put("sorting", s.sorting());
+        model.put("filters", s.form().queryString(FILTERS));
         model.put("form", s.form());
         model.put("rows", rows.size() > s.paging().limit() ? rows.subList(0, s.paging().limit()) : rows);
         model.put("more", rows.size() > s.paging().limit());
@@ -237,7 +249,7 @@ public final class GreylistController implements AdminFeature {
             Problems.answer(ctx, pages, 400, "invalid query", s.form().errors());
             return;
         }
-        List<StoredTriplet> rows = store.search(s.query());
+        List<StoredTriplet> rows = store.search(s.query(), s.sort());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("client", s.query().client());
         body.put("triplets", rows.stream().limit(s.paging().limit()).map(t -> GreylistView.Triplet.of(t, now)).toList());

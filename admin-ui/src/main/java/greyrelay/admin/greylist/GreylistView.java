@@ -15,6 +15,15 @@ public final class GreylistView {
         return s.name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The decision-list search for a triplet's mail: its sender (unless the null sender) and recipient. The decision
+     * log records the client's address, not the greylist's network, so the client is left to the reader.
+     */
+    public static String decisionsQuery(greyrelay.db.greylist.TripletKey key) {
+        String recipient = "recipient=" + greyrelay.admin.web.Html.q(key.recipient());
+        return key.nullSender() ? recipient : "sender=" + greyrelay.admin.web.Html.q(key.sender()) + "&" + recipient;
+    }
+
     public static List<TripletState> states() {
         return List.of(TripletState.values());
     }

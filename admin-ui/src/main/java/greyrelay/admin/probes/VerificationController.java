@@ -64,7 +64,7 @@ public final class VerificationController implements AdminFeature {
 
     private static final Pattern ADDRESS = Pattern.compile("[^@\\s<>\"\\\\\\p{Cntrl}]+@[^@\\s<>\"\\\\\\p{Cntrl}]+");
     private static final Pattern DOMAIN = Pattern.compile("[a-z0-9_-]+(\\.[a-z0-9_-]+)*");
-    private static final Pattern BACK = Pattern.compile("/verification(/probes/\\d{1,19}|/domains/[a-z0-9_.-]{1,255})?");
+    private static final Pattern BACK = Pattern.compile("/verification(/probes/\\d{1,19}|/domains/[a-z0-9_.-]{1,255})?|/decisions/\\d{1,19}");
     private static final Map<String, String> NOTICES = Map.of(
             "reverify-started", "A fresh probe has started in the background. Reload in a moment to see its result.",
             "reverify-running", "A probe of this address was already running; its result is the fresh one.",

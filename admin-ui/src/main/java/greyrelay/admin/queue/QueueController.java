@@ -8,6 +8,7 @@ import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Paging;
 import greyrelay.admin.web.Problems;
 import greyrelay.admin.web.Requests;
+import greyrelay.admin.web.Sorting;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -77,16 +78,16 @@ public final class QueueController implements AdminFeature {
     }
 
     /** A parsed list request: search text and page. */
-    record Listing(Form form, String text, Paging paging) {
+    record Listing(Form form, String text, Paging paging, Sorting<QueueColumn> sorting) {
         List<QueuedMessage> apply(List<QueuedMessage> all) {
-            if (text == null) return all;
-            String t = text.toLowerCase(Locale.ROOT);
-            return all.stream().filter(m -> m.matches(t)).toList();
+            String t = text == null ? null : text.toLowerCase(Locale.ROOT);
+            return all.stream().filter(m -> t == null || m.matches(t))
+                    .sorted(sorting.column().comparator(sorting.ascending())).toList();
         }
     }
 
     static Listing listing(Form f) {
-        return new Listing(f, f.text("q"), Paging.from(f));
+        return new Listing(f, f.text("q"), Paging.from(f), Sorting.from(f, QueueColumn.class, QueueColumn.RECEIVED, true));
     }
 
     private void page(Context ctx) {
@@ -99,6 +100,8 @@ public final class QueueController implements AdminFeature {
         model.put("total", all.size());
         model.put("more", all.size() > l.paging().nextOffset());
         model.put("paging", l.paging());
+        model.put("sorting", l.sorting());
+        model.put("filters", l.form().queryString("q"));
         model.put("now", clock.instant());
         ctx.status(l.form().ok() ? 200 : 400).render("queue/list.jte", model);
     }

@@ -10,6 +10,8 @@ import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Paging;
 import greyrelay.admin.web.Problems;
+import greyrelay.admin.web.Sorting;
+import greyrelay.db.Sort;
 import greyrelay.admin.web.Requests;
 import greyrelay.db.ratelimit.RateLimitOverride;
 import greyrelay.db.ratelimit.RateLimitOverride.Kind;
@@ -171,7 +173,16 @@ public final class RateLimitController implements AdminFeature {
     // --- pages
 
     /** The list's filter: text in the match or note, and a page. */
-    record Listing(Form form, String text, Paging paging) {
+    record Listing(Form form, String text, Paging paging, Sorting<RateLimitOverrides.Column> sorting) {
+        static Listing of(Form f) {
+            return new Listing(f, f.text("q"), Paging.from(f),
+                    Sorting.from(f, RateLimitOverrides.Column.class, RateLimitOverrides.Column.FOR, true));
+        }
+
+        Sort<RateLimitOverrides.Column> sort() {
+            return new Sort<>(sorting.column(), sorting.ascending());
+        }
+
         List<RateLimitOverride> apply(List<RateLimitOverride> all) {
             if (text == null) return all;
             String t = text.toLowerCase(Locale.ROOT);
@@ -182,8 +193,8 @@ public final class RateLimitController implements AdminFeature {
 
     private void page(Context ctx, int status, Map<String, String> values, Map<String, String> errors) {
         Form f = Form.query(ctx);
-        Listing l = new Listing(f, f.text("q"), Paging.from(f));
-        List<RateLimitOverride> all = f.ok() ? l.apply(store.list()) : List.of();
+        Listing l = Listing.of(f);
+        List<RateLimitOverride> all = f.ok() ? l.apply(store.list(l.sort())) : List.of();
         int from = Math.min(l.paging().offset(), all.size());
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.of(ctx, "Rate limits", "/ratelimits"));
@@ -192,6 +203,8 @@ public final class RateLimitController implements AdminFeature {
         model.put("total", all.size());
         model.put("more", all.size() > l.paging().nextOffset());
         model.put("paging", l.paging());
+        model.put("sorting", l.sorting());
+        model.put("filters", f.queryString("q"));
         model.put("defaults", policy.map(RelayPolicy::rateLimits).orElse(null));
         model.put("values", values);
         model.put("errors", errors);
@@ -256,9 +269,15 @@ public final class RateLimitController implements AdminFeature {
     // --- API
 
     private void api(Context ctx) {
+        Form f = Form.query(ctx);
+        Listing l = Listing.of(f);
+        if (!f.ok()) {
+            Problems.answer(ctx, pages, 400, "invalid query", f.errors());
+            return;
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("defaults", policy.map(p -> RateLimitView.Defaults.of(p.rateLimits())).orElse(null));
-        body.put("overrides", store.list().stream().map(RateLimitView.Override::of).toList());
+        body.put("overrides", store.list(l.sort()).stream().map(RateLimitView.Override::of).toList());
         ctx.json(body);
     }
 

@@ -10,6 +10,8 @@ import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Paging;
 import greyrelay.admin.web.Problems;
+import greyrelay.admin.web.Sorting;
+import greyrelay.db.Sort;
 import greyrelay.admin.web.Requests;
 import greyrelay.db.greylist.TrapBlock;
 import greyrelay.db.greylist.TrapBlockStore;
@@ -97,27 +99,43 @@ public final class SpamtrapController implements AdminFeature {
         return new Unblocked.Done(network);
     }
 
+    private static Sorting<TrapBlockStore.Column> sorting(Form f) {
+        return Sorting.from(f, TrapBlockStore.Column.class, TrapBlockStore.Column.UNTIL, false);
+    }
+
+    private static Sort<TrapBlockStore.Column> sort(Sorting<TrapBlockStore.Column> s) {
+        return new Sort<>(s.column(), s.ascending());
+    }
+
+    /** Where an unblock from another page returns: a decision's page. */
+    private static final java.util.regex.Pattern BACK = java.util.regex.Pattern.compile("/decisions/\\d{1,19}");
+
     private void page(Context ctx) {
         Form f = Form.query(ctx);
         Paging paging = Paging.from(f);
+        Sorting<TrapBlockStore.Column> sorting = sorting(f);
         Instant now = clock.instant();
-        List<TrapBlock> rows = f.ok() ? store.active(now, paging.limit() + 1, paging.offset()) : List.of();
+        List<TrapBlock> rows = f.ok() ? store.active(now, paging.limit() + 1, paging.offset(), sort(sorting)) : List.of();
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.of(ctx, "Spamtraps", "/spamtraps"));
         model.put("form", f);
         model.put("rows", rows.size() > paging.limit() ? rows.subList(0, paging.limit()) : rows);
         model.put("more", rows.size() > paging.limit());
         model.put("paging", paging);
+        model.put("sorting", sorting);
+        model.put("filters", "");
         model.put("now", now);
         model.put("greylist", policy.map(RelayPolicy::greylist).orElse(null));
         ctx.status(f.ok() ? 200 : 400).render("spamtrap/list.jte", model);
     }
 
     private void unblock(Context ctx) {
-        switch (unblock(Form.body(ctx), Requests.actor(ctx))) {
+        Form f = Form.body(ctx);
+        switch (unblock(f, Requests.actor(ctx))) {
             case Unblocked.Done d -> {
                 flash.accept(ctx, "Unblocked " + d.network() + ".");
-                ctx.redirect("/spamtraps", HttpStatus.SEE_OTHER);
+                String back = f.raw("back");
+                ctx.redirect(BACK.matcher(back).matches() ? back : "/spamtraps", HttpStatus.SEE_OTHER);
             }
             case Unblocked.Invalid i -> Problems.answer(ctx, pages, 400, "Not a network: " + i.errors().get("network"), i.errors());
         }
@@ -126,11 +144,12 @@ public final class SpamtrapController implements AdminFeature {
     private void api(Context ctx) {
         Form f = Form.query(ctx);
         Paging paging = Paging.from(f);
+        Sorting<TrapBlockStore.Column> sorting = sorting(f);
         if (!f.ok()) {
             Problems.answer(ctx, pages, 400, "invalid query", f.errors());
             return;
         }
-        List<TrapBlock> rows = store.active(clock.instant(), paging.limit() + 1, paging.offset());
+        List<TrapBlock> rows = store.active(clock.instant(), paging.limit() + 1, paging.offset(), sort(sorting));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("traps", policy.map(p -> p.greylist().spamtraps()).orElse(null));
         body.put("trapDuration", policy.map(p -> Html.duration(p.greylist().trapDuration())).orElse(null));

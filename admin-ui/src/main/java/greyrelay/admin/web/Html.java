@@ -16,7 +16,28 @@ public final class Html {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter INPUT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
 
+    // our own 250 reply names the queue id as Postfix does ("2.0.0 Ok: queued as 0MH2X5K3A7Q9ZP"); ids are 8 to 24 of [0-9A-Z]
+    private static final java.util.regex.Pattern QUEUED_AS = java.util.regex.Pattern.compile("(?<=queued as )[0-9A-Z]{8,24}\\b");
+
     private Html() {}
+
+    /** A piece of a reply text: plain text, or a queue id ({@code queueId} set) that a page may link to its message. */
+    public record ReplyPart(String text, String queueId) {}
+
+    /** The reply split around the queue ids it names after "queued as "; one plain part when there is none. */
+    public static java.util.List<ReplyPart> replyParts(String reply) {
+        if (reply == null) return java.util.List.of();
+        java.util.List<ReplyPart> parts = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = QUEUED_AS.matcher(reply);
+        int at = 0;
+        while (m.find()) {
+            if (m.start() > at) parts.add(new ReplyPart(reply.substring(at, m.start()), null));
+            parts.add(new ReplyPart(m.group(), m.group()));
+            at = m.end();
+        }
+        if (at < reply.length()) parts.add(new ReplyPart(reply.substring(at), null));
+        return parts;
+    }
 
     /** {@code 2026-03-01 10:00:05} (UTC), "–" for none. */
     public static Timestamp time(Instant t) {

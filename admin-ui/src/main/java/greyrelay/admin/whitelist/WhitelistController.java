@@ -11,6 +11,10 @@ import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Paging;
 import greyrelay.admin.web.Problems;
+import greyrelay.db.net.IpNetwork;
+import java.net.InetAddress;
+import greyrelay.admin.web.Sorting;
+import greyrelay.db.Sort;
 import greyrelay.admin.web.Requests;
 import greyrelay.db.whitelist.WhitelistEntry;
 import greyrelay.db.whitelist.WhitelistFile;
@@ -48,6 +52,7 @@ public final class WhitelistController implements AdminFeature {
     private static final Pattern UNSAFE_NAME = Pattern.compile("[^A-Za-z0-9._-]");
 
     private final WhitelistStore store;
+    private final Optional<WhitelistLookup> lookup;
     private final Optional<RelayPolicy> policy;
     private final ChangeListener changes;
     private final Auditor audit;
@@ -58,9 +63,10 @@ public final class WhitelistController implements AdminFeature {
     /**
      * @param flash puts a one-time message on the caller's next page (after a redirect)
      */
-    public WhitelistController(WhitelistStore store, Optional<RelayPolicy> policy, ChangeListener changes, Auditor audit,
-            Pages pages, Clock clock, BiConsumer<Context, String> flash) {
+    public WhitelistController(WhitelistStore store, Optional<RelayPolicy> policy, Optional<WhitelistLookup> lookup,
+            ChangeListener changes, Auditor audit, Pages pages, Clock clock, BiConsumer<Context, String> flash) {
         this.store = store;
+        this.lookup = lookup;
         this.policy = policy;
         this.changes = changes;
         this.audit = audit;
@@ -89,6 +95,8 @@ public final class WhitelistController implements AdminFeature {
 
         r.get("/api/whitelists", this::api);
         r.get("/api/whitelists/export", this::export);
+        r.get("/api/whitelists/fixed", this::apiFixed);
+        r.get("/api/whitelists/check", this::apiCheck);
         r.post("/api/whitelists", this::apiAdd);
         r.post("/api/whitelists/import", this::apiImport);
         r.get("/api/whitelists/{id}", ctx -> ctx.json(WhitelistView.Entry.of(find(ctx))));
@@ -98,10 +106,18 @@ public final class WhitelistController implements AdminFeature {
     // --- the operations, shared by pages and API
 
     /** A parsed list request. */
-    record Listing(Form form, WhitelistKind kind, String text, Paging paging) {}
+    record Listing(Form form, WhitelistKind kind, String text, Paging paging, Sorting<WhitelistStore.Column> sorting) {
+        List<WhitelistEntry> rows(WhitelistStore store) {
+            return store.search(kind, text, paging.limit() + 1, paging.offset(), new Sort<>(sorting.column(), sorting.ascending()));
+        }
+    }
+
+    /** The search fields a sorted or paged link keeps. */
+    static final String[] FILTERS = {"kind", "q"};
 
     static Listing listing(Form f) {
-        return new Listing(f, f.choice("kind", WhitelistKind.class), f.text("q"), Paging.from(f));
+        return new Listing(f, f.choice("kind", WhitelistKind.class), f.text("q"), Paging.from(f),
+                Sorting.from(f, WhitelistStore.Column.class, WhitelistStore.Column.ADDED, false));
     }
 
     /** What adding an entry came to. */
@@ -173,11 +189,62 @@ public final class WhitelistController implements AdminFeature {
         return n.isEmpty() || n.chars().allMatch(c -> c == '.' || c == '_') ? "upload" : n;
     }
 
+    // --- what is in force besides the database
+
+    /** A parsed "is this client whitelisted?" question; {@code form} holds the errors. */
+    record Check(Form form, WhitelistLookup.Question question) {}
+
+    static Check check(Form f) {
+        String ip = f.text("ip", 45);
+        InetAddress client = null;
+        if (ip == null) {
+            f.error("ip", "required: the client's IP address");
+        } else {
+            try {
+                client = IpNetwork.literal(ip);
+            } catch (IllegalArgumentException e) {
+                f.error("ip", "an IP address such as 192.0.2.7 or 2001:db8::7");
+            }
+        }
+        String name = f.text("name", 255);
+        String sender = f.text("sender");
+        String recipient = f.text("recipient");
+        return new Check(f, f.ok() ? new WhitelistLookup.Question(client, name, sender, recipient) : null);
+    }
+
+    private void apiFixed(Context ctx) {
+        if (lookup.isEmpty()) {
+            Problems.answer(ctx, pages, 409, STANDALONE, Map.of());
+            return;
+        }
+        ctx.json(Map.of("entries", lookup.get().fixed().stream().map(WhitelistView.Entry::of).toList()));
+    }
+
+    private void apiCheck(Context ctx) {
+        Check c = check(Form.query(ctx));
+        if (!c.form().ok()) {
+            Problems.answer(ctx, pages, 400, "invalid query", c.form().errors());
+            return;
+        }
+        if (lookup.isEmpty()) {
+            Problems.answer(ctx, pages, 409, STANDALONE, Map.of());
+            return;
+        }
+        List<WhitelistLookup.Match> matches = lookup.get().check(c.question());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("whitelisted", !matches.isEmpty());
+        body.put("matches", matches.stream().map(WhitelistView.MatchView::of).toList());
+        ctx.json(body);
+    }
+
+    /** Why a panel without the relay cannot answer. */
+    static final String STANDALONE = "only the panel embedded in a relay knows the whitelist entries of its files and default list";
+
     // --- pages
 
     private void page(Context ctx, int status, Map<String, String> values, Map<String, String> errors, List<String> problems) {
         Listing l = listing(Form.query(ctx));
-        List<WhitelistEntry> rows = l.form().ok() ? store.search(l.kind(), l.text(), l.paging().limit() + 1, l.paging().offset())
+        List<WhitelistEntry> rows = l.form().ok() ? l.rows(store)
                 : List.of();
         Map<String, Object> model = new HashMap<>();
         model.put("page", pages.of(ctx, "Whitelists", "/whitelists"));
@@ -185,12 +252,21 @@ public final class WhitelistController implements AdminFeature {
         model.put("rows", rows.size() > l.paging().limit() ? rows.subList(0, l.paging().limit()) : rows);
         model.put("more", rows.size() > l.paging().limit());
         model.put("paging", l.paging());
+        model.put("sorting", l.sorting());
+        model.put("filters", l.form().queryString(FILTERS));
         model.put("values", values);
         model.put("errors", errors);
         model.put("problems", problems.size() > PROBLEMS_SHOWN ? problems.subList(0, PROBLEMS_SHOWN) : problems);
         model.put("moreProblems", Math.max(0, problems.size() - PROBLEMS_SHOWN));
         model.put("greylist", policy.map(RelayPolicy::greylist).orElse(null));
-        ctx.status(status == 200 && !l.form().ok() ? 400 : status).render("whitelist/list.jte", model);
+        model.put("fixed", lookup.map(WhitelistLookup::fixed).orElse(null));
+        Form cf = Form.query(ctx);
+        Check c = cf.raw("ip").isEmpty() && cf.raw("check").isEmpty() ? null : check(cf);
+        model.put("check", c == null ? null : c.form());
+        model.put("matches", c == null || c.question() == null || lookup.isEmpty() ? null : lookup.get().check(c.question()));
+        model.put("canCheck", lookup.isPresent());
+        boolean bad = !l.form().ok() || c != null && !c.form().ok();
+        ctx.status(status == 200 && bad ? 400 : status).render("whitelist/list.jte", model);
     }
 
     private void add(Context ctx) {
@@ -279,7 +355,7 @@ public final class WhitelistController implements AdminFeature {
             Problems.answer(ctx, pages, 400, "invalid query", l.form().errors());
             return;
         }
-        List<WhitelistEntry> rows = store.search(l.kind(), l.text(), l.paging().limit() + 1, l.paging().offset());
+        List<WhitelistEntry> rows = l.rows(store);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("entries", rows.stream().limit(l.paging().limit()).map(WhitelistView.Entry::of).toList());
         body.put("more", rows.size() > l.paging().limit());

@@ -39,8 +39,15 @@ public final class WhitelistView {
         return List.of(WhitelistKind.values());
     }
 
+    /** A check's answer in the API: which part matched, and the entry (from the database, a file or the default list). */
+    public record MatchView(String part, String kind, String value, String source, String note) {
+        static MatchView of(WhitelistLookup.Match m) {
+            return new MatchView(m.part(), param(m.kind()), m.value(), m.source(), m.note());
+        }
+    }
+
     /** An entry in the API. Values and notes came from admins and import files: show them as text. */
-    public record Entry(long id, String kind, String value, String note, String source, Instant createdAt) {
+    public record Entry(Long id, String kind, String value, String note, String source, Instant createdAt) {
         static Entry of(WhitelistEntry e) {
             return new Entry(e.id(), param(e.kind()), e.value(), e.note(), e.source(), e.createdAt());
         }

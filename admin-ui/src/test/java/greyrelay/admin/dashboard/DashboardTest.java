@@ -95,7 +95,7 @@ class DashboardTest {
         assertThat(series(hourly, "rate-limited").get(23)).as("a deferred message and a 421 of the connection rate").isEqualTo(2L);
         assertThat(series(hourly, "disconnected").get(23)).isZero();
         assertThat(d.path("totals24h").path("deferred").asLong()).isEqualTo(1);
-        assertThat(server.get("/", session).body()).contains("Spamtrap, 24 h").contains("Rate-limited, 24 h");
+        assertThat(server.get("/", session).body()).contains("Spamtrap, <span class=\"nowrap\">24 h</span>").contains("Rate-limited, <span class=\"nowrap\">24 h</span>");
     }
 
     @Test
@@ -123,7 +123,7 @@ class DashboardTest {
     void renders_tiles_top_lists_and_chart_places_on_the_page() {
         String body = server.get("/", session).body();
 
-        assertThat(body).contains("Greylisted, 24 h").contains("192.0.2.0/24").contains("data-chart=\"decisions-24h\"")
+        assertThat(body).contains("Greylisted, <span class=\"nowrap\">24 h</span>").contains("<a href=\"/greylist?client=192.0.2.0%2F24\" title=\"this network's greylist triplets\"><code>192.0.2.0/24</code></a>").contains("data-chart=\"decisions-24h\"")
                 .contains("/static/dashboard.js").contains("uPlot.iife.min.js").contains("1</span>\n    <span class=\"tile-label\">queued");
     }
 
@@ -188,5 +188,13 @@ class DashboardTest {
 
             assertThat(s.get("/", s.login()).body()).contains("192.0.2.0/24").contains("2001:db8:1:2::/64");
         }
+    }
+
+    @Test
+    void the_page_refreshes_itself_every_minute_or_as_asked() {
+        String body = server.get("/", session).body();
+        assertThat(body).contains("data-refresh=\"60\"").contains("hx-trigger=\"every 60s\"").contains("hx-select=\"#tiles\"");
+        assertThat(server.get("/?refresh=5", session).body()).contains("data-refresh=\"5\"").contains("hx-get=\"/?refresh=5\"");
+        assertThat(server.get("/?refresh=0", session).statusCode()).isEqualTo(400);
     }
 }

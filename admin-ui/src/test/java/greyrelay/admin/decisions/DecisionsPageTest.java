@@ -67,6 +67,25 @@ class DecisionsPageTest {
     }
 
     @Test
+    void sorts_on_the_server_by_a_whitelisted_column_only() throws Exception {
+        HttpResponse<String> page = server.get("/decisions?sort=client&dir=asc&outcome=rejected", session);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).containsSubsequence("192.0.2.10", "198.51.100.20")
+                .contains("aria-sort=\"ascending\"><a class=\"sort\" href=\"/decisions?outcome=rejected&amp;sort=client&amp;dir=desc\"")
+                .contains("<input type=\"hidden\" name=\"sort\" value=\"client\">")
+                .contains("href=\"/decisions?outcome=rejected&amp;sort=sender&amp;dir=asc\"");
+
+        JsonNode api = server.parse(server.get("/api/decisions?sort=sender&dir=desc", session));
+        assertThat(api.get("decisions").findValuesAsText("sender"))
+                .containsExactly("john@example.net", "jane@example.org", "jane@example.org", "<script>alert(1)</script>@example.net");
+
+        HttpResponse<String> bad = server.get("/decisions?sort=decided_at;DROP%20TABLE%20decision_log&dir=sideways", session);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("one of time, client, sender, recipient, check, outcome, reply").contains("asc or desc");
+        assertThat(server.get("/api/decisions?sort=id", session).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void shows_an_observe_mode_row_as_what_would_have_been_answered() {
         String body = server.get("/decisions?client=198.51.100.20", session).body();
 

@@ -194,7 +194,7 @@ class VerificationPageTest {
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("Please correct the highlighted fields").contains("one of deliverable, undeliverable")
                 .contains("a domain such as example.org").contains("a UTC time like 2026-03-01T10:00")
-                .contains("one of newest, oldest, slowest, address").doesNotContain("<table class=\"sortable probes\"");
+                .contains("one of newest, oldest, slowest, address").doesNotContain("<table class=\"probes\"");
         assertThat(server.get("/verification?from=2026-11-27T10:00&to=2026-11-27T09:00", session).body()).contains("must be after from");
     }
 

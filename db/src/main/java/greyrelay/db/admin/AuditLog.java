@@ -3,6 +3,8 @@ package greyrelay.db.admin;
 import greyrelay.db.Columns;
 import greyrelay.db.Database;
 import greyrelay.db.Jdbc;
+import greyrelay.db.Sort;
+import greyrelay.db.SortColumn;
 import greyrelay.db.Where;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +35,39 @@ public final class AuditLog {
 
     /** Matching entries, newest first (ties: newest id first), one page. */
     public List<AuditEntry> search(AuditQuery q) {
+        return search(q, Sort.desc(Column.TIME));
+    }
+
+    /** The columns the audit log may be sorted by. */
+    public enum Column implements SortColumn {
+        TIME("occurred_at"), WHO("actor"), ACTION("action"), TARGET("target", true), DETAIL("detail", true), FROM("client_ip", true),
+        NODE("node", true);
+
+        private final String sql;
+        private final boolean nullable;
+
+        Column(String sql) {
+            this(sql, false);
+        }
+
+        Column(String sql, boolean nullable) {
+            this.sql = sql;
+            this.nullable = nullable;
+        }
+
+        @Override
+        public String sql() {
+            return sql;
+        }
+
+        @Override
+        public boolean nullable() {
+            return nullable;
+        }
+    }
+
+    /** Matching entries in {@code sort}'s order (ties by id in the same direction), one page. */
+    public List<AuditEntry> search(AuditQuery q, Sort<Column> sort) {
         Objects.requireNonNull(q, "query");
         Where where = new Where();
         if (q.text() != null) {
@@ -53,7 +88,7 @@ public final class AuditLog {
         if (q.to() != null) {
             where.and("occurred_at < ?", Jdbc.utc(Columns.micros(q.to())));
         }
-        String sql = "SELECT " + COLUMNS + " FROM admin_audit" + where.sql() + " ORDER BY occurred_at DESC, id DESC LIMIT ? OFFSET ?";
+        String sql = "SELECT " + COLUMNS + " FROM admin_audit" + where.sql() + sort.orderBy("id") + " LIMIT ? OFFSET ?";
         return jdbc.list("audit log: search failed", sql, Jdbc.parameters(where.parameters(q.limit(), q.offset())),
                 rows -> new AuditEntry(rows.getLong("id"), Jdbc.instant(rows, "occurred_at"), rows.getString("actor"),
                         rows.getString("action"), rows.getString("target"), rows.getString("detail"),

@@ -3,6 +3,8 @@ package greyrelay.db.decision;
 import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
 import greyrelay.db.Jdbc;
+import greyrelay.db.Sort;
+import greyrelay.db.SortColumn;
 import greyrelay.db.Paging;
 import greyrelay.db.Where;
 import java.sql.PreparedStatement;
@@ -83,8 +85,41 @@ public final class DecisionLog {
         insert.setString(++i, record.origin());
     }
 
+    /** The columns the decision list may be sorted by. */
+    public enum Column implements SortColumn {
+        TIME("decided_at"), CLIENT("client_ip", true), SENDER("sender", true), RECIPIENT("recipient", true), CHECK("check_name"),
+        OUTCOME("outcome"), REPLY("reply_code", true);
+
+        private final String sql;
+        private final boolean nullable;
+
+        Column(String sql) {
+            this(sql, false);
+        }
+
+        Column(String sql, boolean nullable) {
+            this.sql = sql;
+            this.nullable = nullable;
+        }
+
+        @Override
+        public String sql() {
+            return sql;
+        }
+
+        @Override
+        public boolean nullable() {
+            return nullable;
+        }
+    }
+
     /** Matching decisions, newest first (ties by id, newest first), one page of them. */
     public List<DecisionRecord> search(DecisionQuery query) {
+        return search(query, Sort.desc(Column.TIME));
+    }
+
+    /** Matching decisions in {@code sort}'s order (ties by id in the same direction), one page of them. */
+    public List<DecisionRecord> search(DecisionQuery query, Sort<Column> sort) {
         Objects.requireNonNull(query, "query");
         Where where = new Where();
         if (query.senderContains() != null) {
@@ -106,7 +141,7 @@ public final class DecisionLog {
             where.and("decided_at < ?", Jdbc.utc(query.to()));
         }
         String sql = "SELECT " + COLUMNS + " FROM decision_log" + where.sql()
-                + " ORDER BY decided_at DESC, id DESC LIMIT ? OFFSET ?";
+                + sort.orderBy("id") + " LIMIT ? OFFSET ?";
         return jdbc.list("decision log: search failed", sql,
                 Jdbc.parameters(where.parameters(query.limit(), query.offset())), DecisionLog::read);
     }

@@ -7,6 +7,8 @@ import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
 import greyrelay.db.Dialect;
 import greyrelay.db.Jdbc;
+import greyrelay.db.Sort;
+import greyrelay.db.SortColumn;
 import greyrelay.db.Where;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -235,7 +237,39 @@ public final class GreylistStore {
     /** A statement with its parameters, built for a search (package-private: a test EXPLAINs it). */
     record Built(String sql, List<Object> args) {}
 
+    /** The columns the triplet list may be sorted by; the default (newest row first) is {@code ID} descending. */
+    public enum Column implements SortColumn {
+        ID("id"), CLIENT("client_key"), SENDER("sender"), RECIPIENT("recipient"), FIRST_SEEN("first_seen"),
+        LAST_SEEN("last_seen"), ATTEMPTS("attempts"), EXPIRES("expires_at");
+
+        private final String sql;
+        private final boolean nullable;
+
+        Column(String sql) {
+            this(sql, false);
+        }
+
+        Column(String sql, boolean nullable) {
+            this.sql = sql;
+            this.nullable = nullable;
+        }
+
+        @Override
+        public String sql() {
+            return sql;
+        }
+
+        @Override
+        public boolean nullable() {
+            return nullable;
+        }
+    }
+
     static Built searchSql(TripletQuery q) {
+        return searchSql(q, Sort.desc(Column.ID));
+    }
+
+    static Built searchSql(TripletQuery q, Sort<Column> sort) {
         Where where = new Where();
         if (q.client() != null) where.and("client_key = ?", q.client());
         if (q.sender() != null) where.and("sender = ?", q.sender());
@@ -247,7 +281,7 @@ public final class GreylistStore {
                 case EXPIRED -> "expires_at <= ?";
             }, utc(q.now()));
         }
-        return new Built("SELECT " + ID_COLUMNS + " FROM greylist_triplet" + where.sql() + " ORDER BY id DESC LIMIT ? OFFSET ?",
+        return new Built("SELECT " + ID_COLUMNS + " FROM greylist_triplet" + where.sql() + sort.orderBy("id") + " LIMIT ? OFFSET ?",
                 where.parameters(q.limit(), q.offset()));
     }
 
@@ -257,7 +291,12 @@ public final class GreylistStore {
      * primary key for the newest rows), never by reading the whole table.
      */
     public List<StoredTriplet> search(TripletQuery q) {
-        Built b = searchSql(q);
+        return search(q, Sort.desc(Column.ID));
+    }
+
+    /** Triplets matching the query in {@code sort}'s order (ties by id in the same direction). */
+    public List<StoredTriplet> search(TripletQuery q, Sort<Column> sort) {
+        Built b = searchSql(q, sort);
         return jdbc.list("greylist: cannot search triplets", b.sql(), Jdbc.parameters(b.args()), GreylistStore::readStored);
     }
 

@@ -6,6 +6,8 @@ import static greyrelay.db.Jdbc.utc;
 import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
 import greyrelay.db.Jdbc;
+import greyrelay.db.Sort;
+import greyrelay.db.SortColumn;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -22,8 +24,7 @@ public final class TrapBlockStore {
     private static final String COLUMNS = "client_network, blocked_at, expires_at, hits, client_ip, sender, trap, reason";
     private static final String ACTIVE = "SELECT " + COLUMNS + " FROM greylist_trap_block WHERE client_network = ?"
             + " AND expires_at > ?";
-    private static final String LIST = "SELECT " + COLUMNS + " FROM greylist_trap_block WHERE expires_at > ?"
-            + " ORDER BY expires_at DESC, client_network LIMIT ? OFFSET ?";
+    private static final String LIST = "SELECT " + COLUMNS + " FROM greylist_trap_block WHERE expires_at > ?";
     // an old block not yet cleaned up starts over: new blocked_at, hits from 1; SET expressions see the old row
     private static final String EXTEND = "UPDATE greylist_trap_block SET"
             + " blocked_at = CASE WHEN expires_at <= ? THEN ? ELSE blocked_at END,"
@@ -57,7 +58,39 @@ public final class TrapBlockStore {
 
     /** One page of the blocks in force at {@code now}, the longest-lasting first, through the expires_at index. */
     public List<TrapBlock> active(Instant now, int limit, int offset) {
-        return jdbc.list("spamtrap: cannot list blocks", LIST, s -> {
+        return active(now, limit, offset, Sort.desc(Column.UNTIL));
+    }
+
+    /** The columns the list of blocks may be sorted by. */
+    public enum Column implements SortColumn {
+        NETWORK("client_network"), SINCE("blocked_at"), UNTIL("expires_at"), HITS("hits"), REASON("reason");
+
+        private final String sql;
+        private final boolean nullable;
+
+        Column(String sql) {
+            this(sql, false);
+        }
+
+        Column(String sql, boolean nullable) {
+            this.sql = sql;
+            this.nullable = nullable;
+        }
+
+        @Override
+        public String sql() {
+            return sql;
+        }
+
+        @Override
+        public boolean nullable() {
+            return nullable;
+        }
+    }
+
+    /** One page of the blocks in force at {@code now} in {@code sort}'s order (ties by network). */
+    public List<TrapBlock> active(Instant now, int limit, int offset, Sort<Column> sort) {
+        return jdbc.list("spamtrap: cannot list blocks", LIST + sort.orderBy("client_network") + " LIMIT ? OFFSET ?", s -> {
             s.setObject(1, utc(now));
             s.setInt(2, limit);
             s.setInt(3, offset);

@@ -3,6 +3,8 @@ package greyrelay.db.node;
 import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
 import greyrelay.db.Jdbc;
+import greyrelay.db.Sort;
+import greyrelay.db.SortColumn;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -60,7 +62,40 @@ public final class NodeHeartbeats {
 
     /** Every node that ever wrote a heartbeat, by name. */
     public List<NodeHeartbeat> list() {
-        return jdbc.list("node heartbeat: cannot list", "SELECT " + COLUMNS + " FROM node_heartbeat ORDER BY name",
+        return list(Sort.asc(Column.NODE));
+    }
+
+    /** The columns the node list may be sorted by. */
+    public enum Column implements SortColumn {
+        NODE("name"), VERSION("version"), STARTED("started_at"), LAST_SEEN("last_seen"), SMTP("smtp_listening"),
+        QUEUE("queue_depth"), OLDEST("oldest_message_s", true);
+
+        private final String sql;
+        private final boolean nullable;
+
+        Column(String sql) {
+            this(sql, false);
+        }
+
+        Column(String sql, boolean nullable) {
+            this.sql = sql;
+            this.nullable = nullable;
+        }
+
+        @Override
+        public String sql() {
+            return sql;
+        }
+
+        @Override
+        public boolean nullable() {
+            return nullable;
+        }
+    }
+
+    /** Every node in {@code sort}'s order (ties by name in the same direction). */
+    public List<NodeHeartbeat> list(Sort<Column> sort) {
+        return jdbc.list("node heartbeat: cannot list", "SELECT " + COLUMNS + " FROM node_heartbeat" + sort.orderBy("name"),
                 Jdbc.NO_PARAMETERS, NodeHeartbeats::read);
     }
 

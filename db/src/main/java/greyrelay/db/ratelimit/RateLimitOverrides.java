@@ -4,6 +4,8 @@ import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
 import greyrelay.db.Dialect;
 import greyrelay.db.Jdbc;
+import greyrelay.db.Sort;
+import greyrelay.db.SortColumn;
 import greyrelay.db.ratelimit.RateLimitOverride.Kind;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -53,7 +55,40 @@ public final class RateLimitOverrides {
 
     /** Every override, client blocks first, then sender domains, each by match. */
     public List<RateLimitOverride> list() {
-        String sql = "SELECT " + COLUMNS + " FROM rate_limit_override ORDER BY kind, match_value";
+        return list(Sort.asc(Column.FOR));
+    }
+
+    /** The columns the overrides may be sorted by; {@code FOR} is the kind, then the match. */
+    public enum Column implements SortColumn {
+        FOR("kind"), MATCH("match_value"), CONNECTIONS("connections_per_minute", true), MESSAGES("messages_per_hour", true),
+        RECIPIENTS("recipients_per_hour", true), NOTE("note", true), UPDATED("updated_at");
+
+        private final String sql;
+        private final boolean nullable;
+
+        Column(String sql) {
+            this(sql, false);
+        }
+
+        Column(String sql, boolean nullable) {
+            this.sql = sql;
+            this.nullable = nullable;
+        }
+
+        @Override
+        public String sql() {
+            return sql;
+        }
+
+        @Override
+        public boolean nullable() {
+            return nullable;
+        }
+    }
+
+    /** Every override in {@code sort}'s order (ties by kind and match in the same direction). */
+    public List<RateLimitOverride> list(Sort<Column> sort) {
+        String sql = "SELECT " + COLUMNS + " FROM rate_limit_override" + sort.orderBy("kind, match_value");
         return jdbc.query("rate-limit overrides: cannot list", sql, Jdbc.NO_PARAMETERS, rows -> {
             List<RateLimitOverride> out = new ArrayList<>();
             while (rows.next()) {

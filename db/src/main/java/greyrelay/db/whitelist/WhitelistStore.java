@@ -3,6 +3,8 @@ package greyrelay.db.whitelist;
 import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
 import greyrelay.db.Jdbc;
+import greyrelay.db.Sort;
+import greyrelay.db.SortColumn;
 import greyrelay.db.Where;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -61,6 +63,38 @@ public final class WhitelistStore {
      * @param limit at most this many
      */
     public List<WhitelistEntry> search(WhitelistKind kind, String text, int limit, int offset) {
+        return search(kind, text, limit, offset, Sort.desc(Column.ADDED));
+    }
+
+    /** The columns the whitelist may be sorted by. */
+    public enum Column implements SortColumn {
+        KIND("kind"), VALUE("entry_value"), NOTE("note", true), SOURCE("source"), ADDED("id");
+
+        private final String sql;
+        private final boolean nullable;
+
+        Column(String sql) {
+            this(sql, false);
+        }
+
+        Column(String sql, boolean nullable) {
+            this.sql = sql;
+            this.nullable = nullable;
+        }
+
+        @Override
+        public String sql() {
+            return sql;
+        }
+
+        @Override
+        public boolean nullable() {
+            return nullable;
+        }
+    }
+
+    /** One page of entries in {@code sort}'s order (ties by id in the same direction). */
+    public List<WhitelistEntry> search(WhitelistKind kind, String text, int limit, int offset, Sort<Column> sort) {
         // the table holds what admins typed and imported (hundreds, a few thousand rows; the relay reads all of it
         // every refresh anyway), so a substring match over it is cheap enough and needs no index
         Where where = new Where();
@@ -71,7 +105,7 @@ public final class WhitelistStore {
             String pattern = Jdbc.containsPattern(text.strip());
             where.and("(" + Jdbc.like("LOWER(entry_value)") + " OR " + Jdbc.like("LOWER(note)") + ")", pattern, pattern);
         }
-        String sql = "SELECT " + COLUMNS + " FROM whitelist_entry" + where.sql() + " ORDER BY id DESC LIMIT ? OFFSET ?";
+        String sql = "SELECT " + COLUMNS + " FROM whitelist_entry" + where.sql() + sort.orderBy("id") + " LIMIT ? OFFSET ?";
         return jdbc.query("whitelist: cannot search entries", sql, Jdbc.parameters(where.parameters(limit, offset)),
                 WhitelistStore::readAll);
     }

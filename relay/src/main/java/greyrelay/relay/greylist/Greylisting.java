@@ -53,6 +53,11 @@ public final class Greylisting {
                 version, firstSight);
     }
 
+    /** How this relay keys triplets (the admin panel finds a decision's triplet with {@link Triplet.Keying#candidates}). */
+    public Triplet.Keying keying() {
+        return keying;
+    }
+
     private boolean observe() {
         return config.mode() == Mode.OBSERVE;
     }

@@ -1,12 +1,15 @@
 package greyrelay.relay.greylist;
 
 import greyrelay.db.greylist.TripletKey;
+import greyrelay.db.net.IpNetwork;
 import greyrelay.db.net.NetworkPrefixes;
 import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.address.Sender;
 import greyrelay.relay.policy.PolicyRequest;
 import greyrelay.relay.policy.SpfFact;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -78,6 +81,27 @@ public record Triplet(String client, String sender, String recipient) {
                 r = hashed(r);
             }
             return new Triplet(c, s, r);
+        }
+
+        /**
+         * The keys a recorded decision's mail may have (the admin panel finds a decision's triplet with them): with
+         * {@code spfDomainKey} the sender domain's {@code spf:} key first (the log does not say whether SPF passed),
+         * then the network key. Empty when the client is not an IP literal or an address does not parse.
+         */
+        public List<TripletKey> candidates(String clientIp, String sender, String recipient) {
+            InetAddress client;
+            try {
+                client = IpNetwork.literal(clientIp == null ? "" : clientIp);
+            } catch (IllegalArgumentException e) {
+                return List.of();
+            }
+            Optional<Sender> from = Sender.parse(sender == null ? "" : sender);
+            Optional<Mailbox> to = recipient == null ? Optional.empty() : Mailbox.parse(recipient);
+            if (from.isEmpty() || to.isEmpty()) return List.of();
+            List<TripletKey> keys = new ArrayList<>();
+            from.get().asMailbox().filter(m -> spfDomainKey).ifPresent(m -> keys.add(of(client, Optional.of(m.domain()), from.get(), to.get()).key()));
+            keys.add(of(client, Optional.empty(), from.get(), to.get()).key());
+            return List.copyOf(keys);
         }
 
         /** The triplet of one RCPT (the recipient must be a mailbox). */

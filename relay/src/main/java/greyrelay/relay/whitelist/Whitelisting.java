@@ -117,6 +117,30 @@ public final class Whitelisting {
         return new WhitelistCheck(whitelists);
     }
 
+    /** What whitelists a client or an envelope, and which part of it: the admin panel's "is this client whitelisted?". */
+    public record Found(String part, Whitelist.Match match) {}
+
+    /**
+     * Every part that an entry whitelists, with the entry that wins for it, checked as the connect and RCPT checks do:
+     * the client's address, its forward-confirmed host name (the one given, or looked up when some entry needs one),
+     * the sender and the recipient (each only when it parses as an address).
+     */
+    public List<Found> explain(java.net.InetAddress client, String hostName, String sender, String recipient) {
+        Whitelist w = whitelists.current();
+        List<Found> found = new ArrayList<>();
+        w.clientAddress(client).ifPresent(m -> found.add(new Found("client address", m)));
+        java.util.Optional<String> name = hostName != null && !hostName.isBlank() ? java.util.Optional.of(hostName.strip())
+                : w.hasHostRules() ? names.name(client) : java.util.Optional.empty();
+        name.flatMap(w::clientHost).ifPresent(m -> found.add(new Found("client host name", m)));
+        if (sender != null) {
+            greyrelay.relay.address.Mailbox.parse(sender).flatMap(w::sender).ifPresent(m -> found.add(new Found("sender", m)));
+        }
+        if (recipient != null) {
+            greyrelay.relay.address.Mailbox.parse(recipient).flatMap(w::recipient).ifPresent(m -> found.add(new Found("recipient", m)));
+        }
+        return List.copyOf(found);
+    }
+
     /** The live whitelists: {@code invalidate()} after an in-process edit. */
     public Whitelists whitelists() {
         return whitelists;

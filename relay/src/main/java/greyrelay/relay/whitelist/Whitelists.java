@@ -36,6 +36,11 @@ public final class Whitelists {
         return current;
     }
 
+    /** The entries of the configured files and the default list, as read at start or the last reload. */
+    public List<WhitelistEntry> fixed() {
+        return fixed;
+    }
+
     /** Reloads the database entries now; throws when the database fails (the old snapshot stays). */
     public void refresh() {
         List<WhitelistEntry> all = new ArrayList<>(database.get()); // database entries first: an admin's entry wins

@@ -41,6 +41,20 @@ class TripletTest {
     }
 
     @Test
+    void finds_the_keys_a_recorded_decision_may_have() {
+        assertThat(new Triplet.Keying(24, 64, false).candidates("192.0.2.10", "Jane+x@Example.org", "John@Example.COM"))
+                .containsExactly(new Triplet("192.0.2.0/24", "jane@example.org", "john@example.com").key());
+        assertThat(new Triplet.Keying(24, 64, true).candidates("192.0.2.10", "jane@example.org", "john@example.com"))
+                .extracting(k -> k.client()).containsExactly("spf:example.org", "192.0.2.0/24");
+        assertThat(new Triplet.Keying(24, 64, true).candidates("192.0.2.10", "", "john@example.com"))
+                .extracting(k -> k.client() + " " + k.sender()).containsExactly("192.0.2.0/24 <>");
+        assertThat(new Triplet.Keying(24, 64, false, true).candidates("192.0.2.10", "jane@example.org", "john@example.com").getFirst()
+                .recipient()).startsWith("sha256:");
+        assertThat(new Triplet.Keying(24, 64, false).candidates("not-an-ip", "jane@example.org", "john@example.com")).isEmpty();
+        assertThat(new Triplet.Keying(24, 64, false).candidates("192.0.2.10", "jane@example.org", "bad address")).isEmpty();
+    }
+
+    @Test
     void keeps_recipient_extensions_apart() {
         Mailbox lists = Mailbox.parse("john+lists@example.com").orElseThrow();
 
