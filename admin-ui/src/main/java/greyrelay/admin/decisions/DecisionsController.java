@@ -152,8 +152,7 @@ public final class DecisionsController implements AdminFeature {
         Page page = pages.of(ctx, "Decision " + d.id(), "/decisions");
         String notice = NOTICES.get(Objects.requireNonNullElse(ctx.queryParam("notice"), ""));
         if (page.flash() == null && notice != null) {
-            page = new Page(page.title(), page.active(), page.user(), page.csrf(), page.nav(), notice, page.node(), page.version(),
-                    page.assets(), page.scripts(), page.styles());
+            page = page.withFlash(notice);
         }
         String network = clientNetwork(d.clientIp());
         Instant now = facts.clock().instant();
