@@ -88,6 +88,9 @@ public final class RateLimiter {
     private interface Store {
         Bucket bucket(String id, Limit limit);
 
+        /** The bucket when it exists; creates nothing (an absent bucket is a full one). */
+        java.util.Optional<Bucket> existing(String id, Limit limit);
+
         int removeExpired();
 
         long size();
@@ -95,10 +98,24 @@ public final class RateLimiter {
 
     private final Store store;
     private final String description;
+    private final boolean readOnly;
 
     private RateLimiter(Store store, String description) {
+        this(store, description, false);
+    }
+
+    private RateLimiter(Store store, String description, boolean readOnly) {
         this.store = store;
         this.description = description;
+        this.readOnly = readOnly;
+    }
+
+    /**
+     * The same buckets for a dry run: {@link #take} estimates (would a token be there now?) without taking it or
+     * creating the bucket, and {@link #giveBack} does nothing.
+     */
+    public RateLimiter readOnly() {
+        return new RateLimiter(store, description, true);
     }
 
     /** Buckets in this JVM: at most {@code maxBuckets}, the least recently used dropped first beyond that. */
@@ -118,13 +135,18 @@ public final class RateLimiter {
     /** Takes one token from the bucket {@code key} with {@code limit}; an {@link Limit#OFF} limit always grants. */
     public Take take(String key, Limit limit) {
         if (limit.isOff()) return GRANTED;
+        if (readOnly) {
+            return store.existing(id(key, limit), limit).map(b -> b.estimateAbilityToConsume(1))
+                    .<Take>map(e -> e.canBeConsumed() ? GRANTED : new Take.Refused(Duration.ofNanos(e.getNanosToWaitForRefill())))
+                    .orElse(GRANTED);
+        }
         ConsumptionProbe p = store.bucket(id(key, limit), limit).tryConsumeAndReturnRemaining(1);
         return p.isConsumed() ? GRANTED : new Take.Refused(Duration.ofNanos(p.getNanosToWaitForRefill()));
     }
 
     /** Gives back a token taken by {@link #take} that was not used after all (another bucket refused). */
     public void giveBack(String key, Limit limit) {
-        if (limit.isOff()) return;
+        if (limit.isOff() || readOnly) return;
         store.bucket(id(key, limit), limit).addTokens(1);
     }
 
@@ -219,6 +241,11 @@ public final class RateLimiter {
         }
 
         @Override
+        public java.util.Optional<Bucket> existing(String id, Limit limit) {
+            return java.util.Optional.ofNullable(buckets.policy().getIfPresentQuietly(id)).map(Entry::bucket); // no access recorded
+        }
+
+        @Override
         public int removeExpired() {
             buckets.cleanUp();
             return 0;
@@ -247,6 +274,11 @@ public final class RateLimiter {
         public Bucket bucket(String id, Limit limit) {
             // proxies are cheap views; Bucket4j advises building one per use rather than caching them
             return proxies.getProxy(id, () -> configuration(limit));
+        }
+
+        @Override
+        public java.util.Optional<Bucket> existing(String id, Limit limit) {
+            return proxies.getProxyConfiguration(id).isPresent() ? java.util.Optional.of(bucket(id, limit)) : java.util.Optional.empty();
         }
 
         @Override
