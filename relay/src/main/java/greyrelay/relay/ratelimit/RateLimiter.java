@@ -259,8 +259,10 @@ public final class RateLimiter {
 
     private static final class SharedStore implements Store {
         private final PostgreSQLSelectForUpdateBasedProxyManager<String> proxies;
+        private final DataSource dataSource;
 
         SharedStore(DataSource dataSource, ClockMeter meter) {
+            this.dataSource = dataSource;
             // select-for-update needs no lock column for string keys; never mix strategies on one table
             this.proxies = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                     .primaryKeyMapper(PrimaryKeyMapper.STRING)
@@ -278,7 +280,16 @@ public final class RateLimiter {
 
         @Override
         public java.util.Optional<Bucket> existing(String id, Limit limit) {
-            return proxies.getProxyConfiguration(id).isPresent() ? java.util.Optional.of(bucket(id, limit)) : java.util.Optional.empty();
+            // asked through the proxy manager, an absent bucket gets an (empty) row to lock: look first, in plain SQL
+            try (var c = dataSource.getConnection();
+                    var s = c.prepareStatement("SELECT 1 FROM rate_limit_bucket WHERE id = ? AND state IS NOT NULL")) {
+                s.setString(1, id);
+                try (var r = s.executeQuery()) {
+                    return r.next() ? java.util.Optional.of(bucket(id, limit)) : java.util.Optional.empty();
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("rate limits: cannot read bucket " + id + ": " + e.getMessage(), e);
+            }
         }
 
         @Override

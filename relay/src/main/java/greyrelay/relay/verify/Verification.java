@@ -295,6 +295,11 @@ public final class Verification implements AutoCloseable {
         return senderVerifier;
     }
 
+    /** Writes the probe-history rows still buffered, so a reader sees every probe and cache answer so far. */
+    public void flushHistory() {
+        history.flush();
+    }
+
     /** The probe history's writer (to flush it before reading the history, for the package's tests). */
     ProbeLogWriter historyWriter() {
         return history;
