@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * cache lacks, as mail would.
  *
  * <p>What it cannot know: a DATA check sees a message of the given size with no headers (hop count and header size
- * pass); the pre-greeting test needs a connection and passes. Thread-safe.
+ * pass); the pre-greeting test needs a connection and passes. The recipient must be a plain mailbox: a bare
+ * {@code postmaster} or a source route is not resolved as the SMTP layer resolves it. Thread-safe.
  */
 public final class DryRun {
     /**
