@@ -274,6 +274,11 @@ public final class CheckTable {
         return new CheckTable(config, clock, dns, none, connections.withOneMore(client), domains, features.dryRun(probe, none));
     }
 
+    /** Where a bare {@code RCPT TO:<postmaster>} goes, as the SMTP listener resolves it. */
+    String postmasterDomain() {
+        return domains.postmasterDomain(hostname);
+    }
+
     /** The checks whose rows are on, in table order, telling {@code trace} every verdict and recording nothing. */
     Pipeline tracingPipeline(Pipeline.Trace trace) {
         return Pipeline.tracing(steps(connect(), false), steps(mail(), false), steps(rcpt(), false), steps(data(), false), trace, metrics);

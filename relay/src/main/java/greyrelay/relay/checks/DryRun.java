@@ -39,8 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * cache lacks, as mail would.
  *
  * <p>What it cannot know: a DATA check sees a message of the given size with no headers (hop count and header size
- * pass); the pre-greeting test needs a connection and passes. The recipient must be a plain mailbox: a bare
- * {@code postmaster} or a source route is not resolved as the SMTP layer resolves it. Thread-safe.
+ * pass); the pre-greeting test needs a connection and passes. Thread-safe.
  */
 public final class DryRun {
     /**
@@ -106,7 +105,7 @@ public final class DryRun {
         if (sender.isEmpty()) return trace.result(Phase.MAIL, Replies.BAD_SENDER_SYNTAX, "no check refused it; never accepted");
         Transaction tx = new Transaction(txId, sender.get(), q.size());
 
-        Mailbox mailbox = Mailbox.parse(q.recipient()).orElse(null);
+        Mailbox mailbox = Mailbox.forwardPath(q.recipient(), live.postmasterDomain()).orElse(null);
         EnumSet<Exemption> exemptions = EnumSet.noneOf(Exemption.class);
         exemptions.addAll(notes.exemptions());
         v = p.rcpt(new PolicyRequest.Rcpt(facts, notes, tx, q.recipient(), mailbox, exemptions));

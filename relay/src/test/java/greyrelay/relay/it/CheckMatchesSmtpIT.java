@@ -93,6 +93,7 @@ class CheckMatchesSmtpIT {
                 new Case("unknown relay domain", "192.0.2.160", Examples.JANE, Examples.STRANGER, c -> { },
                         "554 5.7.1 <" + Examples.STRANGER + ">: Relay access denied"),
                 new Case("role recipient", "192.0.2.170", Examples.JANE, "postmaster@example.com", c -> { }, queued),
+                new Case("bare postmaster (RFC 5321 4.5.1)", "192.0.2.190", Examples.JANE, "postmaster", c -> { }, queued),
                 new Case("null sender, fresh triplet: greylisted at the end of DATA", "192.0.2.180", "", JOHN, c -> { },
                         "451 4.7.1 Greylisted, please try again in 300 seconds"));
         run(table);
