@@ -110,20 +110,33 @@ class CheckMatchesSmtpIT {
                 smtp: {proxyProtocol: true}
                 greylist: {enabled: false}
                 verification: {enabled: true, unverifiable: defer}
+                spf: {mode: observe}
                 """);
-        for (String d : List.of("bad.example", "odd.example", "good.example")) h.dns.mx(d, 10, "mx." + d).a("mx." + d, "192.0.2.250");
+        for (String d : List.of("bad.example", "odd.example", "good.example", "spffail.example")) {
+            h.dns.mx(d, 10, "mx." + d).a("mx." + d, "192.0.2.250");
+        }
+        h.dns.txt("spffail.example", "v=spf1 -all");
         Instant now = h.clock.instant();
         VerificationCache cache = new VerificationCache(h.relay.database());
         cache.put(entry("nobody@bad.example", CacheStatus.INVALID, 550, "5.1.1 no such user", now));
         cache.put(entry("jane@odd.example", CacheStatus.UNVERIFIABLE, 550, "5.7.1 we refuse the null sender", now));
         cache.put(entry("jane@good.example", CacheStatus.VALID, 250, "2.1.5 ok", now));
+        cache.put(entry("news@spffail.example", CacheStatus.VALID, 250, "2.1.5 ok", now));
         List<Case> table = List.of(
                 new Case("cached refusal, not yet confirmed", "192.0.2.10", "nobody@bad.example", JOHN, c -> { },
                         "451 4.1.7 <nobody@bad.example>: Sender address rejected: undeliverable address"),
                 new Case("cached unverifiable, unverifiable: defer", "192.0.2.20", "jane@odd.example", JOHN, c -> { },
                         "451 4.4.3 <jane@odd.example>: Sender address verification failed temporarily, try again later"),
-                new Case("cached deliverable", "192.0.2.30", "jane@good.example", JOHN, c -> { }, "250 2.0.0 Ok: queued as *"));
+                new Case("cached deliverable", "192.0.2.30", "jane@good.example", JOHN, c -> { }, "250 2.0.0 Ok: queued as *"),
+                new Case("SPF fail in observe mode: recorded, and the mail goes on", "192.0.2.40", "news@spffail.example", JOHN, c -> { },
+                        "250 2.0.0 Ok: queued as *"));
         run(table);
+        JsonNode spf = null;
+        for (JsonNode step : check(table.getLast()).path("steps")) if (step.path("checkName").asText().equals("spf")) spf = step;
+        assertThat(spf).as("the spf step").isNotNull();
+        assertThat(spf.path("observe").asBoolean()).isTrue();
+        assertThat(spf.path("outcome").asText()).isEqualTo("REJECTED");
+        assertThat(spf.path("replyCode").asInt()).isEqualTo(550);
     }
 
     @Test
