@@ -89,6 +89,8 @@ public final class Relay implements AutoCloseable {
     private final Verification verification;
     private final RateLimits rateLimits;
     private final Pipeline pipeline;
+    /** {@code greyrelay check}: the same table, read only. */
+    private final greyrelay.relay.checks.DryRun dryRun;
     private final Spool spool;
     private final MailQueue queue;
     private final SmtpListener smtp; // null with smtp.enabled: false (a policy-only node)
@@ -159,6 +161,7 @@ public final class Relay implements AutoCloseable {
         CheckTable checks = new CheckTable(config, clock, dns, metrics, connections, domains,
                 new CheckTable.Features(whitelisting, greylisting, verification, rateLimits));
         this.pipeline = checks.pipeline(recorder);
+        this.dryRun = new greyrelay.relay.checks.DryRun(checks, clock);
 
         Path spoolDir = config.dataPath().resolve("spool");
         this.spool = new Spool(spoolDir, clock, config.queue().minFreeSpace().bytes());
@@ -197,6 +200,7 @@ public final class Relay implements AutoCloseable {
         settings = settings.withControlToken(ControlToken.create(config.dataPath()));
         AdminApp.Builder b = AdminApp.builder(settings, database).clock(clock).health(healthSource()).metrics(metrics::scrape)
                 .verification(new VerificationPanelOperations(verification)) // with "verify again now"
+                .dryRuns(new greyrelay.relay.admin.DryRunOperations(dryRun))
                 .queue(new MailQueueOperations(queue)).configuration(withPipeline(ConfigDump.masked(config)), AdminWiring.configKeys(config))
                 .relayPolicy(AdminWiring.policy(config)).changes(this::changed)
                 .tripletKeys(greylisting.keying()::candidates) // a decision's page finds its triplet as the greylist keys it
@@ -245,7 +249,7 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    private static List<InetSocketAddress> dnsServers(RelayConfig c) {
+    static List<InetSocketAddress> dnsServers(RelayConfig c) {
         List<InetSocketAddress> out = new ArrayList<>();
         for (String s : c.dns().servers()) {
             HostPort hp = HostPort.parse("dns.servers", s, 53);

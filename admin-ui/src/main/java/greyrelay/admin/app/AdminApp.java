@@ -117,6 +117,7 @@ public final class AdminApp {
         private Supplier<String> metrics = () -> "";
         private QueueOperations queue;
         private VerificationOperations verification;
+        private greyrelay.admin.decisions.DryRuns dryRuns;
         private JsonNode configuration;
         private List<ConfigKey> configKeys = List.of();
         private RelayPolicy policy;
@@ -156,6 +157,12 @@ public final class AdminApp {
         /** This node's verifiers ("verify again now"); without them the verification pages work on the database alone. */
         public Builder verification(VerificationOperations v) {
             this.verification = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /** This relay's check table for dry runs ({@code POST /api/decisions/check}); without it the call answers 409. */
+        public Builder dryRuns(greyrelay.admin.decisions.DryRuns d) {
+            this.dryRuns = Objects.requireNonNull(d);
             return this;
         }
 
@@ -239,9 +246,10 @@ public final class AdminApp {
         features.add(new DashboardController(new DecisionLog(b.database), queue,
                 policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT), pages, clock));
         NetworkPrefixes prefixes = policy.map(p -> p.greylist().clientNetworks()).orElse(NetworkPrefixes.DEFAULT);
-        features.add(new DecisionsController(new DecisionLog(b.database), prefixes, pages, new DecisionsController.Facts(
-                new GreylistStore(b.database), new TrapBlockStore(b.database),
-                b.tripletKeys != null ? b.tripletKeys : TripletKeys.plain(prefixes), b.verification != null, queue.isPresent(), clock)));
+        features.add(new DecisionsController(new DecisionLog(b.database), prefixes, Optional.ofNullable(b.dryRuns), pages,
+                new DecisionsController.Facts(new GreylistStore(b.database), new TrapBlockStore(b.database),
+                        b.tripletKeys != null ? b.tripletKeys : TripletKeys.plain(prefixes), b.verification != null,
+                        queue.isPresent(), clock)));
         features.add(new GreylistController(new GreylistStore(b.database), policy, auditor, pages, clock, flash));
         features.add(new WhitelistController(new WhitelistStore(b.database), policy, Optional.ofNullable(b.whitelists), b.changes, auditor, pages, clock, flash));
         features.add(new RateLimitController(new RateLimitOverrides(b.database), policy, b.changes, auditor, pages, clock, flash));

@@ -50,8 +50,12 @@ public final class DecisionsController implements AdminFeature {
             "reverify-started", "A fresh probe of the sender has started in the background; reload in a moment for its result.",
             "reverify-running", "A probe of the sender was already running; its result will be the fresh one.");
 
+    /** What {@code POST /api/decisions/check} answers without a relay. */
+    static final String STANDALONE = "a dry run needs the relay's check table: this panel runs alone (greyrelay admin)";
+
     private final DecisionLog store;
     private final NetworkPrefixes clientNetworks;
+    private final Optional<DryRuns> dryRuns;
     private final Pages pages;
     private final Facts facts;
 
@@ -69,8 +73,15 @@ public final class DecisionsController implements AdminFeature {
 
     /** @param clientNetworks the greylist's prefixes: the network "whitelist this client network" offers */
     public DecisionsController(DecisionLog store, NetworkPrefixes clientNetworks, Pages pages, Facts facts) {
+        this(store, clientNetworks, Optional.empty(), pages, facts);
+    }
+
+    /** @param dryRuns the relay's check table for "what would happen?"; empty for a panel running alone */
+    public DecisionsController(DecisionLog store, NetworkPrefixes clientNetworks, Optional<DryRuns> dryRuns, Pages pages,
+            Facts facts) {
         this.store = store;
         this.clientNetworks = clientNetworks;
+        this.dryRuns = dryRuns;
         this.pages = pages;
         this.facts = facts;
     }
@@ -91,6 +102,56 @@ public final class DecisionsController implements AdminFeature {
         r.get("/decisions/{id}", this::detail);
         r.get("/api/decisions", this::api);
         r.get("/api/decisions/{id}", this::apiDetail);
+        r.post("/api/decisions/check", this::apiCheck);
+    }
+
+    /** A dry run's input, validated; {@code form} holds the errors. */
+    static Optional<DryRuns.Request> checkRequest(Form f) {
+        String client = f.text("client", 45);
+        java.net.InetAddress address = null;
+        if (client == null || !IP_TEXT.matcher(client).matches()) {
+            f.error("client", "an IP address such as 192.0.2.7 or 2001:db8::7");
+        } else {
+            try {
+                address = IpNetwork.literal(client);
+            } catch (IllegalArgumentException e) {
+                f.error("client", "an IP address such as 192.0.2.7 or 2001:db8::7");
+            }
+        }
+        String helo = f.text("helo", 255);
+        String sender = f.raw("sender").strip();
+        if (sender.startsWith("<") && sender.endsWith(">")) sender = sender.substring(1, sender.length() - 1);
+        if (sender.length() > Form.MAX_TEXT) f.error("sender", "at most " + Form.MAX_TEXT + " characters");
+        String recipient = f.text("recipient");
+        if (recipient != null && recipient.startsWith("<") && recipient.endsWith(">")) recipient = recipient.substring(1, recipient.length() - 1);
+        if (recipient == null || recipient.isEmpty()) f.error("recipient", "the recipient address (RCPT TO)");
+        Long size = null;
+        String sizeText = f.text("size", 20);
+        if (sizeText != null) {
+            try {
+                size = Long.parseLong(sizeText);
+                if (size < 0) throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                f.error("size", "a number of bytes");
+            }
+        }
+        boolean probe = Boolean.parseBoolean(f.raw("probe"));
+        if (!f.ok()) return Optional.empty();
+        return Optional.of(new DryRuns.Request(address, Optional.ofNullable(helo), sender, recipient, Optional.ofNullable(size), probe));
+    }
+
+    private void apiCheck(Context ctx) {
+        Form f = Form.json(ctx);
+        Optional<DryRuns.Request> request = checkRequest(f);
+        if (request.isEmpty()) {
+            Problems.answer(ctx, pages, 400, "invalid input", f.errors());
+            return;
+        }
+        if (dryRuns.isEmpty()) {
+            Problems.answer(ctx, pages, 409, STANDALONE, Map.of());
+            return;
+        }
+        ctx.json(dryRuns.get().check(request.get()));
     }
 
     /** A parsed search; {@code form} holds the errors. */

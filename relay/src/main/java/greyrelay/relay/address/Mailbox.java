@@ -24,6 +24,21 @@ public record Mailbox(String localPart, String domain) {
         return AddressSyntax.parseMailbox(address);
     }
 
+    /**
+     * The mailbox a RCPT TO path names: a bare {@code postmaster} is our postmaster (RFC 5321 §4.5.1), a source route
+     * is ignored (RFC 5321 §4.1.1.3), anything else must be a plain mailbox; empty otherwise (the relay check refuses it).
+     */
+    public static Optional<Mailbox> forwardPath(String text, String postmasterDomain) {
+        String t = text;
+        if (t.equalsIgnoreCase("postmaster")) return Optional.of(new Mailbox("postmaster", postmasterDomain));
+        if (t.startsWith("@")) {
+            int colon = t.indexOf(':');
+            if (colon < 0) return Optional.empty();
+            t = t.substring(colon + 1);
+        }
+        return parse(t);
+    }
+
     /** True when the local part is a plain dot-atom: the only form the prober will ever put on the wire. */
     public boolean isPlain() {
         return AddressSyntax.isDotAtom(localPart);

@@ -70,7 +70,17 @@ public final class CheckTable {
 
     /** The features that own checks and state beyond them (schedules, caches, the admin panel's edits). */
     public record Features(Whitelisting whitelisting, Greylisting greylisting, Verification verification,
-            RateLimits rateLimits) {}
+            RateLimits rateLimits) {
+        /**
+         * The same features on the same state, read only, for a dry run: each answers from its store without writing
+         * to it (whitelists only ever read), and counts into {@code metrics}. With {@code probe}, verification probes
+         * what its cache does not know.
+         */
+        Features dryRun(boolean probe, MeterRegistry metrics) {
+            return new Features(whitelisting, greylisting.dryRun(metrics), verification.dryRun(probe, metrics),
+                    rateLimits.dryRun(metrics));
+        }
+    }
 
     /** One row: the check's name, whether it runs, the mode it answers in, and how it is built. */
     private record Row<R extends PolicyRequest>(String name, boolean enabled, Mode mode, Supplier<? extends Check<R>> check) {}
@@ -80,6 +90,7 @@ public final class CheckTable {
         return new Row<>(name, enabled, mode, check);
     }
 
+    private final Features features;
     private final RelayConfig config;
     private final Clock clock;
     private final Dns dns;
@@ -105,6 +116,7 @@ public final class CheckTable {
         this.metrics = metrics;
         this.connections = connections;
         this.domains = domains;
+        this.features = features;
         this.whitelisting = features.whitelisting();
         this.greylisting = features.greylisting();
         this.verification = features.verification();
@@ -252,6 +264,25 @@ public final class CheckTable {
      */
     public static final java.util.Set<String> POSTFIX_DOES = java.util.Set.of("connection-limit", "network-connection-limit",
             "connection-rate", "pregreet", "relay-domain", "recipient-verification", "header-size", "message-size", "mail-loop");
+
+    /**
+     * This table for a dry run of {@code client}'s mail ({@link DryRun}): the same rows on read-only features, the
+     * connection counts as if the client had connected, and a meter registry of its own that nobody scrapes.
+     */
+    CheckTable dryRun(java.net.InetAddress client, boolean probe) {
+        MeterRegistry none = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        return new CheckTable(config, clock, dns, none, connections.withOneMore(client), domains, features.dryRun(probe, none));
+    }
+
+    /** Where a bare {@code RCPT TO:<postmaster>} goes, as the SMTP listener resolves it. */
+    String postmasterDomain() {
+        return domains.postmasterDomain(hostname);
+    }
+
+    /** The checks whose rows are on, in table order, telling {@code trace} every verdict and recording nothing. */
+    Pipeline tracingPipeline(Pipeline.Trace trace) {
+        return Pipeline.tracing(steps(connect(), false), steps(mail(), false), steps(rcpt(), false), steps(data(), false), trace, metrics);
+    }
 
     /** Builds the checks whose rows are on, in table order. */
     public Pipeline pipeline(DecisionRecorder recorder) {

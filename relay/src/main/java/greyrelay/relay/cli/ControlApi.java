@@ -102,13 +102,15 @@ final class ControlApi implements AutoCloseable {
     private final HttpClient http;
     private final Javalin local;
     private final Database localDb;
+    private final AutoCloseable localChecks;
 
-    private ControlApi(URI base, String token, HttpClient http, Javalin local, Database localDb) {
+    private ControlApi(URI base, String token, HttpClient http, Javalin local, Database localDb, AutoCloseable localChecks) {
         this.base = base;
         this.token = token;
         this.http = http;
         this.local = local;
         this.localDb = localDb;
+        this.localChecks = localChecks;
     }
 
     /** The running relay's API; empty when none answers on this data directory. */
@@ -124,7 +126,7 @@ final class ControlApi implements AutoCloseable {
             throw new Failure("cannot read " + dataDir.resolve(ControlToken.FILE_NAME) + ": " + e.getMessage() + " (run as the relay's user)");
         }
         if (url == null || token.isEmpty()) return Optional.empty();
-        ControlApi api = new ControlApi(URI.create(url), token.get(), client(url.startsWith("https:")), null, null);
+        ControlApi api = new ControlApi(URI.create(url), token.get(), client(url.startsWith("https:")), null, null, null);
         return api.answers() ? Optional.of(api) : Optional.empty();
     }
 
@@ -136,15 +138,44 @@ final class ControlApi implements AutoCloseable {
 
     private static ControlApi local(RelayConfig c) {
         Database db = Databases.open(c);
+        OfflineChecks checks = new OfflineChecks(c, db);
         try {
             String token = "grc_local_" + java.util.UUID.randomUUID();
             Javalin app = AdminApp.builder(AdminWiring.controlSettings(c, Relay.version()).withControlToken(token), db)
-                    .clock(Clock.systemUTC()).configuration(ConfigDump.masked(c), AdminWiring.configKeys(c)).relayPolicy(AdminWiring.policy(c)).controlOnly()
+                    .clock(Clock.systemUTC()).configuration(ConfigDump.masked(c), AdminWiring.configKeys(c)).relayPolicy(AdminWiring.policy(c))
+                    .dryRuns(checks).controlOnly()
                     .build().start(ControlUrl.LOOPBACK, 0);
-            return new ControlApi(URI.create(ControlUrl.of(ControlUrl.LOOPBACK, app.port(), false)), token, client(false), app, db);
+            return new ControlApi(URI.create(ControlUrl.of(ControlUrl.LOOPBACK, app.port(), false)), token, client(false), app, db, checks);
         } catch (RuntimeException e) {
+            checks.close();
             db.close();
             throw e;
+        }
+    }
+
+    /**
+     * The dry run on the database when no relay runs ({@code greyrelay check}): the check table is built at the first
+     * dry run only, so the other commands do not pay for it.
+     */
+    private static final class OfflineChecks implements greyrelay.admin.decisions.DryRuns, AutoCloseable {
+        private final RelayConfig config;
+        private final Database db;
+        private greyrelay.relay.OfflineDryRun offline;
+
+        OfflineChecks(RelayConfig config, Database db) {
+            this.config = config;
+            this.db = db;
+        }
+
+        @Override
+        public synchronized Answer check(Request request) {
+            if (offline == null) offline = greyrelay.relay.OfflineDryRun.open(config, db, Clock.systemUTC());
+            return new greyrelay.relay.admin.DryRunOperations(offline.dryRun()).check(request);
+        }
+
+        @Override
+        public synchronized void close() {
+            if (offline != null) offline.close();
         }
     }
 
@@ -247,6 +278,13 @@ final class ControlApi implements AutoCloseable {
     @Override
     public void close() {
         if (local != null) local.stop();
+        if (localChecks != null) {
+            try {
+                localChecks.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
         if (localDb != null) localDb.close();
     }
 

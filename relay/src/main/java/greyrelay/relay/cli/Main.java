@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         description = "Greylisting SMTP relay with callback verification.",
         subcommands = {RunCommand.class, DemoCommand.class, ConfigCommand.class, WhitelistCommand.class, AdminCommand.class,
                 AdminUserCommand.class, AdminTokenCommand.class, QueueCommand.class, HealthCommand.class, GreylistCommand.class,
-                SpamtrapCommand.class, DecisionsCommand.class, VerifyCommand.class, StatsCommand.class,
+                SpamtrapCommand.class, DecisionsCommand.class, CheckCommand.class, VerifyCommand.class, StatsCommand.class,
                 ReloadCommand.class})
 public final class Main implements Callable<Integer> {
     /** Commands that run a server and log to stdout; every other command prints its result there and logs to stderr. */

@@ -2,8 +2,10 @@
  * The command line, the process's face: {@link greyrelay.relay.cli.Main} (the {@code greyrelay} root command, the
  * jar's entry point) and one picocli class per command, registered in {@code Main}'s {@code subcommands}: {@code run},
  * {@code demo}, {@code config}, {@code whitelist}, {@code admin}, {@code admin-user}, {@code admin-token},
- * {@code queue}, {@code health}, {@code greylist}, {@code spamtrap}, {@code decisions}, {@code verify}, {@code stats},
- * {@code reload}.
+ * {@code queue}, {@code health}, {@code greylist}, {@code spamtrap}, {@code decisions}, {@code check}, {@code verify},
+ * {@code stats}, {@code reload}. {@code check} is a dry run of the check table ({@code POST /api/decisions/check}, the
+ * relay's {@code checks.DryRun}); with no relay running, the API this process serves builds the table on the database
+ * at the first dry run.
  * Every command answers {@code --help} (the root's standard help options are inherited). Commands that print a result
  * (all but {@code run}, {@code demo} and {@code admin}) log to stderr, so their stdout can be piped.
  *

@@ -37,11 +37,17 @@ final class Greylister {
 
     private final GreylistStore store;
     private final GreylistPolicy policy;
+    private final boolean readOnly;
     private final Map<Metric, Counter> counters = new EnumMap<>(Metric.class);
 
     Greylister(GreylistStore store, GreylistPolicy policy, MeterRegistry metrics) {
+        this(store, policy, metrics, false);
+    }
+
+    private Greylister(GreylistStore store, GreylistPolicy policy, MeterRegistry metrics, boolean readOnly) {
         this.store = store;
         this.policy = policy;
+        this.readOnly = readOnly;
         for (Metric m : Metric.values()) {
             counters.put(m, Counter.builder("greyrelay.greylist.decisions").tag("outcome", m.tag())
                     .description("greylisting outcomes, per recipient").register(metrics));
@@ -53,10 +59,33 @@ final class Greylister {
     }
 
     /**
+     * The same store and policy for a dry run: {@link #decide} answers as {@link #wouldDecide} (nothing written), and
+     * its counters go to {@code metrics} (a registry nobody scrapes).
+     */
+    Greylister readOnly(MeterRegistry metrics) {
+        return new Greylister(store, policy, metrics, true);
+    }
+
+    /** What {@link #decide} would answer now, from one read, writing nothing and counting nothing. */
+    Result wouldDecide(Triplet triplet, String clientNetwork, Instant now) {
+        GreylistStore.Seen seen = store.read(triplet.key(), clientNetwork);
+        GreylistOutcome outcome = policy.decide(triplet.key(), seen.triplet(), seen.client(), now);
+        return switch (outcome) {
+            case GreylistOutcome.FirstSight f -> new Result.Deferred(outcome, f.retryInSeconds(), true);
+            case GreylistOutcome.TooEarly t -> new Result.Deferred(outcome, t.retryInSeconds(), false);
+            case GreylistOutcome.Restart r -> new Result.Deferred(outcome, r.retryInSeconds(), true);
+            case GreylistOutcome.FirstPass p -> new Result.Passed(outcome, Metric.PASSED);
+            case GreylistOutcome.KnownPass k -> new Result.Passed(outcome, Metric.PASSED);
+            case GreylistOutcome.AutoWhitelisted a -> new Result.Passed(outcome, Metric.AUTO_WHITELISTED);
+        };
+    }
+
+    /**
      * Decides one triplet at {@code now}. {@code clientNetwork} keys the auto-whitelist; a first pass is counted
      * for it only when {@code countsForAutoWhitelist} (never for the null sender).
      */
     Result decide(Triplet triplet, String clientNetwork, boolean countsForAutoWhitelist, Instant now) {
+        if (readOnly) return wouldDecide(triplet, clientNetwork, now);
         var key = triplet.key();
         for (int round = 0; round < ROUNDS; round++) {
             GreylistStore.Seen seen = store.read(key, clientNetwork);

@@ -30,6 +30,26 @@ public final class Greylisting {
     private final GreylistCheck.FirstSight firstSight;
     private final GreylistHeader header;
 
+    /** A dry run's twin of {@code live}: read-only greylister and traps, no first-sight hook, counters nobody reads. */
+    private Greylisting(Greylisting live, MeterRegistry metrics) {
+        this.config = live.config;
+        this.clock = live.clock;
+        this.firstSight = GreylistCheck.FirstSight.NONE; // a dry run starts no probe
+        this.keying = live.keying;
+        this.greylister = live.greylister.readOnly(metrics);
+        this.traps = live.traps.readOnly(metrics);
+        this.cleanup = live.cleanup;
+        this.header = live.header;
+    }
+
+    /**
+     * The same checks on the same state for a dry run ({@code greyrelay check}): triplets are decided without being
+     * stored, a spamtrap says what it would block and blocks nothing, and counters go to {@code metrics}.
+     */
+    public Greylisting dryRun(MeterRegistry metrics) {
+        return new Greylisting(this, metrics);
+    }
+
     private Greylisting(GreylistConfig config, GreylistStore store, TrapBlockStore blocks, Clock clock, MeterRegistry metrics,
             String hostname, String version, GreylistCheck.FirstSight firstSight) {
         this.config = config;

@@ -29,13 +29,25 @@ final class Spamtraps {
     private final Triplet.Keying keying;
     private final Duration duration;
     private final Counter hits;
+    private final boolean readOnly;
 
     Spamtraps(Collection<String> traps, TrapBlockStore store, Triplet.Keying keying, Duration duration, MeterRegistry metrics) {
-        this.traps = Set.copyOf(traps.stream().map(t -> t.toLowerCase(Locale.ROOT)).toList());
+        this(Set.copyOf(traps.stream().map(t -> t.toLowerCase(Locale.ROOT)).toList()), store, keying, duration, metrics, false);
+    }
+
+    private Spamtraps(Set<String> traps, TrapBlockStore store, Triplet.Keying keying, Duration duration, MeterRegistry metrics,
+            boolean readOnly) {
+        this.traps = traps;
         this.store = store;
         this.keying = keying;
         this.duration = duration;
         this.hits = Counter.builder("greyrelay.greylist.trap.hits").description("messages sent to a spamtrap").register(metrics);
+        this.readOnly = readOnly;
+    }
+
+    /** The same traps for a dry run: {@link #hit} says what it would block and blocks nothing. */
+    Spamtraps readOnly(MeterRegistry metrics) {
+        return new Spamtraps(traps, store, keying, duration, metrics, true);
     }
 
     boolean isEmpty() {
@@ -55,8 +67,14 @@ final class Spamtraps {
         hits.increment();
         String network = network(s);
         String reason = "sent to spamtrap <" + trap + "> from " + s.clientLabel() + " with sender " + sender.bracketed();
-        TrapBlock block = store.block(new TrapBlock(network, now, now.plus(duration), 1, s.clientAddress().getHostAddress(),
-                sender.toString(), trap, reason));
+        TrapBlock hit = new TrapBlock(network, now, now.plus(duration), 1, s.clientAddress().getHostAddress(), sender.toString(),
+                trap, reason);
+        if (readOnly) { // what block() would store: the later expiry of this hit and a block in force
+            return store.active(network, now).filter(b -> b.expiresAt().isAfter(hit.expiresAt()))
+                    .map(b -> new TrapBlock(network, now, b.expiresAt(), b.hits() + 1, hit.clientIp(), hit.sender(), trap, reason))
+                    .orElse(hit);
+        }
+        TrapBlock block = store.block(hit);
         log.warn("{}: spamtrap: {}; client network {} blocked until {} ({} hit(s))", transactionId, reason, network,
                 block.expiresAt(), block.hits());
         return block;

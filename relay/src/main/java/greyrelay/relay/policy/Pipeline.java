@@ -19,22 +19,48 @@ public final class Pipeline {
     /** A check and its mode. */
     public record Step<R extends PolicyRequest>(Check<R> check, Mode mode) {}
 
+    /**
+     * Told every verdict a check gave, in order, continue included. A live pipeline's trace is its {@link
+     * DecisionRecorder} (which keeps the final ones); a dry run's collects them all and records nothing.
+     */
+    @FunctionalInterface
+    public interface Trace {
+        void step(PolicyRequest request, String check, Verdict verdict, boolean observe);
+    }
+
     private final List<Step<PolicyRequest.Connect>> connect;
     private final List<Step<PolicyRequest.Mail>> mail;
     private final List<Step<PolicyRequest.Rcpt>> rcpt;
     private final List<Step<PolicyRequest.Data>> data;
     private final DecisionRecorder recorder;
+    private final Trace trace;
     private final MeterRegistry metrics;
 
     public Pipeline(List<Step<PolicyRequest.Connect>> connect, List<Step<PolicyRequest.Mail>> mail,
             List<Step<PolicyRequest.Rcpt>> rcpt, List<Step<PolicyRequest.Data>> data, DecisionRecorder recorder,
+            MeterRegistry metrics) {
+        this(connect, mail, rcpt, data, recorder, recorder::decided, metrics);
+    }
+
+    private Pipeline(List<Step<PolicyRequest.Connect>> connect, List<Step<PolicyRequest.Mail>> mail,
+            List<Step<PolicyRequest.Rcpt>> rcpt, List<Step<PolicyRequest.Data>> data, DecisionRecorder recorder, Trace trace,
             MeterRegistry metrics) {
         this.connect = List.copyOf(connect);
         this.mail = List.copyOf(mail);
         this.rcpt = List.copyOf(rcpt);
         this.data = List.copyOf(data);
         this.recorder = recorder;
+        this.trace = trace;
         this.metrics = metrics;
+    }
+
+    /**
+     * A pipeline that records nothing (no log line, no decision-log row, no decision metric): every verdict goes to
+     * {@code trace} alone. For a dry run; it has no {@link #recorder()}.
+     */
+    public static Pipeline tracing(List<Step<PolicyRequest.Connect>> connect, List<Step<PolicyRequest.Mail>> mail,
+            List<Step<PolicyRequest.Rcpt>> rcpt, List<Step<PolicyRequest.Data>> data, Trace trace, MeterRegistry metrics) {
+        return new Pipeline(connect, mail, rcpt, data, null, trace, metrics);
     }
 
     public Verdict connect(PolicyRequest.Connect r) {
@@ -54,6 +80,7 @@ public final class Pipeline {
     }
 
     public DecisionRecorder recorder() {
+        if (recorder == null) throw new IllegalStateException("a tracing pipeline records nothing");
         return recorder;
     }
 
@@ -91,19 +118,17 @@ public final class Pipeline {
                 Timer.builder("greyrelay.check.latency").tag("check", check.name()).register(metrics)
                         .record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
+            trace.step(request, check.name(), v, observe);
             switch (v) {
                 case Verdict.Continue c -> { }
                 case Verdict.Accept a -> { return a; }
                 case Verdict.Defer d -> {
-                    recorder.decided(request, check.name(), d, observe);
                     if (!observe) return d;
                 }
                 case Verdict.Reject r -> {
-                    recorder.decided(request, check.name(), r, observe);
                     if (!observe) return r;
                 }
                 case Verdict.Disconnect d -> {
-                    recorder.decided(request, check.name(), d, observe);
                     if (!observe) return d;
                 }
             }

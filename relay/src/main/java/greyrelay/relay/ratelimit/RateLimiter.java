@@ -88,6 +88,9 @@ public final class RateLimiter {
     private interface Store {
         Bucket bucket(String id, Limit limit);
 
+        /** The bucket when it exists; creates nothing (an absent bucket is a full one). */
+        java.util.Optional<Bucket> existing(String id, Limit limit);
+
         int removeExpired();
 
         long size();
@@ -95,10 +98,24 @@ public final class RateLimiter {
 
     private final Store store;
     private final String description;
+    private final boolean readOnly;
 
     private RateLimiter(Store store, String description) {
+        this(store, description, false);
+    }
+
+    private RateLimiter(Store store, String description, boolean readOnly) {
         this.store = store;
         this.description = description;
+        this.readOnly = readOnly;
+    }
+
+    /**
+     * The same buckets for a dry run: {@link #take} estimates (would a token be there now?) without taking it or
+     * creating the bucket, and {@link #giveBack} does nothing.
+     */
+    public RateLimiter readOnly() {
+        return new RateLimiter(store, description, true);
     }
 
     /** Buckets in this JVM: at most {@code maxBuckets}, the least recently used dropped first beyond that. */
@@ -118,13 +135,18 @@ public final class RateLimiter {
     /** Takes one token from the bucket {@code key} with {@code limit}; an {@link Limit#OFF} limit always grants. */
     public Take take(String key, Limit limit) {
         if (limit.isOff()) return GRANTED;
+        if (readOnly) {
+            return store.existing(id(key, limit), limit).map(b -> b.estimateAbilityToConsume(1))
+                    .<Take>map(e -> e.canBeConsumed() ? GRANTED : new Take.Refused(Duration.ofNanos(e.getNanosToWaitForRefill())))
+                    .orElse(GRANTED);
+        }
         ConsumptionProbe p = store.bucket(id(key, limit), limit).tryConsumeAndReturnRemaining(1);
         return p.isConsumed() ? GRANTED : new Take.Refused(Duration.ofNanos(p.getNanosToWaitForRefill()));
     }
 
     /** Gives back a token taken by {@link #take} that was not used after all (another bucket refused). */
     public void giveBack(String key, Limit limit) {
-        if (limit.isOff()) return;
+        if (limit.isOff() || readOnly) return;
         store.bucket(id(key, limit), limit).addTokens(1);
     }
 
@@ -219,6 +241,11 @@ public final class RateLimiter {
         }
 
         @Override
+        public java.util.Optional<Bucket> existing(String id, Limit limit) {
+            return java.util.Optional.ofNullable(buckets.policy().getIfPresentQuietly(id)).map(Entry::bucket); // no access recorded
+        }
+
+        @Override
         public int removeExpired() {
             buckets.cleanUp();
             return 0;
@@ -232,8 +259,10 @@ public final class RateLimiter {
 
     private static final class SharedStore implements Store {
         private final PostgreSQLSelectForUpdateBasedProxyManager<String> proxies;
+        private final DataSource dataSource;
 
         SharedStore(DataSource dataSource, ClockMeter meter) {
+            this.dataSource = dataSource;
             // select-for-update needs no lock column for string keys; never mix strategies on one table
             this.proxies = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                     .primaryKeyMapper(PrimaryKeyMapper.STRING)
@@ -247,6 +276,20 @@ public final class RateLimiter {
         public Bucket bucket(String id, Limit limit) {
             // proxies are cheap views; Bucket4j advises building one per use rather than caching them
             return proxies.getProxy(id, () -> configuration(limit));
+        }
+
+        @Override
+        public java.util.Optional<Bucket> existing(String id, Limit limit) {
+            // asked through the proxy manager, an absent bucket gets an (empty) row to lock: look first, in plain SQL
+            try (var c = dataSource.getConnection();
+                    var s = c.prepareStatement("SELECT 1 FROM rate_limit_bucket WHERE id = ? AND state IS NOT NULL")) {
+                s.setString(1, id);
+                try (var r = s.executeQuery()) {
+                    return r.next() ? java.util.Optional.of(bucket(id, limit)) : java.util.Optional.empty();
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("rate limits: cannot read bucket " + id + ": " + e.getMessage(), e);
+            }
         }
 
         @Override

@@ -46,6 +46,14 @@ public final class RateLimits {
         return new RateLimits(config, limiter, overrides, metrics);
     }
 
+    /**
+     * The same limits on the same buckets for a dry run ({@code greyrelay check}): the checks estimate whether a token
+     * is there without taking it, and count into {@code metrics}.
+     */
+    public RateLimits dryRun(MeterRegistry metrics) {
+        return new RateLimits(config, limiter.readOnly(), overrides, metrics);
+    }
+
     /** {@code network-connection-limit} (connect): open connections from one client network on this node. */
     public Check<PolicyRequest.Connect> networkConnectionLimitCheck(OpenConnections connections, String hostname) {
         return new NetworkConnectionLimitCheck(connections, policy.network(), config.maxConnectionsPerNetwork(), hostname,

@@ -77,19 +77,9 @@ final class TransactionHandler implements MessageHandler {
         tx.addRecipient(new Recipient(mailbox, exemptions));
     }
 
-    /**
-     * A bare {@code <postmaster>} means our postmaster (RFC 5321 §4.5.1); a source route is ignored, as RFC 5321
-     * §4.1.1.3 asks; anything else must be a plain mailbox or it is null (and refused by the relay check).
-     */
+    /** The mailbox the path names ({@link Mailbox#forwardPath}), or null (then refused by the relay check). */
     private Mailbox resolve(String text) {
-        String t = text;
-        if (t.equalsIgnoreCase("postmaster")) return new Mailbox("postmaster", services.postmasterDomain());
-        if (t.startsWith("@")) {
-            int colon = t.indexOf(':');
-            if (colon < 0) return null;
-            t = t.substring(colon + 1);
-        }
-        return Mailbox.parse(t).orElse(null);
+        return Mailbox.forwardPath(text, services.postmasterDomain()).orElse(null);
     }
 
     /** Before 354: make sure the spool can take the message. Returns a reply to refuse DATA with, or null. */

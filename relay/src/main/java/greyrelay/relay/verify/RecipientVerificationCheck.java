@@ -15,10 +15,20 @@ import java.util.Set;
 public final class RecipientVerificationCheck implements Check<PolicyRequest.Rcpt> {
     private static final Set<String> ROLES = Set.of("postmaster", "abuse");
 
-    private final RecipientVerifier verifier;
+    /** Where the check gets its verdict: {@link RecipientVerifier#verify}, or for a dry run {@link RecipientVerifier#fromCache}. */
+    @FunctionalInterface
+    public interface Lookup {
+        RecipientStatus verify(greyrelay.relay.address.Mailbox recipient, String sessionId);
+    }
+
+    private final Lookup verifier;
 
     public RecipientVerificationCheck(RecipientVerifier verifier) {
-        this.verifier = verifier;
+        this(verifier::verify);
+    }
+
+    public RecipientVerificationCheck(Lookup lookup) {
+        this.verifier = lookup;
     }
 
     @Override

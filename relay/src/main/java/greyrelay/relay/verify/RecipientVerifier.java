@@ -91,6 +91,24 @@ public final class RecipientVerifier {
         };
     }
 
+    /**
+     * What {@link #verify} would answer from the list or the cache alone, for a dry run: nothing is asked of the
+     * downstream and nothing is written. With nothing cached the answer is the downstream's to give: unknown here.
+     */
+    public RecipientStatus fromCache(Mailbox recipient, String sessionId) {
+        String key = recipient.normalised();
+        if (settings.source() == RecipientVerificationConfig.Source.LIST || !Prober.wireSafe(recipient)) {
+            return verify(recipient, sessionId); // answered without the downstream or the cache
+        }
+        return switch (policy.answer(cache.find(CacheKind.RECIPIENT, key), clock.instant())) {
+            case CachePolicy.Cached.Fresh f -> AnswerPolicy.recipientCached(f.entry());
+            case CachePolicy.Cached.Refresh r -> AnswerPolicy.recipientCached(r.entry());
+            case CachePolicy.Cached.Reprobe r -> AnswerPolicy.recipientCached(r.entry());
+            case CachePolicy.Cached.Miss m -> new RecipientStatus.TempFail("nothing cached for <" + key
+                    + ">: a real session would ask the downstream now (--probe to ask it)");
+        };
+    }
+
     private RecipientStatus hit(Mailbox recipient, String sessionId, CacheEntry e, Instant now) {
         history.cacheHit(CacheKind.RECIPIENT, sessionId, recipient, e, now);
         return AnswerPolicy.recipientCached(e);

@@ -38,7 +38,14 @@ import java.util.Optional;
 public final class SenderVerificationCheck implements Check<PolicyRequest.Rcpt> {
     private static final Logger log = LoggerFactory.getLogger(SenderVerificationCheck.class);
 
+    /** Where the check gets its verdict: {@link SenderVerifier#verify} (cache, else a probe), or for a dry run {@link SenderVerifier#fromCache}. */
+    @FunctionalInterface
+    interface Lookup {
+        SenderStatus verify(Mailbox sender, SenderVerifier.Context context, Duration maxWait);
+    }
+
     private final SenderVerifier verifier;
+    private final Lookup lookup;
     private final Duration maxWait;
     private final VerificationConfig.Unverifiable unverifiable;
     private final VerificationConfig.Unverifiable unprobeable;
@@ -47,7 +54,13 @@ public final class SenderVerificationCheck implements Check<PolicyRequest.Rcpt> 
 
     SenderVerificationCheck(SenderVerifier verifier, Duration maxWait, VerificationConfig.Unverifiable unverifiable,
             VerificationConfig.Unverifiable unprobeable, Vouching vouching, VouchBook vouches) {
+        this(verifier, verifier::verify, maxWait, unverifiable, unprobeable, vouching, vouches);
+    }
+
+    SenderVerificationCheck(SenderVerifier verifier, Lookup lookup, Duration maxWait, VerificationConfig.Unverifiable unverifiable,
+            VerificationConfig.Unverifiable unprobeable, Vouching vouching, VouchBook vouches) {
         this.verifier = verifier;
+        this.lookup = lookup;
         this.maxWait = maxWait;
         this.unverifiable = unverifiable;
         this.unprobeable = unprobeable;
@@ -67,7 +80,7 @@ public final class SenderVerificationCheck implements Check<PolicyRequest.Rcpt> 
         Optional<SpfFact> spf = r.tx().facts().spf();
         Optional<Vouching.Vouched> early = vouching.beforeProbe(sender.domain(), spf);
         if (early.isPresent()) return vouched(r, sender, early.get());
-        SenderStatus status = verifier.verify(sender, new SenderVerifier.Context(r.tx().id(), r.notes()), maxWait);
+        SenderStatus status = lookup.verify(sender, new SenderVerifier.Context(r.tx().id(), r.notes()), maxWait);
         Optional<Vouching.Vouched> busy = vouching.whenBusy(status, sender.domain(), spf,
                 () -> vouches.isKnown(sender.domain(), r.session().clientAddress()));
         if (busy.isPresent()) return vouched(r, sender, busy.get());

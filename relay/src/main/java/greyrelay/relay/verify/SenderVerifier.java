@@ -158,6 +158,24 @@ public final class SenderVerifier implements AutoCloseable {
     }
 
     /**
+     * What {@link #verify} would answer from the cache alone, for a dry run: no probe is started or joined, nothing is
+     * written (no probe history, no cache row). Where {@link #verify} would probe now (no live verdict, or a rejection
+     * due for a re-probe), the answer is the one a client gets while that probe runs.
+     */
+    public SenderStatus fromCache(Mailbox written, Context context, Duration maxWait) {
+        Optional<Mailbox> wire = wireForm(written);
+        if (wire.isEmpty()) return new SenderStatus.Unprobeable("cannot be probed as written: not a plain ASCII local@domain");
+        Mailbox sender = wire.get();
+        return switch (policy.answer(cache.find(CacheKind.SENDER, sender.normalised()), clock.instant())) {
+            case CachePolicy.Cached.Fresh f -> answers.cached(f.entry());
+            case CachePolicy.Cached.Refresh r -> answers.cached(r.entry());
+            case CachePolicy.Cached.Reprobe r -> answers.reprobePending(r.entry());
+            case CachePolicy.Cached.Miss m -> new SenderStatus.Pending("nothing cached for <" + sender.normalised()
+                    + ">: a real session would probe now and wait up to " + maxWait.toMillis() + " ms (--probe to probe)");
+        };
+    }
+
+    /**
      * Starts a background probe of {@code sender} unless one is running, its verdict is fresh in the cache, the
      * connection has started its share of probes or the domain's budget is used up. Returns at once: even the cache
      * lookup runs on another thread.

@@ -102,6 +102,35 @@ public final class Verification implements AutoCloseable {
         this.recipientCheck = new RecipientVerificationCheck(recipientVerifier);
     }
 
+    /** A dry run's twin of {@code live}: the same verifiers and stores, other lookups, vouching read only. */
+    private Verification(Verification live, boolean probe, MeterRegistry metrics) {
+        this.config = live.config;
+        this.clock = live.clock;
+        this.history = live.history;
+        this.probeLog = live.probeLog;
+        this.cache = live.cache;
+        this.profiles = live.profiles;
+        this.scheduler = live.scheduler;
+        this.cluster = live.cluster;
+        this.senderVerifier = live.senderVerifier;
+        this.recipientVerifier = live.recipientVerifier;
+        this.vouches = live.vouches.readOnly(metrics);
+        VerificationConfig v = config.verification();
+        this.senderCheck = new SenderVerificationCheck(senderVerifier, probe ? senderVerifier::verify : senderVerifier::fromCache,
+                v.maxWait(), v.unverifiable(), v.unprobeable(), Vouching.from(v), vouches);
+        this.senderDomainCheck = live.senderDomainCheck;
+        this.recipientCheck = new RecipientVerificationCheck(probe ? recipientVerifier::verify : recipientVerifier::fromCache);
+    }
+
+    /**
+     * The same checks on the same state for a dry run ({@code greyrelay check}): verdicts come from the cache alone
+     * and nothing is written; with {@code probe} a verdict the cache lacks is probed for real (the probe is cached and
+     * recorded as any probe is). Vouching is read, never learned. Not to be closed: the live verification owns it all.
+     */
+    public Verification dryRun(boolean probe, MeterRegistry metrics) {
+        return new Verification(this, probe, metrics);
+    }
+
     /**
      * @param routing where probes connect: {@code ProbeRouting.port(verification.probePort)} in production, scripted
      *                MX servers in tests
@@ -264,6 +293,11 @@ public final class Verification implements AutoCloseable {
     /** The sender verifier behind the checks (its work in progress, for the package's tests). */
     SenderVerifier senderVerifier() {
         return senderVerifier;
+    }
+
+    /** Writes the probe-history rows still buffered, so a reader sees every probe and cache answer so far. */
+    public void flushHistory() {
+        history.flush();
     }
 
     /** The probe history's writer (to flush it before reading the history, for the package's tests). */

@@ -41,7 +41,15 @@ final class VouchBook {
     private final Cache<String, Boolean> recentlyLearned = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(TOUCH_AFTER).build();
 
+    private final boolean readOnly;
+
     VouchBook(VouchStore store, NetworkPrefixes prefixes, Duration maxAge, Clock clock, MeterRegistry metrics) {
+        this(store, prefixes, maxAge, clock, metrics, false);
+    }
+
+    private VouchBook(VouchStore store, NetworkPrefixes prefixes, Duration maxAge, Clock clock, MeterRegistry metrics,
+            boolean readOnly) {
+        this.readOnly = readOnly;
         this.store = store;
         this.prefixes = prefixes;
         this.maxAge = maxAge;
@@ -50,6 +58,11 @@ final class VouchBook {
             vouched.put(r, Counter.builder("greyrelay.verify.vouched").tag("reason", r.tag)
                     .description("senders accepted without a probe while their domain was busy").register(metrics));
         }
+    }
+
+    /** The same memory for a dry run: it is read, never written ({@link #learn} and {@link #vouched} do nothing). */
+    VouchBook readOnly(MeterRegistry metrics) {
+        return new VouchBook(store, prefixes, maxAge, clock, metrics, true);
     }
 
     /** The network {@code client} is grouped into, in CIDR form. */
@@ -69,6 +82,7 @@ final class VouchBook {
 
     /** A verified sender of {@code domain} came from {@code client}: remember its network. */
     void learn(String domain, InetAddress client) {
+        if (readOnly) return;
         String network = networkOf(client);
         String key = domain.toLowerCase(Locale.ROOT) + " " + network;
         if (recentlyLearned.getIfPresent(key) != null) return;
@@ -83,6 +97,7 @@ final class VouchBook {
 
     /** A sender of {@code domain} was vouched for: the metric and the domain's tally. */
     void vouched(String domain, Vouching.Reason reason) {
+        if (readOnly) return;
         vouched.get(reason).increment();
         try {
             store.vouched(domain, reason.tag, clock.instant());

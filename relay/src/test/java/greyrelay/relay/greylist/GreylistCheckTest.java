@@ -323,4 +323,30 @@ class GreylistCheckTest {
         assertThat(((Verdict.Defer) v).reply().line()).isEqualTo("451 4.3.0 Temporary local problem, try again later");
         assertThat(recorded).containsExactly("greylist: greylist failed: DatabaseException");
     }
+
+    @Test
+    void a_read_only_greylister_decides_as_the_real_one_and_writes_nothing() {
+        Greylister live = new Greylister(store, new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), metrics);
+        Greylister dry = live.readOnly(new SimpleMeterRegistry());
+        Triplet.Keying keying = new Triplet.Keying(24, 64, true);
+        Triplet t = keying.of(client("192.0.2.10").rcpt(JANE, JOHN));
+        TripletKey key = new TripletKey("192.0.2.0/24", JANE, JOHN);
+
+        assertThat(dry.decide(t, "192.0.2.0/24", true, clock.instant())).isInstanceOf(Greylister.Result.Deferred.class);
+        assertThat(store.find(key)).as("first sight not stored").isEmpty();
+        assertThat(count("greylisted")).as("not counted").isZero();
+
+        live.decide(t, "192.0.2.0/24", true, clock.instant());
+        GreylistEntry stored = store.find(key).orElseThrow();
+        clock.advance(Duration.ofMinutes(2));
+        var early = (Greylister.Result.Deferred) dry.decide(t, "192.0.2.0/24", true, clock.instant());
+        assertThat(early.retryInSeconds()).isEqualTo(180);
+        clock.advance(Duration.ofMinutes(4));
+        var pass = dry.decide(t, "192.0.2.0/24", true, clock.instant());
+        assertThat(pass).isInstanceOf(Greylister.Result.Passed.class);
+        assertThat(((Greylister.Result.Passed) pass).outcome()).isInstanceOf(GreylistOutcome.FirstPass.class);
+        assertThat(store.find(key)).as("no attempt, no pass recorded").contains(stored);
+        assertThat(live.decide(t, "192.0.2.0/24", true, clock.instant())).as("the real retry still passes first")
+                .isEqualTo(pass);
+    }
 }

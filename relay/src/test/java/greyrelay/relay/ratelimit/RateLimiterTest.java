@@ -94,4 +94,19 @@ class RateLimiterTest {
         String longKey = "msg:dom:" + "a".repeat(500);
         assertThat(RateLimiter.id(longKey, Limit.perHour(5))).startsWith("sha256:").endsWith("|5/1h").hasSizeLessThan(100);
     }
+
+    @Test
+    void a_read_only_view_estimates_without_taking_a_token_or_creating_a_bucket() {
+        Limit two = Limit.perHour(2);
+        RateLimiter dry = limiter.readOnly();
+        assertThat(dry.take("new", two)).as("no bucket yet: full").isInstanceOf(Take.Granted.class);
+        assertThat(limiter.size()).as("nothing created").isZero();
+
+        limiter.take("k", two);
+        for (int i = 0; i < 5; i++) assertThat(dry.take("k", two)).isInstanceOf(Take.Granted.class);
+        dry.giveBack("k", two);
+        assertThat(limiter.take("k", two)).as("the dry takes took nothing").isInstanceOf(Take.Granted.class);
+        assertThat(dry.take("k", two)).as("now empty, as the real take would find it").isInstanceOf(Take.Refused.class);
+        assertThat(limiter.take("k", two)).isInstanceOf(Take.Refused.class);
+    }
 }

@@ -96,4 +96,23 @@ class SharedRateLimiterTest {
         }
         assertThat(node1.removeExpired()).as("cleanup compares with the real time: nothing is due yet").isZero();
     }
+
+    @Test
+    void a_read_only_view_reads_the_shared_bucket_and_writes_no_row() throws Exception {
+        Limit one = Limit.perHour(1);
+        RateLimiter dry = node1.readOnly();
+        assertThat(dry.take("ip:192.0.2.99", one)).isInstanceOf(Take.Granted.class);
+        assertThat(rows("ip:192.0.2.99")).as("no row created by a dry take").isZero();
+        node2.take("ip:192.0.2.99", one);
+        assertThat(dry.take("ip:192.0.2.99", one)).as("the other node took the only token").isInstanceOf(Take.Refused.class);
+        assertThat(rows("ip:192.0.2.99")).isEqualTo(1);
+    }
+
+    private static long rows(String key) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT COUNT(*) FROM rate_limit_bucket WHERE id LIKE '" + key + "|%'")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
 }
