@@ -1,7 +1,8 @@
 // Draws the dashboard's charts with uPlot from GET /api/dashboard, then fetches it again every data-refresh seconds and
 // gives each chart its new data (setData: no redraw of the page, no navigation). The tiles refresh themselves with
 // htmx. Every chart the server sends is drawn, so a chart added on the server needs no change here. Colours follow the
-// series key; times are UTC and 24-hour, as everywhere in the panel.
+// series key; times are 24-hour and UTC, as everywhere in the panel, or the browser's zone when the user chose local
+// time (<html data-time="local">, as app.js reads it).
 (function () {
   "use strict";
   var COLOURS = { accepted: "#2e7d32", greylisted: "#b7791f", deferred: "#c05621", rejected: "#c53030", disconnected: "#6b46c1",
@@ -14,10 +15,20 @@
 
   function colour(key, i) { return COLOURS[key] || SPARE[i % SPARE.length]; }
 
-  function utc(ts) { return new Date(ts * 1000).toISOString(); }
+  var LOCAL = document.documentElement.getAttribute("data-time") === "local";
 
-  // the panel's own format: 2026-03-01 10:00 (UTC)
-  function stamp(ts) { var iso = utc(ts); return iso.slice(0, 10) + " " + iso.slice(11, 16); }
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+
+  // "2026-03-01T10:00" in UTC, or in the browser's zone under local time
+  function iso(ts) {
+    var d = new Date(ts * 1000);
+    if (!LOCAL) return d.toISOString();
+    return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + "T" + two(d.getHours()) + ":" +
+      two(d.getMinutes());
+  }
+
+  // the panel's own format: 2026-03-01 10:00
+  function stamp(ts) { var t = iso(ts); return t.slice(0, 10) + " " + t.slice(11, 16); }
 
   function container(chart) {
     var fig = document.querySelector('[data-chart="' + chart.id + '"]');
@@ -26,7 +37,8 @@
       fig.className = "card chart";
       fig.setAttribute("data-chart", chart.id);
       var cap = document.createElement("figcaption");
-      cap.textContent = chart.title;
+      // the zone of the time axis, since its ticks are drawn on the canvas
+      cap.textContent = chart.title + (LOCAL ? " (local time)" : " (UTC)");
       var area = document.createElement("div");
       area.className = "chart-area";
       fig.appendChild(cap);
@@ -53,20 +65,20 @@
     var fig = container(chart);
     var area = fig.querySelector(".chart-area");
     area.textContent = "";
-    var series = [{ label: "UTC", value: function (u, ts) { return ts == null ? "" : stamp(ts); } }];
+    var series = [{ label: LOCAL ? "Local time" : "UTC", value: function (u, ts) { return ts == null ? "" : stamp(ts); } }];
     chart.series.forEach(function (s, i) {
       series.push({ label: s.label, stroke: colour(s.key, i), width: 2, points: { show: chart.x.length <= 7 },
         value: function (u, v) { return v == null ? "" : String(v); } });
     });
     var width = Math.max(280, area.clientWidth || 600);
     function label(ts) {
-      var iso = utc(ts);
-      return chart.step === "day" ? iso.slice(5, 10) : iso.slice(11, 16);
+      var t = iso(ts);
+      return chart.step === "day" ? t.slice(5, 10) : t.slice(11, 16);
     }
     plots[chart.id] = new uPlot({
       width: width, height: 240, series: series,
-      // UTC everywhere: tick positions on UTC hours and days, labels 24-hour
-      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"); },
+      // tick positions on whole hours and days of the zone shown (UTC unless the user chose local), labels 24-hour
+      tzDate: function (ts) { return LOCAL ? new Date(ts * 1000) : uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"); },
       axes: [{ values: function (u, splits) { return splits.map(label); } },
         { size: 50, incrs: INTEGER_STEPS, values: function (u, splits) { return splits.map(function (v) { return String(Math.round(v)); }); } }],
       scales: { y: { range: function (u, min, max) { return [0, Math.max(4, max)]; } } },

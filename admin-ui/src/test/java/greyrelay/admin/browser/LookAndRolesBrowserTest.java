@@ -267,6 +267,11 @@ class LookAndRolesBrowserTest {
             browser.open(url("/decisions"));
             assertThat(browser.find("main time[datetime]").getText()).as("still local after logging in again").isEqualTo(local);
             assertThat(server.parse(server.get("/api/me", server.login("vera", VIEWER_PASSWORD))).path("localTime").asBoolean()).isTrue();
+            browser.open(url("/"));
+            browser.waitFor(d -> Boolean.TRUE.equals(browser.script("return document.querySelector('#chart-decisions-24h .u-legend') !== null")));
+            assertThat(browser.find("#chart-decisions-24h figcaption").getText()).as("the dashboard's time axes follow the choice")
+                    .endsWith("(local time)");
+            browser.open(url("/decisions"));
 
             browser.find(".time-toggle button").click();
             browser.waitFor(d -> "utc".equals(browser.find("html").getAttribute("data-time")));
