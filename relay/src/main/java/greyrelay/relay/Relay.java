@@ -506,6 +506,7 @@ public final class Relay implements AutoCloseable {
         queue.close();
         stopScheduler();
         verification.close();
+        greylisting.close();
         decisions.close();
         processMeters.close();
         if (ownsDatabase) database.close();

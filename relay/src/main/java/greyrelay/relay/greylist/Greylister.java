@@ -3,13 +3,18 @@ package greyrelay.relay.greylist;
 import greyrelay.db.greylist.GreylistStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import greyrelay.db.greylist.GreylistEntry;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The mechanism around {@link GreylistPolicy}: load what is stored, decide, write what the outcome says. Writes are
+ * The mechanism around {@link GreylistPolicy}: load what is stored, decide, write what the outcome says, through
+ * {@link WriteBehind} (first sights, attempts and touches are queued and written in batches; a pass is committed before
+ * the answer). A triplet this node saw passing recently is decided from memory, without a read. The other writes are
  * conditional on what was read; when another thread or node changed the entry in between, the write reports it and
  * the decision is made again on a fresh read (at most a few rounds). A store failure propagates (the pipeline
  * answers {@code 451 4.3.0}). Shared by the RCPT check and the null sender's end-of-DATA check; thread-safe.
@@ -35,12 +40,12 @@ final class Greylister {
 
     private static final int ROUNDS = 4;
 
-    private final GreylistStore store;
+    private final WriteBehind store;
     private final GreylistPolicy policy;
     private final Map<Metric, Counter> counters = new EnumMap<>(Metric.class);
 
-    Greylister(GreylistStore store, GreylistPolicy policy, MeterRegistry metrics) {
-        this.store = store;
+    Greylister(GreylistStore store, GreylistPolicy policy, Clock clock, MeterRegistry metrics) {
+        this.store = new WriteBehind(store, clock, metrics);
         this.policy = policy;
         for (Metric m : Metric.values()) {
             counters.put(m, Counter.builder("greyrelay.greylist.decisions").tag("outcome", m.tag())
@@ -58,15 +63,22 @@ final class Greylister {
      */
     Result decide(Triplet triplet, String clientNetwork, boolean countsForAutoWhitelist, Instant now) {
         var key = triplet.key();
+        Optional<GreylistEntry> recent = store.passing(key);
+        if (recent.isPresent()
+                && policy.decide(key, recent, Optional.empty(), now) instanceof GreylistOutcome.KnownPass k) {
+            if (k.touch()) store.touch(k.entry(), now, k.expiresAt());
+            return passed(k, Metric.PASSED);
+        }
         for (int round = 0; round < ROUNDS; round++) {
             GreylistStore.Seen seen = store.read(key, clientNetwork);
             GreylistOutcome outcome = policy.decide(key, seen.triplet(), seen.client(), now);
             switch (outcome) {
                 case GreylistOutcome.FirstSight f -> {
-                    if (store.insertIfAbsent(f.create())) return deferred(outcome, f.retryInSeconds(), true);
+                    if (store.firstSight(f.create())) return deferred(outcome, f.retryInSeconds(), true);
                 }
                 case GreylistOutcome.TooEarly t -> {
-                    if (store.recordAttempt(t.entry(), now)) return deferred(outcome, t.retryInSeconds(), false);
+                    store.attempt(t.entry(), now); // queued: a lost attempt only misses from the count
+                    return deferred(outcome, t.retryInSeconds(), false);
                 }
                 case GreylistOutcome.Restart r -> {
                     if (store.restart(r.previous(), r.replacement())) return deferred(outcome, r.retryInSeconds(), true);
@@ -80,7 +92,7 @@ final class Greylister {
                     }
                 }
                 case GreylistOutcome.KnownPass k -> {
-                    if (k.touch()) store.touch(key, now, k.expiresAt());
+                    if (k.touch()) store.touch(k.entry(), now, k.expiresAt());
                     return passed(outcome, Metric.PASSED);
                 }
                 case GreylistOutcome.AutoWhitelisted a -> {
@@ -91,6 +103,16 @@ final class Greylister {
             // another thread or node changed the entry between our read and our write: read again
         }
         throw new IllegalStateException("greylist entry " + triplet + " kept changing under concurrent updates");
+    }
+
+    /** Waits until the queued writes are in the database (tests; shutdown closes instead). */
+    void flush() {
+        store.flush();
+    }
+
+    /** Writes what is queued and stops writing. */
+    void close() {
+        store.close();
     }
 
     private Result deferred(GreylistOutcome o, long seconds, boolean firstSight) {
