@@ -176,7 +176,7 @@ public final class Relay implements AutoCloseable {
                 new SmtpMetrics(metrics), config.nodeName());
         this.smtp = config.smtp().enabled() ? new SmtpListener(config.smtp(), services, connections, tls) : null;
         this.policy = config.policy().enabled()
-                ? new PolicyListener(config.policy(), checks.policyPipeline(recorder), clock)
+                ? new PolicyListener(config.policy(), checks.policyPipeline(recorder), clock, hostname)
                 : null;
         this.lastTick = clock.instant();
         this.admin = adminApp(config, clock, database); // the panel, or with admin.enabled: false the control-only API

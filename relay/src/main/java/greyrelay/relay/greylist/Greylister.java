@@ -70,11 +70,12 @@ final class Greylister {
             return passed(k, Metric.PASSED);
         }
         for (int round = 0; round < ROUNDS; round++) {
+            long stamp = store.stamp(key);
             GreylistStore.Seen seen = store.read(key, clientNetwork);
             GreylistOutcome outcome = policy.decide(key, seen.triplet(), seen.client(), now);
             switch (outcome) {
                 case GreylistOutcome.FirstSight f -> {
-                    if (store.firstSight(f.create())) return deferred(outcome, f.retryInSeconds(), true);
+                    if (store.firstSight(f.create(), stamp)) return deferred(outcome, f.retryInSeconds(), true);
                 }
                 case GreylistOutcome.TooEarly t -> {
                     store.attempt(t.entry(), now); // queued: a lost attempt only misses from the count

@@ -39,7 +39,7 @@ public final class Greylisting implements AutoCloseable {
         this.keying = new Triplet.Keying(config.ipv4Prefix(), config.ipv6Prefix(), config.spfDomainKey(), config.privacy());
         GreylistPolicy policy = new GreylistPolicy(config.delay(), config.retryWindow(), config.maxAge(), config.autoWhitelistAfter());
         this.greylister = new Greylister(store, policy, clock, metrics);
-        this.traps = new Spamtraps(config.spamtraps(), blocks, keying, config.trapDuration(), metrics);
+        this.traps = new Spamtraps(config.spamtraps(), blocks, keying, config.trapDuration(), clock, metrics);
         this.cleanup = new GreylistCleanup(store, blocks, clock, CLEANUP_BATCH, CLEANUP_MAX_BATCHES, metrics);
         this.header = new GreylistHeader(version, hostname);
     }

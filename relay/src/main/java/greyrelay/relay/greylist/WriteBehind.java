@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The greylist store as one node's requests see it: the database, plus what this node wrote and the database does
@@ -40,9 +41,12 @@ final class WriteBehind implements AutoCloseable {
     static final int MAX_PASSING = 100_000;
     static final int MAX_QUEUED = 20_000;
     static final int BATCH = 500;
+    static final int STRIPES = 1 << 16;
 
     private final GreylistStore store;
     private final ConcurrentHashMap<TripletKey, GreylistEntry> unwritten = new ConcurrentHashMap<>();
+    /** Per stripe of keys, how many inserts have landed (or failed): see {@link #firstSight}. */
+    private final AtomicLongArray landed = new AtomicLongArray(STRIPES);
     private final Cache<TripletKey, GreylistEntry> passing;
     private final BatchedWriter<GreylistWrite> writer;
 
@@ -67,9 +71,14 @@ final class WriteBehind implements AutoCloseable {
         try {
             store.writeAll(batch);
         } finally {
-            // written, or lost: either way the database now has the final word on these triplets
+            // written, or lost: either way the database now has the final word on these triplets. The stamp moves
+            // first, so a thread that read the database before this commit and finds no entry here cannot queue a
+            // second first sight (see firstSight)
             for (GreylistWrite w : batch) {
-                if (w instanceof GreylistWrite.Insert i) unwritten.remove(i.entry().key(), i.entry());
+                if (w instanceof GreylistWrite.Insert i) {
+                    landed.incrementAndGet(stripe(i.entry().key()));
+                    unwritten.remove(i.entry().key(), i.entry());
+                }
             }
         }
     }
@@ -91,13 +100,31 @@ final class WriteBehind implements AutoCloseable {
     }
 
     /**
-     * Queues a first sight. False when another thread of this node queued one for the key first (read again and
-     * decide on it).
+     * Where the key's stripe of landed inserts stands: taken before {@link #read}, given back to {@link #firstSight}.
      */
-    boolean firstSight(GreylistEntry entry) {
-        if (unwritten.putIfAbsent(entry.key(), entry) != null) return false;
-        if (!writer.offer(new GreylistWrite.Insert(entry))) unwritten.remove(entry.key(), entry);
+    long stamp(TripletKey key) {
+        return landed.get(stripe(key));
+    }
+
+    /**
+     * Queues a first sight decided on a read made after {@code stamp}. False when another thread of this node queued
+     * one for the key first, or an insert of its stripe landed since the read (the read may predate it): read again
+     * and decide on that.
+     */
+    boolean firstSight(GreylistEntry entry, long stamp) {
+        TripletKey key = entry.key();
+        if (unwritten.putIfAbsent(key, entry) != null) return false;
+        if (landed.get(stripe(key)) != stamp) {
+            unwritten.remove(key, entry);
+            return false;
+        }
+        if (!writer.offer(new GreylistWrite.Insert(entry))) unwritten.remove(key, entry);
         return true;
+    }
+
+    private static int stripe(TripletKey key) {
+        int h = key.hashCode();
+        return (h ^ (h >>> 16)) & (STRIPES - 1);
     }
 
     /** Queues one more attempt of a round (a retry too early). */

@@ -47,7 +47,7 @@ final class GreylistFixture {
     }
 
     Spamtraps traps(String... addresses) {
-        return new Spamtraps(List.of(addresses), blocks, keying, Duration.ofHours(24), metrics);
+        return new Spamtraps(List.of(addresses), blocks, keying, Duration.ofHours(24), clock, metrics);
     }
 
     double count(String outcome) {
