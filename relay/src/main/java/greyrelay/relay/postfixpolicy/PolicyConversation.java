@@ -198,6 +198,7 @@ final class PolicyConversation {
     }
 
     private static int parsePort(String text) {
+        if (text == null || text.isEmpty() || text.length() > 5) return 0; // absent (older Postfix): no exception per request
         try {
             int p = Integer.parseInt(text);
             return p >= 0 && p <= 65535 ? p : 0;

@@ -38,11 +38,28 @@ public final class PolicyBench {
     static final int KNOWN = 1000;
     static final String RCPT = "john@example.com";
 
-    record Result(String server, String db, int connections, long requests, double perSecond, double p50us, double p99us) {
+    /** {@code cpuUs}: CPU time per request, of the server and this client together (µs; less sensitive to load). */
+    record Result(String server, String db, int connections, long requests, double perSecond, double p50us, double p99us,
+            double cpuUs) {
         @Override
         public String toString() {
-            return String.format("| %-10s | %-10s | %11d | %,9d | %,10.0f | %8.0f | %8.0f |", server, db, connections, requests, perSecond,
-                    p50us, p99us);
+            return String.format("| %-10s | %-10s | %11d | %,9d | %,10.0f | %8.0f | %8.0f | %6.0f |", server, db, connections, requests,
+                    perSecond, p50us, p99us, cpuUs);
+        }
+    }
+
+    /** CPU time of this JVM (client and, for greyrelay, server) plus that of another process (postgrey), in ns. */
+    static long cpuNanos(Process other) {
+        long own = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        if (other == null) return own;
+        try {
+            // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks (100 per second on Linux)
+            String stat = Files.readString(Path.of("/proc/" + other.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return own + (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return own;
         }
     }
 
@@ -53,10 +70,15 @@ public final class PolicyBench {
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         System.out.println("# " + Runtime.getRuntime().availableProcessors() + " cores, load average at start: "
                 + GreylistBench.loadAverage() + "; mix: 50% known triplets, 50% fresh; " + seconds + " s per run");
-        System.out.println("| server     | database   | connections |  requests | requests/s | p50 (µs) | p99 (µs) |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| server     | database   | connections |  requests | requests/s | p50 (µs) | p99 (µs) | CPU µs/request |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (String db : which.equals("all") ? List.of("h2", "postgres") : List.of(which)) {
-            System.out.println(greyrelay(db, connections, seconds));
+            System.out.println(greyrelay(db, connections, seconds, ""));
+            if (db.equals("postgres")) {
+                // the default keeps rate-limit buckets in PostgreSQL (one short transaction per bucket and request);
+                // this row shows what that costs
+                System.out.println(greyrelay(db, connections, seconds, "rateLimits: {shared: false}\n"));
+            }
         }
         if (Files.isExecutable(Path.of("/usr/sbin/postgrey"))) {
             System.out.println(postgrey(connections, seconds));
@@ -67,7 +89,7 @@ public final class PolicyBench {
         for (Path d : GreylistBench.TEMP_DIRS) GreylistBench.deleteTree(d);
     }
 
-    static Result greyrelay(String db, int connections, int seconds) throws Exception {
+    static Result greyrelay(String db, int connections, int seconds, String extraYaml) throws Exception {
         Path dir = Files.createTempDirectory("policy-bench");
         GreylistBench.TEMP_DIRS.add(dir);
         try (FakeDnsServer dns = FakeDnsServer.start(); DownstreamSink sink = DownstreamSink.start();
@@ -86,12 +108,12 @@ public final class PolicyBench {
                         greylist:
                           autoWhitelistAfter: 0
                           defaultWhitelist: false
-                        """.formatted(connections + 16), new TestClock(), dns, sink, database)) {
+                        """.formatted(connections + 16) + extraYaml, new TestClock(), dns, sink, database)) {
             int port = h.relay.policyPort();
             prime(port);
             h.clock.advance(Duration.ofSeconds(301));
             passKnown(port);
-            return run("greyrelay", db, port, connections, seconds);
+            return run("greyrelay", extraYaml.isEmpty() ? db : db + " (rate limits per node)", port, connections, seconds, null);
         }
     }
 
@@ -121,7 +143,7 @@ public final class PolicyBench {
             prime(port);
             Thread.sleep(2100);
             passKnown(port);
-            return run("postgrey", "BerkeleyDB", port, connections, seconds);
+            return run("postgrey", "BerkeleyDB", port, connections, seconds, p);
         } finally {
             p.destroy();
             if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
@@ -156,18 +178,21 @@ public final class PolicyBench {
                 + "\nsize=0\nencryption_protocol=\n\n").getBytes(StandardCharsets.US_ASCII);
     }
 
-    static Result run(String server, String db, int port, int connections, int seconds) throws Exception {
+    static Result run(String server, String db, int port, int connections, int seconds, Process other) throws Exception {
         // warm-up: a second of the same mix
         measure(port, connections, 1, "w");
         long t0 = System.nanoTime();
+        long cpu0 = cpuNanos(other);
         long[][] got = measure(port, connections, seconds, "m");
         double elapsed = (System.nanoTime() - t0) / 1e9;
+        long cpu = cpuNanos(other) - cpu0;
         long total = Arrays.stream(got).mapToLong(a -> a.length).sum();
         long[] all = new long[(int) total];
         int k = 0;
         for (long[] a : got) for (long v : a) all[k++] = v;
         Arrays.sort(all);
-        return new Result(server, db, connections, total, total / elapsed, all[all.length / 2] / 1e3, all[(int) (all.length * 0.99)] / 1e3);
+        return new Result(server, db, connections, total, total / elapsed, all[all.length / 2] / 1e3, all[(int) (all.length * 0.99)] / 1e3,
+                cpu / 1e3 / total);
     }
 
     /** Every connection asks as fast as it is answered until the time is up; returns each request's latency (ns). */
