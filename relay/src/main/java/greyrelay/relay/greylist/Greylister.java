@@ -1,15 +1,15 @@
 package greyrelay.relay.greylist;
 
+import greyrelay.db.greylist.GreylistEntry;
 import greyrelay.db.greylist.GreylistStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import greyrelay.db.greylist.GreylistEntry;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The mechanism around {@link GreylistPolicy}: load what is stored, decide, write what the outcome says, through
