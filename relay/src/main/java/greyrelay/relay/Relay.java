@@ -179,7 +179,7 @@ public final class Relay implements AutoCloseable {
                 new SmtpMetrics(metrics), config.nodeName());
         this.smtp = config.smtp().enabled() ? new SmtpListener(config.smtp(), services, connections, tls) : null;
         this.policy = config.policy().enabled()
-                ? new PolicyListener(config.policy(), checks.policyPipeline(recorder), clock)
+                ? new PolicyListener(config.policy(), checks.policyPipeline(recorder), clock, hostname)
                 : null;
         this.lastTick = clock.instant();
         this.admin = adminApp(config, clock, database); // the panel, or with admin.enabled: false the control-only API
@@ -512,6 +512,7 @@ public final class Relay implements AutoCloseable {
         queue.close();
         stopScheduler();
         verification.close();
+        greylisting.close();
         decisions.close();
         processMeters.close();
         if (ownsDatabase) database.close();

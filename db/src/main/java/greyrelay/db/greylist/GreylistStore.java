@@ -37,7 +37,11 @@ import java.util.Optional;
  * nothing else is affected): the client does not wait for the WAL flush, which is most of the cost of a first sight.
  * A crash of the database server can then lose the last fraction of a second of greylist writes (PostgreSQL's
  * documentation: up to three times {@code wal_writer_delay}), never corrupt them; at worst a sender is greylisted
- * once more. H2 does not flush per commit anyway.
+ * once more. The one exception is {@link #markPassed}: a pass the client was told is committed durably before the
+ * answer. H2 does not flush per commit anyway.
+ *
+ * <p>{@link #writeAll} writes many {@link GreylistWrite}s in one transaction: the relay queues its first sights,
+ * attempts and touches and writes them in batches, so a request never waits for its own commit.
  */
 public final class GreylistStore {
     private static final String TRIPLET_COLUMNS = "client_key, sender, recipient, first_seen, last_seen, passed_at, attempts,"
@@ -184,13 +188,14 @@ public final class GreylistStore {
      * read (another node passed or restarted it first).
      */
     public boolean markPassed(GreylistEntry read, Instant now, Instant expiresAt) {
-        return update("mark passed", PASS, s -> {
+        // auto-commit with the database's own synchronous_commit: a pass the client is told must survive a crash
+        return jdbc.update("greylist: cannot mark passed", PASS, s -> {
             s.setObject(1, utc(now));
             s.setObject(2, utc(now));
             s.setObject(3, utc(expiresAt));
             bindKey(s, 4, read.key());
             s.setObject(7, utc(read.firstSeen()));
-        });
+        }) > 0;
     }
 
     /** Replaces an entry the policy found expired with a fresh round. False if it changed since it was read. */
@@ -221,6 +226,70 @@ public final class GreylistStore {
     /** Forgets one triplet (admin). */
     public boolean delete(TripletKey key) {
         return update("delete triplet", DELETE, s -> bindKey(s, 1, key));
+    }
+
+    /**
+     * Writes the batch in one transaction (on PostgreSQL without waiting for the WAL flush): the inserts first, then
+     * the attempts, the touches and the pass counts, each kind as one JDBC batch, so a write queued after the insert
+     * of its triplet finds the row. Conditional writes whose row changed meanwhile do nothing. All or none: a
+     * failure throws and nothing of the batch is stored.
+     */
+    public void writeAll(List<GreylistWrite> writes) {
+        if (writes.isEmpty()) return;
+        try {
+            write(c -> {
+                boolean outer = c.getAutoCommit();
+                if (outer) c.setAutoCommit(false); // H2: one transaction too
+                try {
+                    batch(c, INSERT, writes, GreylistWrite.Insert.class, (s, w) -> bindTriplet(s, w.entry()));
+                    batch(c, ATTEMPT, writes, GreylistWrite.Attempt.class, (s, w) -> {
+                        s.setObject(1, utc(w.at()));
+                        bindKey(s, 2, w.read().key());
+                        s.setObject(5, utc(w.read().firstSeen()));
+                    });
+                    batch(c, TOUCH, writes, GreylistWrite.Touch.class, (s, w) -> {
+                        s.setObject(1, utc(w.lastSeen()));
+                        s.setObject(2, utc(w.expiresAt()));
+                        bindKey(s, 3, w.key());
+                        s.setObject(6, utc(w.lastSeen()));
+                    });
+                    batch(c, TOUCH_CLIENT, writes, GreylistWrite.TouchClient.class, (s, w) -> {
+                        s.setObject(1, utc(w.lastSeen()));
+                        s.setObject(2, utc(w.expiresAt()));
+                        s.setString(3, w.network());
+                        s.setObject(4, utc(w.lastSeen()));
+                    });
+                    for (GreylistWrite w : writes) {
+                        if (w instanceof GreylistWrite.CountPass p) countPass(c, p.network(), p.now(), p.forgetBefore(), p.expiresAt());
+                    }
+                    if (outer) c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    if (outer) c.rollback();
+                    throw e;
+                } finally {
+                    if (outer) c.setAutoCommit(true);
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw DatabaseException.failed("greylist: cannot write " + writes.size() + " queued writes", e);
+        }
+    }
+
+    private static <W extends GreylistWrite> void batch(Connection c, String sql, List<GreylistWrite> writes, Class<W> kind,
+            Jdbc.RowBinder<W> binder) throws SQLException {
+        PreparedStatement s = null;
+        try {
+            for (GreylistWrite w : writes) {
+                if (!kind.isInstance(w)) continue;
+                if (s == null) s = c.prepareStatement(sql);
+                binder.bind(s, kind.cast(w));
+                s.addBatch();
+            }
+            if (s != null) s.executeBatch();
+        } finally {
+            if (s != null) s.close();
+        }
     }
 
     // ---- admin panel -------------------------------------------------------------------------------------------

@@ -72,6 +72,32 @@ abstract class GreylistStoreContract {
     }
 
     @Test
+    void writes_a_batch_of_queued_writes_in_order_and_leaves_a_row_another_node_inserted_first() {
+        TripletKey passedKey = new TripletKey("198.51.100.0/24", "jane@example.org", "john@example.com");
+        TripletKey raced = new TripletKey("203.0.113.0/24", "jane@example.org", "john@example.com");
+        store.insertIfAbsent(grey(raced, T0));
+        store.insertIfAbsent(grey(passedKey, T0));
+        assertThat(store.markPassed(grey(passedKey, T0), T0.plusSeconds(400), T0.plus(Duration.ofDays(35)))).isTrue();
+        Instant later = T0.plusSeconds(100);
+
+        store.writeAll(List.of(
+                new GreylistWrite.Insert(grey(KEY, T0)),
+                new GreylistWrite.Attempt(grey(KEY, T0), later), // queued after its insert: finds the row
+                new GreylistWrite.Insert(grey(raced, T0.plusSeconds(1))), // another node was first: its row stays
+                new GreylistWrite.Touch(passedKey, T0.plus(Duration.ofDays(1)), T0.plus(Duration.ofDays(36))),
+                new GreylistWrite.CountPass("198.51.100.0/24", T0, T0.minus(Duration.ofDays(35)), T0.plus(Duration.ofDays(35))),
+                new GreylistWrite.CountPass("198.51.100.0/24", T0, T0.minus(Duration.ofDays(35)), T0.plus(Duration.ofDays(35)))));
+
+        assertThat(store.find(KEY).orElseThrow()).satisfies(e -> {
+            assertThat(e.attempts()).isEqualTo(2);
+            assertThat(e.lastSeen()).isEqualTo(later);
+        });
+        assertThat(store.find(raced).orElseThrow().firstSeen()).isEqualTo(T0);
+        assertThat(store.find(passedKey).orElseThrow().lastSeen()).isEqualTo(T0.plus(Duration.ofDays(1)));
+        assertThat(store.client("198.51.100.0/24").orElseThrow().passes()).isEqualTo(2);
+    }
+
+    @Test
     void finds_nothing_for_an_unknown_triplet() {
         assertThat(store.find(KEY)).isEmpty();
     }

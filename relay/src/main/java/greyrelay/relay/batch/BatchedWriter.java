@@ -90,6 +90,11 @@ public class BatchedWriter<T> implements AutoCloseable {
 
     /** Queues one item, or drops and counts it when the bound is reached or the writer is closed. Never blocks on I/O. */
     public final void accept(T item) {
+        offer(item);
+    }
+
+    /** {@link #accept}, telling whether the item was queued (false: dropped and counted). */
+    public final boolean offer(T item) {
         long weight = bound.weigher().applyAsLong(item);
         boolean firstOverflow;
         int rows;
@@ -98,14 +103,14 @@ public class BatchedWriter<T> implements AutoCloseable {
             if (closed) {
                 dropped.increment();
                 log.debug("{}: closed, item dropped", name);
-                return;
+                return false;
             }
             if (pending.size() < bound.maxRows() && weight <= bound.maxWeight() - pendingWeight) {
                 pending.add(item);
                 pendingWeight += weight;
                 accepted++;
                 changed.signalAll();
-                return;
+                return true;
             }
             firstOverflow = !overflowing;
             overflowing = true;
@@ -118,11 +123,13 @@ public class BatchedWriter<T> implements AutoCloseable {
             log.warn("{}: {} row(s) waiting, the bound is reached: dropping (and counting) rows until the writer catches up",
                     name, rows);
         }
+        return false;
     }
 
     /**
      * Returns once everything accepted before the call is written or given up on, or after
-     * {@value #CLOSE_WAIT_SECONDS} s (a database that hangs must not hang the caller): for tests and shutdown.
+     * {@value #CLOSE_WAIT_SECONDS} s (a database that hangs must not hang the caller): for tests, shutdown, and a
+     * caller that needs one queued item in the store before it goes on.
      */
     public final void flush() {
         lock.lock();

@@ -1,15 +1,20 @@
 package greyrelay.relay.greylist;
 
+import greyrelay.db.greylist.GreylistEntry;
 import greyrelay.db.greylist.GreylistStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The mechanism around {@link GreylistPolicy}: load what is stored, decide, write what the outcome says. Writes are
+ * The mechanism around {@link GreylistPolicy}: load what is stored, decide, write what the outcome says, through
+ * {@link WriteBehind} (first sights, attempts and touches are queued and written in batches; a pass is committed before
+ * the answer). A triplet this node saw passing recently is decided from memory, without a read. The other writes are
  * conditional on what was read; when another thread or node changed the entry in between, the write reports it and
  * the decision is made again on a fresh read (at most a few rounds). A store failure propagates (the pipeline
  * answers {@code 451 4.3.0}). Shared by the RCPT check and the null sender's end-of-DATA check; thread-safe.
@@ -35,16 +40,16 @@ final class Greylister {
 
     private static final int ROUNDS = 4;
 
-    private final GreylistStore store;
+    private final WriteBehind store;
     private final GreylistPolicy policy;
     private final boolean readOnly;
     private final Map<Metric, Counter> counters = new EnumMap<>(Metric.class);
 
-    Greylister(GreylistStore store, GreylistPolicy policy, MeterRegistry metrics) {
-        this(store, policy, metrics, false);
+    Greylister(GreylistStore store, GreylistPolicy policy, Clock clock, MeterRegistry metrics) {
+        this(new WriteBehind(store, clock, metrics), policy, metrics, false);
     }
 
-    private Greylister(GreylistStore store, GreylistPolicy policy, MeterRegistry metrics, boolean readOnly) {
+    private Greylister(WriteBehind store, GreylistPolicy policy, MeterRegistry metrics, boolean readOnly) {
         this.store = store;
         this.policy = policy;
         this.readOnly = readOnly;
@@ -87,15 +92,23 @@ final class Greylister {
     Result decide(Triplet triplet, String clientNetwork, boolean countsForAutoWhitelist, Instant now) {
         if (readOnly) return wouldDecide(triplet, clientNetwork, now);
         var key = triplet.key();
+        Optional<GreylistEntry> recent = store.passing(key);
+        if (recent.isPresent()
+                && policy.decide(key, recent, Optional.empty(), now) instanceof GreylistOutcome.KnownPass k) {
+            if (k.touch()) store.touch(k.entry(), now, k.expiresAt());
+            return passed(k, Metric.PASSED);
+        }
         for (int round = 0; round < ROUNDS; round++) {
+            long stamp = store.stamp(key);
             GreylistStore.Seen seen = store.read(key, clientNetwork);
             GreylistOutcome outcome = policy.decide(key, seen.triplet(), seen.client(), now);
             switch (outcome) {
                 case GreylistOutcome.FirstSight f -> {
-                    if (store.insertIfAbsent(f.create())) return deferred(outcome, f.retryInSeconds(), true);
+                    if (store.firstSight(f.create(), stamp)) return deferred(outcome, f.retryInSeconds(), true);
                 }
                 case GreylistOutcome.TooEarly t -> {
-                    if (store.recordAttempt(t.entry(), now)) return deferred(outcome, t.retryInSeconds(), false);
+                    store.attempt(t.entry(), now); // queued: a lost attempt only misses from the count
+                    return deferred(outcome, t.retryInSeconds(), false);
                 }
                 case GreylistOutcome.Restart r -> {
                     if (store.restart(r.previous(), r.replacement())) return deferred(outcome, r.retryInSeconds(), true);
@@ -109,7 +122,7 @@ final class Greylister {
                     }
                 }
                 case GreylistOutcome.KnownPass k -> {
-                    if (k.touch()) store.touch(key, now, k.expiresAt());
+                    if (k.touch()) store.touch(k.entry(), now, k.expiresAt());
                     return passed(outcome, Metric.PASSED);
                 }
                 case GreylistOutcome.AutoWhitelisted a -> {
@@ -120,6 +133,16 @@ final class Greylister {
             // another thread or node changed the entry between our read and our write: read again
         }
         throw new IllegalStateException("greylist entry " + triplet + " kept changing under concurrent updates");
+    }
+
+    /** Waits until the queued writes are in the database (tests; shutdown closes instead). */
+    void flush() {
+        store.flush();
+    }
+
+    /** Writes what is queued and stops writing; a dry run's twin leaves the live writer alone. */
+    void close() {
+        if (!readOnly) store.close();
     }
 
     private Result deferred(GreylistOutcome o, long seconds, boolean firstSight) {

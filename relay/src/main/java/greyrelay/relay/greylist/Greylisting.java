@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The greylisting feature, wired from {@code greylist.*}: its checks by name and its cleanup schedule. The check
  * table places the checks, in {@code greylist.mode}, and leaves them all out with {@code greylist.enabled: false}
- * (whitelists live apart and still grant their other exemptions).
+ * (whitelists live apart and still grant their other exemptions). Owns the thread that writes greylist entries in
+ * batches: {@link #close} it before the database.
  */
-public final class Greylisting {
+public final class Greylisting implements AutoCloseable {
     static final int CLEANUP_BATCH = 1000;
     static final int CLEANUP_MAX_BATCHES = 200;
 
@@ -57,8 +58,8 @@ public final class Greylisting {
         this.firstSight = firstSight;
         this.keying = new Triplet.Keying(config.ipv4Prefix(), config.ipv6Prefix(), config.spfDomainKey(), config.privacy());
         GreylistPolicy policy = new GreylistPolicy(config.delay(), config.retryWindow(), config.maxAge(), config.autoWhitelistAfter());
-        this.greylister = new Greylister(store, policy, metrics);
-        this.traps = new Spamtraps(config.spamtraps(), blocks, keying, config.trapDuration(), metrics);
+        this.greylister = new Greylister(store, policy, clock, metrics);
+        this.traps = new Spamtraps(config.spamtraps(), blocks, keying, config.trapDuration(), clock, metrics);
         this.cleanup = new GreylistCleanup(store, blocks, clock, CLEANUP_BATCH, CLEANUP_MAX_BATCHES, metrics);
         this.header = new GreylistHeader(version, hostname);
     }
@@ -105,6 +106,17 @@ public final class Greylisting {
     /** {@code null-sender-greylist} (end of DATA): the null sender's triplets. */
     public Check<PolicyRequest.Data> nullSenderGreylistCheck() {
         return new NullSenderGreylistCheck(greylister, keying, clock, observe(), header, new greyrelay.relay.policy.Replies.GreylistedText(config.text()));
+    }
+
+    /** Waits until the queued greylist writes (first sights, attempts, touches) are in the database: for tests. */
+    public void flush() {
+        greylister.flush();
+    }
+
+    /** Writes the queued greylist writes and stops writing: before the database closes. */
+    @Override
+    public void close() {
+        greylister.close();
     }
 
     /** Runs cleanup every {@code greylist.cleanupInterval} on {@code scheduler} (the first run one interval from now). */

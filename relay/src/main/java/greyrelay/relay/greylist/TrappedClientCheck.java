@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * {@code trapped-client} (RCPT): a client whose network a spamtrap hit blocked gets {@code 451 4.7.1 Client host [ip] temporarily
  * blocked} for every recipient, null sender included, until the block ends (role recipients, {@code role-recipient}, still pass).
- * One primary-key read per RCPT. Clients exempt from greylisting (whitelisted) are not held by a block.
+ * One primary-key read per RCPT, none while the network was found unblocked in the last 10 s ({@link Spamtraps}). Clients exempt from greylisting (whitelisted) are not held by a block.
  */
 public final class TrappedClientCheck implements Check<PolicyRequest.Rcpt> {
     private final Spamtraps traps;

@@ -13,12 +13,16 @@ import greyrelay.relay.policy.SessionFacts;
 import greyrelay.relay.policy.SessionNotes;
 import greyrelay.relay.policy.Transaction;
 import greyrelay.relay.policy.Verdict;
+import greyrelay.relay.smtp.AuthenticationResults;
 import greyrelay.relay.text.SafeText;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +51,7 @@ final class PolicyConversation {
     private static final Logger log = LoggerFactory.getLogger(PolicyConversation.class);
     private static final int MAX_INSTANCE = 64;
     private static final String X_GREYLIST = "X-Greylist";
+    private static final String AUTHENTICATION_RESULTS = "Authentication-Results";
 
     /** A request we cannot turn into facts: answered with {@code policy.onError}, the connection stays. */
     static final class Undecidable extends Exception {
@@ -59,9 +64,12 @@ final class PolicyConversation {
     private final Actions actions;
     private final Clock clock;
     private final Supplier<String> ids;
+    private final String authservId;
     private Message current;
 
-    PolicyConversation(Pipeline pipeline, Actions actions, Clock clock, Supplier<String> ids) {
+    /** @param authservId our host name ({@code smtp.hostname}), the authserv-id of {@code Authentication-Results} */
+    PolicyConversation(Pipeline pipeline, Actions actions, Clock clock, Supplier<String> ids, String authservId) {
+        this.authservId = authservId;
         this.pipeline = pipeline;
         this.actions = actions;
         this.clock = clock;
@@ -113,12 +121,18 @@ final class PolicyConversation {
     }
 
     /**
-     * Postfix takes one PREPEND per answer: the message's trace headers not sent yet, {@code X-Greylist} first, one per
-     * passing recipient (a message of one recipient gets only the first). Each header is sent at most once per message.
+     * Postfix takes one PREPEND per answer: the message's trace headers not sent yet, one per passing recipient (a
+     * message of one recipient gets only the first), each at most once per message: {@code X-Greylist} first, then
+     * the checks' headers in order ({@code Received-SPF}), then {@code Authentication-Results} with the results the
+     * checks collected (SPF, sender verification), as the SMTP listener writes it (our {@code smtp.hostname} as
+     * authserv-id), unfolded to the one line an action is.
      */
-    private static Optional<String> nextHeader(Message m) {
-        var unsent = m.tx.headersInOrder().stream().filter(h -> !m.prepended.contains(h.getKey())).toList();
-        var pick = unsent.stream().filter(h -> h.getKey().equalsIgnoreCase(X_GREYLIST)).findFirst().or(() -> unsent.stream().findFirst());
+    private Optional<String> nextHeader(Message m) {
+        List<Map.Entry<String, String>> candidates = new ArrayList<>(m.tx.headersInOrder());
+        candidates.sort(Comparator.comparing(h -> !h.getKey().equalsIgnoreCase(X_GREYLIST))); // stable: the rest keep their order
+        AuthenticationResults.headerValue(authservId, m.tx.authResults())
+                .ifPresent(v -> candidates.add(Map.entry(AUTHENTICATION_RESULTS, v.replace("\r\n\t", " "))));
+        var pick = candidates.stream().filter(h -> !m.prepended.contains(h.getKey())).findFirst();
         pick.ifPresent(h -> m.prepended.add(h.getKey()));
         return pick.map(h -> h.getKey() + ": " + h.getValue());
     }
@@ -184,6 +198,7 @@ final class PolicyConversation {
     }
 
     private static int parsePort(String text) {
+        if (text == null || text.isEmpty() || text.length() > 5) return 0; // absent (older Postfix): no exception per request
         try {
             int p = Integer.parseInt(text);
             return p >= 0 && p <= 65535 ? p : 0;

@@ -38,6 +38,7 @@ public final class PolicyListener implements AutoCloseable {
     private final Pipeline pipeline;
     private final Actions actions;
     private final Clock clock;
+    private final String hostname;
     private final ServerSocket server;
     private final Semaphore slots;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -46,8 +47,10 @@ public final class PolicyListener implements AutoCloseable {
     private volatile boolean stopped;
     private Thread acceptor;
 
-    public PolicyListener(PolicyConfig config, Pipeline pipeline, Clock clock) throws IOException {
+    /** @param hostname our host name ({@code smtp.hostname}): the authserv-id of a prepended Authentication-Results */
+    public PolicyListener(PolicyConfig config, Pipeline pipeline, Clock clock, String hostname) throws IOException {
         this.config = config;
+        this.hostname = hostname;
         this.pipeline = pipeline;
         this.actions = Actions.of(config);
         this.clock = clock;
@@ -113,7 +116,7 @@ public final class PolicyListener implements AutoCloseable {
         String id = prefix + "-" + Long.toString(counter.incrementAndGet(), 36).toUpperCase(Locale.ROOT);
         AtomicLong messages = new AtomicLong();
         PolicyConversation conversation = new PolicyConversation(pipeline, actions, clock,
-                () -> id + "." + Long.toString(messages.incrementAndGet(), 36).toUpperCase(Locale.ROOT));
+                () -> id + "." + Long.toString(messages.incrementAndGet(), 36).toUpperCase(Locale.ROOT), hostname);
         MDC.put("session", "P" + id);
         try {
             s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()));

@@ -4,8 +4,10 @@ import static greyrelay.relay.testing.Examples.JANE;
 import static greyrelay.relay.testing.Examples.JOHN;
 import static greyrelay.relay.testing.Examples.MARY;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import greyrelay.db.Database;
+import greyrelay.db.DatabaseException;
 import greyrelay.db.greylist.GreylistEntry;
 import greyrelay.db.greylist.GreylistStore;
 import greyrelay.db.greylist.TripletKey;
@@ -32,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +54,7 @@ class GreylistCheckTest {
     SimpleMeterRegistry metrics;
     GreylistStore store;
     List<PolicyRequest.Rcpt> firstSights;
+    final List<Greylister> made = new CopyOnWriteArrayList<>();
     GreylistCheck check;
 
     @BeforeAll
@@ -78,9 +82,22 @@ class GreylistCheckTest {
 
     GreylistCheck check(boolean observe, GreylistCheck.FirstSight hook, int autoWhitelistAfter) {
         Greylister g = new Greylister(store, new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35),
-                autoWhitelistAfter), metrics);
+                autoWhitelistAfter), clock, metrics);
+        made.add(g);
         return new GreylistCheck(g, new Triplet.Keying(24, 64, true), clock, hook, observe, new GreylistHeader("test", "mx.example.com"),
                 new greyrelay.relay.policy.Replies.GreylistedText(greyrelay.relay.policy.Replies.GREYLISTED_TEXT));
+    }
+
+    /** The store once the queued writes of every greylister of the test have landed. */
+    GreylistStore flushed() {
+        made.forEach(Greylister::flush);
+        return store;
+    }
+
+    @AfterEach
+    void stopWriters() {
+        made.forEach(Greylister::close);
+        made.clear();
     }
 
     double count(String outcome) {
@@ -100,7 +117,7 @@ class GreylistCheckTest {
         assertThat(v).isEqualTo(new Verdict.Defer(Replies.greylisted(300),
                 "greylisted: new triplet (192.0.2.0/24, jane@example.org, john@example.com)"));
         assertThat(((Verdict.Defer) v).reply().line()).isEqualTo("451 4.7.1 Greylisted, please try again in 300 seconds");
-        GreylistEntry e = store.find(new TripletKey("192.0.2.0/24", JANE, JOHN)).orElseThrow();
+        GreylistEntry e = flushed().find(new TripletKey("192.0.2.0/24", JANE, JOHN)).orElseThrow();
         assertThat(e.firstSeen()).isEqualTo(TestClock.START);
         assertThat(e.passed()).isFalse();
         assertThat(firstSights).containsExactly(r);
@@ -118,7 +135,7 @@ class GreylistCheckTest {
 
         assertThat(((Verdict.Defer) second).reply()).isEqualTo(Replies.greylisted(200));
         assertThat(((Verdict.Defer) third).reply()).isEqualTo(Replies.greylisted(100));
-        GreylistEntry e = store.find(new TripletKey("192.0.2.0/24", JANE, JOHN)).orElseThrow();
+        GreylistEntry e = flushed().find(new TripletKey("192.0.2.0/24", JANE, JOHN)).orElseThrow();
         assertThat(e.firstSeen()).isEqualTo(TestClock.START);
         assertThat(e.attempts()).isEqualTo(3);
         assertThat(firstSights).hasSize(1);
@@ -135,7 +152,7 @@ class GreylistCheckTest {
         assertThat(retry.tx().headers()).containsEntry("X-Greylist",
                 "delayed 312 seconds by greyrelay-test (mx.example.com); Fri, 27 Nov 2026 10:05:12 +0000");
         assertThat(retry.tx().notes(JOHN)).containsExactly("greylist: passed after 312 s");
-        assertThat(store.find(new TripletKey("192.0.2.0/24", JANE, JOHN)).orElseThrow().passedAt())
+        assertThat(flushed().find(new TripletKey("192.0.2.0/24", JANE, JOHN)).orElseThrow().passedAt())
                 .isEqualTo(TestClock.START.plusSeconds(312));
         assertThat(count("passed")).isEqualTo(1);
     }
@@ -152,9 +169,9 @@ class GreylistCheckTest {
 
         assertThat(later.tx().headers()).isEmpty();
         assertThat(later.tx().notes(JOHN)).containsExactly("greylist: known triplet");
-        assertThat(store.find(new TripletKey("192.0.2.0/24", JANE, JOHN)).orElseThrow().lastSeen())
+        assertThat(flushed().find(new TripletKey("192.0.2.0/24", JANE, JOHN)).orElseThrow().lastSeen())
                 .isEqualTo(TestClock.START.plus(Duration.ofMinutes(6)).plus(Duration.ofDays(20)));
-        assertThat(store.find(new TripletKey("192.0.2.0/24", JANE, JOHN)).orElseThrow().attempts())
+        assertThat(flushed().find(new TripletKey("192.0.2.0/24", JANE, JOHN)).orElseThrow().attempts())
                 .as("the deferral and the passing retry; mail after passing is not an attempt").isEqualTo(2);
     }
 
@@ -174,7 +191,7 @@ class GreylistCheckTest {
 
         assertThat(check.evaluate(r)).isEqualTo(Verdict.CONTINUE);
 
-        assertThat(store.countTriplets()).isZero();
+        assertThat(flushed().countTriplets()).isZero();
         assertThat(r.tx().notes(JOHN)).containsExactly("greylist: whitelisted");
         assertThat(count("whitelisted")).isEqualTo(1);
     }
@@ -183,7 +200,7 @@ class GreylistCheckTest {
     void the_null_sender_is_not_greylisted_at_rcpt() {
         assertThat(check.evaluate(client("192.0.2.10").rcpt("", JOHN))).isEqualTo(Verdict.CONTINUE);
 
-        assertThat(store.countTriplets()).isZero();
+        assertThat(flushed().countTriplets()).isZero();
         assertThat(firstSights).isEmpty();
     }
 
@@ -194,7 +211,7 @@ class GreylistCheckTest {
         }, 5);
 
         assertThat(failing.evaluate(client("192.0.2.10").rcpt(JANE, JOHN))).isInstanceOf(Verdict.Defer.class);
-        assertThat(store.countTriplets()).isEqualTo(1);
+        assertThat(flushed().countTriplets()).isEqualTo(1);
     }
 
     @Test
@@ -207,7 +224,7 @@ class GreylistCheckTest {
         assertThat(observing.evaluate(retry)).isEqualTo(Verdict.CONTINUE);
 
         assertThat(retry.tx().headers()).isEmpty();
-        assertThat(store.find(new TripletKey("192.0.2.0/24", JANE, JOHN)).orElseThrow().passed()).isTrue();
+        assertThat(flushed().find(new TripletKey("192.0.2.0/24", JANE, JOHN)).orElseThrow().passed()).isTrue();
     }
 
     @Test
@@ -230,13 +247,14 @@ class GreylistCheckTest {
             clock.advance(Duration.ofMinutes(6));
             assertThat(check.evaluate(client("192.0.2.11").rcpt(sender, JOHN))).isEqualTo(Verdict.CONTINUE);
         }
+        flushed(); // the pass counts are queued writes
         PolicyRequest.Rcpt fresh = client("192.0.2.200").rcpt("newcomer@example.net", MARY);
 
         assertThat(check.evaluate(fresh)).isEqualTo(Verdict.CONTINUE);
 
         assertThat(fresh.tx().notes(MARY)).containsExactly("greylist: auto-whitelisted client network 192.0.2.0/24");
         assertThat(fresh.tx().headers()).isEmpty();
-        assertThat(store.find(new TripletKey("192.0.2.0/24", "newcomer@example.net", MARY))).isEmpty();
+        assertThat(flushed().find(new TripletKey("192.0.2.0/24", "newcomer@example.net", MARY))).isEmpty();
         assertThat(count("auto_whitelisted")).isEqualTo(1);
         assertThat(check.evaluate(client("198.51.100.20").rcpt("newcomer@example.net", MARY))).isInstanceOf(Verdict.Defer.class);
     }
@@ -251,7 +269,7 @@ class GreylistCheckTest {
         }
 
         assertThat(check.evaluate(client("192.0.2.10").rcpt("newcomer@example.net", MARY))).isInstanceOf(Verdict.Defer.class);
-        assertThat(store.client("192.0.2.0/24").orElseThrow().passes()).isEqualTo(4);
+        assertThat(flushed().client("192.0.2.0/24").orElseThrow().passes()).isEqualTo(4);
     }
 
     @Test
@@ -267,7 +285,7 @@ class GreylistCheckTest {
         retry.facts().spf(new SpfFact("pass", "example.org", "spf pass for example.org"));
 
         assertThat(check.evaluate(elsewhere.rcpt(retry, JOHN))).isEqualTo(Verdict.CONTINUE);
-        assertThat(store.find(new TripletKey("spf:example.org", JANE, JOHN)).orElseThrow().passed()).isTrue();
+        assertThat(flushed().find(new TripletKey("spf:example.org", JANE, JOHN)).orElseThrow().passed()).isTrue();
     }
 
     @Test
@@ -278,8 +296,8 @@ class GreylistCheckTest {
 
         check.evaluate(s.rcpt(s.mail(JANE), JOHN));
 
-        assertThat(store.find(new TripletKey("192.0.2.0/24", JANE, JOHN))).isPresent();
-        assertThat(store.find(new TripletKey("spf:example.org", JANE, JOHN))).isEmpty();
+        assertThat(flushed().find(new TripletKey("192.0.2.0/24", JANE, JOHN))).isPresent();
+        assertThat(flushed().find(new TripletKey("spf:example.org", JANE, JOHN))).isEmpty();
     }
 
     @Test
@@ -301,8 +319,29 @@ class GreylistCheckTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(store.countTriplets()).isEqualTo(1);
+        assertThat(flushed().countTriplets()).isEqualTo(1);
         assertThat(firstSights).hasSize(1);
+    }
+
+    @Test
+    void a_triplet_that_passed_here_passes_again_from_memory_for_a_minute_then_asks_the_database() {
+        Database own = TestDatabases.h2(otherDir.resolve("memory"));
+        Greylister g = new Greylister(new GreylistStore(own), new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2),
+                Duration.ofDays(35), 5), clock, metrics);
+        made.add(g);
+        GreylistCheck c = new GreylistCheck(g, new Triplet.Keying(24, 64, true), clock, GreylistCheck.FirstSight.NONE, false,
+                new GreylistHeader("test", "mx"), new greyrelay.relay.policy.Replies.GreylistedText(Replies.GREYLISTED_TEXT));
+        assertThat(c.evaluate(client("192.0.2.10").rcpt(JANE, JOHN))).isInstanceOf(Verdict.Defer.class);
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(c.evaluate(client("192.0.2.10").rcpt(JANE, JOHN))).isEqualTo(Verdict.CONTINUE);
+        own.close(); // from here on every read fails
+
+        PolicyRequest.Rcpt again = client("192.0.2.10").rcpt(JANE, JOHN);
+        assertThat(c.evaluate(again)).isEqualTo(Verdict.CONTINUE);
+        assertThat(again.tx().notes(JOHN)).containsExactly("greylist: known triplet");
+
+        clock.advance(WriteBehind.PASSING_TTL.plusSeconds(1));
+        assertThatThrownBy(() -> c.evaluate(client("192.0.2.10").rcpt(JANE, JOHN))).isInstanceOf(DatabaseException.class);
     }
 
     @Test
@@ -310,7 +349,7 @@ class GreylistCheckTest {
         Database closed = TestDatabases.h2(otherDir.resolve("closed"));
         closed.close();
         GreylistCheck broken = new GreylistCheck(new Greylister(new GreylistStore(closed),
-                new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), metrics),
+                new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), clock, metrics),
                 new Triplet.Keying(24, 64, true), clock, GreylistCheck.FirstSight.NONE, false, new GreylistHeader("test", "mx"),
                 new greyrelay.relay.policy.Replies.GreylistedText(greyrelay.relay.policy.Replies.GREYLISTED_TEXT));
         List<String> recorded = new CopyOnWriteArrayList<>();
@@ -326,7 +365,7 @@ class GreylistCheckTest {
 
     @Test
     void a_read_only_greylister_decides_as_the_real_one_and_writes_nothing() {
-        Greylister live = new Greylister(store, new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), metrics);
+        Greylister live = new Greylister(store, new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), clock, metrics);
         Greylister dry = live.readOnly(new SimpleMeterRegistry());
         Triplet.Keying keying = new Triplet.Keying(24, 64, true);
         Triplet t = keying.of(client("192.0.2.10").rcpt(JANE, JOHN));
@@ -337,6 +376,7 @@ class GreylistCheckTest {
         assertThat(count("greylisted")).as("not counted").isZero();
 
         live.decide(t, "192.0.2.0/24", true, clock.instant());
+        live.flush();
         GreylistEntry stored = store.find(key).orElseThrow();
         clock.advance(Duration.ofMinutes(2));
         var early = (Greylister.Result.Deferred) dry.decide(t, "192.0.2.0/24", true, clock.instant());
@@ -345,6 +385,7 @@ class GreylistCheckTest {
         var pass = dry.decide(t, "192.0.2.0/24", true, clock.instant());
         assertThat(pass).isInstanceOf(Greylister.Result.Passed.class);
         assertThat(((Greylister.Result.Passed) pass).outcome()).isInstanceOf(GreylistOutcome.FirstPass.class);
+        live.flush();
         assertThat(store.find(key)).as("no attempt, no pass recorded").contains(stored);
         assertThat(live.decide(t, "192.0.2.0/24", true, clock.instant())).as("the real retry still passes first")
                 .isEqualTo(pass);

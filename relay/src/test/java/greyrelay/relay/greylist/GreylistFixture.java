@@ -29,7 +29,13 @@ final class GreylistFixture {
         }
         store = new GreylistStore(db);
         blocks = new TrapBlockStore(db);
-        greylister = new Greylister(store, new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), metrics);
+        greylister = new Greylister(store, new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), clock, metrics);
+    }
+
+    /** The store once the greylister's queued writes have landed. */
+    GreylistStore flushed() {
+        greylister.flush();
+        return store;
     }
 
     GreylistCheck rcptCheck() {
@@ -41,7 +47,7 @@ final class GreylistFixture {
     }
 
     Spamtraps traps(String... addresses) {
-        return new Spamtraps(List.of(addresses), blocks, keying, Duration.ofHours(24), metrics);
+        return new Spamtraps(List.of(addresses), blocks, keying, Duration.ofHours(24), clock, metrics);
     }
 
     double count(String outcome) {

@@ -55,7 +55,7 @@ class NullSenderGreylistCheckTest {
 
         assertThat(v).isInstanceOf(Verdict.Defer.class);
         assertThat(((Verdict.Defer) v).reply()).isEqualTo(Replies.greylisted(300));
-        assertThat(f.store.find(new TripletKey("192.0.2.0/24", "<>", JOHN))).isPresent();
+        assertThat(f.flushed().find(new TripletKey("192.0.2.0/24", "<>", JOHN))).isPresent();
     }
 
     @Test
@@ -79,8 +79,8 @@ class NullSenderGreylistCheckTest {
 
         check.evaluate(s.data(tx, JOHN));
 
-        assertThat(f.store.find(new TripletKey("spf:client.example.org", "<>", JOHN))).isPresent();
-        assertThat(f.store.find(new TripletKey("192.0.2.0/24", "<>", JOHN))).isEmpty();
+        assertThat(f.flushed().find(new TripletKey("spf:client.example.org", "<>", JOHN))).isPresent();
+        assertThat(f.flushed().find(new TripletKey("192.0.2.0/24", "<>", JOHN))).isEmpty();
     }
 
     @Test
@@ -92,7 +92,7 @@ class NullSenderGreylistCheckTest {
         Verdict v = check.evaluate(s.data(s.mail(""), JOHN, MARY));
 
         assertThat(((Verdict.Defer) v).reply()).isEqualTo(Replies.greylisted(300));
-        assertThat(f.store.find(new TripletKey("192.0.2.0/24", "<>", JOHN)).orElseThrow().passed()).isTrue();
+        assertThat(f.flushed().find(new TripletKey("192.0.2.0/24", "<>", JOHN)).orElseThrow().passed()).isTrue();
     }
 
     @Test
@@ -101,7 +101,7 @@ class NullSenderGreylistCheckTest {
         s.notes.exempt(Exemption.GREYLISTING);
 
         assertThat(check.evaluate(s.data(s.mail(""), JOHN))).isEqualTo(Verdict.CONTINUE);
-        assertThat(f.store.countTriplets()).isZero();
+        assertThat(f.flushed().countTriplets()).isZero();
     }
 
     @Test
@@ -109,7 +109,7 @@ class NullSenderGreylistCheckTest {
         Requests.Session s = new Requests.Session("192.0.2.10");
 
         assertThat(check.evaluate(s.data(s.mail(JANE), JOHN))).isEqualTo(Verdict.CONTINUE);
-        assertThat(f.store.countTriplets()).isZero();
+        assertThat(f.flushed().countTriplets()).isZero();
     }
 
     @Test
@@ -122,7 +122,7 @@ class NullSenderGreylistCheckTest {
             assertThat(check.evaluate(s.data(s.mail(""), rcpt))).isEqualTo(Verdict.CONTINUE);
         }
 
-        assertThat(f.store.client("192.0.2.0/24")).isEmpty();
+        assertThat(f.flushed().client("192.0.2.0/24")).isEmpty();
         assertThat(f.rcptCheck().evaluate(new Requests.Session("192.0.2.10").rcpt(JANE, JOHN))).isInstanceOf(Verdict.Defer.class);
     }
 }

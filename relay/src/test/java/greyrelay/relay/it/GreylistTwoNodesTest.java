@@ -80,11 +80,13 @@ class GreylistTwoNodesTest {
             c.send("MAIL FROM:<" + JANE + ">").expect(250);
             c.send("RCPT TO:<" + rcpt + ">").expect("451 4.7.1 Greylisted, please try again in 300 seconds");
         }
+        primary.relay.greylisting().flush(); // a first sight lands within milliseconds; a real retry comes minutes later
         clock.advance(Duration.ofSeconds(60));
         try (var c = at(secondary, "192.0.2.11")) {
             c.send("MAIL FROM:<" + JANE + ">").expect(250);
             c.send("RCPT TO:<" + rcpt + ">").expect("451 4.7.1 Greylisted, please try again in 240 seconds");
         }
+        secondary.relay.greylisting().flush();
         clock.advance(Duration.ofSeconds(300));
         try (var c = at(secondary, "192.0.2.12")) {
             c.send("MAIL FROM:<" + JANE + ">").expect(250);

@@ -92,6 +92,18 @@ class PolicyChecksTest {
     }
 
     @Test
+    void the_next_recipient_of_the_message_gets_prepend_authentication_results_as_the_smtp_listener_writes_it() throws Exception {
+        String jane = "jane@" + domain("v=spf1 ip4:192.0.2.0/24 -all");
+        try (var c = PolicyClient.open(h.relay.policyPort())) {
+            assertThat(c.ask(PolicyClient.rcpt("ar1", CLIENT_IP, HELO, jane, JOHN))).startsWith("PREPEND Received-SPF: pass ");
+            assertThat(c.ask(PolicyClient.rcpt("ar1", CLIENT_IP, HELO, jane, "mary@example.com")))
+                    .isEqualTo("PREPEND Authentication-Results: mx.example.com; spf=pass smtp.mailfrom=" + jane);
+            assertThat(c.ask(PolicyClient.rcpt("ar1", CLIENT_IP, HELO, jane, "paul@example.com"))).as("each header once")
+                    .isEqualTo("DUNNO");
+        }
+    }
+
+    @Test
     void a_sender_whose_mx_refuses_the_mailbox_gets_the_contracts_451_with_defer_action_reply() throws Exception {
         String d = domain(null);
         String jane = "jane@" + d;

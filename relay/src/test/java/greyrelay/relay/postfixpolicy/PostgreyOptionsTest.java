@@ -40,6 +40,7 @@ class PostgreyOptionsTest {
                 var c = PolicyClient.open(h.relay.policyPort())) {
             assertThat(c.ask(PolicyClient.rcpt("p1", CLIENT_IP, HELO, "jane@example.org", JOHN)))
                     .isEqualTo("DEFER_IF_PERMIT 4.7.1 Greylisted for 300 seconds, see https://help.example.com/example.com.html (100% normal)");
+            h.relay.greylisting().flush();
             List<GreylistEntry> rows = new GreylistStore(h.relay.database()).recent(10, 0);
             assertThat(rows).singleElement().satisfies(e -> {
                 assertThat(e.key().sender()).matches("sha256:[0-9a-f]{64}");
