@@ -21,13 +21,14 @@ import java.util.Optional;
 /** The per-domain profiles learned from probes. Thread-safe; failures surface as {@link DatabaseException}. */
 public final class DomainProfiles {
 
-    /** Trait to column; the enum order is the column order. */
-    private static final Map<DomainTrait, String> COLUMN = new EnumMap<>(Map.of(
-            DomainTrait.UNREACHABLE, "unreachable_at",
-            DomainTrait.REFUSES_NULL_SENDER, "refuses_null_sender_at",
-            DomainTrait.GREYLISTS_PROBES, "greylists_probes_at",
-            DomainTrait.NULL_MX, "null_mx_at",
-            DomainTrait.ACCEPTS_ANY, "accepts_any_at"));
+    /** Trait to column (from {@link Column}, the one place that names them); the enum order is the column order. */
+    private static final Map<DomainTrait, String> COLUMN = columns();
+
+    private static Map<DomainTrait, String> columns() {
+        Map<DomainTrait, String> m = new EnumMap<>(DomainTrait.class);
+        for (DomainTrait t : DomainTrait.values()) m.put(t, Column.of(t).sql());
+        return m;
+    }
 
     private static final String TRAIT_COLUMNS = String.join(", ", COLUMN.values());
     private static final String COLUMNS = "domain, " + TRAIT_COLUMNS + ", updated_at";
