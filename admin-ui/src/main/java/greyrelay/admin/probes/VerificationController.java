@@ -305,11 +305,14 @@ public final class VerificationController implements AdminFeature {
         model.put("page", page(ctx, "Domain " + domain));
         model.put("domain", domain);
         model.put("profile", profiles.find(domain).map(d -> ProfileView.of(d, profileTtl, now)).orElse(null));
-        model.put("cached", cache.byDomain(domain, DOMAIN_CACHE_ROWS, 0).stream().map(e -> CacheView.of(e, now)).toList());
+        Form f = Form.query(ctx);
+        Sorting<VerificationCache.Column> sorting = cacheSorting(f);
+        model.put("sorting", sorting);
+        model.put("cached", cache.byDomain(domain, DOMAIN_CACHE_ROWS, 0, sort(sorting)).stream().map(e -> CacheView.of(e, now)).toList());
         model.put("ttl", profileTtl);
         model.put("canReverify", ops.isPresent());
         model.put("vouching", vouching(domain, now));
-        ctx.render("probes/domain.jte", model);
+        ctx.status(f.ok() ? 200 : 400).render("probes/domain.jte", model);
     }
 
     // ---- actions -------------------------------------------------------------------------------------------------
@@ -470,13 +473,28 @@ public final class VerificationController implements AdminFeature {
         ctx.json(body);
     }
 
+    /** The order of a domain's cached verdicts: newest check first unless {@code sort} says otherwise. */
+    private static Sorting<VerificationCache.Column> cacheSorting(Form f) {
+        return Sorting.from(f, VerificationCache.Column.class, VerificationCache.Column.CHECKED, false);
+    }
+
+    private static <C extends Enum<C> & greyrelay.db.SortColumn> Sort<C> sort(Sorting<C> s) {
+        return new Sort<>(s.column(), s.ascending());
+    }
+
     private void apiDomain(Context ctx) {
         String domain = pathDomain(ctx);
+        Form f = Form.query(ctx);
+        Sorting<VerificationCache.Column> sorting = cacheSorting(f);
+        if (!f.ok()) {
+            Problems.answer(ctx, pages, 400, "invalid query", f.errors());
+            return;
+        }
         Instant now = clock.instant();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("domain", domain);
         body.put("profile", profiles.find(domain).map(d -> ProfileView.of(d, profileTtl, now)).orElse(null));
-        body.put("cache", cache.byDomain(domain, DOMAIN_CACHE_ROWS, 0).stream().map(e -> CacheView.of(e, now)).toList());
+        body.put("cache", cache.byDomain(domain, DOMAIN_CACHE_ROWS, 0, sort(sorting)).stream().map(e -> CacheView.of(e, now)).toList());
         body.put("vouching", vouching(domain, now));
         ctx.json(body);
     }

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import greyrelay.admin.testing.AdminServer;
 import greyrelay.db.Jdbc;
+import greyrelay.db.verify.CacheEntry;
+import greyrelay.db.verify.CacheKind;
+import greyrelay.db.verify.CacheStatus;
 import greyrelay.db.verify.DomainProfile;
 import greyrelay.db.verify.DomainProfiles;
 import greyrelay.db.verify.DomainTrait;
+import greyrelay.db.verify.VerificationCache;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,6 +49,7 @@ class SortingApiTest {
         session = server.login();
         Instant now = server.clock.instant();
         DomainProfiles profiles = new DomainProfiles(server.database);
+        VerificationCache cache = new VerificationCache(server.database);
         try (Connection c = server.database.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(
                 "INSERT INTO greylist_client (client_network, passes, first_seen, last_seen, expires_at) VALUES (?, ?, ?, ?, ?)")) {
             for (int n = 0; n < ROWS; n++) {
@@ -58,6 +63,9 @@ class SortingApiTest {
                 // every other profile has seen an unreachable MX, at a time in the scrambled order
                 Map<DomainTrait, Instant> traits = i % 2 == 0 ? Map.of(DomainTrait.UNREACHABLE, now.minusSeconds(100 + i)) : Map.of();
                 profiles.put(new DomainProfile("p%02d.sort.example".formatted(i), traits, now.minusSeconds(n)));
+                Instant checked = now.minusSeconds(600 + n);
+                cache.put(new CacheEntry(CacheKind.SENDER, "c%02d@cache.example".formatted(i), "cache.example", CacheStatus.VALID, 250,
+                        "2.1.5 ok", "mx.cache.example", checked, null, checked.plusSeconds(86_400), checked.plusSeconds(7 * 86_400)));
             }
         }
     }
@@ -110,5 +118,20 @@ class SortingApiTest {
                 .contains("aria-sort=\"ascending\"").contains("data-sort=\"null_mx\"")
                 .containsSubsequence("p00.sort.example", "p01.sort.example", "p02.sort.example");
         assertThat(server.get("/api/verification/domains?sort=updated_at", session).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void a_domains_cached_verdicts_sort_on_the_server() {
+        List<String> addresses = IntStream.range(0, ROWS).mapToObj("c%02d@cache.example"::formatted).toList();
+        JsonNode asc = server.parse(server.get("/api/verification/domains/cache.example?sort=address&dir=asc", session));
+        JsonNode desc = server.parse(server.get("/api/verification/domains/cache.example?sort=address&dir=desc", session));
+
+        assertThat(asc.path("cache").findValuesAsText("address")).containsExactlyElementsOf(addresses);
+        assertThat(desc.path("cache").findValuesAsText("address")).containsExactlyElementsOf(addresses.reversed());
+        assertThat(server.get("/verification/domains/cache.example?sort=address&dir=desc", session).body())
+                .contains("aria-sort=\"descending\"").contains("href=\"/verification/domains/cache.example?sort=address&amp;dir=asc\"")
+                .containsSubsequence("c15@cache.example", "c14@cache.example", "c00@cache.example");
+        assertThat(server.get("/api/verification/domains/cache.example?sort=reply", session).statusCode()).isEqualTo(400);
+        assertThat(server.get("/verification/domains/cache.example?dir=up", session).statusCode()).isEqualTo(400);
     }
 }

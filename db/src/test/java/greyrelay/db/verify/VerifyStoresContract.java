@@ -125,6 +125,8 @@ abstract class VerifyStoresContract {
 
         assertThat(cache.byDomain("example.org", 10, 0)).extracting(CacheEntry::address)
                 .containsExactly("b@example.org", "a@example.org");
+        assertThat(cache.byDomain("example.org", 10, 0, Sort.asc(VerificationCache.Column.ADDRESS))).extracting(CacheEntry::address)
+                .containsExactly("a@example.org", "b@example.org");
         assertThat(cache.delete(CacheKind.SENDER, "b@example.org")).isTrue();
         assertThat(cache.delete(CacheKind.SENDER, "b@example.org")).isFalse();
         assertThat(cache.byDomain("example.org", 10, 0)).extracting(CacheEntry::address).containsExactly("a@example.org");
