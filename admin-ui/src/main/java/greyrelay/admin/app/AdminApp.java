@@ -256,7 +256,7 @@ public final class AdminApp {
         features.add(new SpamtrapController(new TrapBlockStore(b.database), policy, auditor, pages, clock, flash));
         queue.ifPresent(q -> features.add(new QueueController(q, auditor, pages, clock, flash)));
         features.add(new greyrelay.admin.stats.StatsController(new greyrelay.db.stats.StatsQueries(b.database), queue, pages, clock));
-        features.add(new ClusterController(new NodeHeartbeats(b.database), pages, clock));
+        features.add(new ClusterController(new NodeHeartbeats(b.database), auditor, pages, clock, flash));
         features.add(new AuditController(new AuditLog(b.database), pages));
         features.add(new AccessController(accounts, tokens, sessions, gate, pages));
         if (b.configuration != null) features.add(new SettingsController(b.configuration, b.configKeys, pages));

@@ -1,6 +1,9 @@
 package greyrelay.admin.cluster;
 
 import greyrelay.admin.AdminFeature;
+import greyrelay.admin.audit.Actor;
+import greyrelay.admin.audit.Auditor;
+import greyrelay.admin.web.Requests;
 import greyrelay.admin.web.NavItem;
 import greyrelay.admin.web.Form;
 import greyrelay.admin.web.Pages;
@@ -11,6 +14,8 @@ import greyrelay.db.node.NodeHeartbeat;
 import greyrelay.db.node.NodeHeartbeats;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,20 +25,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * The nodes sharing this database ({@code /cluster}, {@code /api/cluster}): each node's last heartbeat (version, start
- * time, last seen, SMTP listening, queue depth, oldest message) and whether it is up or down at the panel's clock.
+ * time, last seen, SMTP listening, queue depth, oldest message) and whether it is up or down at the panel's clock. A
+ * down node (taken out of service, renamed) can be forgotten, audited; a live one cannot, since its next heartbeat would
+ * bring it back anyway.
  */
 public final class ClusterController implements AdminFeature {
     private final NodeHeartbeats store;
     private final Pages pages;
     private final Clock clock;
+    private final Auditor audit;
+    private final BiConsumer<Context, String> flash;
 
-    public ClusterController(NodeHeartbeats store, Pages pages, Clock clock) {
+    public ClusterController(NodeHeartbeats store, Auditor audit, Pages pages, Clock clock, BiConsumer<Context, String> flash) {
         this.store = store;
+        this.audit = audit;
         this.pages = pages;
         this.clock = clock;
+        this.flash = flash;
     }
 
     @Override
@@ -49,7 +61,50 @@ public final class ClusterController implements AdminFeature {
     @Override
     public void routes(RoutesConfig r) {
         r.get("/cluster", this::page);
+        r.post("/cluster/forget", this::forgetForm);
         r.get("/api/cluster", this::api);
+        r.delete("/api/cluster/nodes/{name}", this::apiForget);
+    }
+
+    /** What forgetting a node came to: forgotten, or still alive (409). A node that is not listed is a 404. */
+    sealed interface Forgotten {
+        record Done(NodeHeartbeat node) implements Forgotten {}
+
+        record Alive(NodeHeartbeat node) implements Forgotten {}
+    }
+
+    Forgotten forget(String name, Actor who) {
+        Instant now = clock.instant();
+        NodeHeartbeat node = (name == null ? Optional.<NodeHeartbeat>empty() : store.find(name))
+                .orElseThrow(() -> new NotFoundResponse("no node " + name));
+        // one conditional statement: a node that beats between the read and the delete is kept
+        if (node.state(now) != NodeHeartbeat.State.DOWN || !store.deleteIfSilentSince(node.name(), now.minus(NodeHeartbeat.DOWN_AFTER))) {
+            return new Forgotten.Alive(store.find(node.name()).orElse(node));
+        }
+        audit.record(who, "cluster.forget", node.name(), "last seen " + node.lastSeen());
+        return new Forgotten.Done(node);
+    }
+
+    private static String alive(NodeHeartbeat n) {
+        return "the node " + n.name() + " is up (last seen " + n.lastSeen() + "): only a node not seen for "
+                + NodeHeartbeat.DOWN_AFTER.toSeconds() + " s can be forgotten";
+    }
+
+    private void forgetForm(Context ctx) {
+        switch (forget(Form.body(ctx).raw("name"), Requests.actor(ctx))) {
+            case Forgotten.Done d -> {
+                flash.accept(ctx, "Forgot the node " + d.node().name() + ".");
+                ctx.redirect("/cluster", HttpStatus.SEE_OTHER);
+            }
+            case Forgotten.Alive a -> Problems.answer(ctx, pages, 409, alive(a.node()), Map.of());
+        }
+    }
+
+    private void apiForget(Context ctx) {
+        switch (forget(ctx.pathParam("name"), Requests.actor(ctx))) {
+            case Forgotten.Done d -> ctx.json(Map.of("name", d.node().name(), "forgotten", true));
+            case Forgotten.Alive a -> Problems.answer(ctx, pages, 409, alive(a.node()), Map.of());
+        }
     }
 
     /**

@@ -206,7 +206,11 @@ public final class GreylistController implements AdminFeature {
     }
 
     /** The auto-whitelisted networks' search: an exact network, or an address (its network), and a page. */
-    record Networks(Form form, String network, Paging paging) {}
+    record Networks(Form form, String network, Paging paging, Sorting<GreylistStore.ClientColumn> sorting) {
+        Sort<GreylistStore.ClientColumn> sort() {
+            return new Sort<>(sorting.column(), sorting.ascending());
+        }
+    }
 
     Networks networks(Form f) {
         String n = f.text("network", 64);
@@ -220,16 +224,20 @@ public final class GreylistController implements AdminFeature {
                 f.error("network", "an IP address or a network such as 192.0.2.0/24");
             }
         }
-        return new Networks(f, network, Paging.from(f));
+        Paging paging = Paging.from(f);
+        return new Networks(f, network, paging,
+                Sorting.from(f, GreylistStore.ClientColumn.class, GreylistStore.ClientColumn.EXPIRES, false));
     }
 
     private void clientsPage(Context ctx) {
         Networks n = networks(Form.query(ctx));
         int min = autoWhitelistAfter();
         List<ClientNetworkEntry> rows = n.form().ok() && min > 0
-                ? store.autoWhitelisted(n.network(), min, clock.instant(), n.paging().limit() + 1, n.paging().offset())
+                ? store.autoWhitelisted(n.network(), min, clock.instant(), n.paging().limit() + 1, n.paging().offset(), n.sort())
                 : List.of();
         Map<String, Object> model = new HashMap<>();
+        model.put("sorting", n.sorting());
+        model.put("filters", n.form().queryString("network"));
         model.put("page", pages.of(ctx, "Auto-whitelisted networks", "/greylist"));
         model.put("form", n.form());
         model.put("rows", rows.size() > n.paging().limit() ? rows.subList(0, n.paging().limit()) : rows);
@@ -265,7 +273,7 @@ public final class GreylistController implements AdminFeature {
         }
         int min = autoWhitelistAfter();
         List<ClientNetworkEntry> rows = min > 0
-                ? store.autoWhitelisted(n.network(), min, clock.instant(), n.paging().limit() + 1, n.paging().offset())
+                ? store.autoWhitelisted(n.network(), min, clock.instant(), n.paging().limit() + 1, n.paging().offset(), n.sort())
                 : List.of();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("autoWhitelistAfter", min);

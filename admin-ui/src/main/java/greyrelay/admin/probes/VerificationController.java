@@ -11,6 +11,8 @@ import greyrelay.admin.web.Pages;
 import greyrelay.admin.web.Paging;
 import greyrelay.admin.web.Problems;
 import greyrelay.admin.web.Requests;
+import greyrelay.admin.web.Sorting;
+import greyrelay.db.Sort;
 import greyrelay.db.verify.CacheEntry;
 import greyrelay.db.verify.CacheKind;
 import greyrelay.db.verify.DomainProfile;
@@ -164,14 +166,19 @@ public final class VerificationController implements AdminFeature {
     }
 
     /** A parsed profile search. */
-    record ProfileSearch(Form form, ProfileQuery query, Paging paging) {}
+    record ProfileSearch(Form form, ProfileQuery query, Paging paging, Sorting<DomainProfiles.Column> sorting) {
+        Sort<DomainProfiles.Column> sort() {
+            return new Sort<>(sorting.column(), sorting.ascending());
+        }
+    }
 
     ProfileSearch profileSearch(Form f, Instant now) {
         String text = f.text("q", 255);
         DomainTrait trait = f.choice("trait", DomainTrait.class);
         Paging paging = Paging.from(f);
         Instant since = trait == null || profileTtl == null ? null : now.minus(profileTtl);
-        return new ProfileSearch(f, new ProfileQuery(text, trait, since, paging.limit() + 1, paging.offset()), paging);
+        Sorting<DomainProfiles.Column> sorting = Sorting.from(f, DomainProfiles.Column.class, DomainProfiles.Column.CHANGED, false);
+        return new ProfileSearch(f, new ProfileQuery(text, trait, since, paging.limit() + 1, paging.offset()), paging, sorting);
     }
 
     /** An address of one kind, as the cache keys it: the target of an action. */
@@ -277,8 +284,10 @@ public final class VerificationController implements AdminFeature {
     private void domains(Context ctx) {
         Instant now = clock.instant();
         ProfileSearch s = profileSearch(Form.query(ctx), now);
-        List<DomainProfile> rows = s.form().ok() ? profiles.search(s.query()) : List.of();
+        List<DomainProfile> rows = s.form().ok() ? profiles.search(s.query(), s.sort()) : List.of();
         Map<String, Object> model = new HashMap<>();
+        model.put("sorting", s.sorting());
+        model.put("filters", s.form().queryString("q", "trait"));
         model.put("page", page(ctx, "Domain profiles"));
         model.put("form", s.form());
         model.put("rows", (rows.size() > s.paging().limit() ? rows.subList(0, s.paging().limit()) : rows).stream()
@@ -296,11 +305,14 @@ public final class VerificationController implements AdminFeature {
         model.put("page", page(ctx, "Domain " + domain));
         model.put("domain", domain);
         model.put("profile", profiles.find(domain).map(d -> ProfileView.of(d, profileTtl, now)).orElse(null));
-        model.put("cached", cache.byDomain(domain, DOMAIN_CACHE_ROWS, 0).stream().map(e -> CacheView.of(e, now)).toList());
+        Form f = Form.query(ctx);
+        Sorting<VerificationCache.Column> sorting = cacheSorting(f);
+        model.put("sorting", sorting);
+        model.put("cached", cache.byDomain(domain, DOMAIN_CACHE_ROWS, 0, sort(sorting)).stream().map(e -> CacheView.of(e, now)).toList());
         model.put("ttl", profileTtl);
         model.put("canReverify", ops.isPresent());
         model.put("vouching", vouching(domain, now));
-        ctx.render("probes/domain.jte", model);
+        ctx.status(f.ok() ? 200 : 400).render("probes/domain.jte", model);
     }
 
     // ---- actions -------------------------------------------------------------------------------------------------
@@ -453,7 +465,7 @@ public final class VerificationController implements AdminFeature {
             Problems.answer(ctx, pages, 400, "invalid query", s.form().errors());
             return;
         }
-        List<DomainProfile> rows = profiles.search(s.query());
+        List<DomainProfile> rows = profiles.search(s.query(), s.sort());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("domains", (rows.size() > s.paging().limit() ? rows.subList(0, s.paging().limit()) : rows).stream()
                 .map(d -> ProfileView.of(d, profileTtl, now)).toList());
@@ -461,13 +473,28 @@ public final class VerificationController implements AdminFeature {
         ctx.json(body);
     }
 
+    /** The order of a domain's cached verdicts: newest check first unless {@code sort} says otherwise. */
+    private static Sorting<VerificationCache.Column> cacheSorting(Form f) {
+        return Sorting.from(f, VerificationCache.Column.class, VerificationCache.Column.CHECKED, false);
+    }
+
+    private static <C extends Enum<C> & greyrelay.db.SortColumn> Sort<C> sort(Sorting<C> s) {
+        return new Sort<>(s.column(), s.ascending());
+    }
+
     private void apiDomain(Context ctx) {
         String domain = pathDomain(ctx);
+        Form f = Form.query(ctx);
+        Sorting<VerificationCache.Column> sorting = cacheSorting(f);
+        if (!f.ok()) {
+            Problems.answer(ctx, pages, 400, "invalid query", f.errors());
+            return;
+        }
         Instant now = clock.instant();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("domain", domain);
         body.put("profile", profiles.find(domain).map(d -> ProfileView.of(d, profileTtl, now)).orElse(null));
-        body.put("cache", cache.byDomain(domain, DOMAIN_CACHE_ROWS, 0).stream().map(e -> CacheView.of(e, now)).toList());
+        body.put("cache", cache.byDomain(domain, DOMAIN_CACHE_ROWS, 0, sort(sorting)).stream().map(e -> CacheView.of(e, now)).toList());
         body.put("vouching", vouching(domain, now));
         ctx.json(body);
     }

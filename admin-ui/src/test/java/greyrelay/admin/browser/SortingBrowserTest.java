@@ -17,17 +17,24 @@ import greyrelay.db.greylist.TrapBlockStore;
 import greyrelay.db.greylist.TripletKey;
 import greyrelay.db.node.NodeHeartbeat;
 import greyrelay.db.node.NodeHeartbeats;
+import greyrelay.db.Jdbc;
 import greyrelay.db.ratelimit.RateLimitOverride;
 import greyrelay.db.ratelimit.RateLimitOverrides;
+import greyrelay.db.verify.DomainProfile;
+import greyrelay.db.verify.DomainProfiles;
 import greyrelay.db.whitelist.WhitelistEntry;
 import greyrelay.db.whitelist.WhitelistKind;
 import greyrelay.db.whitelist.WhitelistStore;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,7 +74,7 @@ class SortingBrowserTest {
     }
 
     @BeforeAll
-    static void start() {
+    static void start() throws SQLException {
         browser = HeadlessChrome.start(AdminBrowserTest.SCREENSHOTS);
         server = AdminServer.start(dir);
         Instant now = server.clock.instant();
@@ -78,6 +85,10 @@ class SortingBrowserTest {
         var traps = new TrapBlockStore(server.database);
         var audit = new AuditLog(server.database);
         var nodes = new NodeHeartbeats(server.database);
+        var profiles = new DomainProfiles(server.database);
+        Connection connection = server.database.dataSource().getConnection();
+        PreparedStatement client = connection.prepareStatement(
+                "INSERT INTO greylist_client (client_network, passes, first_seen, last_seen, expires_at) VALUES (?, ?, ?, ?, ?)");
         for (int n = 0; n < ROWS; n++) {
             int i = scrambled(n);
             Instant at = now.minusSeconds(600 + n * 60L);
@@ -94,7 +105,16 @@ class SortingBrowserTest {
             nodes.beat(new NodeHeartbeat("n%02d.sort.example".formatted(n), "1.0", at, now, true, i, null));
             server.queue.add(FakeQueue.message("0SORT%02dQ".formatted(n), "q%02d@sort.example".formatted(i), "bob@example.com", at, null),
                     "Subject: sort\r\n");
+            client.setString(1, "10.%d.0.0/24".formatted(n));
+            client.setInt(2, 10 + i);
+            client.setObject(3, Jdbc.utc(at));
+            client.setObject(4, Jdbc.utc(at));
+            client.setObject(5, Jdbc.utc(now.plusSeconds(86_400 + n)));
+            client.executeUpdate();
+            profiles.put(new DomainProfile("p%02d.sort.example".formatted(i), Map.of(), at));
         }
+        client.close();
+        connection.close();
         new DecisionLog(server.database).appendAll(decisions);
     }
 
@@ -213,6 +233,19 @@ class SortingBrowserTest {
 
     @Test
     @Order(10)
+    void auto_whitelisted_networks_sort_on_the_server() {
+        sortsBothWays("/greylist/clients", "passes", values(i -> String.valueOf(10 + i)), NUMBER, true);
+    }
+
+    @Test
+    @Order(11)
+    void domain_profiles_sort_on_the_server_and_keep_the_search() {
+        sortsBothWays("/verification/domains?q=sort.example", "domain", values("p%02d.sort.example"::formatted), TEXT, true);
+        assertThat(browser.driver.getCurrentUrl()).contains("q=sort.example");
+    }
+
+    @Test
+    @Order(12)
     void sorts_with_the_keyboard_only() {
         browser.open(url("/decisions?sender=sort.example"));
         browser.waitFor(d -> browser.find("footer").isDisplayed());

@@ -4,14 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import greyrelay.admin.testing.AdminServer;
+import greyrelay.db.admin.AuditEntry;
+import greyrelay.db.admin.AuditLog;
+import greyrelay.db.admin.AuditQuery;
 import greyrelay.db.node.NodeHeartbeat;
 import greyrelay.db.node.NodeHeartbeats;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,5 +104,63 @@ class ClusterPageTest {
 
         assertThat(server.get("/cluster", session).body()).contains("No node has reported yet");
         assertThat(server.parse(server.get("/api/cluster", session)).path("nodes")).isEmpty();
+    }
+
+    private static List<AuditEntry> forgets() {
+        return new AuditLog(server.database).search(new AuditQuery(null, "cluster.forget", null, null, 10, 0));
+    }
+
+    private static void clearAudit() throws SQLException {
+        try (Connection c = server.database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM admin_audit WHERE action = 'cluster.forget'");
+        }
+    }
+
+    @Test
+    void a_dead_node_is_forgotten_from_the_page_with_an_audit_row() throws SQLException {
+        clearAudit();
+        server.clock.advance(Duration.ofSeconds(10)); // mx2 down (60 s), this node up (20 s)
+        String page = server.get("/cluster", session).body();
+        assertThat(page).contains("action=\"/cluster/forget\"").contains("data-confirm=\"Forget the node &lt;b>mx2")
+                .containsOnlyOnce("data-action=\"forget\""); // the live node offers no forget button
+
+        HttpResponse<String> r = server.postForm("/cluster/forget", session, Map.of("name", "<b>mx2</b>.example.com"));
+
+        assertThat(r.statusCode()).isEqualTo(303);
+        assertThat(store.list()).extracting(NodeHeartbeat::name).containsExactly(AdminServer.NODE);
+        assertThat(forgets()).singleElement().satisfies(e -> {
+            assertThat(e.actor()).isEqualTo("admin");
+            assertThat(e.target()).isEqualTo("<b>mx2</b>.example.com");
+        });
+        assertThat(server.get("/cluster", session).body()).contains("Forgot the node &lt;b&gt;mx2&lt;/b&gt;.example.com.")
+                .contains("1 node on this database");
+        assertThat(server.postForm("/cluster/forget", session, Map.of("name", "<b>mx2</b>.example.com")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void a_live_node_cannot_be_forgotten_from_the_page_or_the_api() throws SQLException {
+        clearAudit();
+        HttpResponse<String> page = server.postForm("/cluster/forget", session, Map.of("name", "<b>mx2</b>.example.com")); // 50 s: up
+        HttpResponse<String> api = server.json("DELETE", "/api/cluster/nodes/" + AdminServer.NODE, session, null);
+
+        assertThat(page.statusCode()).isEqualTo(409);
+        assertThat(api.statusCode()).isEqualTo(409);
+        assertThat(store.list()).hasSize(2);
+        assertThat(forgets()).isEmpty();
+    }
+
+    @Test
+    void the_api_forgets_a_dead_node_by_name() throws SQLException {
+        clearAudit();
+        server.clock.advance(Duration.ofSeconds(10));
+        String path = "/api/cluster/nodes/" + URLEncoder.encode("<b>mx2</b>.example.com", StandardCharsets.UTF_8).replace("+", "%20");
+
+        HttpResponse<String> r = server.json("DELETE", path, session, null);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(server.parse(r).path("forgotten").asBoolean()).isTrue();
+        assertThat(store.list()).extracting(NodeHeartbeat::name).containsExactly(AdminServer.NODE);
+        assertThat(forgets()).extracting(AuditEntry::target).containsExactly("<b>mx2</b>.example.com");
+        assertThat(server.json("DELETE", "/api/cluster/nodes/nobody", session, null).statusCode()).isEqualTo(404);
     }
 }

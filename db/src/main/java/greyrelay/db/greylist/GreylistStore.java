@@ -400,7 +400,35 @@ public final class GreylistStore {
      * @param network only this network (exact), or null
      */
     public List<ClientNetworkEntry> autoWhitelisted(String network, int minPasses, Instant now, int limit, int offset) {
-        String sql = AUTO_WHITELISTED + (network == null ? "" : " AND client_network = ?") + " ORDER BY expires_at DESC LIMIT ? OFFSET ?";
+        return autoWhitelisted(network, minPasses, now, limit, offset, Sort.desc(ClientColumn.EXPIRES));
+    }
+
+    /** The columns the list of auto-whitelisted networks may be sorted by; the default is {@code EXPIRES} descending. */
+    public enum ClientColumn implements SortColumn {
+        NETWORK("client_network"), PASSES("passes"), FIRST_SEEN("first_seen"), LAST_SEEN("last_seen"), EXPIRES("expires_at");
+
+        private final String sql;
+
+        ClientColumn(String sql) {
+            this.sql = sql;
+        }
+
+        @Override
+        public String sql() {
+            return sql;
+        }
+
+        @Override
+        public boolean nullable() {
+            return false;
+        }
+    }
+
+    /** As {@link #autoWhitelisted(String, int, Instant, int, int)}, in {@code sort}'s order (ties by network). */
+    public List<ClientNetworkEntry> autoWhitelisted(String network, int minPasses, Instant now, int limit, int offset,
+            Sort<ClientColumn> sort) {
+        String sql = AUTO_WHITELISTED + (network == null ? "" : " AND client_network = ?") + sort.orderBy("client_network")
+                + " LIMIT ? OFFSET ?";
         return jdbc.list("greylist: cannot list auto-whitelisted networks", sql, s -> {
             int i = 0;
             s.setObject(++i, utc(now));

@@ -9,8 +9,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The heartbeat store: each node replaces its own row every few seconds; the panel lists them all. A handful of rows
@@ -104,6 +106,25 @@ public final class NodeHeartbeats {
         Objects.requireNonNull(name, "name");
         return jdbc.update("node heartbeat: cannot delete " + name, "DELETE FROM node_heartbeat WHERE name = ?",
                 s -> s.setString(1, name)) > 0;
+    }
+
+    /**
+     * Forgets a node only if its last heartbeat is at or before {@code silentSince} (a dead node), in one statement, so a
+     * node that beats meanwhile is kept; true when a row was deleted.
+     */
+    public boolean deleteIfSilentSince(String name, Instant silentSince) {
+        Objects.requireNonNull(name, "name");
+        return jdbc.update("node heartbeat: cannot delete " + name, "DELETE FROM node_heartbeat WHERE name = ? AND last_seen <= ?",
+                s -> {
+                    s.setString(1, name);
+                    s.setObject(2, Jdbc.utc(silentSince));
+                }) > 0;
+    }
+
+    /** One node's last heartbeat. */
+    public Optional<NodeHeartbeat> find(String name) {
+        return jdbc.first("node heartbeat: cannot read " + name, "SELECT " + COLUMNS + " FROM node_heartbeat WHERE name = ?",
+                s -> s.setString(1, name), NodeHeartbeats::read);
     }
 
     private static NodeHeartbeat read(ResultSet rows) throws SQLException {

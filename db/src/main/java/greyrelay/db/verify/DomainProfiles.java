@@ -4,6 +4,8 @@ import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
 import greyrelay.db.Jdbc;
 import greyrelay.db.Paging;
+import greyrelay.db.Sort;
+import greyrelay.db.SortColumn;
 import greyrelay.db.Where;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,13 +21,14 @@ import java.util.Optional;
 /** The per-domain profiles learned from probes. Thread-safe; failures surface as {@link DatabaseException}. */
 public final class DomainProfiles {
 
-    /** Trait to column; the enum order is the column order. */
-    private static final Map<DomainTrait, String> COLUMN = new EnumMap<>(Map.of(
-            DomainTrait.UNREACHABLE, "unreachable_at",
-            DomainTrait.REFUSES_NULL_SENDER, "refuses_null_sender_at",
-            DomainTrait.GREYLISTS_PROBES, "greylists_probes_at",
-            DomainTrait.NULL_MX, "null_mx_at",
-            DomainTrait.ACCEPTS_ANY, "accepts_any_at"));
+    /** Trait to column (from {@link Column}, the one place that names them); the enum order is the column order. */
+    private static final Map<DomainTrait, String> COLUMN = columns();
+
+    private static Map<DomainTrait, String> columns() {
+        Map<DomainTrait, String> m = new EnumMap<>(DomainTrait.class);
+        for (DomainTrait t : DomainTrait.values()) m.put(t, Column.of(t).sql());
+        return m;
+    }
 
     private static final String TRAIT_COLUMNS = String.join(", ", COLUMN.values());
     private static final String COLUMNS = "domain, " + TRAIT_COLUMNS + ", updated_at";
@@ -89,8 +92,43 @@ public final class DomainProfiles {
         }, DomainProfiles::read);
     }
 
+    /** The columns the profile list may be sorted by; the default (most recently changed first) is {@code CHANGED} descending. */
+    public enum Column implements SortColumn {
+        DOMAIN("domain", false), UNREACHABLE("unreachable_at", true), REFUSES_NULL_SENDER("refuses_null_sender_at", true),
+        GREYLISTS_PROBES("greylists_probes_at", true), NULL_MX("null_mx_at", true), ACCEPTS_ANY("accepts_any_at", true),
+        CHANGED("updated_at", false);
+
+        private final String sql;
+        private final boolean nullable;
+
+        Column(String sql, boolean nullable) {
+            this.sql = sql;
+            this.nullable = nullable;
+        }
+
+        /** The column of a trait's observation time. */
+        public static Column of(DomainTrait trait) {
+            return valueOf(trait.name());
+        }
+
+        @Override
+        public String sql() {
+            return sql;
+        }
+
+        @Override
+        public boolean nullable() {
+            return nullable;
+        }
+    }
+
     /** Matching profiles, most recently changed first, one page (the panel's search). */
     public List<DomainProfile> search(ProfileQuery query) {
+        return search(query, Sort.desc(Column.CHANGED));
+    }
+
+    /** Matching profiles in {@code sort}'s order (ties by domain in the same direction), one page. */
+    public List<DomainProfile> search(ProfileQuery query, Sort<Column> sort) {
         Objects.requireNonNull(query, "query");
         Where where = new Where();
         if (query.domainContains() != null) {
@@ -107,7 +145,7 @@ public final class DomainProfiles {
             }
         }
         String sql = "SELECT " + COLUMNS + " FROM domain_profile" + where.sql()
-                + " ORDER BY updated_at DESC, domain LIMIT ? OFFSET ?";
+                + sort.orderBy("domain") + " LIMIT ? OFFSET ?";
         return jdbc.list("domain profiles: search failed", sql,
                 Jdbc.parameters(where.parameters(query.limit(), query.offset())), DomainProfiles::read);
     }

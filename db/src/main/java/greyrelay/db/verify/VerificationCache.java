@@ -4,6 +4,8 @@ import greyrelay.db.Database;
 import greyrelay.db.DatabaseException;
 import greyrelay.db.Jdbc;
 import greyrelay.db.Paging;
+import greyrelay.db.Sort;
+import greyrelay.db.SortColumn;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -38,8 +40,7 @@ public final class VerificationCache {
     private static final String TRIM = "DELETE FROM verification_cache WHERE (kind, address) IN (SELECT kind, address"
             + " FROM verification_cache WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)";
 
-    private static final String BY_DOMAIN = "SELECT " + COLUMNS + " FROM verification_cache WHERE domain = ?"
-            + " ORDER BY checked_at DESC, address LIMIT ? OFFSET ?";
+    private static final String BY_DOMAIN = "SELECT " + COLUMNS + " FROM verification_cache WHERE domain = ?";
 
     private final Jdbc jdbc;
 
@@ -123,8 +124,34 @@ public final class VerificationCache {
 
     /** The cached verdicts of one domain, newest first, one page. */
     public List<CacheEntry> byDomain(String domain, int limit, int offset) {
+        return byDomain(domain, limit, offset, Sort.desc(Column.CHECKED));
+    }
+
+    /** The columns a domain's cached verdicts may be sorted by; the default (newest check first) is {@code CHECKED} descending. */
+    public enum Column implements SortColumn {
+        ADDRESS("address"), KIND("kind"), VERDICT("status"), CHECKED("checked_at"), EXPIRES("expires_at");
+
+        private final String sql;
+
+        Column(String sql) {
+            this.sql = sql;
+        }
+
+        @Override
+        public String sql() {
+            return sql;
+        }
+
+        @Override
+        public boolean nullable() {
+            return false;
+        }
+    }
+
+    /** One domain's cached verdicts in {@code sort}'s order (ties by address), one page. */
+    public List<CacheEntry> byDomain(String domain, int limit, int offset, Sort<Column> sort) {
         Paging.requirePage(limit, 1000, offset);
-        return jdbc.list("verification cache: cannot list " + domain, BY_DOMAIN, s -> {
+        return jdbc.list("verification cache: cannot list " + domain, BY_DOMAIN + sort.orderBy("address") + " LIMIT ? OFFSET ?", s -> {
             s.setString(1, domain);
             s.setInt(2, limit);
             s.setInt(3, offset);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import greyrelay.db.Database;
+import greyrelay.db.Sort;
 import greyrelay.db.DatabaseException;
 import greyrelay.db.Dialect;
 import greyrelay.db.testing.ClassDatabase;
@@ -519,6 +520,10 @@ abstract class GreylistStoreContract {
         assertThat(store.autoWhitelisted("192.0.2.0/24", 5, NOW, 10, 0)).singleElement()
                 .satisfies(c -> assertThat(c.passes()).isEqualTo(5));
         assertThat(store.autoWhitelisted("198.51.100.0/24", 5, NOW, 10, 0)).isEmpty();
+        assertThat(store.autoWhitelisted(null, 5, NOW, 10, 0, Sort.asc(GreylistStore.ClientColumn.PASSES)))
+                .extracting(ClientNetworkEntry::network).containsExactly("192.0.2.0/24", "2001:db8:1:2::/64");
+        assertThat(store.autoWhitelisted(null, 5, NOW, 1, 1, Sort.desc(GreylistStore.ClientColumn.NETWORK)))
+                .extracting(ClientNetworkEntry::network).containsExactly("192.0.2.0/24");
     }
 
     /** The admin searches, as the store runs them; {@link #search_plans_use_an_index} EXPLAINs each. */

@@ -65,6 +65,18 @@ abstract class NodeHeartbeatsContract {
     }
 
     @Test
+    void delete_if_silent_since_keeps_a_node_seen_after_the_cutoff() {
+        store.beat(new NodeHeartbeat("live.example.com", "1.0", STARTED, STARTED.plusSeconds(61), true, 0, null));
+        store.beat(new NodeHeartbeat("dead.example.com", "1.0", STARTED, STARTED.plusSeconds(60), true, 0, null));
+
+        assertThat(store.deleteIfSilentSince("live.example.com", STARTED.plusSeconds(60))).isFalse();
+        assertThat(store.deleteIfSilentSince("dead.example.com", STARTED.plusSeconds(60))).as("seen exactly at the cutoff").isTrue();
+        assertThat(store.list()).extracting(NodeHeartbeat::name).containsExactly("live.example.com");
+        assertThat(store.find("live.example.com")).isPresent();
+        assertThat(store.find("dead.example.com")).isEmpty();
+    }
+
+    @Test
     void a_node_is_down_once_it_has_not_been_seen_for_a_minute() {
         NodeHeartbeat beat = new NodeHeartbeat("mx1.example.com", "1.4.0", STARTED, STARTED.plusSeconds(15), true, 0, null);
 

@@ -3,6 +3,7 @@ package greyrelay.db.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import greyrelay.db.Database;
+import greyrelay.db.Sort;
 import greyrelay.db.testing.ClassDatabase;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -124,6 +125,8 @@ abstract class VerifyStoresContract {
 
         assertThat(cache.byDomain("example.org", 10, 0)).extracting(CacheEntry::address)
                 .containsExactly("b@example.org", "a@example.org");
+        assertThat(cache.byDomain("example.org", 10, 0, Sort.asc(VerificationCache.Column.ADDRESS))).extracting(CacheEntry::address)
+                .containsExactly("a@example.org", "b@example.org");
         assertThat(cache.delete(CacheKind.SENDER, "b@example.org")).isTrue();
         assertThat(cache.delete(CacheKind.SENDER, "b@example.org")).isFalse();
         assertThat(cache.byDomain("example.org", 10, 0)).extracting(CacheEntry::address).containsExactly("a@example.org");
@@ -284,6 +287,15 @@ abstract class VerifyStoresContract {
         assertThat(profiles.search(ProfileQuery.newest(10).withTrait(DomainTrait.ACCEPTS_ANY, null))).isEmpty();
         assertThat(profiles.search(ProfileQuery.newest(1).page(1, 1))).extracting(DomainProfile::domain)
                 .containsExactly("quiet.example.net");
+
+        // a trait's column: never observed comes last in either direction, ties by domain
+        assertThat(profiles.search(ProfileQuery.newest(10), Sort.asc(DomainProfiles.Column.GREYLISTS_PROBES)))
+                .extracting(DomainProfile::domain).containsExactly("mail.example.org", "example_1.example", "quiet.example.net");
+        assertThat(profiles.search(ProfileQuery.newest(10), Sort.desc(DomainProfiles.Column.GREYLISTS_PROBES)))
+                .extracting(DomainProfile::domain).containsExactly("example_1.example", "mail.example.org", "quiet.example.net");
+        assertThat(profiles.search(ProfileQuery.newest(10).page(2, 1), Sort.asc(DomainProfiles.Column.DOMAIN)))
+                .extracting(DomainProfile::domain).containsExactly("mail.example.org", "quiet.example.net");
+        assertThat(DomainProfiles.Column.of(DomainTrait.NULL_MX).sql()).isEqualTo("null_mx_at");
     }
 
     @Test
