@@ -504,6 +504,7 @@ public final class Relay implements AutoCloseable {
         admin.stop();
         ControlUrl.remove(config.dataPath());
         queue.close();
+        spool.close();
         stopScheduler();
         verification.close();
         decisions.close();
@@ -518,6 +519,7 @@ public final class Relay implements AutoCloseable {
         if (smtp != null) smtp.shutdown(Duration.ZERO);
         admin.stop();
         queue.close();
+        spool.close();
         stopScheduler();
         verification.close();
         processMeters.close();
