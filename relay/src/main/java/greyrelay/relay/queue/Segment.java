@@ -36,14 +36,27 @@ final class Segment {
     private static final int FIXED_HEADER = 4 + 2 + 4 + 8;
     /** Sanity bound for an envelope read back from a segment (thousands of recipients fit easily). */
     private static final int MAX_ENVELOPE = 64 * 1024 * 1024;
+    /**
+     * The head segment is extended by this many bytes of zeros at a time, ahead of the records. An fdatasync of data
+     * written over blocks that already exist needs no metadata (no file-system journal commit): on ext4 here it takes
+     * about 0.5 ms instead of about 4 ms for an append that grows the file. The batch that extends pays once.
+     */
+    static final int PREALLOCATE = 1024 * 1024;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
 
     final long seq;
     final Path file;
     final Path ledger;
     private FileChannel channel;
     private FileChannel ledgerChannel;
+    /** Ledger: where the next id goes, and the file's length (zeros past the end of the text). */
+    private long ledgerEnd;
+    private long ledgerAllocated;
+    static final int LEDGER_PREALLOCATE = 64 * 1024;
     /** Head only: where the next record goes (the end of the last whole record). */
     private long size;
+    /** Head only: the file's length; past {@link #size} it is zeros written ahead (see {@link #PREALLOCATE}). */
+    private long allocated;
     private int live;
     private boolean sealed;
     private boolean dropped;
@@ -125,6 +138,7 @@ final class Segment {
         head.putInt((int) crc.getValue());
         head.flip();
         long start = size;
+        reserve(start + headLength + body.length() + 4);
         long pos = start;
         while (head.hasRemaining()) pos += channel.write(head, pos);
         body.writeTo(channel, pos);
@@ -136,6 +150,19 @@ final class Segment {
         return new Location(this, envelopeOffset, envelope.length, envelopeOffset + envelope.length + 4, body.length());
     }
 
+    /** Makes the file at least {@code end} bytes long, in whole {@link #PREALLOCATE} steps of zeros. */
+    private void reserve(long end) throws IOException {
+        if (end <= allocated) return;
+        long target = (end + PREALLOCATE - 1) / PREALLOCATE * PREALLOCATE;
+        long pos = allocated;
+        while (pos < target) {
+            ByteBuffer z = ZEROS.duplicate();
+            z.limit((int) Math.min(z.capacity(), target - pos));
+            pos += channel.write(z, pos);
+        }
+        allocated = target;
+    }
+
     /** fdatasync: the records written so far, and the size needed to read them back, are on stable storage. */
     void force() throws IOException {
         channel.force(false);
@@ -145,21 +172,48 @@ final class Segment {
     void truncate(long end) throws IOException {
         channel.truncate(end);
         size = end;
+        allocated = end;
         channel.force(false);
     }
 
     // --- the ledger (the done thread) ---
 
-    /** Records that these messages left the queue, durably. */
+    /**
+     * Records that these messages left the queue, durably. The ledger is written ahead with zeros too (in
+     * {@value #LEDGER_PREALLOCATE}-byte steps), for the same cheap fdatasync; its text ends at the first zero byte.
+     */
     void markDone(Collection<QueueId> ids) throws IOException {
-        if (ledgerChannel == null) {
-            ledgerChannel = PrivateFiles.open(ledger, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        }
         StringBuilder sb = new StringBuilder();
+        if (ledgerChannel == null) {
+            ledgerChannel = PrivateFiles.open(ledger, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            byte[] text = Files.readAllBytes(ledger);
+            int textEnd = textLength(text);
+            ledgerEnd = textEnd;
+            ledgerAllocated = text.length;
+            // a line cut short by a crash stays a line of its own
+            if (textEnd > 0 && text[textEnd - 1] != '\n') sb.append('\n');
+        }
         for (QueueId id : ids) sb.append(id.value()).append('\n');
         ByteBuffer bytes = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.US_ASCII));
-        while (bytes.hasRemaining()) ledgerChannel.write(bytes);
+        long end = ledgerEnd + bytes.remaining();
+        if (end > ledgerAllocated) {
+            long target = (end + LEDGER_PREALLOCATE - 1) / LEDGER_PREALLOCATE * LEDGER_PREALLOCATE;
+            for (long pos = ledgerAllocated; pos < target; ) {
+                ByteBuffer z = ZEROS.duplicate();
+                z.limit((int) Math.min(z.capacity(), target - pos));
+                pos += ledgerChannel.write(z, pos);
+            }
+            ledgerAllocated = target;
+        }
+        long pos = ledgerEnd;
+        while (bytes.hasRemaining()) pos += ledgerChannel.write(bytes, pos);
+        ledgerEnd = pos;
         ledgerChannel.force(false);
+    }
+
+    private static int textLength(byte[] ledgerBytes) {
+        for (int i = 0; i < ledgerBytes.length; i++) if (ledgerBytes[i] == 0) return i;
+        return ledgerBytes.length;
     }
 
     /** The ids in a ledger; a last line without its newline (a write cut short) does not count. */
@@ -172,7 +226,8 @@ final class Segment {
             return ids;
         }
         int start = 0;
-        for (int i = 0; i < bytes.length; i++) {
+        int length = textLength(bytes);
+        for (int i = 0; i < length; i++) {
             if (bytes[i] != '\n') continue;
             String line = new String(bytes, start, i - start, StandardCharsets.US_ASCII);
             try {
@@ -296,6 +351,21 @@ final class Segment {
                 pos = end;
             }
             return wholeEnd;
+        }
+    }
+
+    /** Whether everything from {@code from} to the end of the file is zeros (space written ahead, never used). */
+    boolean onlyZerosFrom(long from) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+            long pos = from;
+            while (true) {
+                buf.clear();
+                int n = ch.read(buf, pos);
+                if (n < 0) return true;
+                for (int i = 0; i < n; i++) if (buf.get(i) != 0) return false;
+                pos += n;
+            }
         }
     }
 

@@ -655,7 +655,7 @@ public final class Spool implements AutoCloseable {
                 }
             });
             long size = Files.size(seg.file);
-            if (end < size) {
+            if (end < size && !seg.onlyZerosFrom(end)) {
                 log.warn("spool recovery: {}: {} byte(s) after offset {} are not a whole record (a commit cut short by the crash, never"
                         + " acknowledged); ignored", seg, size - end, end);
             }

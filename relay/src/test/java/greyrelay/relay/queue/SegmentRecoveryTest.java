@@ -74,15 +74,32 @@ class SegmentRecoveryTest {
         return dir.resolve("segments/" + Segment.name(seq) + Segment.SUFFIX);
     }
 
+    /** Where each whole record of segment 0 ends (the file runs on with zeros written ahead). */
+    List<Long> recordEnds() throws IOException {
+        List<Long> ends = new ArrayList<>();
+        Segment.existing(dir.resolve("segments"), 0).scan(java.util.Set.of(), new Segment.Visitor() {
+            @Override
+            public void record(QueueId id, byte[] envelope, Segment.Location at) {
+                ends.add(at.messageOffset() + at.messageLength() + 4);
+            }
+
+            @Override
+            public void damaged(QueueId id, Segment.Location at) {
+                throw new AssertionError("damaged " + id);
+            }
+        });
+        return ends;
+    }
+
     @Test
     void a_tail_cut_anywhere_inside_the_last_record_loses_only_that_record() throws Exception {
         Spool spool = open(Spool.SEGMENT_BYTES);
         Envelope a = commit(spool, "a");
         Envelope b = commit(spool, "b");
-        long wholeTwo = Files.size(segment(0));
         commit(spool, "torn");
-        long wholeThree = Files.size(segment(0));
         spool.close();
+        long wholeTwo = recordEnds().get(1);
+        long wholeThree = recordEnds().get(2);
         byte[] all = Files.readAllBytes(segment(0));
 
         for (long cut = wholeTwo; cut < wholeThree; cut += 13) {
@@ -97,9 +114,10 @@ class SegmentRecoveryTest {
         Envelope a = commit(spool, "a");
         Envelope torn = commit(spool, "torn");
         spool.close();
+        long end = recordEnds().get(1);
         // the envelope made it, the message's last page did not (zeros, as after a crash with delayed allocation)
         try (RandomAccessFile f = new RandomAccessFile(segment(0).toFile(), "rw")) {
-            f.seek(f.length() - 20);
+            f.seek(end - 20);
             f.write(new byte[16]);
         }
         // and the file system extended the file with zeros past the last write
@@ -112,9 +130,9 @@ class SegmentRecoveryTest {
     void a_damaged_message_followed_by_whole_records_was_acknowledged_and_is_kept_for_a_human() throws Exception {
         Spool spool = open(Spool.SEGMENT_BYTES);
         Envelope damaged = commit(spool, "damaged");
-        long end = Files.size(segment(0));
         Envelope b = commit(spool, "b");
         spool.close();
+        long end = recordEnds().get(0);
         try (RandomAccessFile f = new RandomAccessFile(segment(0).toFile(), "rw")) {
             f.seek(end - 10);
             f.write('#');
@@ -149,10 +167,22 @@ class SegmentRecoveryTest {
         spool.delete(delivered.id());
         spool.close();
         // the removal of the second was being written when the process died: no newline yet
-        Files.writeString(dir.resolve("segments/0000000000000000.done"), cutShort.id().value().substring(0, 10),
-                StandardOpenOption.APPEND);
+        Path ledger = dir.resolve("segments/0000000000000000.done");
+        byte[] text = Files.readAllBytes(ledger);
+        int end = 0;
+        while (end < text.length && text[end] != 0) end++;
+        try (RandomAccessFile f = new RandomAccessFile(ledger.toFile(), "rw")) {
+            f.seek(end);
+            f.write(cutShort.id().value().substring(0, 10).getBytes(StandardCharsets.US_ASCII));
+        }
 
         assertThat(recovered()).containsExactly(cutShort.id(), waiting.id());
+        // a removal after the restart is a line of its own, not glued to the torn one
+        Spool restarted = open(Spool.SEGMENT_BYTES);
+        restarted.recover();
+        restarted.delete(cutShort.id());
+        restarted.close();
+        assertThat(recovered()).containsExactly(waiting.id());
     }
 
     @Test
