@@ -60,8 +60,8 @@ public final class Spool implements AutoCloseable {
     private final Map<QueueId, Location> index = new ConcurrentHashMap<>();
     private final GroupCommit<Append> appends;
     private final GroupCommit<Removal> removals;
-    /** Commit thread only. */
-    private Segment head;
+    /** Written by the commit thread only (volatile for {@link #close()}). */
+    private volatile Segment head;
     private long nextSeq;
     private volatile IntConsumer beforeSync = n -> { };
 
