@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a benchmark main class from relay's test sources: relay/bench.sh <name> [args...]
 #   throughput [sessions] [messagesPerSession] [extra-yaml]   SMTP → spool → delivery (ThroughputBench)
+#   spool [threads] [messagesPerThread]                       the spool alone: commit and remove 1 KiB messages (SpoolBench)
 #   greylist [h2|postgres|all] [sizes] [decisions] [threads]      greylist decisions (GreylistBench; PostgreSQL = the test server)
 #   policy [h2|postgres|all] [connections] [seconds]            Postfix policy requests, greyrelay vs postgrey when installed (PolicyBench)
 #   verify [probes]                                           callback verification on H2 (VerifyBench)

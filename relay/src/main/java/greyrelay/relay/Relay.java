@@ -510,6 +510,7 @@ public final class Relay implements AutoCloseable {
         admin.stop();
         ControlUrl.remove(config.dataPath());
         queue.close();
+        spool.close();
         stopScheduler();
         verification.close();
         greylisting.close();
@@ -525,6 +526,7 @@ public final class Relay implements AutoCloseable {
         if (smtp != null) smtp.shutdown(Duration.ZERO);
         admin.stop();
         queue.close();
+        spool.close();
         stopScheduler();
         verification.close();
         processMeters.close();

@@ -19,9 +19,15 @@ final class DirSync {
     private long requested;
     private long completed;
     private boolean syncing;
+    private final java.util.concurrent.atomic.AtomicLong syncs = new java.util.concurrent.atomic.AtomicLong();
 
     DirSync(Path dir) {
         this.dir = dir;
+    }
+
+    /** How many fsyncs of the directory were made (for the benchmark's syncs per message). */
+    long syncs() {
+        return syncs.get();
     }
 
     void sync() throws IOException {
@@ -48,6 +54,7 @@ final class DirSync {
         IOException failure = null;
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
+            syncs.incrementAndGet();
         } catch (IOException e) {
             failure = e;
         }

@@ -5,10 +5,12 @@
  * <h2>Pieces</h2>
  * <ul>
  *   <li>{@link greyrelay.relay.queue.Spool}: the files. The SMTP layer writes a message with {@code begin()} and
- *       makes it durable with {@code commit(Envelope)} before the client hears 250; the queue replaces the envelope
- *       with {@code update} after each attempt. Every file enters the queue directory through one fdatasync + rename
- *       + directory fsync path; {@code recover()} rebuilds the queue at start. {@code EnvelopeFormat} is the file form
- *       of the envelope (flat JSON, unchanged since the first release: a spool survives upgrades).</li>
+ *       makes it durable with {@code commit(Envelope)} before the client hears 250: {@code GroupCommit}'s thread
+ *       appends it to the head {@code Segment} with whatever else is pending and fdatasyncs once for all of them. The
+ *       queue replaces the envelope with {@code update} after each attempt (a state file: fdatasync + rename +
+ *       directory fsync); a message leaves through its segment's ledger; {@code recover()} rebuilds the queue at
+ *       start. {@code EnvelopeFormat} is the stored form of the envelope (flat JSON, unchanged since the first
+ *       release: a spool survives upgrades).</li>
  *   <li>{@link greyrelay.relay.queue.Envelope}: what is known about one message — {@code id}, {@code sender} (the
  *       address package's {@code Sender}: {@code Null} for bounces), the {@link greyrelay.relay.queue.RecipientState}s,
  *       the {@code Arrival} (when, from which SMTP client or from ourselves, size, our trace header fields) and the

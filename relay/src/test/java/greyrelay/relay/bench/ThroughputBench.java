@@ -1,5 +1,6 @@
 package greyrelay.relay.bench;
 
+import greyrelay.relay.queue.Spool;
 import greyrelay.relay.testing.Examples;
 import greyrelay.relay.testing.RelayHarness;
 import greyrelay.relay.testing.SmtpConversation;
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Throughput benchmark (not a test): N parallel SMTP sessions send 1 KiB messages through a whole relay (H2, spool
  * with fsync, delivery) into a fast sink. Prints accepted msgs/s, end-to-end msgs/s, p50/p99 of end-of-DATA → 250,
- * and the peak RSS of this JVM (relay, clients and sink together).
+ * the spool's syncs per accepted message and its commit batch sizes, and the peak RSS of this JVM (relay, clients and
+ * sink together).
  *
  * <p>Run: {@code relay/bench.sh throughput [sessions] [messagesPerSession] [plain|full]}: {@code plain} has greylisting,
  * verification and SPF off; {@code full} has them all on in steady state (the triplet already passed, the sender
@@ -70,16 +72,18 @@ public final class ThroughputBench {
             }
             // warm-up: JIT, connection paths, H2
             run(h, Math.min(4, sessions), 50, body, new ConcurrentLinkedQueue<>());
-            awaitDelivered(h, 4 * 50L);
+            awaitDelivered(h, Math.min(4, sessions) * 50L);
             int before = h.downstream.received().size();
 
             ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+            Spool.CommitStats spoolBefore = h.relay.spool().commitStats();
             long t0 = System.nanoTime();
             run(h, sessions, perSession, body, latencies);
             long accepted = System.nanoTime();
             long total = (long) sessions * perSession;
             awaitDelivered(h, before + total);
             long delivered = System.nanoTime();
+            Spool.CommitStats spoolAfter = h.relay.spool().commitStats();
 
             List<Long> l = new ArrayList<>(latencies);
             Collections.sort(l);
@@ -89,6 +93,7 @@ public final class ThroughputBench {
                     : "plain (checks off)", sessions, total, body.length(), senderMx.connections());
             System.out.printf("accepted: %.0f msgs/s   end to end (delivered by the sink): %.0f msgs/s%n", acceptedRate, e2eRate);
             System.out.printf("end of DATA -> 250: p50 %.2f ms  p99 %.2f ms  max %.2f ms%n", pct(l, 50), pct(l, 99), l.get(l.size() - 1) / 1e6);
+            printSpool(spoolBefore, spoolAfter);
             System.out.printf("peak RSS (whole JVM: relay + %d clients + sink): %s%n", sessions, peakRss());
             printDeliveryConcurrency(h);
         }
@@ -133,6 +138,29 @@ public final class ThroughputBench {
             if (System.nanoTime() > deadline) throw new IllegalStateException("not delivered in time");
             Thread.sleep(2);
         }
+    }
+
+    /** Syncs per accepted message and the group commit's batch sizes, over the measured run. */
+    private static void printSpool(Spool.CommitStats before, Spool.CommitStats after) {
+        long accepted = after.accepted() - before.accepted();
+        long acceptSyncs = after.acceptSyncs() - before.acceptSyncs();
+        long allSyncs = acceptSyncs + after.removalSyncs() - before.removalSyncs() + after.directorySyncs() - before.directorySyncs();
+        System.out.printf("spool syncs per accepted message: %.3f on the accept path (%d for %d messages), %.3f with removals and"
+                + " state files%n", acceptSyncs / (double) accepted, acceptSyncs, accepted, allSyncs / (double) accepted);
+        long[] sizes = new long[after.acceptBatchSizes().length];
+        long batches = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = after.acceptBatchSizes()[i] - before.acceptBatchSizes()[i];
+            batches += sizes[i];
+        }
+        StringBuilder dist = new StringBuilder();
+        for (int lo = 1; lo < sizes.length; lo *= 2) {
+            int hi = Math.min(sizes.length - 1, lo * 2 - 1);
+            long n = 0;
+            for (int i = lo; i <= hi; i++) n += sizes[i];
+            if (n > 0) dist.append(String.format("  %s: %d", lo == hi ? lo : lo + "-" + hi, n));
+        }
+        System.out.printf("commit batches: %d, mean %.1f messages;%s%n", batches, accepted / (double) Math.max(1, batches), dist);
     }
 
     private static double pct(List<Long> sorted, int p) {

@@ -87,7 +87,7 @@ class QueueIT {
         h.deliverDue();
         assertThat(withSubject("waiting")).hasSize(1);
         assertThat(h.relay.queue().depth()).isZero();
-        assertThat(Files.exists(h.relay.spool().messageFile(greyrelay.relay.queue.QueueId.parse(id)))).isFalse();
+        assertThat(h.relay.spool().holds(greyrelay.relay.queue.QueueId.parse(id))).isFalse();
     }
 
     @Test
@@ -198,9 +198,9 @@ class QueueIT {
     @Test
     void a_spool_that_cannot_be_written_answers_451_and_keeps_nothing_half_written() throws Exception {
         h = RelayHarness.start(dir, YAML);
-        Path queueDir = dir.resolve("spool/queue");
-        Files.delete(queueDir);
-        Files.writeString(queueDir, "not a directory"); // every commit now fails
+        Path segments = dir.resolve("spool/segments");
+        Files.delete(segments);
+        Files.writeString(segments, "not a directory"); // every commit now fails
         try (SmtpConversation c = SmtpConversation.open(h.smtpPort())) {
             c.expect(220);
             c.ehlo(HELO);

@@ -20,12 +20,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The spool on a real file system: a commit puts message and envelope in the queue directory in one file, a new state
+ * The spool on a real file system: a commit appends message and envelope to a segment in one record, a new state
  * replaces the envelope whole, and recovery after a crash keeps exactly what was committed and not finished.
  */
 class SpoolTest {
@@ -40,6 +41,11 @@ class SpoolTest {
     @BeforeEach
     void open() throws Exception {
         spool = new Spool(dir, clock, 0);
+    }
+
+    @AfterEach
+    void close() {
+        spool.close();
     }
 
     Envelope envelope(QueueId id, RecipientState... recipients) {
@@ -74,42 +80,73 @@ class SpoolTest {
     void spool_directories_are_0700_and_its_files_0600_whatever_the_umask() throws Exception {
         Envelope e = committed();
 
-        for (String d : List.of("incoming", "queue")) {
+        spool.update(e.with(e.schedule().dueAt(clock.instant().plusSeconds(60))));
+        try (Spool.Incoming big = spool.begin()) {
+            big.out().write(new byte[Spool.SPILL_BYTES + 1]);
+            assertThat(files("incoming")).containsExactly(big.id() + ".part");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    dir.resolve("incoming").resolve(big.id() + ".part")))).isEqualTo("rw-------");
+        }
+
+        for (String d : List.of("incoming", "queue", "segments")) {
             assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(d))))
                     .as(d).isEqualTo("rwx------");
         }
-        for (String f : files("queue")) {
-            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("queue").resolve(f))))
-                    .as(f).isEqualTo("rw-------");
+        for (String d : List.of("queue", "segments")) {
+            for (String f : files(d)) {
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(d).resolve(f))))
+                        .as(f).isEqualTo("rw-------");
+            }
         }
-        assertThat(files("queue")).contains(e.id() + ".msg");
+        assertThat(files("segments")).containsExactly("0000000000000000.done", "0000000000000000.seg");
+        assertThat(files("queue")).containsExactly(e.id() + ".json");
     }
 
     @Test
-    void a_message_is_written_in_incoming_and_appears_in_the_queue_only_when_committed() throws Exception {
+    void a_message_is_held_by_its_session_and_appears_in_the_spool_only_when_committed() throws Exception {
         try (Spool.Incoming in = spool.begin()) {
             in.out().write(MESSAGE.getBytes(StandardCharsets.US_ASCII));
             in.out().flush();
-            assertThat(files("incoming")).containsExactly(in.id() + ".msg");
-            assertThat(files("queue")).isEmpty();
+            assertThat(files("incoming")).isEmpty();
+            assertThat(files("segments")).isEmpty();
+            assertThat(spool.holds(in.id())).isFalse();
 
             Envelope e = in.commit(envelope(in.id(), RecipientState.pending(JOHN)));
 
-            assertThat(files("incoming")).isEmpty();
-            assertThat(files("queue")).containsExactly(in.id() + ".msg");
+            assertThat(spool.holds(in.id())).isTrue();
+            assertThat(files("segments")).containsExactly("0000000000000000.done", "0000000000000000.seg");
+            assertThat(files("queue")).isEmpty();
             assertThat(spool.read(in.id())).contains(e);
             assertThat(message(in.id())).isEqualTo(MESSAGE);
         }
     }
 
     @Test
-    void the_queue_file_holds_the_message_then_the_envelope_then_the_length_footer() throws Exception {
+    void a_big_message_is_spilled_to_incoming_while_it_arrives_and_committed_whole() throws Exception {
+        byte[] big = (Examples.message("big") + "x".repeat(70) + "\r\n").repeat(2000).getBytes(StandardCharsets.US_ASCII);
+        try (Spool.Incoming in = spool.begin()) {
+            for (int off = 0; off < big.length; off += 1000) in.out().write(big, off, Math.min(1000, big.length - off));
+            assertThat(files("incoming")).containsExactly(in.id() + ".part");
+
+            in.commit(envelope(in.id(), RecipientState.pending(JOHN)));
+
+            assertThat(files("incoming")).isEmpty();
+            try (InputStream m = spool.openMessage(in.id())) {
+                assertThat(m.readAllBytes()).isEqualTo(big);
+            }
+            assertThat(new Spool(dir, clock, 0).recover()).extracting(Envelope::id).containsExactly(in.id());
+        }
+    }
+
+    @Test
+    void a_segment_record_holds_the_id_the_envelope_then_the_message() throws Exception {
         Envelope e = committed();
 
-        String file = Files.readString(spool.messageFile(e.id()), StandardCharsets.UTF_8);
+        String file = Files.readString(dir.resolve("segments/0000000000000000.seg"), StandardCharsets.ISO_8859_1);
 
-        assertThat(file).startsWith(MESSAGE + "{\"id\":\"" + e.id() + "\"")
-                .endsWith("\n" + String.format("%016x", MESSAGE.length()) + "\n");
+        assertThat(file).startsWith("GRM1" + (char) 0 + (char) e.id().value().length() + e.id())
+                .contains("{\"id\":\"" + e.id() + "\"").contains(MESSAGE);
+        assertThat(file.indexOf(MESSAGE)).isGreaterThan(file.indexOf("{\"id\":"));
         assertThat(spool.readHeaderSection(e.id(), 64 * 1024)).asString(StandardCharsets.US_ASCII)
                 .isEqualTo(MESSAGE.substring(0, MESSAGE.indexOf("\r\n\r\n") + 4));
     }
@@ -125,7 +162,7 @@ class SpoolTest {
         spool.update(later);
 
         assertThat(spool.read(e.id())).contains(later);
-        assertThat(files("queue")).containsExactly(e.id() + ".json", e.id() + ".msg");
+        assertThat(files("queue")).containsExactly(e.id() + ".json");
         assertThat(message(e.id())).isEqualTo(MESSAGE);
     }
 
@@ -135,16 +172,20 @@ class SpoolTest {
         in.out().write("Subject: half".getBytes(StandardCharsets.US_ASCII));
         in.abort();
         in.close();
+        Spool.Incoming spilled = spool.begin();
+        spilled.out().write(new byte[Spool.SPILL_BYTES * 2]);
+        spilled.abort();
 
         assertThat(files("incoming")).isEmpty();
         assertThat(files("queue")).isEmpty();
+        assertThat(files("segments")).isEmpty();
     }
 
     @Test
     void a_commit_that_cannot_be_made_durable_fails_and_leaves_nothing_half_written() throws Exception {
-        Path queue = dir.resolve("queue");
-        Files.delete(queue);
-        Files.writeString(queue, "not a directory");
+        Path segments = dir.resolve("segments");
+        Files.delete(segments);
+        Files.writeString(segments, "not a directory");
         try (Spool.Incoming in = spool.begin()) {
             in.out().write(MESSAGE.getBytes(StandardCharsets.US_ASCII));
 
@@ -202,7 +243,7 @@ class SpoolTest {
 
         assertThat(recovered).containsExactly(kept);
         assertThat(files("incoming")).isEmpty();
-        assertThat(files("queue")).containsExactlyInAnyOrder(kept.id() + ".msg", torn.getFileName().toString());
+        assertThat(files("queue")).containsExactly(torn.getFileName().toString());
         assertThat(torn).as("acknowledged mail is never deleted because it cannot be read").hasContent("Subject: torn\r\n\r\nno envelope, no footer");
     }
 
@@ -215,5 +256,7 @@ class SpoolTest {
 
         assertThat(files("queue")).isEmpty();
         assertThat(spool.read(e.id())).isEmpty();
+        assertThat(spool.holds(e.id())).isFalse();
+        assertThat(new Spool(dir, clock, 0).recover()).isEmpty();
     }
 }
