@@ -102,7 +102,9 @@ public final class HeadlessChrome implements AutoCloseable {
     }
 
     public <T> T waitFor(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(15)).until(condition::apply);
+        // a page that navigates while the condition reads it leaves stale elements: read it again
+        return new WebDriverWait(driver, Duration.ofSeconds(15)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(condition::apply);
     }
 
     /** Runs a script in the page (test-side only: the page's CSP does not apply to WebDriver). */

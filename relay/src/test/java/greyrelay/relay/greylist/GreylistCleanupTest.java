@@ -47,6 +47,7 @@ class GreylistCleanupTest {
         check.evaluate(new Requests.Session("198.51.100.20").rcpt(JANE, MARY)); // passes: remembered for 35 days
         f.traps("trap@example.com").hit(new Requests.Session("203.0.113.5").facts, "t1", greyrelay.relay.address.Sender.NULL,
                 "trap@example.com", f.clock.instant());
+        f.flushed(); // the first sights are written behind the decisions
         f.clock.advance(Duration.ofDays(3)); // grey ones (window 2 days) and the 24 h block are over
         GreylistCleanup cleanup = new GreylistCleanup(f.store, f.blocks, f.clock, 3, 100, f.metrics);
 
@@ -60,6 +61,7 @@ class GreylistCleanupTest {
     void one_run_stops_after_its_batch_budget() {
         GreylistCheck check = f.rcptCheck();
         for (int i = 0; i < 7; i++) check.evaluate(new Requests.Session("192.0.2.10").rcpt("s" + (char) ('a' + i) + "@example.org", JOHN));
+        f.flushed(); // the first sights are written behind the decisions
         f.clock.advance(Duration.ofDays(3));
 
         assertThat(new GreylistCleanup(f.store, f.blocks, f.clock, 2, 2, f.metrics).runOnce().triplets()).isEqualTo(4);
