@@ -164,7 +164,16 @@ public final class RateLimiter {
      * clocks in sync (NTP), as greylisting already requires.
      */
     public static RateLimiter shared(DataSource dataSource, Clock clock) {
-        return new RateLimiter(new SharedStore(dataSource, new ClockMeter(clock)), "shared (PostgreSQL, all nodes)");
+        return new RateLimiter(new SharedStore(dataSource, new ClockMeter(clock), true), "shared (PostgreSQL, all nodes)");
+    }
+
+    /**
+     * Like {@link #shared}, without local copies: every take is a database transaction and the nodes together never
+     * grant more than the limit. For low-volume budgets that are a promise to others (verification's probes per
+     * remote domain), where the overshoot would matter and the speed would not.
+     */
+    public static RateLimiter sharedExact(DataSource dataSource, Clock clock) {
+        return new RateLimiter(new SharedStore(dataSource, new ClockMeter(clock), false), "shared exact (PostgreSQL, all nodes)");
     }
 
     /** Takes one token from the bucket {@code key} with {@code limit}; an {@link Limit#OFF} limit always grants. */
@@ -299,12 +308,14 @@ public final class RateLimiter {
         private final PostgreSQLSelectForUpdateBasedProxyManager<String> proxies;
         private final DataSource dataSource;
         private final ClockMeter meter;
+        private final boolean copies;
         /** Optimized proxies by bucket id: an optimization's local copy lives in its proxy, so the proxy is kept. */
         private final Cache<String, SharedEntry> buckets;
 
-        SharedStore(DataSource dataSource, ClockMeter meter) {
+        SharedStore(DataSource dataSource, ClockMeter meter, boolean copies) {
             this.dataSource = dataSource;
             this.meter = meter;
+            this.copies = copies;
             // select-for-update needs no lock column for string keys; never mix strategies on one table
             this.proxies = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                     .primaryKeyMapper(PrimaryKeyMapper.STRING)
@@ -347,7 +358,7 @@ public final class RateLimiter {
         @Override
         public Bucket bucket(String id, Limit limit) {
             return buckets.get(id, k -> {
-                long slack = unsynchronizedTokens(limit);
+                long slack = slack(limit);
                 var builder = proxies.builder();
                 if (slack > 0) {
                     builder = builder.withOptimization(new DelayOptimization(
@@ -357,11 +368,15 @@ public final class RateLimiter {
             }).proxy();
         }
 
+        private long slack(Limit limit) {
+            return copies ? unsynchronizedTokens(limit) : 0;
+        }
+
         @Override
         public ConsumptionProbe takeOne(String id, Limit limit) {
             Bucket bucket = bucket(id, limit);
             ConsumptionProbe p = bucket.tryConsumeAndReturnRemaining(1);
-            if (!p.isConsumed() && unsynchronizedTokens(limit) > 0) {
+            if (!p.isConsumed() && slack(limit) > 0) {
                 // the local copy may be stale (another node gave a token back): refuse only on the row's word
                 ((BucketProxy) bucket).getOptimizationController().syncImmediately();
                 p = bucket.tryConsumeAndReturnRemaining(1);
