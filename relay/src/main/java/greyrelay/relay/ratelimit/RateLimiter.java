@@ -8,8 +8,12 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
+import io.github.bucket4j.distributed.proxy.optimization.NopeOptimizationListener;
+import io.github.bucket4j.distributed.proxy.optimization.delay.DelayOptimization;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +25,8 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Token buckets by opaque key: the mechanism behind every rate limit, with no policy in it. A caller names a bucket
@@ -34,10 +40,35 @@ import javax.sql.DataSource;
  * every node sharing the database takes from the same bucket. The limit is part of the bucket's identity: when an
  * override changes a client's numbers, counting starts afresh in a new bucket rather than reinterpreting old state.
  *
- * <p>Thread-safe. The shared store does one short database transaction per {@link #take}; a failure there throws
- * (the pipeline then answers {@code 451 4.3.0}, fail closed).
+ * <p>The shared store does not go to the database for every token: each bucket's proxy carries Bucket4j's delaying
+ * optimization, a local copy of the bucket that grants up to {@link #unsynchronizedTokens} tokens before writing them
+ * to the row, and reads the row again before any decision once its copy is {@link #SYNC_EVERY} old. So one node may
+ * grant at most that many tokens the others have not seen yet (5% of the capacity, none for capacities below 20);
+ * they are then owed by the bucket (it goes into debt) and the long-run rate stays exact. A refusal is never taken
+ * from a stale copy: it is checked against the row first, so a client is refused exactly when the database says so.
+ * The proxies, and with them the local copies, live in a bounded Caffeine map; one evicted with tokens not yet
+ * written writes them first.
+ *
+ * <p>Thread-safe. A database failure in the shared store throws (the pipeline then answers {@code 451 4.3.0}, fail
+ * closed).
  */
 public final class RateLimiter {
+
+    private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
+
+    /** A shared bucket's local copy is read again from the database before any decision once it is this old. */
+    static final Duration SYNC_EVERY = Duration.ofSeconds(1);
+
+    /** Shared buckets whose proxies (and local copies) this node keeps; the least recently used dropped first. */
+    static final int SHARED_PROXIES = 100_000;
+
+    /**
+     * Tokens one node may grant from a shared bucket before writing them to the database: 5% of the capacity, rounded
+     * down, so buckets under 20 tokens (where one token is already more than 5%) always go to the database.
+     */
+    static long unsynchronizedTokens(Limit limit) {
+        return limit.capacity() / 20;
+    }
 
     /** Ids longer than this are hashed, to fit the table's id column (VARCHAR(512)) with room to spare. */
     static final int MAX_ID = 400;
@@ -88,6 +119,10 @@ public final class RateLimiter {
     private interface Store {
         Bucket bucket(String id, Limit limit);
 
+        default ConsumptionProbe takeOne(String id, Limit limit) {
+            return bucket(id, limit).tryConsumeAndReturnRemaining(1);
+        }
+
         /** The bucket when it exists; creates nothing (an absent bucket is a full one). */
         java.util.Optional<Bucket> existing(String id, Limit limit);
 
@@ -129,7 +164,16 @@ public final class RateLimiter {
      * clocks in sync (NTP), as greylisting already requires.
      */
     public static RateLimiter shared(DataSource dataSource, Clock clock) {
-        return new RateLimiter(new SharedStore(dataSource, new ClockMeter(clock)), "shared (PostgreSQL, all nodes)");
+        return new RateLimiter(new SharedStore(dataSource, new ClockMeter(clock), true), "shared (PostgreSQL, all nodes)");
+    }
+
+    /**
+     * Like {@link #shared}, without local copies: every take is a database transaction and the nodes together never
+     * grant more than the limit. For low-volume budgets that are a promise to others (verification's probes per
+     * remote domain), where the overshoot would matter and the speed would not.
+     */
+    public static RateLimiter sharedExact(DataSource dataSource, Clock clock) {
+        return new RateLimiter(new SharedStore(dataSource, new ClockMeter(clock), false), "shared exact (PostgreSQL, all nodes)");
     }
 
     /** Takes one token from the bucket {@code key} with {@code limit}; an {@link Limit#OFF} limit always grants. */
@@ -140,7 +184,7 @@ public final class RateLimiter {
                     .<Take>map(e -> e.canBeConsumed() ? GRANTED : new Take.Refused(Duration.ofNanos(e.getNanosToWaitForRefill())))
                     .orElse(GRANTED);
         }
-        ConsumptionProbe p = store.bucket(id(key, limit), limit).tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe p = store.takeOne(id(key, limit), limit);
         return p.isConsumed() ? GRANTED : new Take.Refused(Duration.ofNanos(p.getNanosToWaitForRefill()));
     }
 
@@ -203,6 +247,9 @@ public final class RateLimiter {
 
     private record Entry(Bucket bucket, Duration period) {}
 
+    /** A shared bucket's proxy; {@code optimized} when it keeps a local copy (tokens that may not be in the row yet). */
+    private record SharedEntry(BucketProxy proxy, Duration period, boolean optimized) {}
+
     private static final class LocalStore implements Store {
         private final ClockMeter meter;
         private final Cache<String, Entry> buckets;
@@ -260,9 +307,15 @@ public final class RateLimiter {
     private static final class SharedStore implements Store {
         private final PostgreSQLSelectForUpdateBasedProxyManager<String> proxies;
         private final DataSource dataSource;
+        private final ClockMeter meter;
+        private final boolean copies;
+        /** Optimized proxies by bucket id: an optimization's local copy lives in its proxy, so the proxy is kept. */
+        private final Cache<String, SharedEntry> buckets;
 
-        SharedStore(DataSource dataSource, ClockMeter meter) {
+        SharedStore(DataSource dataSource, ClockMeter meter, boolean copies) {
             this.dataSource = dataSource;
+            this.meter = meter;
+            this.copies = copies;
             // select-for-update needs no lock column for string keys; never mix strategies on one table
             this.proxies = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                     .primaryKeyMapper(PrimaryKeyMapper.STRING)
@@ -270,12 +323,65 @@ public final class RateLimiter {
                     .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
                     .clientClock(meter)
                     .build();
+            this.buckets = Caffeine.newBuilder()
+                    .ticker(meter)
+                    .executor(Runnable::run) // maintenance (and a dropped copy's last write) on the caller's thread
+                    .maximumSize(SHARED_PROXIES)
+                    .expireAfter(new Expiry<String, SharedEntry>() {
+                        @Override
+                        public long expireAfterCreate(String key, SharedEntry e, long now) {
+                            return e.period().toNanos();
+                        }
+
+                        @Override
+                        public long expireAfterUpdate(String key, SharedEntry e, long now, long left) {
+                            return e.period().toNanos();
+                        }
+
+                        @Override
+                        public long expireAfterRead(String key, SharedEntry e, long now, long left) {
+                            return e.period().toNanos();
+                        }
+                    })
+                    .removalListener((String id, SharedEntry e, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                        if (e == null || !cause.wasEvicted() || !e.optimized()) return;
+                        try {
+                            // only when tokens granted here are not in the row yet (both conditions must hold)
+                            e.proxy().getOptimizationController().syncByCondition(1, Duration.ZERO);
+                        } catch (RuntimeException ex) {
+                            log.warn("rate limits: cannot write the local tokens of bucket {}: {}", id, ex.getMessage());
+                        }
+                    })
+                    .build();
         }
 
         @Override
         public Bucket bucket(String id, Limit limit) {
-            // proxies are cheap views; Bucket4j advises building one per use rather than caching them
-            return proxies.getProxy(id, () -> configuration(limit));
+            return buckets.get(id, k -> {
+                long slack = slack(limit);
+                var builder = proxies.builder();
+                if (slack > 0) {
+                    builder = builder.withOptimization(new DelayOptimization(
+                            new DelayParameters(slack, SYNC_EVERY), NopeOptimizationListener.INSTANCE, meter));
+                }
+                return new SharedEntry(builder.build(k, () -> configuration(limit)), limit.period(), slack > 0);
+            }).proxy();
+        }
+
+        private long slack(Limit limit) {
+            return copies ? unsynchronizedTokens(limit) : 0;
+        }
+
+        @Override
+        public ConsumptionProbe takeOne(String id, Limit limit) {
+            Bucket bucket = bucket(id, limit);
+            ConsumptionProbe p = bucket.tryConsumeAndReturnRemaining(1);
+            if (!p.isConsumed() && slack(limit) > 0) {
+                // the local copy may be stale (another node gave a token back): refuse only on the row's word
+                ((BucketProxy) bucket).getOptimizationController().syncImmediately();
+                p = bucket.tryConsumeAndReturnRemaining(1);
+            }
+            return p;
         }
 
         @Override
@@ -294,6 +400,7 @@ public final class RateLimiter {
 
         @Override
         public int removeExpired() {
+            buckets.cleanUp();
             int total = 0;
             int n;
             do {

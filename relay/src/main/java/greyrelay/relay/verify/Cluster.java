@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * What the nodes on one PostgreSQL database share of verification, or nothing ({@link #single()}: H2, one node, every
  * count in memory as before). Shared: one probe per address at a time ({@link LeasedSingleFlight}), the per-domain and
  * per-address concurrency caps ({@link SharedSlots}), the per-domain probe rate (a Bucket4j bucket in
- * {@code rate_limit_bucket}, the rate limits' {@link RateLimiter#shared} store), the burst freeze ({@link SharedFreezes}).
+ * {@code rate_limit_bucket}, the rate limits' {@link RateLimiter#sharedExact} store), the burst freeze ({@link SharedFreezes}).
  * Not shared: the global cap and queue (they protect this node's own resources), the per-domain queues and the
  * per-MX-host budget. Leases last {@code leaseTtl}
  * (longer than one probe), so a node that dies holding them frees them by then.
@@ -69,7 +69,7 @@ final class Cluster implements AutoCloseable {
         log.info("verification: shared by the nodes on PostgreSQL (probe leases, per-domain and per-address caps, per-domain"
                 + " probe rates, burst freezes) as {}; leases last {}", node, leaseTtl);
         return new Cluster(new ProbeLeases(database), new DomainFreezes(database),
-                RateLimiter.shared(database.dataSource(), clock), node, clock, leaseTtl);
+                RateLimiter.sharedExact(database.dataSource(), clock), node, clock, leaseTtl);
     }
 
     boolean isShared() {

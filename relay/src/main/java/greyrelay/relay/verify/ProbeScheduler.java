@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A global cap on probes running at once ({@code maxConcurrent}) and on probes waiting ({@code maxQueued}).</li>
  *   <li>Per sender domain: a concurrency cap, a token-bucket rate (Bucket4j, on the injected clock; in a cluster the
- *       bucket is a row of {@code rate_limit_bucket} shared by every node, through {@link RateLimiter#shared}) and a
+ *       bucket is a row of {@code rate_limit_bucket} shared by every node, through {@link RateLimiter#sharedExact}) and a
  *       bounded waiting queue. A domain whose budget is used up is refused at once ({@link Admission.Refused}); it never makes
  *       another domain wait. Free global slots go to waiting domains round-robin, one probe per domain per turn, so a
  *       domain with a long queue cannot starve one that just arrived.</li>

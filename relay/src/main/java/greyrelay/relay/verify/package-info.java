@@ -34,7 +34,7 @@
  *       per slot, taken at each connection ({@link greyrelay.relay.verify.SharedSlots} behind
  *       {@link greyrelay.relay.verify.SharedBudget}); the per-domain probe rate is one Bucket4j bucket per domain in
  *       {@code rate_limit_bucket}, through the rate limits' own shared store
- *       ({@link greyrelay.relay.ratelimit.RateLimiter#shared}); the burst freeze is a row per domain
+ *       ({@link greyrelay.relay.ratelimit.RateLimiter#sharedExact}); the burst freeze is a row per domain
  *       ({@link greyrelay.relay.verify.SharedFreezes} behind {@link greyrelay.relay.verify.FreezeStore}, adopted by each
  *       lane's {@link greyrelay.relay.verify.BurstFreeze}). Leases expire ({@code probeTotal} + 30 s), so a dead node
  *       holds nothing for longer. With H2, {@code Cluster.single()}: nothing shared, nothing slower.</li>

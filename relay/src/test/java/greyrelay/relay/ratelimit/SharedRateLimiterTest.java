@@ -75,6 +75,57 @@ class SharedRateLimiterTest {
     }
 
     @Test
+    void two_nodes_together_grant_at_most_the_capacity_plus_each_nodes_unsynchronized_tokens() {
+        // own clock: the row's expiry is stamped with the real time, which another test compares with the shared clock
+        TestClock clock = new TestClock(Instant.now());
+        RateLimiter node1 = RateLimiter.shared(db.dataSource(), clock);
+        RateLimiter node2 = RateLimiter.shared(db.dataSource(), clock);
+        Limit hundred = Limit.perHour(100);
+        long slack = RateLimiter.unsynchronizedTokens(hundred);
+        assertThat(slack).as("5% of the capacity").isEqualTo(5);
+        int granted = 0;
+        for (int i = 0; i < 400; i++) {
+            RateLimiter node = i % 3 == 0 ? node2 : node1; // uneven, so the nodes' local copies drift apart
+            if (node.take("overshoot", hundred) instanceof Take.Granted) granted++;
+        }
+        assertThat(granted).isBetween(100, (int) (100 + 2 * slack));
+
+        // what was granted beyond the capacity is owed: after one refill period's worth of tokens, no more than that
+        clock.advance(Duration.ofMinutes(6)); // 10 tokens back
+        int later = 0;
+        for (int i = 0; i < 100; i++) {
+            if ((i % 2 == 0 ? node1 : node2).take("overshoot", hundred) instanceof Take.Granted) later++;
+        }
+        assertThat(granted + later).isBetween(110, (int) (110 + 2 * slack));
+    }
+
+    @Test
+    void one_node_is_refused_on_the_very_take_beyond_the_capacity() {
+        TestClock clock = new TestClock(Instant.now());
+        RateLimiter node1 = RateLimiter.shared(db.dataSource(), clock);
+        RateLimiter node2 = RateLimiter.shared(db.dataSource(), clock);
+        Limit hundred = Limit.perHour(100);
+        for (int i = 0; i < 100; i++) assertThat(node1.take("single", hundred)).as("take %d", i + 1).isInstanceOf(Take.Granted.class);
+        assertThat(node1.take("single", hundred)).isInstanceOf(Take.Refused.class);
+        assertThat(node1.take("single", hundred)).isInstanceOf(Take.Refused.class);
+        assertThat(node2.take("single", hundred)).as("the other node sees the row").isInstanceOf(Take.Refused.class);
+        clock.advance(Duration.ofSeconds(36)); // one token back
+        assertThat(node1.take("single", hundred)).isInstanceOf(Take.Granted.class);
+        assertThat(node1.take("single", hundred)).isInstanceOf(Take.Refused.class);
+    }
+
+    @Test
+    void tokens_granted_locally_reach_the_database_within_the_unsynchronized_allowance() throws Exception {
+        Limit hundred = Limit.perHour(100);
+        for (int i = 0; i < 12; i++) node1.take("sync", hundred);
+        // the row knows every token but at most the 5 node1 may still hold locally
+        assertThat(node2.readOnly().take("sync", hundred)).isInstanceOf(Take.Granted.class);
+        int left = 0;
+        while (node2.take("sync", hundred) instanceof Take.Granted) left++;
+        assertThat(left).isBetween(88, 88 + 5);
+    }
+
+    @Test
     void a_token_given_back_on_one_node_is_seen_by_the_other() {
         Limit one = Limit.perHour(1);
         node1.take("giveback", one);
