@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a benchmark main class from relay's test sources: relay/bench.sh <name> [args...]
 #   throughput [sessions] [messagesPerSession] [extra-yaml]   SMTP → spool → delivery (ThroughputBench)
+#   postfix [sessions] [messagesPerSession] [plain|full]      the same load through a throwaway Postfix; full adds postgrey and reject_unverified_sender (PostfixBench)
 #   spool [threads] [messagesPerThread]                       the spool alone: commit and remove 1 KiB messages (SpoolBench)
 #   greylist [h2|postgres|all] [sizes] [decisions] [threads]      greylist decisions (GreylistBench; PostgreSQL = the test server)
 #   policy [h2|postgres|all] [connections] [seconds]            Postfix policy requests, greyrelay vs postgrey when installed (PolicyBench)

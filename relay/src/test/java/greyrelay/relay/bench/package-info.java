@@ -1,6 +1,6 @@
 /**
- * Benchmarks, run by {@code relay/bench.sh throughput|greylist|policy|verify|connections}: they print figures and
- * assert nothing about speed (README.md, "Performance", has the figures and the machine they came from). Not tests:
+ * Benchmarks, run by {@code relay/bench.sh throughput|postfix|spool|greylist|policy|verify|connections}: they print
+ * figures and assert nothing about speed (README.md, "Performance", has the figures and the machine they came from). Not tests:
  * Surefire does not run them.
  */
 package greyrelay.relay.bench;

@@ -7,6 +7,8 @@
  *   <li>{@link greyrelay.relay.testing.ScriptedMx}: a scripted MX for probes, recording each connection's transcript;
  *       {@link greyrelay.relay.testing.RawSmtpPeer}: a byte-exact, possibly hostile, SMTP peer for the client's tests;
  *       {@link greyrelay.relay.testing.DownstreamSink}: the MTA behind the relay, recording what it accepts.</li>
+ *   <li>{@link greyrelay.relay.testing.PostfixInstance}: a throwaway real Postfix (needs root and Postfix), for
+ *       PostfixPolicyIT and the Postfix reference benchmark.</li>
  *   <li>{@link greyrelay.relay.testing.RelayHarness}: a whole relay on port 0 over H2 in a temporary folder with these
  *       peers; {@link greyrelay.relay.testing.SmtpConversation}: a client that expects whole replies;
  *       {@link greyrelay.relay.testing.GoldenTranscript}: replays the transcripts of
