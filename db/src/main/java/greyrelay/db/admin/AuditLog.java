@@ -40,29 +40,19 @@ public final class AuditLog {
 
     /** The columns the audit log may be sorted by. */
     public enum Column implements SortColumn {
-        TIME("occurred_at"), WHO("actor"), ACTION("action"), TARGET("target", true), DETAIL("detail", true), FROM("client_ip", true),
-        NODE("node", true);
+        TIME(Spec.of("occurred_at")), WHO(Spec.of("actor")), ACTION(Spec.of("action")),
+        TARGET(Spec.nullable("target")), DETAIL(Spec.nullable("detail")), FROM(Spec.nullable("client_ip")),
+        NODE(Spec.nullable("node"));
 
-        private final String sql;
-        private final boolean nullable;
+        private final Spec spec;
 
-        Column(String sql) {
-            this(sql, false);
-        }
-
-        Column(String sql, boolean nullable) {
-            this.sql = sql;
-            this.nullable = nullable;
+        Column(Spec spec) {
+            this.spec = spec;
         }
 
         @Override
-        public String sql() {
-            return sql;
-        }
-
-        @Override
-        public boolean nullable() {
-            return nullable;
+        public Spec spec() {
+            return spec;
         }
     }
 

@@ -87,29 +87,19 @@ public final class DecisionLog {
 
     /** The columns the decision list may be sorted by. */
     public enum Column implements SortColumn {
-        TIME("decided_at"), CLIENT("client_ip", true), SENDER("sender", true), RECIPIENT("recipient", true), CHECK("check_name"),
-        OUTCOME("outcome"), REPLY("reply_code", true);
+        TIME(Spec.of("decided_at")), CLIENT(Spec.nullable("client_ip")), SENDER(Spec.nullable("sender")),
+        RECIPIENT(Spec.nullable("recipient")), CHECK(Spec.of("check_name")), OUTCOME(Spec.of("outcome")),
+        REPLY(Spec.nullable("reply_code"));
 
-        private final String sql;
-        private final boolean nullable;
+        private final Spec spec;
 
-        Column(String sql) {
-            this(sql, false);
-        }
-
-        Column(String sql, boolean nullable) {
-            this.sql = sql;
-            this.nullable = nullable;
+        Column(Spec spec) {
+            this.spec = spec;
         }
 
         @Override
-        public String sql() {
-            return sql;
-        }
-
-        @Override
-        public boolean nullable() {
-            return nullable;
+        public Spec spec() {
+            return spec;
         }
     }
 

@@ -308,29 +308,19 @@ public final class GreylistStore {
 
     /** The columns the triplet list may be sorted by; the default (newest row first) is {@code ID} descending. */
     public enum Column implements SortColumn {
-        ID("id"), CLIENT("client_key"), SENDER("sender"), RECIPIENT("recipient"), FIRST_SEEN("first_seen"),
-        LAST_SEEN("last_seen"), ATTEMPTS("attempts"), EXPIRES("expires_at");
+        ID(Spec.of("id")), CLIENT(Spec.of("client_key")), SENDER(Spec.of("sender")), RECIPIENT(Spec.of("recipient")),
+        FIRST_SEEN(Spec.of("first_seen")), LAST_SEEN(Spec.of("last_seen")), ATTEMPTS(Spec.of("attempts")),
+        EXPIRES(Spec.of("expires_at"));
 
-        private final String sql;
-        private final boolean nullable;
+        private final Spec spec;
 
-        Column(String sql) {
-            this(sql, false);
-        }
-
-        Column(String sql, boolean nullable) {
-            this.sql = sql;
-            this.nullable = nullable;
+        Column(Spec spec) {
+            this.spec = spec;
         }
 
         @Override
-        public String sql() {
-            return sql;
-        }
-
-        @Override
-        public boolean nullable() {
-            return nullable;
+        public Spec spec() {
+            return spec;
         }
     }
 
@@ -405,22 +395,18 @@ public final class GreylistStore {
 
     /** The columns the list of auto-whitelisted networks may be sorted by; the default is {@code EXPIRES} descending. */
     public enum ClientColumn implements SortColumn {
-        NETWORK("client_network"), PASSES("passes"), FIRST_SEEN("first_seen"), LAST_SEEN("last_seen"), EXPIRES("expires_at");
+        NETWORK(Spec.of("client_network")), PASSES(Spec.of("passes")), FIRST_SEEN(Spec.of("first_seen")),
+        LAST_SEEN(Spec.of("last_seen")), EXPIRES(Spec.of("expires_at"));
 
-        private final String sql;
+        private final Spec spec;
 
-        ClientColumn(String sql) {
-            this.sql = sql;
+        ClientColumn(Spec spec) {
+            this.spec = spec;
         }
 
         @Override
-        public String sql() {
-            return sql;
-        }
-
-        @Override
-        public boolean nullable() {
-            return false;
+        public Spec spec() {
+            return spec;
         }
     }
 

@@ -63,28 +63,18 @@ public final class TrapBlockStore {
 
     /** The columns the list of blocks may be sorted by. */
     public enum Column implements SortColumn {
-        NETWORK("client_network"), SINCE("blocked_at"), UNTIL("expires_at"), HITS("hits"), REASON("reason");
+        NETWORK(Spec.of("client_network")), SINCE(Spec.of("blocked_at")), UNTIL(Spec.of("expires_at")),
+        HITS(Spec.of("hits")), REASON(Spec.of("reason"));
 
-        private final String sql;
-        private final boolean nullable;
+        private final Spec spec;
 
-        Column(String sql) {
-            this(sql, false);
-        }
-
-        Column(String sql, boolean nullable) {
-            this.sql = sql;
-            this.nullable = nullable;
+        Column(Spec spec) {
+            this.spec = spec;
         }
 
         @Override
-        public String sql() {
-            return sql;
-        }
-
-        @Override
-        public boolean nullable() {
-            return nullable;
+        public Spec spec() {
+            return spec;
         }
     }
 

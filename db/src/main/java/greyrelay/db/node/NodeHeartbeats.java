@@ -69,29 +69,19 @@ public final class NodeHeartbeats {
 
     /** The columns the node list may be sorted by. */
     public enum Column implements SortColumn {
-        NODE("name"), VERSION("version"), STARTED("started_at"), LAST_SEEN("last_seen"), SMTP("smtp_listening"),
-        QUEUE("queue_depth"), OLDEST("oldest_message_s", true);
+        NODE(Spec.of("name")), VERSION(Spec.of("version")), STARTED(Spec.of("started_at")),
+        LAST_SEEN(Spec.of("last_seen")), SMTP(Spec.of("smtp_listening")), QUEUE(Spec.of("queue_depth")),
+        OLDEST(Spec.nullable("oldest_message_s"));
 
-        private final String sql;
-        private final boolean nullable;
+        private final Spec spec;
 
-        Column(String sql) {
-            this(sql, false);
-        }
-
-        Column(String sql, boolean nullable) {
-            this.sql = sql;
-            this.nullable = nullable;
+        Column(Spec spec) {
+            this.spec = spec;
         }
 
         @Override
-        public String sql() {
-            return sql;
-        }
-
-        @Override
-        public boolean nullable() {
-            return nullable;
+        public Spec spec() {
+            return spec;
         }
     }
 

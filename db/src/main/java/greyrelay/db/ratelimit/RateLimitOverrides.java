@@ -60,29 +60,19 @@ public final class RateLimitOverrides {
 
     /** The columns the overrides may be sorted by; {@code FOR} is the kind, then the match. */
     public enum Column implements SortColumn {
-        FOR("kind"), MATCH("match_value"), CONNECTIONS("connections_per_minute", true), MESSAGES("messages_per_hour", true),
-        RECIPIENTS("recipients_per_hour", true), NOTE("note", true), UPDATED("updated_at");
+        FOR(Spec.of("kind")), MATCH(Spec.of("match_value")), CONNECTIONS(Spec.nullable("connections_per_minute")),
+        MESSAGES(Spec.nullable("messages_per_hour")), RECIPIENTS(Spec.nullable("recipients_per_hour")),
+        NOTE(Spec.nullable("note")), UPDATED(Spec.of("updated_at"));
 
-        private final String sql;
-        private final boolean nullable;
+        private final Spec spec;
 
-        Column(String sql) {
-            this(sql, false);
-        }
-
-        Column(String sql, boolean nullable) {
-            this.sql = sql;
-            this.nullable = nullable;
+        Column(Spec spec) {
+            this.spec = spec;
         }
 
         @Override
-        public String sql() {
-            return sql;
-        }
-
-        @Override
-        public boolean nullable() {
-            return nullable;
+        public Spec spec() {
+            return spec;
         }
     }
 

@@ -94,16 +94,15 @@ public final class DomainProfiles {
 
     /** The columns the profile list may be sorted by; the default (most recently changed first) is {@code CHANGED} descending. */
     public enum Column implements SortColumn {
-        DOMAIN("domain", false), UNREACHABLE("unreachable_at", true), REFUSES_NULL_SENDER("refuses_null_sender_at", true),
-        GREYLISTS_PROBES("greylists_probes_at", true), NULL_MX("null_mx_at", true), ACCEPTS_ANY("accepts_any_at", true),
-        CHANGED("updated_at", false);
+        DOMAIN(Spec.of("domain")), UNREACHABLE(Spec.nullable("unreachable_at")),
+        REFUSES_NULL_SENDER(Spec.nullable("refuses_null_sender_at")),
+        GREYLISTS_PROBES(Spec.nullable("greylists_probes_at")), NULL_MX(Spec.nullable("null_mx_at")),
+        ACCEPTS_ANY(Spec.nullable("accepts_any_at")), CHANGED(Spec.of("updated_at"));
 
-        private final String sql;
-        private final boolean nullable;
+        private final Spec spec;
 
-        Column(String sql, boolean nullable) {
-            this.sql = sql;
-            this.nullable = nullable;
+        Column(Spec spec) {
+            this.spec = spec;
         }
 
         /** The column of a trait's observation time. */
@@ -112,13 +111,8 @@ public final class DomainProfiles {
         }
 
         @Override
-        public String sql() {
-            return sql;
-        }
-
-        @Override
-        public boolean nullable() {
-            return nullable;
+        public Spec spec() {
+            return spec;
         }
     }
 

@@ -129,22 +129,18 @@ public final class VerificationCache {
 
     /** The columns a domain's cached verdicts may be sorted by; the default (newest check first) is {@code CHECKED} descending. */
     public enum Column implements SortColumn {
-        ADDRESS("address"), KIND("kind"), VERDICT("status"), CHECKED("checked_at"), EXPIRES("expires_at");
+        ADDRESS(Spec.of("address")), KIND(Spec.of("kind")), VERDICT(Spec.of("status")), CHECKED(Spec.of("checked_at")),
+        EXPIRES(Spec.of("expires_at"));
 
-        private final String sql;
+        private final Spec spec;
 
-        Column(String sql) {
-            this.sql = sql;
+        Column(Spec spec) {
+            this.spec = spec;
         }
 
         @Override
-        public String sql() {
-            return sql;
-        }
-
-        @Override
-        public boolean nullable() {
-            return false;
+        public Spec spec() {
+            return spec;
         }
     }
 

@@ -68,28 +68,18 @@ public final class WhitelistStore {
 
     /** The columns the whitelist may be sorted by. */
     public enum Column implements SortColumn {
-        KIND("kind"), VALUE("entry_value"), NOTE("note", true), SOURCE("source"), ADDED("id");
+        KIND(Spec.of("kind")), VALUE(Spec.of("entry_value")), NOTE(Spec.nullable("note")), SOURCE(Spec.of("source")),
+        ADDED(Spec.of("id"));
 
-        private final String sql;
-        private final boolean nullable;
+        private final Spec spec;
 
-        Column(String sql) {
-            this(sql, false);
-        }
-
-        Column(String sql, boolean nullable) {
-            this.sql = sql;
-            this.nullable = nullable;
+        Column(Spec spec) {
+            this.spec = spec;
         }
 
         @Override
-        public String sql() {
-            return sql;
-        }
-
-        @Override
-        public boolean nullable() {
-            return nullable;
+        public Spec spec() {
+            return spec;
         }
     }
 
