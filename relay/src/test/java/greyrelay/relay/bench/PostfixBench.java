@@ -6,7 +6,6 @@ import greyrelay.relay.testing.PostfixInstance;
 import greyrelay.relay.testing.SmtpConversation;
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +14,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -71,13 +68,13 @@ public final class PostfixBench {
             if (full) passOnce(port, resources.postfix);
 
             // warm-up: connection paths, Postfix's process pools and its connection cache to the sink
-            run(port, Math.min(4, sessions), 50, body, new ConcurrentLinkedQueue<>());
+            ThroughputBench.run(port, Math.min(4, sessions), 50, body, new ConcurrentLinkedQueue<>());
             awaitDelivered(sink, Math.min(4, sessions) * 50L, resources.postfix);
             int before = sink.received().size();
 
             ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
             long t0 = System.nanoTime();
-            run(port, sessions, perSession, body, latencies);
+            ThroughputBench.run(port, sessions, perSession, body, latencies);
             long accepted = System.nanoTime();
             long total = (long) sessions * perSession;
             awaitDelivered(sink, before + total, resources.postfix);
@@ -90,7 +87,8 @@ public final class PostfixBench {
                             : "full (reject_unverified_sender, no postgrey)", sessions, total, body.length(), senderMx.connections());
             System.out.printf("accepted: %.0f msgs/s   end to end (delivered by the sink): %.0f msgs/s%n",
                     total / ((accepted - t0) / 1e9), total / ((delivered - t0) / 1e9));
-            System.out.printf("end of DATA -> 250: p50 %.2f ms  p99 %.2f ms  max %.2f ms%n", pct(l, 50), pct(l, 99), l.getLast() / 1e6);
+            System.out.printf("end of DATA -> 250: p50 %.2f ms  p99 %.2f ms  max %.2f ms%n", ThroughputBench.pct(l, 50),
+                    ThroughputBench.pct(l, 99), l.getLast() / 1e6);
         } finally {
             resources.close();
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -166,49 +164,12 @@ public final class PostfixBench {
         System.out.printf("# steady state reached after %d deferred RCPT attempt(s)%n", deferred);
     }
 
-    private static void run(int port, int sessions, int perSession, String body, ConcurrentLinkedQueue<Long> latencies)
-            throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(sessions);
-        AtomicInteger failures = new AtomicInteger();
-        byte[] msg = (body + ".\r\n").getBytes(StandardCharsets.US_ASCII);
-        for (int s = 0; s < sessions; s++) {
-            Thread.ofVirtual().start(() -> {
-                try (SmtpConversation c = SmtpConversation.open(port)) {
-                    c.expect(220);
-                    c.ehlo(Examples.HELO);
-                    for (int i = 0; i < perSession; i++) {
-                        c.send("MAIL FROM:<" + Examples.JANE + ">").expect(250);
-                        c.send("RCPT TO:<" + Examples.JOHN + ">").expect(250);
-                        c.send("DATA").expect(354);
-                        long t = System.nanoTime();
-                        c.raw(msg);
-                        var r = c.read();
-                        latencies.add(System.nanoTime() - t);
-                        if (r.code() != 250) failures.incrementAndGet();
-                    }
-                    c.send("QUIT").expect(221);
-                } catch (Exception e) {
-                    failures.incrementAndGet();
-                    e.printStackTrace();
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        done.await();
-        if (failures.get() > 0) throw new IllegalStateException(failures.get() + " failures");
-    }
-
     private static void awaitDelivered(DownstreamSink sink, long n, PostfixInstance postfix) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (sink.received().size() < n) {
             if (System.nanoTime() > deadline) throw new IllegalStateException("not delivered in time\n" + postfix.maillog());
             Thread.sleep(2);
         }
-    }
-
-    private static double pct(List<Long> sorted, int p) {
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1e6;
     }
 
     private static void deleteQuietly(Path root) {
