@@ -49,10 +49,28 @@ public final class MailQueue implements AutoCloseable {
     private final Duration maxLifetime;
     private final Map<QueueId, Envelope> entries = new ConcurrentHashMap<>();
     private final Map<QueueId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+    /** Removals from the spool started and not yet durable ({@link #runDue()} waits for them). */
+    private final java.util.Set<CompletableFuture<Void>> removing = ConcurrentHashMap.newKeySet();
     private final Semaphore workers;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
+    /** Set by {@link #signal()}, cleared by the scheduler before it looks: a signal while it is looking is not lost. */
+    private boolean signalled;
+    /**
+     * When each queued message is due, earliest first (guarded by {@link #lock}): dispatching takes from the top
+     * instead of sorting the whole queue. A record is stale, and skipped, when the message has left the queue or its
+     * schedule changed since (the change pushed a record of its own); a message in delivery is skipped too, and pushed
+     * again when its attempt (or an operator's change) ends.
+     */
+    private final java.util.PriorityQueue<Due> due = new java.util.PriorityQueue<>();
+
+    private record Due(Instant at, QueueId id) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due o) {
+            return at.compareTo(o.at);
+        }
+    }
     private volatile boolean running;
     private final Map<String, Counter> deliveries = new java.util.HashMap<>();
     private final Counter dsnSent;
@@ -90,7 +108,10 @@ public final class MailQueue implements AutoCloseable {
 
     /** Loads what the spool holds (after a crash: everything acknowledged) and, if {@code background}, starts delivering. */
     public void start(boolean background) throws SpoolException {
-        for (Envelope e : spool.recover()) entries.put(e.id(), e);
+        for (Envelope e : spool.recover()) {
+            entries.put(e.id(), e);
+            schedule(e);
+        }
         if (!entries.isEmpty()) log.info("queue: {} message(s) recovered from the spool", entries.size());
         if (background) {
             running = true;
@@ -98,15 +119,37 @@ public final class MailQueue implements AutoCloseable {
         }
     }
 
-    /** A message was just committed by the SMTP layer: deliver it now. */
+    /**
+     * A message was just committed by the SMTP layer: deliver it now. The caller's thread starts the attempt (when a
+     * worker is free), rather than wake the scheduler thread to do it.
+     */
     public void accept(Envelope e) {
         entries.put(e.id(), e);
-        signal();
+        schedule(e);
+        if (running) dispatchDue();
+    }
+
+    /** Records when {@code e} is due (see {@link #due}). */
+    private void schedule(Envelope e) {
+        lock.lock();
+        try {
+            due.add(new Due(e.schedule().nextAttempt(), e.id()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends a claim on a message (an attempt, an operator's change): if it is still queued, it is scheduled again. */
+    private void unclaim(QueueId id, CompletableFuture<Void> claim) {
+        inFlight.remove(id, claim);
+        Envelope e = entries.get(id);
+        if (e != null) schedule(e);
     }
 
     /**
-     * Delivers everything due now and waits until no attempt is running (tests, CLI "flush"); with fewer workers than
-     * due messages it goes round until all have had their attempt. Returns how many attempts it started.
+     * Delivers everything due now and waits until no attempt is running and what they delivered has left the spool
+     * (tests, CLI "flush"); with fewer workers than due messages it goes round until all have had their attempt.
+     * Returns how many attempts it started.
      */
     public int runDue() {
         int started = 0;
@@ -119,6 +162,8 @@ public final class MailQueue implements AutoCloseable {
                 CompletableFuture.allOf(running.toArray(new CompletableFuture[0])).join();
                 continue;
             }
+            // a failed removal is logged where it is started
+            CompletableFuture.allOf(removing.toArray(new CompletableFuture[0])).exceptionally(x -> null).join();
             if (noneDue()) return started;
             // the scheduler thread holds a worker and is about to register its attempt: look again in a moment
             try {
@@ -135,31 +180,56 @@ public final class MailQueue implements AutoCloseable {
         return entries.values().stream().noneMatch(e -> !e.schedule().nextAttempt().isAfter(now) && !inFlight.containsKey(e.id()));
     }
 
+    /**
+     * Starts an attempt for each message due now, earliest due first, while workers are free. Any thread may call it:
+     * a message is claimed in {@code inFlight} before its attempt starts.
+     */
     private List<CompletableFuture<Void>> dispatchDue() {
         Instant now = clock.instant();
         List<CompletableFuture<Void>> started = new ArrayList<>();
-        List<Envelope> due = entries.values().stream().filter(e -> !e.schedule().nextAttempt().isAfter(now))
-                .sorted(Comparator.comparing(e -> e.schedule().nextAttempt())).toList();
-        for (Envelope e : due) {
-            if (inFlight.containsKey(e.id())) continue;
+        while (true) {
             if (!workers.tryAcquire()) break;
+            QueueId id = null;
             CompletableFuture<Void> done = new CompletableFuture<>();
-            if (inFlight.putIfAbsent(e.id(), done) != null) {
-                workers.release();
-                continue;
-            }
-            executor.execute(() -> {
-                try {
-                    attempt(e.id());
-                } catch (RuntimeException ex) {
-                    log.error("{}: delivery attempt failed unexpectedly", e.id(), ex);
-                } finally {
-                    inFlight.remove(e.id());
-                    workers.release();
-                    done.complete(null);
-                    signal();
+            lock.lock();
+            try {
+                Due d;
+                while ((d = due.peek()) != null && !d.at().isAfter(now)) {
+                    due.poll();
+                    Envelope e = entries.get(d.id());
+                    if (e == null || !e.schedule().nextAttempt().equals(d.at())) continue; // stale
+                    if (inFlight.putIfAbsent(d.id(), done) != null) continue; // pushed again when the claim ends
+                    id = d.id();
+                    break;
                 }
-            });
+            } finally {
+                lock.unlock();
+            }
+            if (id == null) {
+                workers.release();
+                break;
+            }
+            QueueId claimed = id;
+            try {
+                executor.execute(() -> {
+                    try {
+                        attempt(claimed);
+                    } catch (RuntimeException ex) {
+                        log.error("{}: delivery attempt failed unexpectedly", claimed, ex);
+                    } finally {
+                        unclaim(claimed, done);
+                        workers.release();
+                        done.complete(null);
+                        // the worker is free: start what is due now on this thread, no hop through the scheduler
+                        if (running) dispatchDue();
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                unclaim(claimed, done);
+                workers.release();
+                done.complete(null);
+                break;
+            }
             started.add(done);
         }
         return started;
@@ -179,7 +249,7 @@ public final class MailQueue implements AutoCloseable {
             }
             Transition t = policy.decide(env, attempt);
             logRecipients(env, attempt, t.message());
-            apply(t);
+            apply(t, false);
         } finally {
             MDC.remove("queue");
         }
@@ -224,7 +294,7 @@ public final class MailQueue implements AutoCloseable {
      * Carries out a decision: the new state is persisted first; then the sender hears about what failed, and a message
      * with nothing pending leaves the queue.
      */
-    private void apply(Transition t) {
+    private void apply(Transition t, boolean awaitRemoval) {
         Envelope after = t.message();
         try {
             switch (t) {
@@ -236,9 +306,22 @@ public final class MailQueue implements AutoCloseable {
                 }
                 case Transition.Done d -> {
                     notify(after, d.notice());
-                    spool.delete(after.id());
-                    entries.remove(after.id());
-                    log.info("{}: removed", after.id());
+                    // not awaited: the worker goes on while the removal is group-committed. A crash before it is
+                    // durable delivers the message again, as a crash between the downstream's 250 and the removal
+                    // always could: a duplicate of a delivery in flight (README, "The spool")
+                    QueueId id = after.id();
+                    CompletableFuture<Void> removal = spool.remove(id);
+                    removing.add(removal);
+                    removal.whenComplete((ok, failure) -> {
+                        removing.remove(removal);
+                        if (failure != null) {
+                            log.error("{}: finished, but its removal from the spool failed ({}); it will be attempted again after a"
+                                    + " restart", id, failure.toString());
+                        }
+                    });
+                    entries.remove(id);
+                    log.info("{}: removed", id);
+                    if (awaitRemoval) removal.exceptionally(x -> null).join();
                 }
             }
         } catch (SpoolException e) {
@@ -332,9 +415,9 @@ public final class MailQueue implements AutoCloseable {
     /** Makes a message due now, unless an attempt is running (whose result would overwrite the new schedule). */
     public Change retry(QueueId id) {
         return operate(id, e -> {
+            // scheduled (and the scheduler signalled) when the claim ends
             entries.put(e.id(), e.with(e.schedule().dueAt(clock.instant())));
             log.info("{}: retry now, asked by an administrator", e.id());
-            signal();
         });
     }
 
@@ -357,7 +440,8 @@ public final class MailQueue implements AutoCloseable {
         return operateOnSpool(id, e -> {
             Attempt.Returned returned = Attempt.Returned.byAdministrator(reason, clock.instant());
             log.info("{}: bounced by an administrator: {} pending recipient(s) failed ({})", e.id(), e.pending().size(), returned.reply());
-            apply(policy.decide(e, returned));
+            // an operator's change is done when it is durable
+            apply(policy.decide(e, returned), true);
         });
     }
 
@@ -388,14 +472,16 @@ public final class MailQueue implements AutoCloseable {
             op.apply(e);
             return Change.DONE;
         } finally {
-            inFlight.remove(id, claim);
+            unclaim(id, claim);
             claim.complete(null);
+            signal();
         }
     }
 
     public void signal() {
         lock.lock();
         try {
+            signalled = true;
             wake.signalAll();
         } finally {
             lock.unlock();
@@ -410,7 +496,8 @@ public final class MailQueue implements AutoCloseable {
                 lock.lock();
                 try {
                     // wake at least every second: the clock may be moved by an operator (or a test) at any time
-                    wake.await(1, TimeUnit.SECONDS);
+                    if (!signalled) wake.await(1, TimeUnit.SECONDS);
+                    signalled = false;
                 } finally {
                     lock.unlock();
                 }

@@ -58,6 +58,13 @@ public final class Spool implements AutoCloseable {
     /** Segments with a sequence number below this were written by an earlier run: {@link #recover()} reads them. */
     private final long firstSeqOfThisRun;
     private final Map<QueueId, Location> index = new ConcurrentHashMap<>();
+    /**
+     * Queued messages that have a state file ({@code queue/<id>.json}): written by {@link #update}, found by
+     * {@link #recover()}. A removal deletes only these, rather than try (and fail, an exception) for every message.
+     */
+    private final Set<QueueId> withState = ConcurrentHashMap.newKeySet();
+    /** Where the queue lives; its usable space is read per message (a statvfs), the store itself only once. */
+    private final java.nio.file.FileStore store;
     private final GroupCommit<Append> appends;
     private final GroupCommit<Removal> removals;
     /** Written by the commit thread only (volatile for {@link #close()}). */
@@ -74,7 +81,11 @@ public final class Spool implements AutoCloseable {
 
     private record Append(QueueId id, byte[] envelope, Segment.Body body) {}
 
-    private record Removal(Segment segment, QueueId id) {}
+    private record Removal(Location.InSegment at, QueueId id) {
+        Segment segment() {
+            return at.at().segment();
+        }
+    }
 
     public Spool(Path spoolDir, Clock clock, long minFreeBytes) throws SpoolException {
         this(spoolDir, clock, minFreeBytes, SEGMENT_BYTES);
@@ -101,6 +112,7 @@ public final class Spool implements AutoCloseable {
             }
             this.firstSeqOfThisRun = last + 1;
             this.nextSeq = firstSeqOfThisRun;
+            this.store = Files.getFileStore(queue);
         } catch (IOException e) {
             throw new SpoolException("cannot create spool directories under " + spoolDir + ": " + e, e);
         }
@@ -121,7 +133,7 @@ public final class Spool implements AutoCloseable {
         try {
             Path probe = Files.createTempFile(incoming, "ready-", ".tmp");
             Files.delete(probe);
-            return Files.getFileStore(queue).getUsableSpace();
+            return store.getUsableSpace();
         } catch (IOException e) {
             throw new SpoolException("spool not writable: " + e, e);
         }
@@ -130,7 +142,7 @@ public final class Spool implements AutoCloseable {
     /** Bytes free for the spool on its file system (for {@code greyrelay_spool_free_bytes}); -1 when it cannot be read. */
     public long freeBytes() {
         try {
-            return Files.getFileStore(queue).getUsableSpace();
+            return store.getUsableSpace();
         } catch (IOException e) {
             return -1;
         }
@@ -139,7 +151,7 @@ public final class Spool implements AutoCloseable {
     /** Starts a new message. Refuses when the disk is nearly full, so the client hears 451 before sending the data. */
     public Incoming begin() throws SpoolException {
         try {
-            long free = Files.getFileStore(queue).getUsableSpace();
+            long free = store.getUsableSpace();
             if (free < minFreeBytes) {
                 throw new SpoolException("spool disk nearly full: " + free / (1024 * 1024) + " MB free, queue.minFreeSpace is "
                         + minFreeBytes / (1024 * 1024) + " MB");
@@ -372,11 +384,21 @@ public final class Spool implements AutoCloseable {
         return 1;
     }
 
-    /** The removal thread's work: one ledger append and fdatasync per segment in the batch. */
+    /**
+     * The removal thread's work: one ledger append and fdatasync per segment in the batch; then, the removals being
+     * durable, the state files go (not before: a state file records recipients already delivered) and the messages
+     * leave the index, which drops a sealed segment once nothing in it is queued.
+     */
     private int writeRemovals(List<Removal> batch) throws IOException {
-        Map<Segment, List<QueueId>> bySegment = new java.util.LinkedHashMap<>();
-        for (Removal r : batch) bySegment.computeIfAbsent(r.segment(), s -> new ArrayList<>()).add(r.id());
-        for (var e : bySegment.entrySet()) e.getKey().markDone(e.getValue());
+        Map<Segment, List<Removal>> bySegment = new java.util.LinkedHashMap<>();
+        for (Removal r : batch) bySegment.computeIfAbsent(r.segment(), s -> new ArrayList<>()).add(r);
+        for (var e : bySegment.entrySet()) {
+            e.getKey().markDone(e.getValue().stream().map(Removal::id).toList());
+            for (Removal r : e.getValue()) {
+                if (withState.remove(r.id())) Files.deleteIfExists(queue.resolve(r.id() + ".json"));
+                if (index.remove(r.id(), r.at()) && r.segment().release()) drop(r.segment());
+            }
+        }
         return bySegment.size();
     }
 
@@ -397,6 +419,7 @@ public final class Spool implements AutoCloseable {
     public void update(Envelope envelope) throws SpoolException {
         try {
             writeEnvelope(envelope);
+            withState.add(envelope.id());
         } catch (IOException e) {
             throw new SpoolException("cannot update " + envelope.id() + " in the spool: " + e, e);
         }
@@ -534,31 +557,44 @@ public final class Spool implements AutoCloseable {
         return length;
     }
 
-    /**
-     * Removes a message. In a segment: its id goes to the segment's ledger (group-committed, durable when this
-     * returns), then its state file goes (a state file without its message is removed at recovery anyway), and the
-     * segment is deleted once nothing in it is queued. A queue file of an older spool: state file, then queue file,
-     * then a directory fsync.
-     */
+    /** Removes a message; it has left the spool for good when this returns. See {@link #remove(QueueId)}. */
     public void delete(QueueId id) throws SpoolException {
+        try {
+            awaitDurable(remove(id));
+        } catch (IOException e) {
+            throw new SpoolException("cannot remove " + id + " from the spool: " + e, e);
+        }
+    }
+
+    /**
+     * Starts removing a message; the future completes once the removal is durable. In a segment: its id goes to the
+     * segment's ledger (group-committed by the removal thread); once that is synced its state file goes, it leaves the
+     * index and the segment is deleted once nothing in it is queued. Until then the message is still in the spool, and
+     * a crash brings it back (delivered again: a duplicate of the delivery whose removal was in flight). A queue file
+     * of an older spool is removed before this returns: state file, then queue file, then a directory fsync.
+     */
+    public java.util.concurrent.CompletableFuture<Void> remove(QueueId id) {
         try {
             Location at = locate(id);
             switch (at) {
-                case null -> Files.deleteIfExists(queue.resolve(id + ".json"));
-                case Location.InSegment s -> {
-                    awaitDurable(removals.submit(new Removal(s.at().segment(), id)));
+                case null -> {
+                    withState.remove(id);
                     Files.deleteIfExists(queue.resolve(id + ".json"));
-                    if (index.remove(id, at) && s.at().segment().release()) drop(s.at().segment());
+                }
+                case Location.InSegment s -> {
+                    return removals.submit(new Removal(s, id));
                 }
                 case Location.InFile f -> {
+                    withState.remove(id);
                     Files.deleteIfExists(queue.resolve(id + ".json"));
                     Files.deleteIfExists(f.file());
                     queueSync.sync();
                     index.remove(id);
                 }
             }
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
         } catch (IOException e) {
-            throw new SpoolException("cannot remove " + id + " from the spool: " + e, e);
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
         }
     }
 
@@ -684,9 +720,10 @@ public final class Spool implements AutoCloseable {
             Segment.Location at, List<Envelope> out, Set<String> unreadable) throws IOException {
         if (removed.contains(id.value())) return;
         Path json = queue.resolve(id + ".json");
+        boolean hasState = Files.exists(json);
         Envelope e;
         try {
-            e = Files.exists(json) ? EnvelopeFormat.read(Files.readAllBytes(json)) : EnvelopeFormat.read(envelope);
+            e = hasState ? EnvelopeFormat.read(Files.readAllBytes(json)) : EnvelopeFormat.read(envelope);
         } catch (IOException ex) {
             // keep the segment for a human: never delete acknowledged mail because we cannot parse it
             log.error("spool recovery: cannot read the envelope of {} in {} ({}); left in place", id, seg, ex.toString());
@@ -699,6 +736,7 @@ public final class Spool implements AutoCloseable {
         } else {
             seg.addLive();
             index.put(id, new Location.InSegment(at));
+            if (hasState) withState.add(id);
             out.add(e);
         }
     }

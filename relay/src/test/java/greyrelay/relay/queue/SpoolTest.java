@@ -259,4 +259,33 @@ class SpoolTest {
         assertThat(spool.holds(e.id())).isFalse();
         assertThat(new Spool(dir, clock, 0).recover()).isEmpty();
     }
+
+    @Test
+    void a_state_file_found_at_recovery_is_removed_with_its_message() throws Exception {
+        Envelope e = committed();
+        spool.update(e.with(e.schedule().dueAt(clock.instant().plusSeconds(60))));
+        spool.close();
+        spool = new Spool(dir, clock, 0);
+        assertThat(spool.recover()).hasSize(1);
+
+        spool.delete(e.id());
+
+        assertThat(files("queue")).as("the recovered spool knew the message had a state file").isEmpty();
+        assertThat(new Spool(dir, clock, 0).recover()).isEmpty();
+    }
+
+    @Test
+    void a_removal_not_awaited_is_durable_once_its_future_completes() throws Exception {
+        Envelope plain = committed();
+        Envelope withState = committed();
+        spool.update(withState.with(withState.schedule().dueAt(clock.instant().plusSeconds(60))));
+
+        var removals = List.of(spool.remove(plain.id()), spool.remove(withState.id()));
+        removals.forEach(java.util.concurrent.CompletableFuture::join);
+
+        assertThat(spool.holds(plain.id())).isFalse();
+        assertThat(spool.holds(withState.id())).isFalse();
+        assertThat(files("queue")).isEmpty();
+        assertThat(new Spool(dir, clock, 0).recover()).as("the ledger was synced before the futures completed").isEmpty();
+    }
 }
