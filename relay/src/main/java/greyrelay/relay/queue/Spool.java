@@ -63,6 +63,15 @@ public final class Spool implements AutoCloseable {
      * {@link #recover()}. A removal deletes only these, rather than try (and fail, an exception) for every message.
      */
     private final Set<QueueId> withState = ConcurrentHashMap.newKeySet();
+    /**
+     * Messages just committed and not spilled, kept in memory for their first delivery attempt: the bytes the
+     * session checksummed and the commit thread wrote and synced, so delivering them is delivering what is on disk,
+     * without opening and reading the segment. A message leaves this when it leaves the queue or gets a new delivery
+     * state (a deferred message waits minutes; it is read from its segment then). At most {@link #HELD_BYTES} in all.
+     */
+    private final Map<QueueId, byte[]> held = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong heldBytes = new java.util.concurrent.atomic.AtomicLong();
+    static final long HELD_BYTES = 16L * 1024 * 1024;
     /** Where the queue lives; its usable space is read per message (a statvfs), the store itself only once. */
     private final java.nio.file.FileStore store;
     private final GroupCommit<Append> appends;
@@ -268,6 +277,7 @@ public final class Spool implements AutoCloseable {
                 byte[] env = EnvelopeFormat.write(envelope);
                 awaitDurable(appends.submit(new Append(id, env, this)));
                 done = true;
+                if (spill == null) hold(id, buffered == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, buffered));
                 closeSpill();
                 return envelope;
             } catch (IOException | RuntimeException e) {
@@ -304,6 +314,25 @@ public final class Spool implements AutoCloseable {
         public void close() {
             abort();
         }
+    }
+
+    /** Keeps a committed message in memory for its delivery, if there is room (see {@link #held}). */
+    private void hold(QueueId id, byte[] message) {
+        if (heldBytes.addAndGet(message.length) > HELD_BYTES) {
+            heldBytes.addAndGet(-message.length);
+            return;
+        }
+        held.put(id, message);
+    }
+
+    private void unhold(QueueId id) {
+        byte[] m = held.remove(id);
+        if (m != null) heldBytes.addAndGet(-m.length);
+    }
+
+    /** For tests: whether the message would be delivered from memory. */
+    boolean isHeld(QueueId id) {
+        return held.containsKey(id);
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
@@ -417,6 +446,7 @@ public final class Spool implements AutoCloseable {
 
     /** Replaces a committed message's envelope atomically. */
     public void update(Envelope envelope) throws SpoolException {
+        unhold(envelope.id());
         try {
             writeEnvelope(envelope);
             withState.add(envelope.id());
@@ -427,6 +457,8 @@ public final class Spool implements AutoCloseable {
 
     /** The message bytes as received. */
     public InputStream openMessage(QueueId id) throws IOException {
+        byte[] inMemory = held.get(id);
+        if (inMemory != null) return new java.io.ByteArrayInputStream(inMemory);
         long offset;
         long length;
         FileChannel ch;
@@ -574,6 +606,7 @@ public final class Spool implements AutoCloseable {
      * of an older spool is removed before this returns: state file, then queue file, then a directory fsync.
      */
     public java.util.concurrent.CompletableFuture<Void> remove(QueueId id) {
+        unhold(id);
         try {
             Location at = locate(id);
             switch (at) {

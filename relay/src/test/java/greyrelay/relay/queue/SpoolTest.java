@@ -288,4 +288,40 @@ class SpoolTest {
         assertThat(files("queue")).isEmpty();
         assertThat(new Spool(dir, clock, 0).recover()).as("the ledger was synced before the futures completed").isEmpty();
     }
+
+    @Test
+    void a_message_just_committed_is_delivered_from_memory_and_read_from_its_segment_once_it_has_a_state() throws Exception {
+        Envelope e = committed();
+        // overwrite the message in the segment: what openMessage returns now shows where it read from
+        Path seg = dir.resolve("segments/0000000000000000.seg");
+        String file = Files.readString(seg, StandardCharsets.ISO_8859_1);
+        int at = file.indexOf(MESSAGE);
+        try (var ch = java.nio.channels.FileChannel.open(seg, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap("X".repeat(7).getBytes(StandardCharsets.US_ASCII)), at);
+        }
+
+        assertThat(spool.isHeld(e.id())).isTrue();
+        try (InputStream in = spool.openMessage(e.id())) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo(MESSAGE);
+        }
+
+        spool.update(e.with(e.schedule().dueAt(clock.instant().plusSeconds(60))));
+
+        assertThat(spool.isHeld(e.id())).as("a deferred message does not stay in memory").isFalse();
+        try (InputStream in = spool.openMessage(e.id())) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("XXXXXXX" + MESSAGE.substring(7));
+        }
+        spool.delete(e.id());
+        assertThat(spool.isHeld(e.id())).isFalse();
+    }
+
+    @Test
+    void a_removed_message_leaves_memory() throws Exception {
+        Envelope e = committed();
+        assertThat(spool.isHeld(e.id())).isTrue();
+
+        spool.remove(e.id()).join();
+
+        assertThat(spool.isHeld(e.id())).isFalse();
+    }
 }
