@@ -23,7 +23,14 @@ public record QueueId(String value) implements Comparable<QueueId> {
     static QueueId next(Instant now) {
         StringBuilder sb = new StringBuilder(Long.toString(now.toEpochMilli(), 36).toUpperCase(Locale.ROOT));
         while (sb.length() < 9) sb.insert(0, '0');
-        for (int i = 0; i < 6; i++) sb.append(DIGITS[RANDOM.nextInt(DIGITS.length)]);
+        // one draw of 63 bits for the six random digits (36^6 is about 2^31: no visible bias); SecureRandom is dear per call
+        byte[] bytes = new byte[8];
+        RANDOM.nextBytes(bytes);
+        long r = java.nio.ByteBuffer.wrap(bytes).getLong() >>> 1;
+        for (int i = 0; i < 6; i++) {
+            sb.append(DIGITS[(int) (r % DIGITS.length)]);
+            r /= DIGITS.length;
+        }
         return new QueueId(sb.toString());
     }
 

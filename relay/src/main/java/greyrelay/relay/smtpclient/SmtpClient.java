@@ -234,6 +234,9 @@ public final class SmtpClient implements AutoCloseable {
         BodyEncoder encoder = new BodyEncoder();
         byte[] chunk = new byte[CHUNK];
         byte[] encoded = new byte[2 * CHUNK];
+        // the encoded bytes go out in as few writes as they fill; a small message and its end in one (each write is a
+        // system call, and one segment for the peer to read)
+        Pending pending = new Pending(CHUNK + 16);
         while (true) {
             int n;
             try {
@@ -245,13 +248,28 @@ public final class SmtpClient implements AutoCloseable {
             if (n < 0) {
                 break;
             }
-            send(encoded, 0, encoder.encode(chunk, n, encoded));
+            pending.write(encoded, 0, encoder.encode(chunk, n, encoded));
+            if (pending.size() >= CHUNK) {
+                send(pending.bytes(), 0, pending.size());
+                pending.reset();
+            }
         }
         transcript.client("<message body, " + encoder.count() + " bytes>");
         transcript.client(".");
-        byte[] end = encoder.finish();
-        send(end, 0, end.length);
+        pending.writeBytes(encoder.finish());
+        send(pending.bytes(), 0, pending.size());
         return readReply(limits.dataTimeout());
+    }
+
+    /** Bytes waiting to be sent, read in place. */
+    private static final class Pending extends java.io.ByteArrayOutputStream {
+        Pending(int size) {
+            super(size);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
     }
 
     /**
@@ -285,6 +303,7 @@ public final class SmtpClient implements AutoCloseable {
             watchdog.disarm();
         }
         closeQuietly(raw);
+        watchdog.stop();
     }
 
     private ServerReply readReply(Duration full) throws SmtpClientException {

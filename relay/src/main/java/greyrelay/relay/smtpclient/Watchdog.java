@@ -21,7 +21,17 @@ final class Watchdog {
 
     private final Socket socket;
     private volatile boolean fired;
-    private ScheduledFuture<?> pending;
+    /** The armed deadline ({@link System#nanoTime()}), or {@link #DISARMED}. */
+    private volatile long deadline = DISARMED;
+    private static final long DISARMED = Long.MIN_VALUE;
+    /**
+     * The check scheduled at {@code checkAt}, if any (guarded by this). Arming does not reschedule it when it runs no
+     * later than the new deadline, and disarming does not cancel it: a conversation arms and disarms twice per command,
+     * and scheduling and cancelling that often cost more than the command. The check looks at the deadline armed when
+     * it runs, and waits on for it if it has not passed.
+     */
+    private ScheduledFuture<?> check;
+    private long checkAt;
 
     Watchdog(Socket socket) {
         this.socket = socket;
@@ -29,15 +39,45 @@ final class Watchdog {
 
     /** Closes the socket at {@code deadlineNanos} (a {@link System#nanoTime()} value) unless disarmed first. */
     void arm(long deadlineNanos) {
-        disarm();
-        long delay = Math.max(0, deadlineNanos - System.nanoTime());
-        pending = SCHEDULER.schedule(this::fire, delay, TimeUnit.NANOSECONDS);
+        deadline = deadlineNanos == DISARMED ? deadlineNanos + 1 : deadlineNanos;
+        synchronized (this) {
+            if (check == null || checkAt - deadlineNanos > 0) {
+                if (check != null) check.cancel(false);
+                scheduleCheck(deadlineNanos);
+            }
+        }
     }
 
     void disarm() {
-        if (pending != null) {
-            pending.cancel(false);
-            pending = null;
+        deadline = DISARMED;
+    }
+
+    /** No more operations: the pending check, if any, is dropped. */
+    void stop() {
+        deadline = DISARMED;
+        synchronized (this) {
+            if (check != null) check.cancel(false);
+            check = null;
+        }
+    }
+
+    private void scheduleCheck(long at) {
+        checkAt = at;
+        check = SCHEDULER.schedule(this::check, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void check() {
+        synchronized (this) {
+            check = null;
+        }
+        long d = deadline;
+        if (d == DISARMED) return;
+        if (System.nanoTime() - d >= 0) {
+            fire();
+            return;
+        }
+        synchronized (this) {
+            if (check == null) scheduleCheck(d); // re-armed since: wait for the new deadline
         }
     }
 
@@ -48,6 +88,7 @@ final class Watchdog {
 
     private void fire() {
         fired = true;
+        deadline = DISARMED;
         try {
             socket.close();
         } catch (IOException ignored) {
