@@ -188,6 +188,12 @@ public final class Spool implements AutoCloseable {
         private final OutputStream out = new OutputStream() {
             @Override
             public void write(int b) throws IOException {
+                if (!done && buffered < buffer.length) {
+                    crc.update(b);
+                    length++;
+                    buffer[buffered++] = (byte) b;
+                    return;
+                }
                 write(new byte[] {(byte) b}, 0, 1);
             }
 

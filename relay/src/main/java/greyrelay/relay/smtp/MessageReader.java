@@ -69,7 +69,11 @@ final class MessageReader {
                     line.write(b);
                     if (line.size() > MAX_FIELD_BUFFER) tooLong();
                 } else {
-                    emitByte(out, b);
+                    // the body: the rest of this line in the buffer goes out in one write
+                    int end = i + 1;
+                    while (end < n && buf[end] != '\r' && buf[end] != '\n') end++;
+                    emitBytes(out, buf, i, end - i);
+                    i = end - 1;
                 }
             }
         }
@@ -155,10 +159,15 @@ final class MessageReader {
         lastWasLineEnd = bytes.length >= 2 && bytes[bytes.length - 2] == '\r' && bytes[bytes.length - 1] == '\n';
     }
 
-    private void emitByte(OutputStream out, byte b) throws IOException {
-        if (!truncated && written + 1 > limit) truncated = true;
-        if (!truncated && !headerFieldTooLong) out.write(b);
-        written++;
+    /** Body bytes without a line ending; as many as fit under the limit are written, as byte by byte would. */
+    private void emitBytes(OutputStream out, byte[] b, int off, int len) throws IOException {
+        if (!truncated) {
+            long room = limit - written;
+            int fits = (int) Math.min(len, Math.max(0, room));
+            if (fits < len) truncated = true;
+            if (fits > 0 && !headerFieldTooLong) out.write(b, off, fits);
+        }
+        written += len;
         lastWasLineEnd = false;
     }
 

@@ -123,6 +123,31 @@ class MessageReaderTest {
         assertThat(copy(in, in.length() - 1).facts().truncated()).isTrue();
     }
 
+    @Test
+    void the_body_is_cut_at_the_limit_to_the_byte_even_inside_a_line_and_a_line_ending_is_never_split() throws Exception {
+        String in = "S: x\r\n\r\n" + "0123456789\r\n".repeat(10);
+        for (int limit = 8; limit < 40; limit++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            MessageFacts f = new MessageReader(limit, x -> false).copy(new ByteArrayInputStream(in.getBytes(StandardCharsets.US_ASCII)), out);
+            // a line ending is written whole or not at all
+            int cut = in.charAt(limit - 1) == '\r' ? limit - 1 : limit;
+            assertThat(out.toString(StandardCharsets.US_ASCII)).as("limit %d", limit).isEqualTo(in.substring(0, cut));
+            assertThat(f.truncated()).isTrue();
+            assertThat(f.size()).isEqualTo(in.length());
+        }
+    }
+
+    @Test
+    void long_body_lines_across_read_buffers_are_copied_byte_for_byte() throws Exception {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 40; i++) body.append(String.valueOf((char) ('a' + i % 26)).repeat(97 * i + 1)).append("\r\n");
+        String in = "S: x\r\n\r\n" + body;
+        assertThat(copy(in, Long.MAX_VALUE).facts().truncated()).isFalse();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new MessageReader(Long.MAX_VALUE, x -> false).copy(new ByteArrayInputStream(in.getBytes(StandardCharsets.US_ASCII)), out);
+        assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo(in);
+    }
+
     private static String unescape(String s) {
         return s.equals("''") ? "" : s.replace("\\r", "\r").replace("\\n", "\n");
     }
