@@ -126,7 +126,18 @@ public final class MailQueue implements AutoCloseable {
     public void accept(Envelope e) {
         entries.put(e.id(), e);
         schedule(e);
-        if (running) dispatchDue();
+        dispatchSoon();
+    }
+
+    /** Starts what is due on this thread; should that fail, the scheduler thread tries on its next look. */
+    private void dispatchSoon() {
+        if (!running) return;
+        try {
+            dispatchDue();
+        } catch (RuntimeException ex) {
+            log.error("queue: cannot start deliveries now; the scheduler will", ex);
+            signal();
+        }
     }
 
     /** Records when {@code e} is due (see {@link #due}). */
@@ -221,7 +232,7 @@ public final class MailQueue implements AutoCloseable {
                         workers.release();
                         done.complete(null);
                         // the worker is free: start what is due now on this thread, no hop through the scheduler
-                        if (running) dispatchDue();
+                        dispatchSoon();
                     }
                 });
             } catch (java.util.concurrent.RejectedExecutionException closing) {
