@@ -34,6 +34,8 @@ final class GroupCommit<J> implements AutoCloseable {
 
     private final LinkedBlockingQueue<Pending<J>> queue = new LinkedBlockingQueue<>();
     private final Writer<J> writer;
+    private final long lingerNanos;
+    private final java.util.function.Predicate<J> lingersFor;
     private final Thread thread;
     private final long[] sizes = new long[MAX_COUNTED_BATCH + 1];
     private long batches;
@@ -42,7 +44,18 @@ final class GroupCommit<J> implements AutoCloseable {
     private volatile boolean closed;
 
     GroupCommit(String name, Writer<J> writer) {
+        this(name, writer, java.time.Duration.ZERO, j -> false);
+    }
+
+    /**
+     * With {@code linger}: when the first job of a batch is one {@code lingersFor} (work nobody waits on, such as a
+     * delivered message's removal), the thread waits that long before taking the rest: fewer syncs matter more there
+     * than how soon each job is durable.
+     */
+    GroupCommit(String name, Writer<J> writer, java.time.Duration linger, java.util.function.Predicate<J> lingersFor) {
         this.writer = writer;
+        this.lingerNanos = linger.toNanos();
+        this.lingersFor = lingersFor;
         this.thread = Thread.ofPlatform().name(name).daemon().start(this::run);
     }
 
@@ -68,6 +81,8 @@ final class GroupCommit<J> implements AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             }
+            J first = batch.getFirst().job();
+            if (lingerNanos > 0 && first != null && lingersFor.test(first)) java.util.concurrent.locks.LockSupport.parkNanos(lingerNanos);
             queue.drainTo(batch);
             // close() queues a job of its own (null) rather than interrupting: an interrupt would close the file channel
             stop = batch.removeIf(p -> p.job() == null);

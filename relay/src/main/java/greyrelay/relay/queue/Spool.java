@@ -72,6 +72,13 @@ public final class Spool implements AutoCloseable {
     private final Map<QueueId, byte[]> held = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong heldBytes = new java.util.concurrent.atomic.AtomicLong();
     static final long HELD_BYTES = 16L * 1024 * 1024;
+    /**
+     * How long the removal thread gathers removals before it writes and syncs them: nobody waits for a removal (a
+     * delivery worker goes on), so a few milliseconds buy bigger batches and fewer syncs; a crash in them delivers
+     * those messages again (relay/README.md, "The spool").
+     */
+    static final java.time.Duration REMOVAL_LINGER = java.time.Duration.ofMillis(5);
+
     /** Where the queue lives; its usable space is read per message (a statvfs), the store itself only once. */
     private final java.nio.file.FileStore store;
     private final GroupCommit<Append> appends;
@@ -90,7 +97,8 @@ public final class Spool implements AutoCloseable {
 
     private record Append(QueueId id, byte[] envelope, Segment.Body body) {}
 
-    private record Removal(Location.InSegment at, QueueId id) {
+    /** {@code awaited}: someone waits for it ({@link #delete}), so the removal thread does not linger for company. */
+    private record Removal(Location.InSegment at, QueueId id, boolean awaited) {
         Segment segment() {
             return at.at().segment();
         }
@@ -126,7 +134,7 @@ public final class Spool implements AutoCloseable {
             throw new SpoolException("cannot create spool directories under " + spoolDir + ": " + e, e);
         }
         this.appends = new GroupCommit<>("spool-commit", this::writeAppends);
-        this.removals = new GroupCommit<>("spool-removal", this::writeRemovals);
+        this.removals = new GroupCommit<>("spool-removal", this::writeRemovals, REMOVAL_LINGER, r -> !r.awaited());
     }
 
     /** {@code queue.minFreeSpace} in bytes. */
@@ -598,7 +606,7 @@ public final class Spool implements AutoCloseable {
     /** Removes a message; it has left the spool for good when this returns. See {@link #remove(QueueId)}. */
     public void delete(QueueId id) throws SpoolException {
         try {
-            awaitDurable(remove(id));
+            awaitDurable(remove(id, true));
         } catch (IOException e) {
             throw new SpoolException("cannot remove " + id + " from the spool: " + e, e);
         }
@@ -607,11 +615,16 @@ public final class Spool implements AutoCloseable {
     /**
      * Starts removing a message; the future completes once the removal is durable. In a segment: its id goes to the
      * segment's ledger (group-committed by the removal thread); once that is synced its state file goes, it leaves the
-     * index and the segment is deleted once nothing in it is queued. Until then the message is still in the spool, and
+     * index and the segment is deleted once nothing in it is queued. The removal thread gathers such removals for
+     * {@link #REMOVAL_LINGER} before it writes them. Until then the message is still in the spool, and
      * a crash brings it back (delivered again: a duplicate of the delivery whose removal was in flight). A queue file
      * of an older spool is removed before this returns: state file, then queue file, then a directory fsync.
      */
     public java.util.concurrent.CompletableFuture<Void> remove(QueueId id) {
+        return remove(id, false);
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> remove(QueueId id, boolean awaited) {
         unhold(id);
         try {
             Location at = locate(id);
@@ -621,7 +634,7 @@ public final class Spool implements AutoCloseable {
                     Files.deleteIfExists(queue.resolve(id + ".json"));
                 }
                 case Location.InSegment s -> {
-                    return removals.submit(new Removal(s, id));
+                    return removals.submit(new Removal(s, id, awaited));
                 }
                 case Location.InFile f -> {
                     withState.remove(id);
