@@ -1,9 +1,7 @@
 package greyrelay.relay.queue;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -29,11 +27,6 @@ import java.util.List;
  */
 final class EnvelopeFormat {
     private static final ObjectMapper JSON = mapper();
-    /**
-     * For {@link #write}: Jackson's default buffer recycling is per platform thread, which a session's virtual thread
-     * never reuses; a shared pool recycles the buffers across sessions.
-     */
-    private static final JsonFactory STREAMING = JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build();
 
     private EnvelopeFormat() {}
 
@@ -56,75 +49,11 @@ final class EnvelopeFormat {
             // added with node.name: left out when unknown, so an envelope of an old spool is written back byte for byte
             @JsonInclude(JsonInclude.Include.NON_NULL) String node) {}
 
-    /**
-     * The stored form, written field by field: the same bytes as the mapper writes for {@link Stored} (a test holds
-     * them to it), at a fraction of the cost, once per accepted message.
-     */
     static byte[] write(Envelope e) throws IOException {
-        Stored s = stored(e);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
-        try (JsonGenerator g = STREAMING.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("id", s.id());
-            g.writeStringField("sender", s.sender());
-            if (s.recipients() == null) {
-                g.writeNullField("recipients");
-            } else {
-                g.writeArrayFieldStart("recipients");
-                for (RecipientState r : s.recipients()) {
-                    g.writeStartObject();
-                    g.writeStringField("address", r.address());
-                    enumField(g, "status", r.status());
-                    g.writeNumberField("attempts", r.attempts());
-                    g.writeStringField("lastReply", r.lastReply());
-                    instantField(g, "lastAttempt", r.lastAttempt());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            }
-            instantField(g, "receivedAt", s.receivedAt());
-            g.writeStringField("clientAddress", s.clientAddress());
-            g.writeStringField("helo", s.helo());
-            g.writeStringField("sessionId", s.sessionId());
-            g.writeNumberField("size", s.size());
-            enumField(g, "kind", s.kind());
-            instantField(g, "nextAttempt", s.nextAttempt());
-            instantField(g, "deadline", s.deadline());
-            g.writeNumberField("attempts", s.attempts());
-            g.writeStringField("lastError", s.lastError());
-            if (s.traceHeaders() == null) {
-                g.writeNullField("traceHeaders");
-            } else {
-                g.writeArrayFieldStart("traceHeaders");
-                for (String h : s.traceHeaders()) g.writeString(h);
-                g.writeEndArray();
-            }
-            if (s.node() != null) g.writeStringField("node", s.node());
-            g.writeEndObject();
-        }
-        return out.toByteArray();
-    }
-
-    private static void instantField(JsonGenerator g, String name, Instant v) throws IOException {
-        if (v == null) g.writeNullField(name);
-        else g.writeStringField(name, v.toString());
-    }
-
-    private static void enumField(JsonGenerator g, String name, Enum<?> v) throws IOException {
-        if (v == null) g.writeNullField(name);
-        else g.writeStringField(name, v.name());
-    }
-
-    /** The stored form written by the mapper: the reference {@link #write} is held to (tests). */
-    static byte[] writeWithMapper(Envelope e) throws IOException {
-        return JSON.writeValueAsBytes(stored(e));
-    }
-
-    private static Stored stored(Envelope e) {
-        return switch (e.arrival().origin()) {
+        return JSON.writeValueAsBytes(switch (e.arrival().origin()) {
             case Envelope.Origin.Smtp from -> stored(e, from.clientAddress(), from.helo(), from.sessionId());
             case Envelope.Origin.Notification n -> stored(e, null, null, null);
-        };
+        });
     }
 
     private static Stored stored(Envelope e, String clientAddress, String helo, String sessionId) {

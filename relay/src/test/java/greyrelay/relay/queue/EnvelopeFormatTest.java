@@ -115,22 +115,4 @@ class EnvelopeFormatTest {
 
         assertThat(EnvelopeFormat.read(newer.getBytes(StandardCharsets.UTF_8))).isEqualTo(DSN);
     }
-
-    @Test
-    void the_field_by_field_writer_writes_what_the_mapper_writes() throws Exception {
-        // control characters, quotes, backslashes, non-ASCII, an astral character, nulls, a node and none
-        String awkward = "451 \"busy\" \\ \u0001\u001f\u007f\b\f\t\r\n é ü 中 \uD83D\uDE00 </script>";
-        Envelope odd = new Envelope(MESSAGE_ID, Sender.parse("jöhn+x@exämple.org").orElseThrow(),
-                List.of(new RecipientState("a@example.com", RecipientState.Status.PENDING, 3, awkward, TRIED),
-                        new RecipientState("b@example.com", RecipientState.Status.FAILED, 0, null, null)),
-                new Envelope.Arrival(T0, new Envelope.Origin.Smtp("2001:db8::1", awkward, null), Long.MAX_VALUE,
-                        List.of(awkward, ""), "mx-\u00e9"),
-                new Envelope.Schedule(Integer.MAX_VALUE, TRIED, T0.plus(Duration.ofDays(5)), awkward));
-
-        for (Envelope e : List.of(AS_ACCEPTED, AFTER_ONE_ATTEMPT, DSN, odd)) {
-            assertThat(new String(EnvelopeFormat.write(e), StandardCharsets.UTF_8)).as(e.id().value())
-                    .isEqualTo(new String(EnvelopeFormat.writeWithMapper(e), StandardCharsets.UTF_8));
-            assertThat(EnvelopeFormat.read(EnvelopeFormat.write(e))).isEqualTo(e);
-        }
-    }
 }
