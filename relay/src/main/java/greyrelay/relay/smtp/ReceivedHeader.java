@@ -8,22 +8,7 @@ import java.util.Locale;
 final class ReceivedHeader {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
 
-    /** The last date written: the sessions of one second share it (formatting one costs more than the rest of the field). */
-    private static volatile Dated last = new Dated(null, "");
-
-    private record Dated(ZonedDateTime at, String text) {}
-
     private ReceivedHeader() {}
-
-    /** {@code at} formatted; the same second in the same zone (and offset) gives the same text. */
-    static String date(ZonedDateTime at) {
-        ZonedDateTime whole = at.withNano(0);
-        Dated d = last;
-        if (whole.equals(d.at())) return d.text();
-        String text = DATE.format(whole);
-        last = new Dated(whole, text);
-        return text;
-    }
 
     static String build(String helo, String clientIp, String hostname, String protocol, String queueId, String singleRecipient,
             ZonedDateTime at) {
@@ -31,7 +16,7 @@ final class ReceivedHeader {
                 .append(" ([").append(clientIp).append("])\r\n\tby ").append(hostname).append(" (greyrelay) with ")
                 .append(protocol).append(" id ").append(queueId);
         if (singleRecipient != null) sb.append("\r\n\tfor <").append(clean(singleRecipient)).append(">");
-        sb.append("; ").append(date(at));
+        sb.append("; ").append(DATE.format(at));
         return sb.toString();
     }
 
