@@ -4,7 +4,7 @@
 #   postfix [sessions] [messagesPerSession] [plain|full]      the same load through a throwaway Postfix; full adds postgrey and reject_unverified_sender (PostfixBench)
 #   spool [threads] [messagesPerThread]                       the spool alone: commit and remove 1 KiB messages (SpoolBench)
 #   greylist [h2|postgres|all] [sizes] [decisions] [threads]      greylist decisions (GreylistBench; PostgreSQL = the test server)
-#   policy [h2|postgres|all] [connections] [seconds]            Postfix policy requests, greyrelay vs postgrey when installed (PolicyBench)
+#   policy [h2|postgres|echo|all] [connections] [seconds]       Postfix policy requests, greyrelay vs postgrey when installed; echo = a do-nothing server, the bench's ceiling (PolicyBench)
 #   verify [probes]                                           callback verification on H2 (VerifyBench)
 #   verify cluster [h2|postgres|all] [probes]                 the same on one node (H2, PostgreSQL) and two (PostgreSQL)
 #   verify vouching                                           the forged-flood vouching case alone (VerifyBench)
