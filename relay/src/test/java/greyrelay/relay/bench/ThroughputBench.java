@@ -100,6 +100,14 @@ public final class ThroughputBench {
             printSpool(spoolBefore, spoolAfter);
             System.out.printf("peak RSS (whole JVM: relay + %d clients + sink): %s%n", sessions, peakRss());
             printDeliveryConcurrency(h);
+
+            // the same load straight into the sink, no relay: what the clients, the sink and loopback cost on these cores
+            long s0 = System.nanoTime();
+            long sinkCpu0 = PolicyBench.cpuNanos(null);
+            run(h.downstream.port(), sessions, perSession, body, new ConcurrentLinkedQueue<>());
+            double sinkRate = total / ((System.nanoTime() - s0) / 1e9);
+            System.out.printf("bench ceiling (the same clients straight into the sink, no relay): %.0f msgs/s, %.0f µs CPU per message%n",
+                    sinkRate, (PolicyBench.cpuNanos(null) - sinkCpu0) / 1e3 / total);
         }
     }
 
