@@ -45,7 +45,7 @@ public final class RecipientVerifier {
 
     private final Prober prober;
     private final Function<String, InetSocketAddress> downstream;
-    private final VerificationCache cache;
+    private final VerdictMemo cache;
     private final CachePolicy policy;
     private final ProbeHistory history;
     private final Clock clock;
@@ -58,6 +58,12 @@ public final class RecipientVerifier {
      * @param policy     the recipient lifetimes ({@link CachePolicy.Lifetimes#forRecipients})
      */
     public RecipientVerifier(Prober prober, Function<String, InetSocketAddress> downstream, VerificationCache cache,
+            CachePolicy policy, ProbeHistory history, Clock clock, Settings settings) {
+        this(prober, downstream, new VerdictMemo(cache, clock), policy, history, clock, settings);
+    }
+
+    /** With the verdicts shared with the node's sender verification (one memory of recent reads). */
+    RecipientVerifier(Prober prober, Function<String, InetSocketAddress> downstream, VerdictMemo cache,
             CachePolicy policy, ProbeHistory history, Clock clock, Settings settings) {
         this.prober = prober;
         this.downstream = downstream;

@@ -82,7 +82,7 @@ public final class SenderVerifier implements AutoCloseable {
     private final ProbeScheduler scheduler;
     private final CachePolicy policy;
     private final AnswerPolicy answers;
-    private final VerificationCache cache;
+    private final VerdictMemo cache;
     private final ProfileBook profiles;
     private final ProbeHistory history;
     private final Clock clock;
@@ -96,17 +96,18 @@ public final class SenderVerifier implements AutoCloseable {
     public SenderVerifier(Prober prober, ProbeScheduler scheduler, CachePolicy policy, AnswerPolicy answers,
             VerificationCache cache, ProfileBook profiles, ProbeHistory history, Clock clock, MeterRegistry metrics,
             Settings settings) {
-        this(prober, scheduler, policy, answers, cache, profiles, history, clock, metrics, settings, Cluster.single());
+        this(prober, scheduler, policy, answers, new VerdictMemo(cache, clock), profiles, history, clock, metrics, settings,
+                Cluster.single());
     }
 
     /** With {@code cluster} shared (PostgreSQL), one node of all probes an address at a time. */
     SenderVerifier(Prober prober, ProbeScheduler scheduler, CachePolicy policy, AnswerPolicy answers,
-            VerificationCache cache, ProfileBook profiles, ProbeHistory history, Clock clock, MeterRegistry metrics,
+            VerdictMemo cache, ProfileBook profiles, ProbeHistory history, Clock clock, MeterRegistry metrics,
             Settings settings, Cluster cluster) {
         this.flights = cluster.singleFlight(new LeasedSingleFlight.Remote<>() {
             @Override
             public Optional<ProbeEnd> verdict(String address, Instant since) {
-                return cache.find(CacheKind.SENDER, address).filter(e -> !e.checkedAt().isBefore(since))
+                return cache.stored(CacheKind.SENDER, address).filter(e -> !e.checkedAt().isBefore(since))
                         .map(e -> new ProbeEnd.NotRun(answers.cached(e)));
             }
 
@@ -374,7 +375,7 @@ public final class SenderVerifier implements AutoCloseable {
                             + "> while it waited here", false));
                 }
                 Instant start = clock.instant();
-                Optional<CacheEntry> stored = cache.find(CacheKind.SENDER, sender.normalised());
+                Optional<CacheEntry> stored = cache.stored(CacheKind.SENDER, sender.normalised());
                 if (origin != ProbeOrigin.ADMIN && policy.answer(stored, start) instanceof CachePolicy.Cached.Fresh f
                         && (origin != ProbeOrigin.RETRY || f.entry().status().isDefinite())) {
                     // answered meanwhile (another node, or a probe that was queued before us); a retry after an

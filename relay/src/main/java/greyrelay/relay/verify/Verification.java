@@ -52,7 +52,7 @@ public final class Verification implements AutoCloseable {
     private final Clock clock;
     private final ProbeLogWriter history;
     private final ProbeLog probeLog;
-    private final VerificationCache cache;
+    private final VerdictMemo cache;
     private final DomainProfiles profiles;
     private final ProbeScheduler scheduler;
     private final Cluster cluster;
@@ -70,7 +70,7 @@ public final class Verification implements AutoCloseable {
         VerificationConfig v = config.verification();
         String hostname = config.smtp().hostname();
         this.probeLog = new ProbeLog(database);
-        this.cache = new VerificationCache(database);
+        this.cache = new VerdictMemo(new VerificationCache(database), clock);
         this.profiles = new DomainProfiles(database);
         this.history = new ProbeLogWriter(probeLog, metrics);
         RefusedTargets refused = RefusedTargets.of(v.refusedTargetNetworks(), RefusedTargets.ownAddresses());

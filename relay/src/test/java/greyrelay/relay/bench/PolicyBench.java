@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * it is installed ({@code /usr/sbin/postgrey}), with the same request mix: half a known triplet (passed before: the
  * answer is {@code DUNNO}), half a fresh one (greylisted: stored, {@code DEFER_IF_PERMIT}), over many concurrent
  * persistent connections as Postfix's smtpd processes hold them. Not a test: run it with
- * {@code relay/bench.sh policy [h2|postgres|all] [connections] [seconds]} (README, "Performance").
+ * {@code relay/bench.sh policy [h2|postgres|echo|all] [connections] [seconds]} (README, "Performance").
  *
  * <p>greyrelay runs policy-only with the test harness's defaults (SPF, verification, DNS lists off; no whitelist file;
  * the decision log on), auto-whitelisting off on both sides so fresh triplets stay fresh. postgrey runs on a temporary
@@ -76,6 +76,8 @@ public final class PolicyBench {
                 + GreylistBench.loadAverage() + "; mix: 50% known triplets, 50% fresh; " + seconds + " s per run");
         System.out.println("| server     | database   | connections |  requests | requests/s | p50 (µs) | p99 (µs) | CPU µs/request |");
         System.out.println("|---|---|---|---|---|---|---|---|");
+        if (which.equals("all") || which.equals("echo")) System.out.println(echo(connections, seconds));
+        if (which.equals("echo")) return;
         for (String db : which.equals("all") ? List.of("h2", "postgres") : List.of(which)) {
             System.out.println(greyrelay(db, connections, seconds, ""));
             if (db.equals("postgres")) {
@@ -118,6 +120,47 @@ public final class PolicyBench {
             h.clock.advance(Duration.ofSeconds(301));
             passKnown(port);
             return run("greyrelay", extraYaml.isEmpty() ? db : db + " (rate limits per node)", port, connections, seconds, null);
+        }
+    }
+
+    /**
+     * The ceiling of this benchmark on this machine: a policy server in this JVM that reads each request and answers
+     * {@code DUNNO} without deciding anything (virtual thread per connection, as greyrelay's listener). What it reaches
+     * is what the client, loopback TCP and the JVM leave for any server on the same cores.
+     */
+    static Result echo(int connections, int seconds) throws Exception {
+        try (var server = new java.net.ServerSocket(0, 1024, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = Thread.ofPlatform().daemon().start(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket s = server.accept();
+                        Thread.ofVirtual().start(() -> echoConnection(s));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            Result r = run("echo", "(none)", server.getLocalPort(), connections, seconds, null);
+            acceptor.interrupt();
+            return r;
+        }
+    }
+
+    private static void echoConnection(Socket s) {
+        byte[] answer = "action=DUNNO\n\n".getBytes(StandardCharsets.US_ASCII);
+        try (s; InputStream in = new BufferedInputStream(s.getInputStream()); OutputStream out = s.getOutputStream()) {
+            s.setTcpNoDelay(true);
+            int c;
+            int previous = -1;
+            while ((c = in.read()) >= 0) {
+                if (c == '\n' && previous == '\n') {
+                    out.write(answer);
+                    out.flush();
+                }
+                previous = c;
+            }
+        } catch (IOException e) {
+            // the client went away
         }
     }
 

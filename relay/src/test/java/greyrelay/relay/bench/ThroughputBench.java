@@ -78,11 +78,13 @@ public final class ThroughputBench {
             ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
             Spool.CommitStats spoolBefore = h.relay.spool().commitStats();
             long t0 = System.nanoTime();
+            long cpu0 = PolicyBench.cpuNanos(null);
             run(h.smtpPort(), sessions, perSession, body, latencies);
             long accepted = System.nanoTime();
             long total = (long) sessions * perSession;
             awaitDelivered(h, before + total);
             long delivered = System.nanoTime();
+            long cpu = PolicyBench.cpuNanos(null) - cpu0;
             Spool.CommitStats spoolAfter = h.relay.spool().commitStats();
 
             List<Long> l = new ArrayList<>(latencies);
@@ -93,9 +95,19 @@ public final class ThroughputBench {
                     : "plain (checks off)", sessions, total, body.length(), senderMx.connections());
             System.out.printf("accepted: %.0f msgs/s   end to end (delivered by the sink): %.0f msgs/s%n", acceptedRate, e2eRate);
             System.out.printf("end of DATA -> 250: p50 %.2f ms  p99 %.2f ms  max %.2f ms%n", pct(l, 50), pct(l, 99), l.get(l.size() - 1) / 1e6);
+            // less sensitive to a loaded machine than the rates: relay, clients and sink together
+            System.out.printf("CPU per message (this JVM: relay + clients + sink): %.0f µs%n", cpu / 1e3 / total);
             printSpool(spoolBefore, spoolAfter);
             System.out.printf("peak RSS (whole JVM: relay + %d clients + sink): %s%n", sessions, peakRss());
             printDeliveryConcurrency(h);
+
+            // the same load straight into the sink, no relay: what the clients, the sink and loopback cost on these cores
+            long s0 = System.nanoTime();
+            long sinkCpu0 = PolicyBench.cpuNanos(null);
+            run(h.downstream.port(), sessions, perSession, body, new ConcurrentLinkedQueue<>());
+            double sinkRate = total / ((System.nanoTime() - s0) / 1e9);
+            System.out.printf("bench ceiling (the same clients straight into the sink, no relay): %.0f msgs/s, %.0f µs CPU per message%n",
+                    sinkRate, (PolicyBench.cpuNanos(null) - sinkCpu0) / 1e3 / total);
         }
     }
 
