@@ -12,7 +12,11 @@ import greyrelay.relay.policy.SpfFact;
 import greyrelay.relay.policy.Verdict;
 import greyrelay.relay.text.SafeText;
 import io.micrometer.core.instrument.MeterRegistry;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -28,7 +32,18 @@ import org.slf4j.LoggerFactory;
 public final class SpfCheck implements Check<PolicyRequest.Rcpt> {
     private static final Logger log = LoggerFactory.getLogger(SpfCheck.class);
 
+    /**
+     * How long an evaluation is reused for the same client address, MAIL FROM and HELO: a busy sender's messages then
+     * cost one check_host() every few seconds instead of one each (it was among the largest costs of a verified
+     * message). The relay caches its DNS answers for at least 5 s anyway, so this adds at most 10 s to how long a
+     * changed SPF record takes to count here; a temporary error is never reused.
+     */
+    static final Duration REUSE = Duration.ofSeconds(10);
+
+    private record Inputs(InetAddress client, String mailFrom, String helo) {}
+
     private final SpfEvaluator evaluator;
+    private final Cache<Inputs, SpfEvaluation> recent;
     private final SpfConfig config;
     private final String receiver;
     private final MeterRegistry metrics;
@@ -36,8 +51,12 @@ public final class SpfCheck implements Check<PolicyRequest.Rcpt> {
     /**
      * @param receiver our host name ({@code smtp.hostname}): Received-SPF's receiver and the {@code %{r}} macro
      */
-    public SpfCheck(SpfEvaluator evaluator, SpfConfig config, String receiver, MeterRegistry metrics) {
+    public SpfCheck(SpfEvaluator evaluator, SpfConfig config, String receiver, MeterRegistry metrics, Clock clock) {
         this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+        Objects.requireNonNull(clock, "clock");
+        // the injected clock, so a test that moves it ages these too
+        this.recent = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(REUSE)
+                .ticker(() -> clock.millis() * 1_000_000L).build();
         this.config = Objects.requireNonNull(config, "config");
         this.receiver = Objects.requireNonNull(receiver, "receiver");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -47,7 +66,7 @@ public final class SpfCheck implements Check<PolicyRequest.Rcpt> {
     public static SpfCheck create(SpfConfig config, Dns dns, Clock clock, String hostname, MeterRegistry metrics) {
         SpfEvaluator.Settings settings = new SpfEvaluator.Settings(config.deadline(), config.voidLookupLimit(), hostname,
                 SpfEvaluator.DEFAULT_EXPLANATION);
-        return new SpfCheck(new SpfEvaluator(dns, clock, settings), config, hostname, metrics);
+        return new SpfCheck(new SpfEvaluator(dns, clock, settings), config, hostname, metrics, clock);
     }
 
     @Override
@@ -66,7 +85,12 @@ public final class SpfCheck implements Check<PolicyRequest.Rcpt> {
         SessionFacts s = r.session();
         String mailFrom = r.tx().sender().toString();
         String helo = s.helo().orElse("");
-        SpfEvaluation e = evaluator.evaluate(s.clientAddress(), mailFrom, helo);
+        Inputs inputs = new Inputs(s.clientAddress(), mailFrom, helo);
+        SpfEvaluation e = recent.getIfPresent(inputs);
+        if (e == null) {
+            e = evaluator.evaluate(s.clientAddress(), mailFrom, helo);
+            if (e.result() != SpfResult.TEMPERROR) recent.put(inputs, e);
+        }
         log.info("{}: spf {} identity={} domain={} client={} mechanism={}: {}", r.tx().id(), e.result().token(),
                 e.identity().token(), SafeText.printable(e.domain()), s.clientLabel(), e.mechanism().orElse("-"), e.reason());
         metrics.counter("greyrelay.spf.results", "result", e.result().token()).increment();

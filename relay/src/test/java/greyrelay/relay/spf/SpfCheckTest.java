@@ -38,6 +38,7 @@ class SpfCheckTest {
     private SimpleMeterRegistry metrics;
     private SessionNotes notes;
     private SessionFacts session;
+    private final TestClock clock = new TestClock();
 
     @BeforeEach
     void start() {
@@ -56,7 +57,7 @@ class SpfCheckTest {
     private SpfCheck check(String yaml) {
         SpfConfig config = ConfigLoader.fromYaml(yaml, Map.of()).spf();
         var resolver = new DnsJavaResolver(List.of(dns.address()), Duration.ofMillis(200), 1);
-        return SpfCheck.create(config, resolver, new TestClock(), HOST, metrics);
+        return SpfCheck.create(config, resolver, clock, HOST, metrics);
     }
 
     private static Transaction tx(String id, String sender) {
@@ -85,6 +86,26 @@ class SpfCheckTest {
 
         check.evaluate(rcpt(tx("S1.2", "jane@example.org"), "john@example.com"));
         assertThat(dns.queryCount("example.org", "TXT")).as("a new transaction asks again").isEqualTo(2);
+    }
+
+    @Test
+    void reuses_an_evaluation_for_the_same_client_sender_and_helo_for_a_few_seconds() {
+        dns.txt("example.org", "v=spf1 ip4:192.0.2.0/24 -all");
+        SpfCheck check = check("");
+
+        check.evaluate(rcpt(tx("S1.1", "jane@example.org"), "john@example.com"));
+        Transaction second = tx("S1.2", "jane@example.org");
+        assertThat(check.evaluate(rcpt(second, "john@example.com"))).isEqualTo(Verdict.CONTINUE);
+        assertThat(dns.queryCount("example.org", "TXT")).as("the second message reuses the first one's evaluation").isEqualTo(1);
+        assertThat(second.facts().spf()).hasValueSatisfying(o -> assertThat(o.result()).isEqualTo("pass"));
+        assertThat(second.headers()).as("and still gets its own Received-SPF").containsKey("Received-SPF");
+
+        check.evaluate(rcpt(tx("S1.3", "john@example.org"), "john@example.com"));
+        assertThat(dns.queryCount("example.org", "TXT")).as("another sender is evaluated").isEqualTo(2);
+
+        clock.advance(SpfCheck.REUSE.plusMillis(1));
+        check.evaluate(rcpt(tx("S1.4", "jane@example.org"), "john@example.com"));
+        assertThat(dns.queryCount("example.org", "TXT")).as("after the reuse time, asked again").isEqualTo(3);
     }
 
     @Test
