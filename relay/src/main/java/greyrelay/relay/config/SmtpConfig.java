@@ -4,6 +4,7 @@ import greyrelay.db.net.IpNetwork;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * {@code smtp.*}: the listener.
@@ -95,12 +96,17 @@ public record SmtpConfig(
 
     /** IPv4 dotted quad or an IPv6 literal: binding must never depend on a DNS lookup. */
     public static boolean isIpLiteral(String s) {
-        if (s.matches("(\\d{1,3})(\\.\\d{1,3}){3}")) {
-            for (String p : s.split("\\.")) if (Integer.parseInt(p) > 255) return false;
+        // compiled once: the policy listener asks for every request
+        if (DOTTED_QUAD.matcher(s).matches()) {
+            for (String p : DOT.split(s)) if (Integer.parseInt(p) > 255) return false;
             return true;
         }
-        return s.contains(":") && s.matches("[0-9a-fA-F:.]+");
+        return s.indexOf(':') >= 0 && IPV6_CHARS.matcher(s).matches();
     }
+
+    private static final Pattern DOTTED_QUAD = Pattern.compile("(\\d{1,3})(\\.\\d{1,3}){3}");
+    private static final Pattern DOT = Pattern.compile("\\.");
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
 
     static SmtpConfig defaults() {
         return new SmtpConfig(true, "::", 2525, HostNames.localHostName(), List.of(), DataSize.ofMegabytes(25), 100, 200, 20, 1024,
