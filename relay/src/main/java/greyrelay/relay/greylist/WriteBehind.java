@@ -88,10 +88,13 @@ final class WriteBehind implements AutoCloseable {
         return Optional.ofNullable(passing.getIfPresent(key));
     }
 
-    /** What the database has (the triplet and the client network's counter), or this node's unwritten first sight. */
+    /**
+     * What the database has (the triplet and, unless {@code network} is null, the client network's counter), or this
+     * node's unwritten first sight.
+     */
     GreylistStore.Seen read(TripletKey key, String network) {
         GreylistEntry queued = unwritten.get(key); // before the database: a batch landing in between is then seen there
-        GreylistStore.Seen seen = store.read(key, network);
+        GreylistStore.Seen seen = network == null ? store.read(key) : store.read(key, network);
         if (seen.triplet().isEmpty()) {
             return queued == null ? seen : new GreylistStore.Seen(Optional.of(queued), seen.client());
         }
