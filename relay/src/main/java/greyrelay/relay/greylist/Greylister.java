@@ -140,6 +140,11 @@ final class Greylister {
         return policy.autoWhitelists() ? clientNetwork : null;
     }
 
+    /** See {@link Greylisting#forgetPassing}. */
+    void forgetPassing() {
+        store.forgetPassing();
+    }
+
     /** Waits until the queued writes are in the database (tests; shutdown closes instead). */
     void flush() {
         store.flush();
