@@ -4,7 +4,6 @@ import greyrelay.db.net.IpNetwork;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * {@code smtp.*}: the listener.
@@ -96,17 +95,38 @@ public record SmtpConfig(
 
     /** IPv4 dotted quad or an IPv6 literal: binding must never depend on a DNS lookup. */
     public static boolean isIpLiteral(String s) {
-        // compiled once: the policy listener asks for every request
-        if (DOTTED_QUAD.matcher(s).matches()) {
-            for (String p : DOT.split(s)) if (Integer.parseInt(p) > 255) return false;
-            return true;
+        // by hand, one pass: the policy listener asks for every request. IPv4: four groups of 1 to 3 ASCII digits,
+        // each at most 255 (leading zeros allowed); otherwise IPv6-ish: a colon, and only hex digits, colons and dots
+        int n = s.length();
+        int groups = 1;
+        int digits = 0;
+        int value = 0;
+        boolean quad = n > 0;
+        boolean under256 = true;
+        boolean colon = false;
+        boolean hex = n > 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            boolean digit = c >= '0' && c <= '9';
+            if (!digit && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') && c != ':' && c != '.') hex = false;
+            if (c == ':') colon = true;
+            if (digit) {
+                if (++digits > 3) quad = false;
+                else value = value * 10 + (c - '0');
+            } else if (c == '.') {
+                if (digits == 0) quad = false;
+                if (value > 255) under256 = false;
+                groups++;
+                digits = 0;
+                value = 0;
+            } else {
+                quad = false;
+            }
         }
-        return s.indexOf(':') >= 0 && IPV6_CHARS.matcher(s).matches();
+        if (digits == 0 || groups != 4) quad = false;
+        if (quad) return under256 && value <= 255;
+        return colon && hex;
     }
-
-    private static final Pattern DOTTED_QUAD = Pattern.compile("(\\d{1,3})(\\.\\d{1,3}){3}");
-    private static final Pattern DOT = Pattern.compile("\\.");
-    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
 
     static SmtpConfig defaults() {
         return new SmtpConfig(true, "::", 2525, HostNames.localHostName(), List.of(), DataSize.ofMegabytes(25), 100, 200, 20, 1024,
