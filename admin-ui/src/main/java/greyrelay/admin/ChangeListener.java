@@ -7,9 +7,10 @@ package greyrelay.admin;
  * relay node picks the change up from the database within its refresh interval ({@code greylist.whitelistRefresh},
  * {@code rateLimits.overrideRefresh}).
  *
- * <p>Greylist triplets, auto-whitelist counters and spamtrap blocks need no notice: the relay reads them from the
- * database at every decision. Called on the request's thread after the database write has committed; implementations
- * return quickly and never throw.
+ * <p>A greylist triplet deleted here is told too: the relay remembers the triplets it saw passing for a minute, and
+ * forgets them at once (other nodes honour the deletion within that minute). A pass needs no notice: the relay reads a
+ * triplet that is not passing from the database at every decision; nor do auto-whitelist counters and spamtrap blocks. Called on the request's thread after the database write has committed; implementations return quickly and
+ * never throw.
  */
 @FunctionalInterface
 public interface ChangeListener {
@@ -18,7 +19,9 @@ public interface ChangeListener {
         /** A whitelist entry was added, deleted or imported. */
         WHITELISTS,
         /** A rate-limit override was added, changed or deleted. */
-        RATE_LIMIT_OVERRIDES
+        RATE_LIMIT_OVERRIDES,
+        /** A greylist triplet was deleted by hand. */
+        GREYLIST
     }
 
     void changed(What what);

@@ -246,6 +246,7 @@ public final class Relay implements AutoCloseable {
         switch (what) {
             case WHITELISTS -> whitelisting.whitelists().invalidate();
             case RATE_LIMIT_OVERRIDES -> rateLimits.overrides().invalidate();
+            case GREYLIST -> greylisting.forgetPassing();
         }
     }
 

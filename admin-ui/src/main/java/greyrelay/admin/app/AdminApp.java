@@ -250,7 +250,7 @@ public final class AdminApp {
                 new DecisionsController.Facts(new GreylistStore(b.database), new TrapBlockStore(b.database),
                         b.tripletKeys != null ? b.tripletKeys : TripletKeys.plain(prefixes), b.verification != null,
                         queue.isPresent(), clock)));
-        features.add(new GreylistController(new GreylistStore(b.database), policy, auditor, pages, clock, flash));
+        features.add(new GreylistController(new GreylistStore(b.database), policy, b.changes, auditor, pages, clock, flash));
         features.add(new WhitelistController(new WhitelistStore(b.database), policy, Optional.ofNullable(b.whitelists), b.changes, auditor, pages, clock, flash));
         features.add(new RateLimitController(new RateLimitOverrides(b.database), policy, b.changes, auditor, pages, clock, flash));
         features.add(new SpamtrapController(new TrapBlockStore(b.database), policy, auditor, pages, clock, flash));

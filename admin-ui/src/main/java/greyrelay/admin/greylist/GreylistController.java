@@ -1,5 +1,6 @@
 package greyrelay.admin.greylist;
 
+import greyrelay.admin.ChangeListener;
 import greyrelay.admin.AdminFeature;
 import greyrelay.admin.RelayPolicy;
 import greyrelay.admin.audit.Actor;
@@ -50,15 +51,17 @@ public final class GreylistController implements AdminFeature {
 
     private final GreylistStore store;
     private final Optional<RelayPolicy> policy;
+    private final ChangeListener changes;
     private final Auditor audit;
     private final Pages pages;
     private final Clock clock;
     private final BiConsumer<Context, String> flash;
 
-    public GreylistController(GreylistStore store, Optional<RelayPolicy> policy, Auditor audit, Pages pages, Clock clock,
-            BiConsumer<Context, String> flash) {
+    public GreylistController(GreylistStore store, Optional<RelayPolicy> policy, ChangeListener changes, Auditor audit,
+            Pages pages, Clock clock, BiConsumer<Context, String> flash) {
         this.store = store;
         this.policy = policy;
+        this.changes = changes;
         this.audit = audit;
         this.pages = pages;
         this.clock = clock;
@@ -163,6 +166,7 @@ public final class GreylistController implements AdminFeature {
 
     StoredTriplet delete(StoredTriplet t, Actor who) {
         if (!store.delete(t.id())) throw new NotFoundResponse("no greylist triplet " + t.id());
+        changes.changed(ChangeListener.What.GREYLIST);
         audit.record(who, "greylist.delete", t.key().toString(), "was " + GreylistView.param(t.state(clock.instant())));
         return t;
     }

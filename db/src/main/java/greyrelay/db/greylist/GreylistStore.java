@@ -136,6 +136,11 @@ public final class GreylistStore {
         });
     }
 
+    /** {@link #read(TripletKey, String)} without a client network: the triplet alone (auto-whitelisting off). */
+    public Seen read(TripletKey key) {
+        return new Seen(find(key), Optional.empty());
+    }
+
     /**
      * Stores a triplet seen for the first time, unless one with the same key exists (another thread or node was
      * first). Returns true when this call created it; on false, {@link #find} what the winner stored.

@@ -153,6 +153,39 @@ abstract class DecisionLogContract {
         assertThat(rowCount(database())).isEqualTo(1);
     }
 
+    @Test
+    void appends_a_batch_longer_than_one_insert_statement_whole_and_in_order() {
+        int n = 2 * DecisionLog.ROWS_PER_INSERT + 7; // two multi-row statements and seven single rows
+        List<DecisionRecord> batch = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            batch.add(decision(T0.plusSeconds(i), Outcome.ACCEPTED, "s" + i + "@example.org", "r" + i + "@example.com",
+                    "192.0.2." + (i % 250)));
+        }
+
+        log.appendAll(batch);
+
+        List<DecisionRecord> found = log.search(DecisionQuery.newest(n + 1), greyrelay.db.Sort.asc(DecisionLog.Column.TIME));
+        assertThat(found).hasSize(n);
+        for (int i = 0; i < n; i++) assertThat(found.get(i)).isEqualTo(batch.get(i).withId(found.get(i).id()));
+        // ids in the order given: the database assigns them row by row as the statements list them
+        assertThat(found.stream().map(DecisionRecord::id).toList()).isSorted();
+    }
+
+    @Test
+    void a_failing_row_after_the_multi_row_statements_stores_none_of_the_batch() throws SQLException {
+        execute("ALTER TABLE decision_log ADD CONSTRAINT test_refuses_evil CHECK (sender <> 'evil@example.org')");
+        try {
+            List<DecisionRecord> batch = new ArrayList<>();
+            for (int i = 0; i < DecisionLog.ROWS_PER_INSERT; i++) batch.add(at(T0));
+            batch.add(decision(T0, Outcome.ACCEPTED, "evil@example.org", "bob@example.com", "192.0.2.1"));
+
+            assertThatThrownBy(() -> log.appendAll(batch)).isInstanceOf(DatabaseException.class);
+            assertThat(rowCount(database())).isZero();
+        } finally {
+            execute("ALTER TABLE decision_log DROP CONSTRAINT test_refuses_evil");
+        }
+    }
+
     private void execute(String sql) throws SQLException {
         try (Connection connection = database().dataSource().getConnection();
                 Statement statement = connection.createStatement()) {

@@ -95,11 +95,37 @@ public record SmtpConfig(
 
     /** IPv4 dotted quad or an IPv6 literal: binding must never depend on a DNS lookup. */
     public static boolean isIpLiteral(String s) {
-        if (s.matches("(\\d{1,3})(\\.\\d{1,3}){3}")) {
-            for (String p : s.split("\\.")) if (Integer.parseInt(p) > 255) return false;
-            return true;
+        // by hand, one pass: the policy listener asks for every request. IPv4: four groups of 1 to 3 ASCII digits,
+        // each at most 255 (leading zeros allowed); otherwise IPv6-ish: a colon, and only hex digits, colons and dots
+        int n = s.length();
+        int groups = 1;
+        int digits = 0;
+        int value = 0;
+        boolean quad = n > 0;
+        boolean under256 = true;
+        boolean colon = false;
+        boolean hex = n > 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            boolean digit = c >= '0' && c <= '9';
+            if (!digit && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') && c != ':' && c != '.') hex = false;
+            if (c == ':') colon = true;
+            if (digit) {
+                if (++digits > 3) quad = false;
+                else value = value * 10 + (c - '0');
+            } else if (c == '.') {
+                if (digits == 0) quad = false;
+                if (value > 255) under256 = false;
+                groups++;
+                digits = 0;
+                value = 0;
+            } else {
+                quad = false;
+            }
         }
-        return s.contains(":") && s.matches("[0-9a-fA-F:.]+");
+        if (digits == 0 || groups != 4) quad = false;
+        if (quad) return under256 && value <= 255;
+        return colon && hex;
     }
 
     static SmtpConfig defaults() {

@@ -51,6 +51,11 @@ public final class GreylistPolicy {
         return maxAge;
     }
 
+    /** False when {@code autoWhitelistAfter} is 0: a client network's counter never changes a decision. */
+    public boolean autoWhitelists() {
+        return autoWhitelistAfter > 0;
+    }
+
     public Duration touchAfter() {
         return touchAfter;
     }

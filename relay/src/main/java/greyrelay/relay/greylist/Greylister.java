@@ -73,7 +73,7 @@ final class Greylister {
 
     /** What {@link #decide} would answer now, from one read, writing nothing and counting nothing. */
     Result wouldDecide(Triplet triplet, String clientNetwork, Instant now) {
-        GreylistStore.Seen seen = store.read(triplet.key(), clientNetwork);
+        GreylistStore.Seen seen = store.read(triplet.key(), counterToRead(clientNetwork));
         GreylistOutcome outcome = policy.decide(triplet.key(), seen.triplet(), seen.client(), now);
         return switch (outcome) {
             case GreylistOutcome.FirstSight f -> new Result.Deferred(outcome, f.retryInSeconds(), true);
@@ -100,7 +100,7 @@ final class Greylister {
         }
         for (int round = 0; round < ROUNDS; round++) {
             long stamp = store.stamp(key);
-            GreylistStore.Seen seen = store.read(key, clientNetwork);
+            GreylistStore.Seen seen = store.read(key, counterToRead(clientNetwork));
             GreylistOutcome outcome = policy.decide(key, seen.triplet(), seen.client(), now);
             switch (outcome) {
                 case GreylistOutcome.FirstSight f -> {
@@ -133,6 +133,16 @@ final class Greylister {
             // another thread or node changed the entry between our read and our write: read again
         }
         throw new IllegalStateException("greylist entry " + triplet + " kept changing under concurrent updates");
+    }
+
+    /** The network whose auto-whitelist counter a decision needs: none when auto-whitelisting is off (a cheaper read). */
+    private String counterToRead(String clientNetwork) {
+        return policy.autoWhitelists() ? clientNetwork : null;
+    }
+
+    /** See {@link Greylisting#forgetPassing}. */
+    void forgetPassing() {
+        store.forgetPassing();
     }
 
     /** Waits until the queued writes are in the database (tests; shutdown closes instead). */

@@ -113,6 +113,14 @@ public final class Greylisting implements AutoCloseable {
         greylister.flush();
     }
 
+    /**
+     * Forgets the triplets this node remembers as passing, so the next request of each reads the database: the admin
+     * panel in this process deleted one (which one does not matter; a few reads more).
+     */
+    public void forgetPassing() {
+        greylister.forgetPassing();
+    }
+
     /** Writes the queued greylist writes and stops writing: before the database closes. */
     @Override
     public void close() {

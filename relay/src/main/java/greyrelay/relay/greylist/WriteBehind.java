@@ -28,9 +28,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       finds it there. A first sight lost in a crash (or dropped when the queue is full) only means one more delay
  *       for that sender. A pass is never queued: {@link #markPassed} commits it before the client is told.</li>
  *   <li><b>Passing triplets.</b> A triplet read or written as passed is remembered for {@link #PASSING_TTL} (at most
- *       {@value #MAX_PASSING} of them), so a known sender costs no database round trip. Another node, or the admin
- *       panel, forgetting such a triplet is thus honoured here up to that much later; any write that finds the row
- *       changed forgets it at once.</li>
+ *       {@value #MAX_PASSING} of them), so a known sender costs no database round trip. Another node forgetting
+ *       such a triplet is thus honoured here up to that much later; the admin panel in this process deleting one
+ *       makes this node forget them all at once ({@link #forgetPassing}), and any write that finds the row changed
+ *       forgets it at once.</li>
  * </ul>
  * Everything else (a triplet not passing, the client network's auto-whitelist counter) is read from the database on
  * every request, so two nodes sharing it keep one greylist: a triplet first seen on one node and retried on the other
@@ -88,10 +89,13 @@ final class WriteBehind implements AutoCloseable {
         return Optional.ofNullable(passing.getIfPresent(key));
     }
 
-    /** What the database has (the triplet and the client network's counter), or this node's unwritten first sight. */
+    /**
+     * What the database has (the triplet and, unless {@code network} is null, the client network's counter), or this
+     * node's unwritten first sight.
+     */
     GreylistStore.Seen read(TripletKey key, String network) {
         GreylistEntry queued = unwritten.get(key); // before the database: a batch landing in between is then seen there
-        GreylistStore.Seen seen = store.read(key, network);
+        GreylistStore.Seen seen = network == null ? store.read(key) : store.read(key, network);
         if (seen.triplet().isEmpty()) {
             return queued == null ? seen : new GreylistStore.Seen(Optional.of(queued), seen.client());
         }
@@ -168,6 +172,11 @@ final class WriteBehind implements AutoCloseable {
     /** A conditional write needs the row in the database: wait for this node's queued insert of it, if any. */
     private void landed(TripletKey key) {
         if (unwritten.containsKey(key)) writer.flush();
+    }
+
+    /** Forgets every triplet remembered as passing: the next request of each reads the database. */
+    void forgetPassing() {
+        passing.invalidateAll();
     }
 
     /** Waits until everything queued so far is written (or given up on): tests, and {@link #close}. */

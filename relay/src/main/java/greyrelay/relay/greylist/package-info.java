@@ -34,6 +34,17 @@
  * {@code greyrelay_greylist_decisions_total{outcome=greylisted|passed|auto_whitelisted|whitelisted|trapped}},
  * {@code greyrelay_greylist_trap_hits_total}, {@code greyrelay_greylist_cleanup_dropped_total{what}}.
  *
+ * <h2>What a node remembers</h2>
+ * A triplet this node saw passing is decided from memory for a minute ({@code WriteBehind.PASSING_TTL}), without a read;
+ * its own first sights wait in memory until their batch lands. Nothing else is cached: a triplet that is not passing
+ * (greylisted, or unknown here) is read from the database at every request, so a pass made on another node or by hand
+ * is seen at the next request, and a first sight made on another node once that node's batch has landed (milliseconds).
+ * The memory can only be stale towards letting through: a triplet deleted on another node keeps passing here for up to
+ * that minute, as it would have had the deletion come a minute later (the panel in this process tells this node, which
+ * forgets at once). It never defers a sender the database would pass, nor restarts a round: a remembered entry answers
+ * only when the policy finds it a known pass still; anything else reads the database. Unknown triplets are not
+ * remembered as absent: another node's first sight must be found, or the retry it asked for would be deferred again.
+ *
  * <h2>Known limits</h2>
  * Last use of a busy triplet is written at most hourly, so it is forgotten up to an hour before maxAge says. The
  * null sender's auto-whitelist: its passes never count, but an auto-whitelisted network's bounces pass. A spamtrap

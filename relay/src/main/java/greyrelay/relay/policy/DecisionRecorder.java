@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,11 +22,17 @@ public final class DecisionRecorder {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final DecisionSink sink;
+    /** The {@code greyrelay.decisions} counters, found once per combination of tags rather than per decision. */
+    private final Map<DecisionTags, Counter> decisions = new ConcurrentHashMap<>();
+    private final Counter policyPassed;
+
+    private record DecisionTags(Phase phase, String check, Decision.Outcome outcome, boolean observe, Origin origin) {}
 
     public DecisionRecorder(Clock clock, MeterRegistry metrics, DecisionSink sink) {
         this.clock = clock;
         this.metrics = metrics;
         this.sink = sink;
+        this.policyPassed = metrics.counter("greyrelay.policy.passed");
     }
 
     /** A check's non-continue verdict (or, when {@code observe}, what it would have answered). */
@@ -68,9 +76,11 @@ public final class DecisionRecorder {
                 txId == null ? s.sessionId() : txId, verb, request.phase().name(), s.clientLabel(), reply.line(),
                 sender == null ? "-" : "<" + sender + ">", recipients.isEmpty() ? "-" : "<" + String.join(">,<", recipients) + ">",
                 helo, check, why);
-        metrics.counter("greyrelay.decisions", "phase", request.phase().label(), "check", check,
-                "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT), "observe", Boolean.toString(observe),
-                "origin", s.origin().label()).increment();
+        Decision.Outcome o = outcome;
+        decisions.computeIfAbsent(new DecisionTags(request.phase(), check, o, observe, s.origin()), t -> metrics.counter(
+                "greyrelay.decisions", "phase", t.phase().label(), "check", t.check(),
+                "outcome", o.name().toLowerCase(java.util.Locale.ROOT), "observe", Boolean.toString(observe),
+                "origin", t.origin().label())).increment();
         var now = clock.instant();
         if (recipients.isEmpty()) {
             sink.accept(new Decision(now, s.sessionId(), txId, request.phase(), check, outcome, observe, reply, why,
@@ -94,7 +104,7 @@ public final class DecisionRecorder {
         String why = notes.isEmpty() ? "passed" : "passed; " + String.join("; ", notes);
         log.info("{}: pass: RCPT from {}: from={} to=<{}> helo=<{}> reason={}", tx.id(), s.clientLabel(),
                 SafeText.printable(tx.sender().bracketed()), rcpt, helo == null ? "" : helo, why);
-        metrics.counter("greyrelay.policy.passed").increment();
+        policyPassed.increment();
         sink.accept(new Decision(clock.instant(), s.sessionId(), tx.id(), Phase.RCPT, "policy", Decision.Outcome.ACCEPTED, false,
                 null, why, s.clientAddress().getHostAddress(), helo, SafeText.printable(tx.sender().toString()), rcpt, null,
                 s.origin()));

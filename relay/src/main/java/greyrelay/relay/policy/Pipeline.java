@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,8 @@ public final class Pipeline {
     private final DecisionRecorder recorder;
     private final Trace trace;
     private final MeterRegistry metrics;
+    /** {@code greyrelay.check.latency} by check name: looked up once, not built and registered per request. */
+    private final Map<String, Timer> latency = new ConcurrentHashMap<>();
 
     public Pipeline(List<Step<PolicyRequest.Connect>> connect, List<Step<PolicyRequest.Mail>> mail,
             List<Step<PolicyRequest.Rcpt>> rcpt, List<Step<PolicyRequest.Data>> data, DecisionRecorder recorder,
@@ -115,7 +119,7 @@ public final class Pipeline {
                         e.toString(), e);
                 v = new Verdict.Defer(Replies.LOCAL_PROBLEM, check.name() + " failed: " + e.getClass().getSimpleName());
             } finally {
-                Timer.builder("greyrelay.check.latency").tag("check", check.name()).register(metrics)
+                latency.computeIfAbsent(check.name(), n -> Timer.builder("greyrelay.check.latency").tag("check", n).register(metrics))
                         .record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
             trace.step(request, check.name(), v, observe);

@@ -165,8 +165,8 @@ final class PolicyConversation {
         boolean tls = !a.getOrDefault("encryption_protocol", "").isEmpty();
         SessionFacts facts = new SessionFacts(sessionId, client, parsePort(a.get("client_port")),
                 helo.isEmpty() ? Optional.empty() : Optional.of(helo), tls, clock.instant(), Origin.POLICY);
-        OptionalLong size = parseSize(a.get("size")).stream().filter(s -> s > 0).findFirst()
-                .map(OptionalLong::of).orElse(OptionalLong.empty());
+        Optional<Long> declared = parseSize(a.get("size"));
+        OptionalLong size = declared.isPresent() && declared.get() > 0 ? OptionalLong.of(declared.get()) : OptionalLong.empty();
         String txId = sessionId + ".1";
         Message m = new Message(instance, facts, new Transaction(txId, parsed.orElse(Sender.NULL), size));
         current = m;

@@ -2,7 +2,6 @@ package greyrelay.relay.postfixpolicy;
 
 import greyrelay.relay.config.PolicyConfig;
 import greyrelay.relay.policy.Pipeline;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -121,7 +120,7 @@ public final class PolicyListener implements AutoCloseable {
         try {
             s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()));
             s.setTcpNoDelay(true);
-            RequestReader reader = new RequestReader(new BufferedInputStream(s.getInputStream(), 8192));
+            RequestReader reader = new RequestReader(s.getInputStream());
             OutputStream out = s.getOutputStream();
             while (!stopped) {
                 RequestReader.Read read = reader.next();

@@ -34,9 +34,24 @@ final class RequestReader {
 
     private final InputStream in;
     private final byte[] line = new byte[MAX_LINE];
+    /** Our own read-ahead: a byte at a time through a BufferedInputStream takes its lock per byte. */
+    private final byte[] buffer = new byte[8192];
+    private int pos;
+    private int limit;
 
     RequestReader(InputStream in) {
         this.in = in;
+    }
+
+    /** The next byte, or -1 at the end of the stream. */
+    private int read() throws IOException {
+        if (pos == limit) {
+            int n = in.read(buffer, 0, buffer.length);
+            if (n <= 0) return -1; // a blocking stream returns at least one byte or -1
+            pos = 0;
+            limit = n;
+        }
+        return buffer[pos++] & 0xff;
     }
 
     Read next() throws IOException {
@@ -47,7 +62,7 @@ final class RequestReader {
             int len = 0;
             int b;
             boolean overlong = false;
-            while ((b = in.read()) >= 0 && b != '\n') {
+            while ((b = read()) >= 0 && b != '\n') {
                 if (len == MAX_LINE) {
                     overlong = true;
                     break;
@@ -64,15 +79,16 @@ final class RequestReader {
                 return new Read.Request(attributes);
             }
             lines++;
+            int eq = -1;
             for (int i = 0; i < len; i++) {
                 int c = line[i] & 0xff;
                 if (c < 0x20 || c == 0x7f) return new Read.Malformed("a control character in a line");
+                if (c == '=' && eq < 0) eq = i;
             }
-            String text = new String(line, 0, len, StandardCharsets.UTF_8);
-            int eq = text.indexOf('=');
+            // '=' is ASCII and never part of a UTF-8 sequence: splitting the bytes there splits the text there
             if (eq <= 0) return new Read.Malformed("a line that is not name=value");
             if (attributes.size() >= MAX_ATTRIBUTES) return new Read.Malformed("more than " + MAX_ATTRIBUTES + " attributes");
-            attributes.put(text.substring(0, eq), text.substring(eq + 1));
+            attributes.put(new String(line, 0, eq, StandardCharsets.UTF_8), new String(line, eq + 1, len - eq - 1, StandardCharsets.UTF_8));
         }
     }
 }

@@ -7,6 +7,7 @@ import greyrelay.relay.config.RateLimitsConfig;
 import greyrelay.relay.ratelimit.RateLimiter.Limit;
 import java.net.InetAddress;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Which numbers apply, and which buckets they count in: pure, no I/O. The configured defaults, replaced (per number)
@@ -16,8 +17,15 @@ import java.util.Optional;
  */
 public final class RateLimitPolicy {
 
-    /** A bucket to take from: its key, its limit, and what to call it in logs, reasons and metrics. */
-    public record Counted(String key, Limit limit, String label, String metric) {}
+    /**
+     * A bucket to take from: its key, its limit, what to call it in metrics, and in logs and reasons ({@link #label},
+     * built only when a refusal needs it: every request names six buckets, few are refused).
+     */
+    public record Counted(String key, Limit limit, Supplier<String> describe, String metric) {
+        public String label() {
+            return describe.get();
+        }
+    }
 
     /** The limits for one client, and where they came from ("defaults" or "override 192.0.2.0/24"). */
     public record ClientLimits(Counted ipConnections, Counted networkConnections, Counted ipMessages,
@@ -56,17 +64,17 @@ public final class RateLimitPolicy {
         String nw = key(networks.networkOf(client));
         return new ClientLimits(
                 new Counted("conn:ip:" + addr, Limit.perMinute(pick(cpm, ip.connectionsPerMinute())),
-                        "connections per minute from [" + addr + "]", "ip-connections"),
+                        () -> "connections per minute from [" + addr + "]", "ip-connections"),
                 new Counted("conn:net:" + nw, Limit.perMinute(pick(cpm, net.connectionsPerMinute())),
-                        "connections per minute from network " + nw, "network-connections"),
+                        () -> "connections per minute from network " + nw, "network-connections"),
                 new Counted("msg:ip:" + addr, Limit.perHour(pick(mph, ip.messagesPerHour())),
-                        "messages per hour from [" + addr + "]", "ip-messages"),
+                        () -> "messages per hour from [" + addr + "]", "ip-messages"),
                 new Counted("msg:net:" + nw, Limit.perHour(pick(mph, net.messagesPerHour())),
-                        "messages per hour from network " + nw, "network-messages"),
+                        () -> "messages per hour from network " + nw, "network-messages"),
                 new Counted("rcpt:ip:" + addr, Limit.perHour(pick(rph, ip.recipientsPerHour())),
-                        "recipients per hour from [" + addr + "]", "ip-recipients"),
+                        () -> "recipients per hour from [" + addr + "]", "ip-recipients"),
                 new Counted("rcpt:net:" + nw, Limit.perHour(pick(rph, net.recipientsPerHour())),
-                        "recipients per hour from network " + nw, "network-recipients"),
+                        () -> "recipients per hour from network " + nw, "network-recipients"),
                 o.map(x -> "override " + x.match()).orElse("defaults"));
     }
 
@@ -74,7 +82,7 @@ public final class RateLimitPolicy {
     public Counted forSenderDomain(String domain, OverrideTable overrides) {
         Optional<RateLimitOverride> o = overrides.forSenderDomain(domain);
         int n = pick(o.map(RateLimitOverride::messagesPerHour).orElse(null), config.senderDomainMessagesPerHour());
-        return new Counted("msg:dom:" + domain, Limit.perHour(n), "messages per hour from sender domain " + domain
+        return new Counted("msg:dom:" + domain, Limit.perHour(n), () -> "messages per hour from sender domain " + domain
                 + o.map(x -> " (override " + x.match() + ")").orElse(""), "sender-domain-messages");
     }
 

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -209,8 +210,19 @@ public final class RateLimiter {
         return description;
     }
 
+    /** Each limit's text in bucket ids, made once: every take names its bucket. Few limits exist (config, overrides). */
+    private static final ConcurrentHashMap<Limit, String> LIMIT_TEXT = new ConcurrentHashMap<>();
+
+    private static String text(Limit limit) {
+        String t = LIMIT_TEXT.get(limit);
+        if (t != null) return t;
+        t = limit.toString();
+        if (LIMIT_TEXT.size() < 1000) LIMIT_TEXT.put(limit, t);
+        return t;
+    }
+
     static String id(String key, Limit limit) {
-        String id = key + "|" + limit;
+        String id = key + "|" + text(limit);
         if (id.length() <= MAX_ID) return id;
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

@@ -344,6 +344,52 @@ class GreylistCheckTest {
         assertThatThrownBy(() -> c.evaluate(client("192.0.2.10").rcpt(JANE, JOHN))).isInstanceOf(DatabaseException.class);
     }
 
+    /** Greylists, then passes, the example triplet on {@link #check}'s node; returns its key. */
+    TripletKey passedHere() {
+        assertThat(check.evaluate(client("192.0.2.10").rcpt(JANE, JOHN))).isInstanceOf(Verdict.Defer.class);
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(check.evaluate(client("192.0.2.10").rcpt(JANE, JOHN))).isEqualTo(Verdict.CONTINUE);
+        return flushed().recent(1, 0).get(0).key();
+    }
+
+    @Test
+    void a_triplet_deleted_through_this_nodes_panel_starts_over_at_the_next_request() {
+        TripletKey key = passedHere();
+        assertThat(store.delete(key)).isTrue();
+        made.get(0).forgetPassing(); // what the relay does when its panel tells ChangeListener.What.GREYLIST
+
+        assertThat(check.evaluate(client("192.0.2.10").rcpt(JANE, JOHN))).isInstanceOf(Verdict.Defer.class);
+        assertThat(firstSights).hasSize(2);
+    }
+
+    @Test
+    void a_triplet_deleted_on_another_node_passes_here_for_at_most_the_passing_ttl() {
+        TripletKey key = passedHere();
+        assertThat(store.delete(key)).isTrue(); // another node's panel: this node is not told
+
+        clock.advance(WriteBehind.PASSING_TTL.minusSeconds(1));
+        PolicyRequest.Rcpt remembered = client("192.0.2.10").rcpt(JANE, JOHN);
+        assertThat(check.evaluate(remembered)).isEqualTo(Verdict.CONTINUE);
+        assertThat(remembered.tx().notes(JOHN)).containsExactly("greylist: known triplet");
+
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(check.evaluate(client("192.0.2.10").rcpt(JANE, JOHN))).isInstanceOf(Verdict.Defer.class);
+        assertThat(firstSights).hasSize(2);
+    }
+
+    @Test
+    void a_pass_on_another_node_is_seen_here_at_the_next_request() {
+        GreylistCheck otherNode = check(false, GreylistCheck.FirstSight.NONE, 5);
+        assertThat(check.evaluate(client("192.0.2.10").rcpt(JANE, JOHN))).isInstanceOf(Verdict.Defer.class);
+        flushed();
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(otherNode.evaluate(client("192.0.2.10").rcpt(JANE, JOHN))).isEqualTo(Verdict.CONTINUE);
+
+        PolicyRequest.Rcpt here = client("192.0.2.10").rcpt(JANE, JOHN);
+        assertThat(check.evaluate(here)).isEqualTo(Verdict.CONTINUE);
+        assertThat(here.tx().notes(JOHN)).containsExactly("greylist: known triplet");
+    }
+
     @Test
     void a_database_failure_is_answered_451_4_3_0_by_the_pipeline() {
         Database closed = TestDatabases.h2(otherDir.resolve("closed"));
