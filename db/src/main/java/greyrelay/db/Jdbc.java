@@ -50,6 +50,12 @@ public final class Jdbc {
         void bind(PreparedStatement statement, T row) throws SQLException;
     }
 
+    /** Sets one row's values of a multi-row statement, after the first {@code offset} parameters. */
+    @FunctionalInterface
+    public interface OffsetBinder<T> {
+        void bind(PreparedStatement statement, int offset, T row) throws SQLException;
+    }
+
     /** Reads the current row of a result. */
     @FunctionalInterface
     public interface RowMapper<T> {
@@ -180,6 +186,40 @@ public final class Jdbc {
             binder.bind(statement);
             return statement.executeUpdate();
         }
+    }
+
+    /**
+     * Rows per statement of {@link #insertRows}, largest first: a batch of n rows goes as few statements as these sizes
+     * add up to (n = 23: 16 + 4 + 1 + 1 + 1), each statement text one of four, so the database keeps them prepared.
+     */
+    static final int[] ROWS_PER_STATEMENT = {64, 16, 4, 1};
+
+    /**
+     * Inserts {@code rows} with multi-row {@code INSERT … VALUES (…), (…)} statements in one transaction: all or none.
+     * H2 runs a JDBC batch one row at a time, so one statement for many rows saves it the per-statement work per row
+     * (PostgreSQL gains a little too). {@code insertInto} ends with {@code VALUES }; each row has {@code fields}
+     * parameters. An empty list does nothing.
+     */
+    public <T> void insertRows(String what, String insertInto, int fields, List<T> rows, OffsetBinder<T> binder) {
+        if (rows.isEmpty()) return;
+        inTransaction(what, connection -> {
+            String row = "(" + String.join(", ", java.util.Collections.nCopies(fields, "?")) + ")";
+            int from = 0;
+            for (int size : ROWS_PER_STATEMENT) {
+                int statements = (rows.size() - from) / size;
+                if (statements == 0) continue;
+                try (PreparedStatement insert = connection.prepareStatement(insertInto
+                        + String.join(", ", java.util.Collections.nCopies(size, row)))) {
+                    for (int n = 0; n < statements; n++, from += size) {
+                        for (int k = 0; k < size; k++) binder.bind(insert, k * fields, rows.get(from + k));
+                        if (statements == 1) insert.executeUpdate();
+                        else insert.addBatch();
+                    }
+                    if (statements > 1) insert.executeBatch();
+                }
+            }
+            return null;
+        });
     }
 
     /**

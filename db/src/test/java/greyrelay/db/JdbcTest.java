@@ -7,6 +7,7 @@ import greyrelay.db.testing.ClassDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +81,41 @@ class JdbcTest {
         assertThat(rows()).isEqualTo(3);
         jdbc.insertAll("test: nothing", "not even SQL", List.<String>of(), (s, row) -> { });
         assertThat(rows()).isEqualTo(3);
+    }
+
+    static final String INSERT_ROWS = "INSERT INTO decision_log (decided_at, phase, check_name, outcome, observe) VALUES ";
+
+    /** Rows of 5 values for {@link Jdbc#insertRows}: the phase carries the row's number, so order can be checked. */
+    static void bindRow(java.sql.PreparedStatement s, int offset, String phase) throws SQLException {
+        s.setObject(offset + 1, Jdbc.utc(T0));
+        s.setString(offset + 2, phase);
+        s.setString(offset + 3, "greylist");
+        s.setString(offset + 4, "ACCEPTED");
+        s.setBoolean(offset + 5, false);
+    }
+
+    @Test
+    void insert_rows_stores_every_row_once_in_order_whatever_the_count() throws SQLException {
+        for (int n : new int[] {0, 1, 3, 4, 23, 64, 87, 151}) {
+            db.deleteAllRows("decision_log");
+            List<String> given = java.util.stream.IntStream.range(0, n).mapToObj(i -> String.format("P%04d", i)).toList();
+
+            jdbc.insertRows("test: cannot insert", INSERT_ROWS, 5, given, JdbcTest::bindRow);
+
+            List<String> stored = jdbc.list("read", "SELECT phase FROM decision_log ORDER BY id", Jdbc.NO_PARAMETERS,
+                    r -> r.getString(1));
+            assertThat(stored).as("%d rows", n).isEqualTo(given);
+        }
+    }
+
+    @Test
+    void insert_rows_keeps_none_when_one_row_fails() {
+        List<String> phases = new ArrayList<>(java.util.Collections.nCopies(70, "RCPT"));
+        phases.set(68, null); // in the single-row statements after a 64-row and a 4-row one
+
+        assertThatThrownBy(() -> jdbc.insertRows("test: cannot insert 70 rows", INSERT_ROWS, 5, phases, JdbcTest::bindRow))
+                .isInstanceOf(DatabaseException.class).hasMessageStartingWith("test: cannot insert 70 rows: ");
+        assertThat(rows()).isZero();
     }
 
     @Test

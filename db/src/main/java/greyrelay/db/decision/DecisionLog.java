@@ -35,15 +35,6 @@ public final class DecisionLog {
             + " phase, check_name, outcome, observe, reply_code, reply_text, reason, client_ip, helo, sender,"
             + " recipient, queue_id, origin) VALUES ";
     private static final int FIELDS = 17;
-    private static final String ROW = "(" + String.join(", ", java.util.Collections.nCopies(FIELDS, "?")) + ")";
-    private static final String INSERT = INSERT_INTO + ROW;
-    /**
-     * Rows per multi-row INSERT: one statement for many rows costs the database one statement's overhead instead of
-     * one per row (H2 runs a JDBC batch row by row); the rest of a batch goes one row per statement.
-     */
-    static final int ROWS_PER_INSERT = 50;
-    private static final String INSERT_MANY = INSERT_INTO
-            + String.join(", ", java.util.Collections.nCopies(ROWS_PER_INSERT, ROW));
 
     // oldest first, so an interrupted trim has removed the oldest rows; LIMIT in a subquery is portable, while
     // DELETE … LIMIT is not
@@ -71,29 +62,8 @@ public final class DecisionLog {
      * database assigns new ones. An empty list does nothing.
      */
     public void appendAll(List<DecisionRecord> records) {
-        if (records.isEmpty()) return;
-        int whole = records.size() / ROWS_PER_INSERT * ROWS_PER_INSERT;
-        jdbc.inTransaction("decision log: cannot append " + records.size() + " decisions", c -> {
-            if (whole > 0) {
-                try (PreparedStatement insert = c.prepareStatement(INSERT_MANY)) {
-                    for (int from = 0; from < whole; from += ROWS_PER_INSERT) {
-                        for (int k = 0; k < ROWS_PER_INSERT; k++) bind(insert, k * FIELDS, records.get(from + k));
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
-                }
-            }
-            if (whole < records.size()) {
-                try (PreparedStatement insert = c.prepareStatement(INSERT)) {
-                    for (DecisionRecord r : records.subList(whole, records.size())) {
-                        bind(insert, 0, r);
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
-                }
-            }
-            return null;
-        });
+        jdbc.insertRows("decision log: cannot append " + records.size() + " decisions", INSERT_INTO, FIELDS, records,
+                DecisionLog::bind);
     }
 
     /** Binds one record's {@value #FIELDS} values after the first {@code offset} parameters. */

@@ -21,9 +21,9 @@ public final class ProbeLog {
     private static final String COLUMNS = "id, probed_at, node, session_id, kind, origin, address, domain, mx_host,"
             + " mx_ip, outcome, reply_code, reply_text, transcript, duration_ms, cache_hit";
 
-    private static final String INSERT = "INSERT INTO probe_log (probed_at, node, session_id, kind, origin, address,"
-            + " domain, mx_host, mx_ip, outcome, reply_code, reply_text, transcript, duration_ms, cache_hit)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_INTO = "INSERT INTO probe_log (probed_at, node, session_id, kind, origin,"
+            + " address, domain, mx_host, mx_ip, outcome, reply_code, reply_text, transcript, duration_ms, cache_hit) VALUES ";
+    private static final int FIELDS = 15;
 
     private static final String FIND = "SELECT " + COLUMNS + " FROM probe_log WHERE id = ?";
 
@@ -37,13 +37,15 @@ public final class ProbeLog {
         this.jdbc = new Jdbc(database.dataSource());
     }
 
-    /** Stores the records in one batch and one transaction; their ids are ignored. An empty list does nothing. */
+    /** Stores the records in one transaction (multi-row inserts); their ids are ignored. An empty list does nothing. */
     public void appendAll(List<ProbeRecord> records) {
-        jdbc.insertAll("probe log: cannot append " + records.size() + " records", INSERT, records, ProbeLog::bind);
+        jdbc.insertRows("probe log: cannot append " + records.size() + " records", INSERT_INTO, FIELDS, records,
+                ProbeLog::bind);
     }
 
-    private static void bind(PreparedStatement insert, ProbeRecord r) throws SQLException {
-        int i = 0;
+    /** Binds one record's {@value #FIELDS} values after the first {@code offset} parameters. */
+    private static void bind(PreparedStatement insert, int offset, ProbeRecord r) throws SQLException {
+        int i = offset;
         insert.setObject(++i, Jdbc.utc(r.probedAt()));
         insert.setString(++i, r.node());
         insert.setString(++i, r.sessionId());

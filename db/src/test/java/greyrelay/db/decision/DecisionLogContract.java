@@ -155,7 +155,7 @@ abstract class DecisionLogContract {
 
     @Test
     void appends_a_batch_longer_than_one_insert_statement_whole_and_in_order() {
-        int n = 2 * DecisionLog.ROWS_PER_INSERT + 7; // two multi-row statements and seven single rows
+        int n = 2 * 64 + 16 + 4 + 3; // statements of every size Jdbc.insertRows uses
         List<DecisionRecord> batch = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             batch.add(decision(T0.plusSeconds(i), Outcome.ACCEPTED, "s" + i + "@example.org", "r" + i + "@example.com",
@@ -176,7 +176,7 @@ abstract class DecisionLogContract {
         execute("ALTER TABLE decision_log ADD CONSTRAINT test_refuses_evil CHECK (sender <> 'evil@example.org')");
         try {
             List<DecisionRecord> batch = new ArrayList<>();
-            for (int i = 0; i < DecisionLog.ROWS_PER_INSERT; i++) batch.add(at(T0));
+            for (int i = 0; i < 64; i++) batch.add(at(T0)); // one whole multi-row statement first
             batch.add(decision(T0, Outcome.ACCEPTED, "evil@example.org", "bob@example.com", "192.0.2.1"));
 
             assertThatThrownBy(() -> log.appendAll(batch)).isInstanceOf(DatabaseException.class);
