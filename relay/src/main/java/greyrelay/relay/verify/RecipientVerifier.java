@@ -59,7 +59,7 @@ public final class RecipientVerifier {
      */
     public RecipientVerifier(Prober prober, Function<String, InetSocketAddress> downstream, VerificationCache cache,
             CachePolicy policy, ProbeHistory history, Clock clock, Settings settings) {
-        this(prober, downstream, new VerdictMemo(cache, clock), policy, history, clock, settings);
+        this(prober, downstream, new VerdictMemo(cache, clock, false), policy, history, clock, settings);
     }
 
     /** With the verdicts shared with the node's sender verification (one memory of recent reads). */

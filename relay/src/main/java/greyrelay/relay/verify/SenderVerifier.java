@@ -96,7 +96,7 @@ public final class SenderVerifier implements AutoCloseable {
     public SenderVerifier(Prober prober, ProbeScheduler scheduler, CachePolicy policy, AnswerPolicy answers,
             VerificationCache cache, ProfileBook profiles, ProbeHistory history, Clock clock, MeterRegistry metrics,
             Settings settings) {
-        this(prober, scheduler, policy, answers, new VerdictMemo(cache, clock), profiles, history, clock, metrics, settings,
+        this(prober, scheduler, policy, answers, new VerdictMemo(cache, clock, false), profiles, history, clock, metrics, settings,
                 Cluster.single());
     }
 

@@ -22,7 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * older row back (a generation count). A row changed on another node sharing PostgreSQL (a new verdict, an
  * administrator's "forget" there) is seen here within {@link #TTL}; until then this node answers from the row it read,
  * as it would have a moment earlier. Only rows that exist are kept: a miss goes to the database (and to a probe, which
- * reads the database again before it connects anywhere). Thread-safe.
+ * reads the database again before it connects anywhere).
+ *
+ * <p>Only with the embedded database (H2, one node). With PostgreSQL every read goes to the database: it is what the
+ * nodes share, and a node whose database is gone must answer {@code 451 4.3.0} to every RCPT (the fault suite's
+ * contract), which a remembered verdict would hide. Thread-safe.
  */
 final class VerdictMemo {
     /** How long a row read here is reused: short enough that another node's verdict shows within seconds. */
@@ -31,27 +35,31 @@ final class VerdictMemo {
     private record Key(CacheKind kind, String address) {}
 
     private final VerificationCache store;
-    private final Cache<Key, CacheEntry> recent;
+    /** Empty when nothing is kept (a shared database). */
+    private final Optional<Cache<Key, CacheEntry>> recent;
     private final AtomicLong generation = new AtomicLong();
 
-    VerdictMemo(VerificationCache store, Clock clock) {
+    /** @param keep whether reads are kept at all: true with the embedded database only (see above) */
+    VerdictMemo(VerificationCache store, Clock clock, boolean keep) {
         this.store = Objects.requireNonNull(store, "store");
         Objects.requireNonNull(clock, "clock");
-        this.recent = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(TTL)
+        this.recent = keep ? Optional.of(Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(TTL)
                 // the injected clock, so a test that moves it ages these copies too
-                .ticker(() -> clock.millis() * 1_000_000L).build();
+                .ticker(() -> clock.millis() * 1_000_000L).<Key, CacheEntry>build()) : Optional.empty();
     }
 
     /** The row for this address, from memory when read here within {@link #TTL}. */
     Optional<CacheEntry> find(CacheKind kind, String address) {
+        if (recent.isEmpty()) return store.find(kind, address);
+        Cache<Key, CacheEntry> kept = recent.get();
         Key key = new Key(kind, address);
-        CacheEntry kept = recent.getIfPresent(key);
-        if (kept != null) return Optional.of(kept);
+        CacheEntry hit = kept.getIfPresent(key);
+        if (hit != null) return Optional.of(hit);
         long before = generation.get();
         Optional<CacheEntry> read = store.find(kind, address);
         // a write or removal since the read started may have made this row old: then it is not kept
         read.ifPresent(e -> {
-            if (generation.get() == before) recent.put(key, e);
+            if (generation.get() == before) kept.put(key, e);
         });
         return read;
     }
@@ -90,6 +98,6 @@ final class VerdictMemo {
      */
     private void forgetCopy(CacheKind kind, String address) {
         generation.incrementAndGet();
-        recent.invalidate(new Key(kind, address));
+        recent.ifPresent(kept -> kept.invalidate(new Key(kind, address)));
     }
 }

@@ -1,6 +1,7 @@
 package greyrelay.relay.verify;
 
 import greyrelay.db.Database;
+import greyrelay.db.Dialect;
 import greyrelay.db.verify.CacheKind;
 import greyrelay.db.verify.DomainProfiles;
 import greyrelay.db.verify.ProbeLog;
@@ -70,7 +71,7 @@ public final class Verification implements AutoCloseable {
         VerificationConfig v = config.verification();
         String hostname = config.smtp().hostname();
         this.probeLog = new ProbeLog(database);
-        this.cache = new VerdictMemo(new VerificationCache(database), clock);
+        this.cache = new VerdictMemo(new VerificationCache(database), clock, database.dialect() == Dialect.H2);
         this.profiles = new DomainProfiles(database);
         this.history = new ProbeLogWriter(probeLog, metrics);
         RefusedTargets refused = RefusedTargets.of(v.refusedTargetNetworks(), RefusedTargets.ownAddresses());

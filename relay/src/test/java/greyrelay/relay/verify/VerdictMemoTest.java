@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The memory of recent verdict reads: this node's own writes and removals are seen at once; a row changed behind its
  * back (another node on the same database, here a second {@link VerificationCache} on the same H2 file) is seen once
- * {@link VerdictMemo#TTL} has passed on the injected clock.
+ * {@link VerdictMemo#TTL} has passed on the injected clock; with a shared database (PostgreSQL) nothing is kept.
  */
 class VerdictMemoTest {
     @TempDir
@@ -35,7 +35,7 @@ class VerdictMemoTest {
     void open() {
         database = TestDatabases.h2(dir);
         otherNode = new VerificationCache(database);
-        memo = new VerdictMemo(new VerificationCache(database), clock);
+        memo = new VerdictMemo(new VerificationCache(database), clock, true);
     }
 
     @AfterEach
@@ -81,6 +81,16 @@ class VerdictMemoTest {
         assertThat(memo.find(CacheKind.SENDER, "new@example.org")).isEmpty();
         otherNode.put(entry("new@example.org", CacheStatus.VALID, clock.instant()));
         assertThat(memo.find(CacheKind.SENDER, "new@example.org")).map(CacheEntry::status).contains(CacheStatus.VALID);
+    }
+
+    @Test
+    void withASharedDatabaseEveryReadGoesToIt() {
+        VerdictMemo shared = new VerdictMemo(new VerificationCache(database), clock, false);
+        otherNode.put(entry("jane@example.org", CacheStatus.VALID, clock.instant()));
+        assertThat(shared.find(CacheKind.SENDER, "jane@example.org")).map(CacheEntry::status).contains(CacheStatus.VALID);
+
+        otherNode.put(entry("jane@example.org", CacheStatus.INVALID, clock.instant()));
+        assertThat(shared.find(CacheKind.SENDER, "jane@example.org")).map(CacheEntry::status).contains(CacheStatus.INVALID);
     }
 
     @Test
