@@ -158,26 +158,6 @@ public final class Jdbc {
         });
     }
 
-    /**
-     * Inserts the rows in one JDBC batch and one transaction: all or none. An empty list does nothing (no connection
-     * is taken).
-     */
-    public <T> void insertAll(String what, String sql, List<T> rows, RowBinder<T> binder) {
-        if (rows.isEmpty()) {
-            return;
-        }
-        inTransaction(what, connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(sql)) {
-                for (T row : rows) {
-                    binder.bind(insert, row);
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-            return null;
-        });
-    }
-
     // ---- on a connection the caller holds ------------------------------------------------------------------------
 
     /** One INSERT, UPDATE or DELETE on this connection; returns how many rows it changed. */
@@ -198,7 +178,7 @@ public final class Jdbc {
      * Inserts {@code rows} with multi-row {@code INSERT … VALUES (…), (…)} statements in one transaction: all or none.
      * H2 runs a JDBC batch one row at a time, so one statement for many rows saves it the per-statement work per row
      * (PostgreSQL gains a little too). {@code insertInto} ends with {@code VALUES }; each row has {@code fields}
-     * parameters. An empty list does nothing.
+     * parameters. An empty list does nothing (no connection is taken).
      */
     public <T> void insertRows(String what, String insertInto, int fields, List<T> rows, OffsetBinder<T> binder) {
         if (rows.isEmpty()) return;

@@ -1,11 +1,11 @@
 package greyrelay.relay.greylist;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import greyrelay.db.greylist.TrapBlock;
 import greyrelay.db.greylist.TrapBlockStore;
 import greyrelay.relay.address.Mailbox;
 import greyrelay.relay.address.Sender;
+import greyrelay.relay.memory.ClockedCache;
 import greyrelay.relay.policy.SessionFacts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,12 +66,7 @@ final class Spamtraps {
 
     /** Networks read as not blocked, remembered briefly so a flood from them does not read the store each time. */
     private static Cache<String, Boolean> unblockedCache(Clock clock) {
-        return Caffeine.newBuilder()
-                .ticker(() -> {
-                    Instant now = clock.instant();
-                    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-                })
-                .executor(Runnable::run) // maintenance on the caller's thread: deterministic under a test clock
+        return ClockedCache.builder(clock)
                 .expireAfterWrite(UNBLOCKED_TTL)
                 .maximumSize(MAX_UNBLOCKED)
                 .build();

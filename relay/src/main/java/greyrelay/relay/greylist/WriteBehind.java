@@ -1,12 +1,12 @@
 package greyrelay.relay.greylist;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import greyrelay.db.greylist.GreylistEntry;
 import greyrelay.db.greylist.GreylistStore;
 import greyrelay.db.greylist.GreylistWrite;
 import greyrelay.db.greylist.TripletKey;
 import greyrelay.relay.batch.BatchedWriter;
+import greyrelay.relay.memory.ClockedCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -53,12 +53,7 @@ final class WriteBehind implements AutoCloseable {
 
     WriteBehind(GreylistStore store, Clock clock, MeterRegistry metrics) {
         this.store = store;
-        this.passing = Caffeine.newBuilder()
-                .ticker(() -> {
-                    Instant now = clock.instant();
-                    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-                })
-                .executor(Runnable::run) // maintenance on the caller's thread: deterministic under a test clock
+        this.passing = ClockedCache.builder(clock)
                 .expireAfterWrite(PASSING_TTL)
                 .maximumSize(MAX_PASSING)
                 .build();

@@ -1,10 +1,13 @@
 package greyrelay.relay.queue;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +38,7 @@ final class GroupCommit<J> implements AutoCloseable {
     private final LinkedBlockingQueue<Pending<J>> queue = new LinkedBlockingQueue<>();
     private final Writer<J> writer;
     private final long lingerNanos;
-    private final java.util.function.Predicate<J> lingersFor;
+    private final Predicate<J> lingersFor;
     private final Thread thread;
     private final long[] sizes = new long[MAX_COUNTED_BATCH + 1];
     private long batches;
@@ -44,7 +47,7 @@ final class GroupCommit<J> implements AutoCloseable {
     private volatile boolean closed;
 
     GroupCommit(String name, Writer<J> writer) {
-        this(name, writer, java.time.Duration.ZERO, j -> false);
+        this(name, writer, Duration.ZERO, j -> false);
     }
 
     /**
@@ -52,7 +55,7 @@ final class GroupCommit<J> implements AutoCloseable {
      * delivered message's removal), the thread waits that long before taking the rest: fewer syncs matter more there
      * than how soon each job is durable.
      */
-    GroupCommit(String name, Writer<J> writer, java.time.Duration linger, java.util.function.Predicate<J> lingersFor) {
+    GroupCommit(String name, Writer<J> writer, Duration linger, Predicate<J> lingersFor) {
         this.writer = writer;
         this.lingerNanos = linger.toNanos();
         this.lingersFor = lingersFor;
@@ -82,7 +85,7 @@ final class GroupCommit<J> implements AutoCloseable {
                 break;
             }
             J first = batch.getFirst().job();
-            if (lingerNanos > 0 && first != null && lingersFor.test(first)) java.util.concurrent.locks.LockSupport.parkNanos(lingerNanos);
+            if (lingerNanos > 0 && first != null && lingersFor.test(first)) LockSupport.parkNanos(lingerNanos);
             queue.drainTo(batch);
             // close() queues a job of its own (null) rather than interrupting: an interrupt would close the file channel
             stop = batch.removeIf(p -> p.job() == null);

@@ -7,22 +7,28 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -50,7 +56,7 @@ public final class MailQueue implements AutoCloseable {
     private final Map<QueueId, Envelope> entries = new ConcurrentHashMap<>();
     private final Map<QueueId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     /** Removals from the spool started and not yet durable ({@link #runDue()} waits for them). */
-    private final java.util.Set<CompletableFuture<Void>> removing = ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<Void>> removing = ConcurrentHashMap.newKeySet();
     private final Semaphore workers;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ReentrantLock lock = new ReentrantLock();
@@ -63,7 +69,7 @@ public final class MailQueue implements AutoCloseable {
      * schedule changed since (the change pushed a record of its own); a message in delivery is skipped too, and pushed
      * again when its attempt (or an operator's change) ends.
      */
-    private final java.util.PriorityQueue<Due> due = new java.util.PriorityQueue<>();
+    private final PriorityQueue<Due> due = new PriorityQueue<>();
 
     private record Due(Instant at, QueueId id) implements Comparable<Due> {
         @Override
@@ -72,7 +78,7 @@ public final class MailQueue implements AutoCloseable {
         }
     }
     private volatile boolean running;
-    private final Map<String, Counter> deliveries = new java.util.HashMap<>();
+    private final Map<String, Counter> deliveries = new HashMap<>();
     private final Counter dsnSent;
     private final Timer deliveryLatency;
     private Thread loop;
@@ -235,7 +241,7 @@ public final class MailQueue implements AutoCloseable {
                         dispatchSoon();
                     }
                 });
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
+            } catch (RejectedExecutionException closing) {
                 unclaim(claimed, done);
                 workers.release();
                 done.complete(null);
@@ -375,7 +381,7 @@ public final class MailQueue implements AutoCloseable {
     /** Our trace fields, then the message's header section as received; at most {@link #MAX_HEADER_BYTES}. */
     private byte[] originalHeaders(Envelope env) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (String h : env.arrival().traceHeaders()) out.writeBytes((h + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (String h : env.arrival().traceHeaders()) out.writeBytes((h + "\r\n").getBytes(StandardCharsets.UTF_8));
         try {
             out.writeBytes(spool.readHeaderSection(env.id(), MAX_HEADER_BYTES));
         } catch (IOException e) {
@@ -460,7 +466,7 @@ public final class MailQueue implements AutoCloseable {
         void apply(Envelope e) throws SpoolException;
     }
 
-    private Change operate(QueueId id, java.util.function.Consumer<Envelope> op) {
+    private Change operate(QueueId id, Consumer<Envelope> op) {
         try {
             return operateOnSpool(id, op::accept);
         } catch (SpoolException e) {

@@ -1,29 +1,45 @@
 package greyrelay.relay.queue;
 
 import greyrelay.db.PrivateFiles;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
-import java.util.zip.CRC32C;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,17 +86,17 @@ public final class Spool implements AutoCloseable {
      * state (a deferred message waits minutes; it is read from its segment then). At most {@link #HELD_BYTES} in all.
      */
     private final Map<QueueId, byte[]> held = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong heldBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong heldBytes = new AtomicLong();
     static final long HELD_BYTES = 16L * 1024 * 1024;
     /**
      * How long the removal thread gathers removals before it writes and syncs them: nobody waits for a removal (a
      * delivery worker goes on), so a few milliseconds buy bigger batches and fewer syncs; a crash in them delivers
      * those messages again (relay/README.md, "The spool").
      */
-    static final java.time.Duration REMOVAL_LINGER = java.time.Duration.ofMillis(5);
+    static final Duration REMOVAL_LINGER = Duration.ofMillis(5);
 
     /** Where the queue lives; its usable space is read per message (a statvfs), the store itself only once. */
-    private final java.nio.file.FileStore store;
+    private final FileStore store;
     private final GroupCommit<Append> appends;
     private final GroupCommit<Removal> removals;
     /** Written by the commit thread only (volatile for {@link #close()}). */
@@ -226,13 +242,13 @@ public final class Spool implements AutoCloseable {
 
         private void write(byte[] b, int off, int len) throws IOException {
             if (done) throw new IOException(id + " is already committed or aborted");
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            Objects.checkFromIndexSize(off, len, b.length);
             crc.update(b, off, len);
             length += len;
             if (spill == null && buffered + len > SPILL_BYTES) {
                 spillFile = incoming.resolve(id + ".part");
                 spill = PrivateFiles.open(spillFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
-                buffer = java.util.Arrays.copyOf(buffer, SPILL_BYTES);
+                buffer = Arrays.copyOf(buffer, SPILL_BYTES);
             }
             if (spill != null && buffered + len > buffer.length) {
                 flushToSpill();
@@ -242,7 +258,7 @@ public final class Spool implements AutoCloseable {
                 }
             }
             if (buffered + len > buffer.length) {
-                buffer = java.util.Arrays.copyOf(buffer, Math.min(SPILL_BYTES, Math.max(buffer.length * 2, buffered + len)));
+                buffer = Arrays.copyOf(buffer, Math.min(SPILL_BYTES, Math.max(buffer.length * 2, buffered + len)));
             }
             System.arraycopy(b, off, buffer, buffered, len);
             buffered += len;
@@ -291,7 +307,7 @@ public final class Spool implements AutoCloseable {
                 byte[] env = EnvelopeFormat.write(envelope);
                 awaitDurable(appends.submit(new Append(id, env, this)));
                 done = true;
-                if (spill == null) hold(id, buffered == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, buffered));
+                if (spill == null) hold(id, buffered == buffer.length ? buffer : Arrays.copyOf(buffer, buffered));
                 closeSpill();
                 return envelope;
             } catch (IOException | RuntimeException e) {
@@ -354,10 +370,10 @@ public final class Spool implements AutoCloseable {
     }
 
     /** Waits for a group commit; its failure is the caller's (the client hears 451, never 250). */
-    private static void awaitDurable(java.util.concurrent.CompletableFuture<Void> f) throws IOException {
+    private static void awaitDurable(CompletableFuture<Void> f) throws IOException {
         try {
             f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) throw io;
             if (cause instanceof RuntimeException r) throw r;
@@ -366,7 +382,7 @@ public final class Spool implements AutoCloseable {
             // the batch is written or failed whatever we do; the answer must wait for it
             try {
                 f.join();
-            } catch (java.util.concurrent.CompletionException ce) {
+            } catch (CompletionException ce) {
                 throw new IOException(ce.getCause());
             } finally {
                 Thread.currentThread().interrupt();
@@ -416,7 +432,7 @@ public final class Spool implements AutoCloseable {
             try {
                 next = Segment.create(segments, nextSeq++);
                 break;
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+            } catch (FileAlreadyExistsException e) {
                 // another Spool on this directory (tests) took the number
             }
         }
@@ -433,7 +449,7 @@ public final class Spool implements AutoCloseable {
      * leave the index, which drops a sealed segment once nothing in it is queued.
      */
     private int writeRemovals(List<Removal> batch) throws IOException {
-        Map<Segment, List<Removal>> bySegment = new java.util.LinkedHashMap<>();
+        Map<Segment, List<Removal>> bySegment = new LinkedHashMap<>();
         for (Removal r : batch) bySegment.computeIfAbsent(r.segment(), s -> new ArrayList<>()).add(r);
         for (var e : bySegment.entrySet()) {
             e.getKey().markDone(e.getValue().stream().map(Removal::id).toList());
@@ -472,7 +488,7 @@ public final class Spool implements AutoCloseable {
     /** The message bytes as received. */
     public InputStream openMessage(QueueId id) throws IOException {
         byte[] inMemory = held.get(id);
-        if (inMemory != null) return new java.io.ByteArrayInputStream(inMemory);
+        if (inMemory != null) return new ByteArrayInputStream(inMemory);
         long offset;
         long length;
         FileChannel ch;
@@ -495,7 +511,7 @@ public final class Spool implements AutoCloseable {
             }
         }
         ch.position(offset);
-        return new java.io.FilterInputStream(Channels.newInputStream(ch)) {
+        return new FilterInputStream(Channels.newInputStream(ch)) {
             private long left = length;
 
             @Override
@@ -521,8 +537,8 @@ public final class Spool implements AutoCloseable {
      * {@code maxBytes}: for DSNs and the admin panel.
      */
     public byte[] readHeaderSection(QueueId id, int maxBytes) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (InputStream in = new java.io.BufferedInputStream(openMessage(id))) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = new BufferedInputStream(openMessage(id))) {
             int prev3 = -1, prev2 = -1, prev1 = -1, b;
             while (out.size() < maxBytes && (b = in.read()) != -1) {
                 out.write(b);
@@ -591,7 +607,7 @@ public final class Spool implements AutoCloseable {
         while (f.hasRemaining() && ch.read(f, size - FOOTER_LENGTH + f.position()) > 0) {
             // read the footer
         }
-        String text = new String(f.array(), java.nio.charset.StandardCharsets.US_ASCII);
+        String text = new String(f.array(), StandardCharsets.US_ASCII);
         if (text.charAt(0) != '\n' || text.charAt(FOOTER_LENGTH - 1) != '\n') throw new IOException("not a queue file (no footer)");
         long length;
         try {
@@ -620,11 +636,11 @@ public final class Spool implements AutoCloseable {
      * a crash brings it back (delivered again: a duplicate of the delivery whose removal was in flight). A queue file
      * of an older spool is removed before this returns: state file, then queue file, then a directory fsync.
      */
-    public java.util.concurrent.CompletableFuture<Void> remove(QueueId id) {
+    public CompletableFuture<Void> remove(QueueId id) {
         return remove(id, false);
     }
 
-    private java.util.concurrent.CompletableFuture<Void> remove(QueueId id, boolean awaited) {
+    private CompletableFuture<Void> remove(QueueId id, boolean awaited) {
         unhold(id);
         try {
             Location at = locate(id);
@@ -644,9 +660,9 @@ public final class Spool implements AutoCloseable {
                     index.remove(id);
                 }
             }
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(null);
         } catch (IOException e) {
-            return java.util.concurrent.CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(e);
         }
     }
 
@@ -706,7 +722,7 @@ public final class Spool implements AutoCloseable {
 
     /** Reads every segment of an earlier run: whole records not in its ledger are queued, the rest is dropped. */
     private void recoverSegments(List<Envelope> out, Set<String> unreadable) throws IOException {
-        java.util.TreeSet<Long> seqs = new java.util.TreeSet<>();
+        TreeSet<Long> seqs = new TreeSet<>();
         try (Stream<Path> s = Files.list(segments)) {
             for (Path p : s.toList()) {
                 String name = p.getFileName().toString();

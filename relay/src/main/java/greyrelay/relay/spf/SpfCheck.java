@@ -1,7 +1,9 @@
 package greyrelay.relay.spf;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import greyrelay.relay.config.SpfConfig;
 import greyrelay.relay.dns.Dns;
+import greyrelay.relay.memory.ClockedCache;
 import greyrelay.relay.policy.AuthResult;
 import greyrelay.relay.policy.Check;
 import greyrelay.relay.policy.Exemption;
@@ -12,8 +14,6 @@ import greyrelay.relay.policy.SpfFact;
 import greyrelay.relay.policy.Verdict;
 import greyrelay.relay.text.SafeText;
 import io.micrometer.core.instrument.MeterRegistry;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,9 +54,7 @@ public final class SpfCheck implements Check<PolicyRequest.Rcpt> {
     public SpfCheck(SpfEvaluator evaluator, SpfConfig config, String receiver, MeterRegistry metrics, Clock clock) {
         this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
         Objects.requireNonNull(clock, "clock");
-        // the injected clock, so a test that moves it ages these too
-        this.recent = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(REUSE)
-                .ticker(() -> clock.millis() * 1_000_000L).build();
+        this.recent = ClockedCache.builder(clock).maximumSize(10_000).expireAfterWrite(REUSE).build();
         this.config = Objects.requireNonNull(config, "config");
         this.receiver = Objects.requireNonNull(receiver, "receiver");
         this.metrics = Objects.requireNonNull(metrics, "metrics");

@@ -1,10 +1,10 @@
 package greyrelay.relay.verify;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import greyrelay.db.verify.CacheEntry;
 import greyrelay.db.verify.CacheKind;
 import greyrelay.db.verify.VerificationCache;
+import greyrelay.relay.memory.ClockedCache;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,9 +43,8 @@ final class VerdictMemo {
     VerdictMemo(VerificationCache store, Clock clock, boolean keep) {
         this.store = Objects.requireNonNull(store, "store");
         Objects.requireNonNull(clock, "clock");
-        this.recent = keep ? Optional.of(Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(TTL)
-                // the injected clock, so a test that moves it ages these copies too
-                .ticker(() -> clock.millis() * 1_000_000L).<Key, CacheEntry>build()) : Optional.empty();
+        this.recent = keep ? Optional.of(ClockedCache.builder(clock).maximumSize(100_000).expireAfterWrite(TTL)
+                .<Key, CacheEntry>build()) : Optional.empty();
     }
 
     /** The row for this address, from memory when read here within {@link #TTL}. */
