@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * The mechanism around {@link GreylistPolicy}: load what is stored, decide, write what the outcome says, through
  * {@link WriteBehind} (first sights, attempts and touches are queued and written in batches; a pass is committed before
- * the answer). A triplet this node saw passing recently is decided from memory, without a read. The other writes are
+ * the answer). With the embedded database, a triplet this node saw passing recently is decided from memory, without a
+ * read. The other writes are
  * conditional on what was read; when another thread or node changed the entry in between, the write reports it and
  * the decision is made again on a fresh read (at most a few rounds). A store failure propagates (the pipeline
  * answers {@code 451 4.3.0}). Shared by the RCPT check and the null sender's end-of-DATA check; thread-safe.
@@ -45,8 +46,9 @@ final class Greylister {
     private final boolean readOnly;
     private final Map<Metric, Counter> counters = new EnumMap<>(Metric.class);
 
-    Greylister(GreylistStore store, GreylistPolicy policy, Clock clock, MeterRegistry metrics) {
-        this(new WriteBehind(store, clock, metrics), policy, metrics, false);
+    /** @param rememberPassing see {@link WriteBehind}: true with the embedded database only */
+    Greylister(GreylistStore store, GreylistPolicy policy, Clock clock, MeterRegistry metrics, boolean rememberPassing) {
+        this(new WriteBehind(store, clock, metrics, rememberPassing), policy, metrics, false);
     }
 
     private Greylister(WriteBehind store, GreylistPolicy policy, MeterRegistry metrics, boolean readOnly) {

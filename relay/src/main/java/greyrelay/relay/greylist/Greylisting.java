@@ -1,6 +1,7 @@
 package greyrelay.relay.greylist;
 
 import greyrelay.db.Database;
+import greyrelay.db.Dialect;
 import greyrelay.db.greylist.GreylistStore;
 import greyrelay.db.greylist.TrapBlockStore;
 import greyrelay.relay.config.GreylistConfig;
@@ -52,13 +53,13 @@ public final class Greylisting implements AutoCloseable {
     }
 
     private Greylisting(GreylistConfig config, GreylistStore store, TrapBlockStore blocks, Clock clock, MeterRegistry metrics,
-            String hostname, String version, GreylistCheck.FirstSight firstSight) {
+            String hostname, String version, GreylistCheck.FirstSight firstSight, boolean rememberPassing) {
         this.config = config;
         this.clock = clock;
         this.firstSight = firstSight;
         this.keying = new Triplet.Keying(config.ipv4Prefix(), config.ipv6Prefix(), config.spfDomainKey(), config.privacy());
         GreylistPolicy policy = new GreylistPolicy(config.delay(), config.retryWindow(), config.maxAge(), config.autoWhitelistAfter());
-        this.greylister = new Greylister(store, policy, clock, metrics);
+        this.greylister = new Greylister(store, policy, clock, metrics, rememberPassing);
         this.traps = new Spamtraps(config.spamtraps(), blocks, keying, config.trapDuration(), clock, metrics);
         this.cleanup = new GreylistCleanup(store, blocks, clock, CLEANUP_BATCH, CLEANUP_MAX_BATCHES, metrics);
         this.header = new GreylistHeader(version, hostname);
@@ -71,7 +72,7 @@ public final class Greylisting implements AutoCloseable {
     public static Greylisting create(GreylistConfig config, Database database, Clock clock, MeterRegistry metrics,
             String hostname, String version, GreylistCheck.FirstSight firstSight) {
         return new Greylisting(config, new GreylistStore(database), new TrapBlockStore(database), clock, metrics, hostname,
-                version, firstSight);
+                version, firstSight, database.dialect() == Dialect.H2);
     }
 
     /** How this relay keys triplets (the admin panel finds a decision's triplet with {@link Triplet.Keying#candidates}). */

@@ -27,8 +27,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       own commit. Until its insert lands, a first sight is kept in memory, and a retry reaching this node meanwhile
  *       finds it there. A first sight lost in a crash (or dropped when the queue is full) only means one more delay
  *       for that sender. A pass is never queued: {@link #markPassed} commits it before the client is told.</li>
- *   <li><b>Passing triplets.</b> A triplet read or written as passed is remembered for {@link #PASSING_TTL} (at most
- *       {@value #MAX_PASSING} of them), so a known sender costs no database round trip. Another node forgetting
+ *   <li><b>Passing triplets</b>, with the embedded database only. A triplet read or written as passed is remembered
+ *       for {@link #PASSING_TTL} (at most {@value #MAX_PASSING} of them), so a known sender costs no database round
+ *       trip. With PostgreSQL every request reads: the database is what the nodes share, and a node that has lost it
+ *       must answer {@code 451 4.3.0}, not pass from memory. Another node forgetting
  *       such a triplet is thus honoured here up to that much later; the admin panel in this process deleting one
  *       makes this node forget them all at once ({@link #forgetPassing}), and any write that finds the row changed
  *       forgets it at once.</li>
@@ -48,15 +50,17 @@ final class WriteBehind implements AutoCloseable {
     private final ConcurrentHashMap<TripletKey, GreylistEntry> unwritten = new ConcurrentHashMap<>();
     /** Per stripe of keys, how many inserts have landed (or failed): see {@link #firstSight}. */
     private final AtomicLongArray landed = new AtomicLongArray(STRIPES);
+    /** Null when nothing is remembered (PostgreSQL). */
     private final Cache<TripletKey, GreylistEntry> passing;
     private final BatchedWriter<GreylistWrite> writer;
 
-    WriteBehind(GreylistStore store, Clock clock, MeterRegistry metrics) {
+    /** @param rememberPassing whether passing triplets are answered from memory (the embedded database only) */
+    WriteBehind(GreylistStore store, Clock clock, MeterRegistry metrics, boolean rememberPassing) {
         this.store = store;
-        this.passing = ClockedCache.builder(clock)
+        this.passing = !rememberPassing ? null : ClockedCache.builder(clock)
                 .expireAfterWrite(PASSING_TTL)
                 .maximumSize(MAX_PASSING)
-                .build();
+                .<TripletKey, GreylistEntry>build();
         this.writer = new BatchedWriter<>("greylist", BatchedWriter.Bound.rows(MAX_QUEUED), BATCH, this::write,
                 Counter.builder("greyrelay.greylist.writes.dropped")
                         .description("greylist writes (first sights, attempts, touches) lost: queue full or database failing")
@@ -81,7 +85,7 @@ final class WriteBehind implements AutoCloseable {
 
     /** A triplet this node saw passing within {@link #PASSING_TTL}, without asking the database. */
     Optional<GreylistEntry> passing(TripletKey key) {
-        return Optional.ofNullable(passing.getIfPresent(key));
+        return passing == null ? Optional.empty() : Optional.ofNullable(passing.getIfPresent(key));
     }
 
     /**
@@ -94,7 +98,7 @@ final class WriteBehind implements AutoCloseable {
         if (seen.triplet().isEmpty()) {
             return queued == null ? seen : new GreylistStore.Seen(Optional.of(queued), seen.client());
         }
-        if (seen.triplet().get().passed()) passing.put(key, seen.triplet().get());
+        if (seen.triplet().get().passed()) remember(seen.triplet().get());
         return seen;
     }
 
@@ -133,7 +137,7 @@ final class WriteBehind implements AutoCloseable {
 
     /** Queues a passed triplet's last use, and remembers it here at once. */
     void touch(GreylistEntry read, Instant now, Instant expiresAt) {
-        passing.put(read.key(), new GreylistEntry(read.key(), read.firstSeen(), now, read.passedAt(), read.attempts(), expiresAt));
+        remember(new GreylistEntry(read.key(), read.firstSeen(), now, read.passedAt(), read.attempts(), expiresAt));
         writer.offer(new GreylistWrite.Touch(read.key(), now, expiresAt));
     }
 
@@ -150,9 +154,9 @@ final class WriteBehind implements AutoCloseable {
         landed(read.key());
         boolean done = store.markPassed(read, now, expiresAt);
         if (done) {
-            passing.put(read.key(), new GreylistEntry(read.key(), read.firstSeen(), now, now, read.attempts() + 1, expiresAt));
+            remember(new GreylistEntry(read.key(), read.firstSeen(), now, now, read.attempts() + 1, expiresAt));
         } else {
-            passing.invalidate(read.key());
+            forget(read.key());
         }
         return done;
     }
@@ -160,7 +164,7 @@ final class WriteBehind implements AutoCloseable {
     /** A forgotten triplet starts a new round. False when the row changed since it was read. */
     boolean restart(GreylistEntry read, GreylistEntry replacement) {
         landed(read.key());
-        passing.invalidate(read.key());
+        forget(read.key());
         return store.restart(read, replacement);
     }
 
@@ -171,7 +175,15 @@ final class WriteBehind implements AutoCloseable {
 
     /** Forgets every triplet remembered as passing: the next request of each reads the database. */
     void forgetPassing() {
-        passing.invalidateAll();
+        if (passing != null) passing.invalidateAll();
+    }
+
+    private void remember(GreylistEntry passed) {
+        if (passing != null) passing.put(passed.key(), passed);
+    }
+
+    private void forget(TripletKey key) {
+        if (passing != null) passing.invalidate(key);
     }
 
     /** Waits until everything queued so far is written (or given up on): tests, and {@link #close}. */

@@ -35,11 +35,13 @@
  * {@code greyrelay_greylist_trap_hits_total}, {@code greyrelay_greylist_cleanup_dropped_total{what}}.
  *
  * <h2>What a node remembers</h2>
- * A triplet this node saw passing is decided from memory for a minute ({@code WriteBehind.PASSING_TTL}), without a read;
- * its own first sights wait in memory until their batch lands. Nothing else is cached: a triplet that is not passing
- * (greylisted, or unknown here) is read from the database at every request, so a pass made on another node or by hand
- * is seen at the next request, and a first sight made on another node once that node's batch has landed (milliseconds).
- * The memory can only be stale towards letting through: a triplet deleted on another node keeps passing here for up to
+ * With the embedded database, a triplet this node saw passing is decided from memory for a minute
+ * ({@code WriteBehind.PASSING_TTL}), without a read; with PostgreSQL it is read at every request, so a node that lost
+ * its database answers {@code 451 4.3.0} rather than pass from memory (issue 12). A node's own first sights wait in
+ * memory until their batch lands. Nothing else is cached: a triplet that is not passing (greylisted, or unknown here)
+ * is read from the database at every request, so a pass made on another node or by hand is seen at the next request,
+ * and a first sight made on another node once that node's batch has landed (milliseconds). The memory can only be
+ * stale towards letting through: a triplet deleted by {@code greyrelay greylist delete} keeps passing here for up to
  * that minute, as it would have had the deletion come a minute later (the panel in this process tells this node, which
  * forgets at once). It never defers a sender the database would pass, nor restarts a round: a remembered entry answers
  * only when the policy finds it a known pass still; anything else reads the database. Unknown triplets are not

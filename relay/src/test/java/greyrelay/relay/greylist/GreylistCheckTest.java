@@ -12,6 +12,7 @@ import greyrelay.db.greylist.GreylistEntry;
 import greyrelay.db.greylist.GreylistStore;
 import greyrelay.db.greylist.TripletKey;
 import greyrelay.db.testing.TestDatabases;
+import greyrelay.relay.config.RelayConfig;
 import greyrelay.relay.policy.DecisionRecorder;
 import greyrelay.relay.policy.DecisionSink;
 import greyrelay.relay.policy.Exemption;
@@ -82,7 +83,7 @@ class GreylistCheckTest {
 
     GreylistCheck check(boolean observe, GreylistCheck.FirstSight hook, int autoWhitelistAfter) {
         Greylister g = new Greylister(store, new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35),
-                autoWhitelistAfter), clock, metrics);
+                autoWhitelistAfter), clock, metrics, true);
         made.add(g);
         return new GreylistCheck(g, new Triplet.Keying(24, 64, true), clock, hook, observe, new GreylistHeader("test", "mx.example.com"),
                 new greyrelay.relay.policy.Replies.GreylistedText(greyrelay.relay.policy.Replies.GREYLISTED_TEXT));
@@ -327,7 +328,7 @@ class GreylistCheckTest {
     void a_triplet_that_passed_here_passes_again_from_memory_for_a_minute_then_asks_the_database() {
         Database own = TestDatabases.h2(otherDir.resolve("memory"));
         Greylister g = new Greylister(new GreylistStore(own), new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2),
-                Duration.ofDays(35), 5), clock, metrics);
+                Duration.ofDays(35), 5), clock, metrics, true);
         made.add(g);
         GreylistCheck c = new GreylistCheck(g, new Triplet.Keying(24, 64, true), clock, GreylistCheck.FirstSight.NONE, false,
                 new GreylistHeader("test", "mx"), new greyrelay.relay.policy.Replies.GreylistedText(Replies.GREYLISTED_TEXT));
@@ -342,6 +343,30 @@ class GreylistCheckTest {
 
         clock.advance(WriteBehind.PASSING_TTL.plusSeconds(1));
         assertThatThrownBy(() -> c.evaluate(client("192.0.2.10").rcpt(JANE, JOHN))).isInstanceOf(DatabaseException.class);
+    }
+
+    @Test
+    void with_postgresql_a_passed_triplet_is_read_every_time_so_a_lost_database_fails_the_next_request() throws Exception {
+        Database shared = TestDatabases.postgres();
+        Greylisting greylisting = Greylisting.create(RelayConfig.defaults().greylist(), shared, clock, metrics, "mx", "test",
+                GreylistCheck.FirstSight.NONE);
+        try {
+            var c = greylisting.greylistCheck();
+            assertThat(c.evaluate(client("192.0.2.10").rcpt(JANE, JOHN))).isInstanceOf(Verdict.Defer.class);
+            greylisting.flush();
+            clock.advance(Duration.ofMinutes(6));
+            assertThat(c.evaluate(client("192.0.2.10").rcpt(JANE, JOHN))).isEqualTo(Verdict.CONTINUE);
+            PolicyRequest.Rcpt known = client("192.0.2.10").rcpt(JANE, JOHN);
+            assertThat(c.evaluate(known)).isEqualTo(Verdict.CONTINUE);
+            assertThat(known.tx().notes(JOHN)).containsExactly("greylist: known triplet");
+
+            shared.close(); // the database is gone: the very next request must not pass from memory (issue 12: only 4xx)
+
+            assertThatThrownBy(() -> c.evaluate(client("192.0.2.10").rcpt(JANE, JOHN))).isInstanceOf(DatabaseException.class);
+        } finally {
+            greylisting.close();
+            shared.close();
+        }
     }
 
     /** Greylists, then passes, the example triplet on {@link #check}'s node; returns its key. */
@@ -395,7 +420,7 @@ class GreylistCheckTest {
         Database closed = TestDatabases.h2(otherDir.resolve("closed"));
         closed.close();
         GreylistCheck broken = new GreylistCheck(new Greylister(new GreylistStore(closed),
-                new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), clock, metrics),
+                new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), clock, metrics, true),
                 new Triplet.Keying(24, 64, true), clock, GreylistCheck.FirstSight.NONE, false, new GreylistHeader("test", "mx"),
                 new greyrelay.relay.policy.Replies.GreylistedText(greyrelay.relay.policy.Replies.GREYLISTED_TEXT));
         List<String> recorded = new CopyOnWriteArrayList<>();
@@ -411,7 +436,7 @@ class GreylistCheckTest {
 
     @Test
     void a_read_only_greylister_decides_as_the_real_one_and_writes_nothing() {
-        Greylister live = new Greylister(store, new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), clock, metrics);
+        Greylister live = new Greylister(store, new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), clock, metrics, true);
         Greylister dry = live.readOnly(new SimpleMeterRegistry());
         Triplet.Keying keying = new Triplet.Keying(24, 64, true);
         Triplet t = keying.of(client("192.0.2.10").rcpt(JANE, JOHN));

@@ -29,7 +29,7 @@ final class GreylistFixture {
         }
         store = new GreylistStore(db);
         blocks = new TrapBlockStore(db);
-        greylister = new Greylister(store, new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), clock, metrics);
+        greylister = new Greylister(store, new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), clock, metrics, true);
     }
 
     /** The store once the greylister's queued writes have landed. */
