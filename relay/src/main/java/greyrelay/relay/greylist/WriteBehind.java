@@ -64,7 +64,9 @@ final class WriteBehind implements AutoCloseable {
         this.writer = new BatchedWriter<>("greylist", BatchedWriter.Bound.rows(MAX_QUEUED), BATCH, this::write,
                 Counter.builder("greyrelay.greylist.writes.dropped")
                         .description("greylist writes (first sights, attempts, touches) lost: queue full or database failing")
-                        .register(metrics));
+                        .register(metrics),
+                // no linger: other nodes, the CLI and the panel read these rows, and the next decision may too
+                Duration.ZERO);
     }
 
     private void write(List<GreylistWrite> batch) {

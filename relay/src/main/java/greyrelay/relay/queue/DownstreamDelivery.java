@@ -99,7 +99,12 @@ public final class DownstreamDelivery {
     }
 
     /** An open, greeted (and maybe encrypted) conversation with a downstream host, between transactions. */
-    private record Conversation(SmtpClient client, boolean esmtp, EhloReply ehlo, long idleSinceNanos, int transactions) {}
+    private record Conversation(SmtpClient client, boolean esmtp, EhloReply ehlo, long idleSinceNanos, int transactions) {
+        /** RFC 2920: the commands of a transaction may go out together. */
+        boolean pipelining() {
+            return esmtp && ehlo.supports("PIPELINING");
+        }
+    }
 
     /** Opening a conversation either works or gives the result for every recipient. */
     private sealed interface Opening {
@@ -115,30 +120,66 @@ public final class DownstreamDelivery {
      */
     private Map<String, DeliveryResult> deliver(Envelope env, Route route, List<String> recipients) {
         Lane lane = lanes.computeIfAbsent(route, Lane::new);
-        Conversation conv;
-        switch (lane.take()) {
-            case Opening.Failed f -> {
-                return all(recipients, f.result());
+        // a kept conversation the downstream has closed meanwhile fails at its RSET, before anything of this message was
+        // said: the next one is taken (at most every kept one, then a new one, which has no RSET)
+        for (int tries = 0; ; tries++) {
+            Conversation conv;
+            switch (lane.take()) {
+                case Opening.Failed f -> {
+                    return all(recipients, f.result());
+                }
+                case Opening.Open o -> conv = o.conversation();
             }
-            case Opening.Open o -> conv = o.conversation();
+            switch (transaction(lane, conv, env, recipients, tries <= maxConnections)) {
+                case Attempt.Done d -> {
+                    return d.results();
+                }
+                case Attempt.Stale s -> log.debug("{}: kept conversation with {} closed meanwhile ({}); taking another", env.id(), route, s.why());
+            }
         }
+    }
+
+    /** A transaction either gave a result for each recipient, or found its kept conversation dead before it began. */
+    private sealed interface Attempt {
+        record Done(Map<String, DeliveryResult> results) implements Attempt {}
+
+        record Stale(String why) implements Attempt {}
+    }
+
+    /**
+     * MAIL, RCPT… and DATA: in one write when the downstream offers PIPELINING (with the RSET of a kept conversation in
+     * front), one by one otherwise (the RSET was then sent by {@link Lane#take}).
+     */
+    private Attempt transaction(Lane lane, Conversation conv, Envelope env, List<String> recipients, boolean mayRetry) {
         Map<String, DeliveryResult> results = new LinkedHashMap<>();
         SmtpClient c = conv.client();
+        boolean pipelined = conv.pipelining();
+        boolean rset = pipelined && conv.transactions() > 0;
         boolean reusable = false;
+        boolean begun = !rset;
         try {
-            String mail = "MAIL FROM:" + env.sender().bracketed()
-                    + (conv.esmtp() && conv.ehlo().supports("SIZE") ? " SIZE=" + env.arrival().size() : "");
-            ServerReply m = c.command(mail);
+            List<String> lines = new ArrayList<>(recipients.size() + 3);
+            if (rset) lines.add("RSET");
+            lines.add("MAIL FROM:" + env.sender().bracketed()
+                    + (conv.esmtp() && conv.ehlo().supports("SIZE") ? " SIZE=" + env.arrival().size() : ""));
+            for (String rcpt : recipients) lines.add("RCPT TO:<" + rcpt + ">");
+            lines.add("DATA");
+            SmtpClient.Batch batch = c.batch(lines, pipelined);
+            if (rset) {
+                ServerReply r = batch.next();
+                if (!r.isPositive() && mayRetry) return new Attempt.Stale("RSET answered " + r);
+                begun = true;
+            }
+            ServerReply m = batch.next();
             if (!m.isPositive()) {
                 DeliveryResult r = m.isPermanent() ? new DeliveryResult.Bounced(m.toString())
                         : new DeliveryResult.Deferred("MAIL FROM refused: " + m);
-                return all(recipients, r);
+                reusable = m.code() != 421 && endUnused(c, batch);
+                return new Attempt.Done(all(recipients, r));
             }
             List<String> accepted = new ArrayList<>();
-            ServerReply closing = null;
             for (String rcpt : recipients) {
-                if (closing != null) break;
-                ServerReply r = c.command("RCPT TO:<" + rcpt + ">");
+                ServerReply r = batch.next();
                 if (r.isPositive()) {
                     accepted.add(rcpt);
                 } else if (r.isPermanent()) {
@@ -146,38 +187,54 @@ public final class DownstreamDelivery {
                 } else {
                     results.put(rcpt, new DeliveryResult.Deferred("RCPT refused: " + r));
                 }
-                if (r.code() == 421) closing = r;
-            }
-            if (closing != null) {
-                // the downstream is closing the conversation: the recipients not refused yet wait for the next attempt
-                for (String rcpt : recipients) results.putIfAbsent(rcpt, new DeliveryResult.Deferred("downstream closing: " + closing));
-                return results;
+                if (r.code() == 421) {
+                    // the downstream is closing the conversation: the recipients not refused yet wait for the next attempt
+                    for (String other : recipients) results.putIfAbsent(other, new DeliveryResult.Deferred("downstream closing: " + r));
+                    return new Attempt.Done(results);
+                }
             }
             if (accepted.isEmpty()) {
-                reusable = true; // the next message's RSET ends this transaction
-                return results;
+                reusable = endUnused(c, batch); // the next message's RSET ends this transaction
+                return new Attempt.Done(results);
             }
+            ServerReply d = batch.next();
             ServerReply end;
-            try (InputStream msg = messageWithTrace(env)) {
-                end = c.data(msg);
+            if (d.code() == 354) {
+                try (InputStream msg = messageWithTrace(env)) {
+                    end = c.message(msg);
+                }
+            } else {
+                end = d;
             }
             DeliveryResult r = end.isPositive() ? new DeliveryResult.Delivered(end.toString())
                     : end.isPermanent() ? new DeliveryResult.Bounced(end.toString())
                     : new DeliveryResult.Deferred("DATA refused: " + end);
             for (String rcpt : accepted) results.put(rcpt, r);
             reusable = end.code() != 421;
-            return results;
+            return new Attempt.Done(results);
         } catch (SmtpClientException e) {
-            log.info("{}: delivery to {} failed: {}", env.id(), route, e.getMessage());
+            if (!begun && mayRetry) return new Attempt.Stale(e.getMessage());
+            log.info("{}: delivery to {} failed: {}", env.id(), lane.route, e.getMessage());
             for (String rcpt : recipients) results.putIfAbsent(rcpt, new DeliveryResult.Deferred(e.getMessage()));
-            return results;
+            return new Attempt.Done(results);
         } catch (IOException e) {
             for (String rcpt : recipients) results.putIfAbsent(rcpt, new DeliveryResult.Deferred("local error: " + e.getMessage()));
-            return results;
+            return new Attempt.Done(results);
         } finally {
             if (reusable) lane.giveBack(conv);
             else lane.discard(conv);
         }
+    }
+
+    /**
+     * A transaction that will carry no message: the replies still owed for pipelined commands are read, and a DATA the
+     * downstream answered with 354 anyway is ended at once with an empty body (RFC 2920 §3.1). Whether the conversation
+     * is in step and may carry the next message.
+     */
+    private static boolean endUnused(SmtpClient c, SmtpClient.Batch batch) throws SmtpClientException {
+        Optional<ServerReply> last = batch.drain();
+        if (last.isPresent() && last.get().code() == 354) return c.message(InputStream.nullInputStream()).code() != 421;
+        return last.map(r -> r.code() != 421).orElse(true);
     }
 
     /** How many downstream conversations are carrying a transaction now, and the most at once since the start. */
@@ -233,9 +290,13 @@ public final class DownstreamDelivery {
             }
         }
 
-        /** Still fresh, and answers RSET (the downstream may have closed it in the meantime). */
+        /**
+         * Still fresh, and answers RSET (the downstream may have closed it in the meantime). With PIPELINING the RSET goes
+         * out with the next transaction's commands instead, and a dead conversation shows there.
+         */
         private boolean usable(Conversation conv) {
             if (System.nanoTime() - conv.idleSinceNanos() > cacheTimeNanos) return false;
+            if (conv.pipelining()) return true;
             try {
                 return conv.client().command("RSET").isPositive();
             } catch (SmtpClientException e) {

@@ -48,6 +48,7 @@ final class ConnectGate implements SessionHandler {
 
     @Override
     public SessionAcceptance accept(Session session) {
+        noDelay(session);
         if (rebuildStreams) smallBuffers(session);
         InetSocketAddress remote = session.getRemoteAddress();
         Connection c = new Connection(session, session.getSessionId(), remote.getAddress(), remote.getPort(), clock.instant());
@@ -86,6 +87,20 @@ final class ConnectGate implements SessionHandler {
     private static SessionAcceptance refuse(Reply r) {
         MDC.remove("session");
         return SessionAcceptance.failure(r.code(), r.message());
+    }
+
+    /**
+     * A client that pipelines (RFC 2920: MAIL, RCPT… and DATA in one write, as Postfix and Exim do) gets one reply per
+     * command, each a small write. With Nagle's algorithm on, the second of them waits for the client's ACK of the first,
+     * which the client delays (40 ms on Linux) because it has nothing to send until it has every reply: a stall per
+     * transaction. The library does not switch Nagle off, so it is done here, before the banner.
+     */
+    private static void noDelay(Session session) {
+        try {
+            session.getSocket().setTcpNoDelay(true);
+        } catch (IOException e) {
+            // the socket is already unusable: the session ends at its first read
+        }
     }
 
     /**

@@ -8,7 +8,8 @@
  *       commands, stops gracefully (new connections hear {@code 421 4.3.2}, transactions get {@code smtp.shutdownGrace}).</li>
  *   <li>{@code ConnectGate}: registers each connection ({@link greyrelay.relay.smtp.ConnectionCounter}, this node's open
  *       connections, offered to the checks as {@code policy.OpenConnections}), runs the connect checks, refuses before
- *       the banner; at the end, one line for a client that left without QUIT ({@code lost connection after DATA from
+ *       the banner (and switches Nagle's algorithm off first: a pipelining client would otherwise wait for delayed ACKs between
+ *       our replies); at the end, one line for a client that left without QUIT ({@code lost connection after DATA from
  *       [ip]}). {@code BannerProbe} is the pre-greeting test's mechanics ({@code policy.GreetingProbe}).</li>
  *   <li>{@code Commands}: our EHLO (PIPELINING, no CHUNKING), HELO, MAIL (SIZE and the path to the pipeline), RCPT
  *       ({@code 250 2.1.5}), DATA (drains and resets after a refusal) and BDAT (not implemented), through the library's

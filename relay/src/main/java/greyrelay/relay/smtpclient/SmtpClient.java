@@ -11,6 +11,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLParameters;
@@ -23,7 +25,8 @@ import javax.net.ssl.SSLSocketFactory;
  *
  * <p>Call order: {@link #connect} (reads the greeting) → {@link #ehlo} (or {@link #helo} if EHLO is refused)
  * → optionally {@link #startTls} then {@link #ehlo} again → {@link #command} for MAIL, RCPT, RSET, NOOP … →
- * optionally {@link #data} → {@link #quit}. One command, one reply: no pipelining.
+ * optionally {@link #data} → {@link #quit}. One command, one reply; or, with a peer that announced PIPELINING
+ * (RFC 2920), a {@link Batch} of commands in one write whose replies are then read in order.
  *
  * <p>Every reply the peer sends in due form, 4xx and 5xx included, is returned as a {@link ServerReply}. When
  * the conversation cannot go on (timeout, protocol violation, closed connection) an {@link SmtpClientException}
@@ -143,6 +146,66 @@ public final class SmtpClient implements AutoCloseable {
         return readReply(limits.replyTimeout());
     }
 
+    /**
+     * Commands whose replies are read one after the other with {@link Batch#next()}. With {@code pipelined} (only when the
+     * peer announced PIPELINING) they all go out now in one write, so a transaction costs one round trip instead of one
+     * per command; otherwise each is sent when its reply is asked for, and commands never asked for are never sent.
+     * RFC 2920 allows only the last command of a group to wait for the peer (DATA), so that is the caller's to keep.
+     *
+     * @throws IllegalArgumentException as {@link #command} for any line
+     */
+    public Batch batch(List<String> lines, boolean pipelined) throws SmtpClientException {
+        List<byte[]> encoded = new ArrayList<>(lines.size());
+        for (String line : lines) encoded.add(commandBytes(line));
+        ensureOpen();
+        Batch batch = new Batch(lines, encoded);
+        if (pipelined && !encoded.isEmpty()) {
+            Pending all = new Pending(64 * encoded.size());
+            for (int i = 0; i < encoded.size(); i++) {
+                transcript.client(lines.get(i));
+                all.writeBytes(encoded.get(i));
+            }
+            send(all.bytes(), 0, all.size());
+            batch.sent = encoded.size();
+        }
+        return batch;
+    }
+
+    /** The commands of {@link #batch}: their replies in order. */
+    public final class Batch {
+        private final List<String> lines;
+        private final List<byte[]> encoded;
+        private int sent;
+        private int read;
+
+        private Batch(List<String> lines, List<byte[]> encoded) {
+            this.lines = lines;
+            this.encoded = encoded;
+        }
+
+        /** The reply to the next command (sent first, if it was not sent with the others). */
+        public ServerReply next() throws SmtpClientException {
+            if (read == encoded.size()) throw new IllegalStateException("every command of the batch has its reply");
+            if (read == sent) {
+                transcript.client(lines.get(sent));
+                byte[] bytes = encoded.get(sent++);
+                send(bytes, 0, bytes.length);
+            }
+            read++;
+            return readReply(limits.replyTimeout());
+        }
+
+        /**
+         * Reads the replies owed for commands already sent and returns the last of them, or empty when none was owed (so
+         * the conversation is in step again; in lock-step nothing is owed, the rest is simply not sent).
+         */
+        public Optional<ServerReply> drain() throws SmtpClientException {
+            ServerReply last = null;
+            while (read < sent) last = next();
+            return Optional.ofNullable(last);
+        }
+    }
+
     /** EHLO, with the extensions the peer announced. A refused EHLO (e.g. 502) is returned, not thrown. */
     public EhloReply ehlo(String hostname) throws SmtpClientException {
         return EhloReply.parse(command("EHLO " + hostname));
@@ -231,6 +294,16 @@ public final class SmtpClient implements AutoCloseable {
         if (reply.code() != 354) {
             return reply;
         }
+        return message(message);
+    }
+
+    /**
+     * After a {@code 354} to DATA (sent by {@link #data} or in a {@link Batch}): sends the message as {@link #data}
+     * does and reads the final reply within {@link ClientLimits#dataTimeout()}.
+     */
+    public ServerReply message(InputStream message) throws SmtpClientException {
+        Objects.requireNonNull(message, "message");
+        ensureOpen();
         BodyEncoder encoder = new BodyEncoder();
         byte[] chunk = new byte[CHUNK];
         byte[] encoded = new byte[2 * CHUNK];

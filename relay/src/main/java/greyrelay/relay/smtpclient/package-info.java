@@ -38,7 +38,11 @@
  * <p><b>Time.</b> Deadlines use {@link java.lang.System#nanoTime()}, not an injected Clock: they bound real
  * waits on real sockets and no decision is made from them. Tests use short limits on loopback.
  *
- * <p><b>Known limits.</b> No pipelining, BDAT/CHUNKING, AUTH or implicit TLS (port 465). A line ends at LF (a CR
+ * <p><b>Pipelining.</b> {@link greyrelay.relay.smtpclient.SmtpClient#batch} sends a transaction's commands in one write
+ * when the peer announced PIPELINING (RFC 2920), else one by one; delivery uses it, the probes do not (they stop at the
+ * first answer that settles the address, and a probe is one RCPT anyway).
+ *
+ * <p><b>Known limits.</b> No BDAT/CHUNKING, AUTH or implicit TLS (port 465). A line ends at LF (a CR
  * before it is dropped), so peers that send bare LF are tolerated. The message passed to {@code data} must already
  * use CRLF: bare CR or LF are sent as they are, only a '.' after an LF is doubled. The SIZE limit is parsed but
  * not enforced here. After any {@code SmtpClientException} the client is closed.

@@ -142,6 +142,41 @@ class BatchedWriterTest {
     }
 
     /** Records every batch; while the gate is shut, holds the writer inside its first write, as a slow database would. */
+    @Test
+    void while_busy_rows_that_trickle_in_wait_for_the_linger_and_go_in_one_batch() throws Exception {
+        List<List<String>> batches = new CopyOnWriteArrayList<>();
+        // a linger longer than the test: after the first write, nothing is written unless a batch fills, someone flushes,
+        // or the writer closes
+        try (BatchedWriter<String> w = new BatchedWriter<>("test log", Bound.rows(100), 4, b -> batches.add(List.copyOf(b)), dropped,
+                Duration.ofMinutes(1))) {
+            w.accept("x");
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> batches.size() == 1);
+            assertThat(batches).as("after a quiet spell the first row goes at once").containsExactly(List.of("x"));
+            batches.clear();
+
+            w.accept("a");
+            w.accept("b");
+            w.accept("c");
+            Thread.sleep(100);
+            assertThat(batches).as("three rows of a batch of four wait for more").isEmpty();
+
+            w.accept("d");
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> batches.size() == 1);
+            assertThat(batches).as("the fourth row fills the batch: written without waiting out the linger")
+                    .containsExactly(List.of("a", "b", "c", "d"));
+
+            w.accept("e");
+            w.accept("f");
+            long started = System.nanoTime();
+            w.flush();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("a flush cuts the linger short").isLessThan(Duration.ofSeconds(5));
+            assertThat(batches).containsExactly(List.of("a", "b", "c", "d"), List.of("e", "f"));
+
+            w.accept("g");
+        }
+        assertThat(batches).as("close writes what lingers").containsExactly(List.of("a", "b", "c", "d"), List.of("e", "f"), List.of("g"));
+    }
+
     static final class GatedStore implements Consumer<List<String>> {
         final List<List<String>> batches = new CopyOnWriteArrayList<>();
         final CountDownLatch entered = new CountDownLatch(1);

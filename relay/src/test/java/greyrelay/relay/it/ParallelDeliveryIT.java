@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import greyrelay.relay.queue.RecipientState;
 import greyrelay.relay.testing.Examples;
+import greyrelay.relay.testing.RawSmtpPeer;
 import greyrelay.relay.testing.RelayHarness;
 import greyrelay.relay.testing.ScriptedMx;
 import greyrelay.relay.testing.SmtpConversation;
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Delivery in parallel ({@code downstream.maxConnections}): several messages per downstream conversation with RSET
@@ -171,6 +174,54 @@ class ParallelDeliveryIT {
             assertThat(mx.allCommands()).filteredOn(l -> l.startsWith("MAIL")).hasSize(1);
             assertThat(mx.allCommands()).filteredOn(l -> l.equals(".")).hasSize(1);
             assertThat(deliveredTo(mx)).containsExactly("a@example.com", "b@example.com", "c@example.com");
+        }
+    }
+
+    @Test
+    void with_a_downstream_that_offers_pipelining_a_transaction_goes_out_before_any_reply() throws Exception {
+        // the downstream answers nothing until it has read the whole group (RSET, MAIL, RCPT and DATA): a relay that waited
+        // for each reply would wait out its 2 s reply timeout and defer
+        try (RawSmtpPeer peer = RawSmtpPeer.start(s -> s
+                .line("220 downstream.example.com ESMTP")
+                .expect("EHLO ").line("250-downstream.example.com").line("250 PIPELINING")
+                .expect("MAIL FROM:<" + JANE + ">").expect("RCPT TO:<m1@").expect("DATA")
+                .line("250 2.1.0 Ok").line("250 2.1.5 Ok").line("354 go ahead").readData().line("250 2.0.0 Ok: one")
+                .expect("RSET").expect("MAIL FROM:<" + JANE + ">").expect("RCPT TO:<m2@").expect("DATA")
+                .line("250 2.0.0 Ok").line("250 2.1.0 Ok").line("250 2.1.5 Ok").line("354 go ahead").readData().line("250 2.0.0 Ok: two")
+                .hold());
+                RelayHarness h = RelayHarness.start(dir, """
+                        downstream: {port: %d, replyTimeout: 2s}
+                        greylist: {enabled: false}
+                        verification: {enabled: false}
+                        """.formatted(peer.port()))) {
+            send(h.smtpPort(), List.of("m1@example.com"), "one");
+            await().atMost(Duration.ofSeconds(10)).until(() -> h.relay.queue().depth() == 0);
+            send(h.smtpPort(), List.of("m2@example.com"), "two");
+            await().atMost(Duration.ofSeconds(10)).until(() -> h.relay.queue().depth() == 0);
+
+            assertThat(peer.data()).hasSize(2);
+            assertThat(peer.connections()).as("both messages over one kept conversation").isEqualTo(1);
+            assertThat(peer.problems()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "pipelining offered: {0}")
+    @ValueSource(booleans = {true, false})
+    void a_kept_conversation_the_downstream_closed_meanwhile_costs_no_deferral(boolean pipelining) throws Exception {
+        try (ScriptedMx mx = ScriptedMx.start()) {
+            if (!pipelining) mx.on("EHLO", "250-mx.example.org\n250 8BITMIME");
+            // the kept conversation dies at the RSET before the second message: it was closed while idle
+            mx.on("RSET", line -> true, new ScriptedMx.Action.HangUp(), 1);
+            try (RelayHarness h = RelayHarness.start(dir, yaml(mx, ""))) {
+                send(h.smtpPort(), List.of("m1@example.com"), "one");
+                await().atMost(Duration.ofSeconds(10)).until(() -> h.relay.queue().depth() == 0);
+                send(h.smtpPort(), List.of("m2@example.com"), "two");
+                await().atMost(Duration.ofSeconds(10)).until(() -> h.relay.queue().depth() == 0);
+
+                assertThat(deliveredTo(mx)).containsExactly("m1@example.com", "m2@example.com");
+                assertThat(mx.connections()).as("a new conversation for the second message, at its first attempt").isEqualTo(2);
+                assertThat(mx.allCommands()).filteredOn(l -> l.startsWith("MAIL")).hasSize(2);
+            }
         }
     }
 }

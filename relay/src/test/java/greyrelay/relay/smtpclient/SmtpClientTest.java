@@ -396,6 +396,74 @@ class SmtpClientTest {
         }
     }
 
+    @Test
+    void a_pipelined_batch_goes_out_before_any_reply_and_the_replies_are_read_in_order() throws Exception {
+        // the peer reads MAIL, both RCPTs and DATA before it answers anything: a client waiting for the MAIL reply first
+        // would wait for ever (here: until its 5 s reply timeout)
+        try (RawSmtpPeer peer = RawSmtpPeer.start(s -> s
+                .line("220 mx.example.com ESMTP")
+                .expect("EHLO ").line("250-mx.example.com").line("250 PIPELINING")
+                .expect("MAIL FROM:").expect("RCPT TO:<jane@").expect("RCPT TO:<john@").expect("DATA")
+                .line("250 2.1.0 Ok").line("250 2.1.5 Ok").line("550 5.1.1 <john@example.com>: no such user").line("354 go ahead")
+                .readData().line("250 2.0.0 Ok: queued as 4F2A")
+                .expect("QUIT").line("221 2.0.0 Bye"))) {
+            Transcript transcript = Transcript.recording();
+            try (SmtpClient client = SmtpClient.connect(peer.address(), LIMITS, transcript)) {
+                assertThat(client.ehlo(HELO_NAME).supports("PIPELINING")).isTrue();
+                SmtpClient.Batch batch = client.batch(java.util.List.of("MAIL FROM:<sender@example.org>", "RCPT TO:<jane@example.com>",
+                        "RCPT TO:<john@example.com>", "DATA"), true);
+                assertThat(batch.next().code()).isEqualTo(250);
+                assertThat(batch.next().code()).isEqualTo(250);
+                assertThat(batch.next().code()).isEqualTo(550);
+                assertThat(batch.next().code()).isEqualTo(354);
+                assertThat(client.message(bytes("Subject: hi\r\n\r\nHello.\r\n"))).hasToString("250 2.0.0 Ok: queued as 4F2A");
+                client.quit();
+            }
+            assertThat(peer.problems()).isEmpty();
+            assertThat(peer.data()).containsExactly("Subject: hi\r\n\r\nHello.\r\n.\r\n");
+            assertThat(transcript.lines()).containsSubsequence("C: MAIL FROM:<sender@example.org>", "C: RCPT TO:<jane@example.com>",
+                    "C: RCPT TO:<john@example.com>", "C: DATA", "S: 250 2.1.0 Ok", "S: 250 2.1.5 Ok");
+        }
+    }
+
+    @Test
+    void a_batch_in_lock_step_sends_each_command_when_its_reply_is_asked_for_and_never_the_rest() throws Exception {
+        try (RawSmtpPeer peer = RawSmtpPeer.start(s -> s
+                .line("220 mx.example.com ESMTP")
+                .expect("EHLO ").line("250 mx.example.com")
+                .expect("MAIL FROM:").line("550 5.7.1 not from you")
+                .expect("QUIT").line("221 2.0.0 Bye"))) {
+            try (SmtpClient client = SmtpClient.connect(peer.address(), LIMITS, Transcript.none())) {
+                client.ehlo(HELO_NAME);
+                SmtpClient.Batch batch = client.batch(java.util.List.of("MAIL FROM:<sender@example.org>", "RCPT TO:<jane@example.com>", "DATA"), false);
+                assertThat(batch.next().code()).isEqualTo(550);
+                assertThat(batch.drain()).as("nothing else was sent, so no reply is owed").isEmpty();
+                client.quit();
+            }
+            assertThat(peer.received()).containsExactly("EHLO relay.example.org", "MAIL FROM:<sender@example.org>", "QUIT");
+            assertThat(peer.problems()).isEmpty();
+        }
+    }
+
+    @Test
+    void draining_a_pipelined_batch_reads_every_reply_still_owed_and_returns_the_last() throws Exception {
+        try (RawSmtpPeer peer = RawSmtpPeer.start(s -> s
+                .line("220 mx.example.com ESMTP")
+                .expect("EHLO ").line("250-mx.example.com").line("250 PIPELINING")
+                .expect("MAIL FROM:").expect("RCPT TO:").expect("DATA")
+                .line("550 5.7.1 not from you").line("503 5.5.1 need MAIL").line("503 5.5.1 need RCPT")
+                .expect("NOOP").line("250 2.0.0 Ok"))) {
+            try (SmtpClient client = SmtpClient.connect(peer.address(), LIMITS, Transcript.none())) {
+                client.ehlo(HELO_NAME);
+                SmtpClient.Batch batch = client.batch(java.util.List.of("MAIL FROM:<sender@example.org>", "RCPT TO:<jane@example.com>", "DATA"), true);
+                assertThat(batch.next().code()).isEqualTo(550);
+                assertThat(batch.drain()).map(ServerReply::code).contains(503);
+                assertThat(client.command("NOOP").code()).as("in step again").isEqualTo(250);
+            }
+            assertThat(peer.problems()).isEmpty();
+        }
+    }
+
     private static InputStream bytes(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }

@@ -271,7 +271,7 @@ public final class ScriptedMx implements AutoCloseable {
                 if (!perform(action, in, out, transcript)) return;
                 if (verb.equals("QUIT") && action instanceof Action.Reply) return;
                 if (verb.equals("DATA") && action instanceof Action.Reply r && r.text().startsWith("354")) {
-                    readData(in, transcript);
+                    if (!readData(in, transcript)) return;
                     if (!perform(new Action.Reply("250 2.0.0 Ok: queued"), in, out, transcript)) return;
                 }
             }
@@ -354,15 +354,21 @@ public final class ScriptedMx implements AutoCloseable {
         }
     }
 
-    private static void readData(InputStream in, List<String> transcript) throws IOException {
+    /** Whether the data ended with its "." line (not with the client hanging up: no message then). */
+    private static boolean readData(InputStream in, List<String> transcript) throws IOException {
         int lines = 0;
         while (true) {
             String l = readLine(in);
-            if (l == null || l.equals(".")) break;
+            if (l == null) {
+                transcript.add("C: <" + lines + " data lines, then the connection closed>");
+                return false;
+            }
+            if (l.equals(".")) break;
             lines++;
         }
         transcript.add("C: <" + lines + " data lines>");
         transcript.add("C: .");
+        return true;
     }
 
     private static String verb(String line) {
