@@ -12,8 +12,6 @@ import java.util.OptionalLong;
 import javax.net.ssl.SSLSocket;
 import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.RejectException;
-import org.subethamail.smtp.internal.io.DotTerminatedInputStream;
-import org.subethamail.smtp.internal.io.DotUnstuffingInputStream;
 import org.subethamail.smtp.internal.server.BaseCommand;
 import org.subethamail.smtp.internal.server.Command;
 import org.subethamail.smtp.internal.server.CommandException;
@@ -288,7 +286,7 @@ final class Commands {
                 return;
             }
             sess.sendResponse("354 End data with <CR><LF>.<CR><LF>");
-            InputStream stream = new DotUnstuffingInputStream(new DotTerminatedInputStream(sess.getRawInput()));
+            InputStream stream = new DataStream(sess.getRawInput());
             TransactionHandler.Outcome outcome;
             try {
                 outcome = handler.receive(stream);

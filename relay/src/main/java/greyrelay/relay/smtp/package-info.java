@@ -18,6 +18,8 @@
  *       message, builds the trace headers ({@link greyrelay.relay.smtp.AuthenticationResults}, the checks' headers,
  *       {@code Received}) and answers {@code 250} only after {@code Spool.commit}. {@code VerdictReplies} is the one
  *       place a verdict becomes what the library sends.</li>
+ *   <li>{@code DataStream}: the DATA text up to the "." line, dot-unstuffed, read in blocks from the session's buffered
+ *       input without taking the commands pipelined after it.</li>
  *   <li>{@code MessageReader}: copies DATA into the spool: CRLF normalisation (no end-of-data can be smuggled
  *       downstream), the size limit (read on, store no more), {@code Received:} counting, forged trace headers dropped.</li>
  *   <li>{@link greyrelay.relay.smtp.TlsContexts} (STARTTLS from PEM files), {@link greyrelay.relay.smtp.DemoInbox}

@@ -3,6 +3,7 @@ package greyrelay.relay.it;
 import static greyrelay.relay.testing.Examples.HELO;
 import static greyrelay.relay.testing.Examples.JOHN;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import greyrelay.db.decision.DecisionLog;
 import greyrelay.db.decision.DecisionQuery;
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -127,7 +129,11 @@ class VerificationConversationTest {
         assertThat(h.downstream.received()).anyMatch(r -> r.sender().equals(jane) && r.recipients().contains(JOHN));
         assertThat(mx(d).commands(0)).containsExactly("EHLO mx.example.com", "MAIL FROM:<>", "RCPT TO:<" + jane + ">", "RSET", "QUIT");
         assertThat(mx(d).saw("DATA")).isFalse();
-        assertThat(new ProbeLog(h.relay.database()).count(ProbeQuery.newest(1).withDomain(d[0]).withCacheHit(false))).isEqualTo(1);
+        // the probe history is written behind, in batches: the row comes within milliseconds
+        ProbeLog history = new ProbeLog(h.relay.database());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> history.count(ProbeQuery.newest(1).withDomain(d[0]).withCacheHit(false)) > 0);
+        assertThat(history.count(ProbeQuery.newest(1).withDomain(d[0]).withCacheHit(false))).isEqualTo(1);
     }
 
     @Test
