@@ -21,5 +21,8 @@ cd "$here"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 ./mvnw -B -q -Dstyle.color=never -pl relay -am test-compile dependency:build-classpath -Dmdep.outputFile="$here/relay/target/bench.classpath" -Dmdep.includeScope=test > /dev/null || { echo "bench: build failed" >&2; exit 1; }
-exec "$JAVA_HOME/bin/java" -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "relay/target/test-classes:relay/target/classes:$(cat relay/target/bench.classpath)" \
+# the collector the launcher picks (./greyrelay: the parallel one unless the options name another)
+gc="-XX:+UseParallelGC"
+case " ${BENCH_JAVA_OPTS:-} " in *" -XX:+Use"*GC" "*) gc="" ;; esac
+exec "$JAVA_HOME/bin/java" -Xmx1g $gc ${BENCH_JAVA_OPTS:-} -cp "relay/target/test-classes:relay/target/classes:$(cat relay/target/bench.classpath)" \
   -Dlogback.configurationFile=relay/src/test/resources/logback-bench.xml "$class" "$@"

@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Run: {@code relay/bench.sh connections short 20000 100}, {@code relay/bench.sh connections idle 10000} (raise
  * {@code ulimit -n} above the count first). {@code -Dbench.jvm="-Xmx256m ..."} gives the relay's JVM options (default:
- * none, as {@code greyrelay run} without {@code GREYRELAY_JAVA_OPTS}).
+ * the parallel collector only, as {@code greyrelay run} without {@code GREYRELAY_JAVA_OPTS}).
  */
 public final class ConnectionsBench {
     public static void main(String[] args) throws Exception {
@@ -83,9 +83,12 @@ public final class ConnectionsBench {
                 """.formatted(dir, Examples.RELAY_HOSTNAME, Examples.OUR_DOMAIN, smtpExtra, dns.address().getPort());
     }
 
+    /** {@code -Dbench.jvm}, with the parallel collector in front unless it names one, as {@code greyrelay run} does. */
     private static List<String> jvmArgs() {
         String opts = System.getProperty("bench.jvm", "").strip();
-        return opts.isEmpty() ? List.of() : Arrays.asList(opts.split("\\s+"));
+        List<String> args = new java.util.ArrayList<>(opts.isEmpty() ? List.of() : Arrays.asList(opts.split("\\s+")));
+        if (args.stream().noneMatch(a -> a.startsWith("-XX:+Use") && a.endsWith("GC"))) args.addFirst("-XX:+UseParallelGC");
+        return args;
     }
 
     /** The i-th client address: 127.{@code base}.0.1 and up, one /16 of distinct addresses. */
