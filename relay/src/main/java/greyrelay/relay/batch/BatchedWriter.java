@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  * never wait on the database. What waits is bounded ({@link Bound}: rows, and optionally a total weight such as
  * bytes); beyond the bound an item is dropped and counted, with one WARN per overflow (the log lines of the producers
  * still tell every event). A batch the store refuses is dropped and counted too, with one WARN per run of failures.
+ * While the writer is busy, a small batch lingers for more items (up to {@link #LINGER} after the last write); after a
+ * quiet spell the first item goes at once.
  *
  * <p>{@link #close} stops taking items, lets the thread write what is queued and waits for it (at most
  * {@value #CLOSE_WAIT_SECONDS} s). It never interrupts the thread: a thread interrupted inside H2 I/O makes H2 close
@@ -29,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public class BatchedWriter<T> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchedWriter.class);
     static final int CLOSE_WAIT_SECONDS = 5;
+    /** How long, by default, a small batch waits for more rows while the writer is busy. */
+    public static final Duration LINGER = Duration.ofMillis(20);
 
     /**
      * How much may wait to be written: at most {@code maxRows} items and, when a weigher is given, at most
@@ -72,8 +76,6 @@ public class BatchedWriter<T> implements AutoCloseable {
     private boolean failing;
     /** The most rows a caller of {@link #flush} waits for: while some are not written, nothing lingers. */
     private long flushWanted;
-    /** How long a small batch waits for more rows by default. */
-    public static final Duration LINGER = Duration.ofMillis(20);
     private final Duration linger;
     /** When the last batch was handed to the store ({@link System#nanoTime()}); only the writer thread uses it. */
     private long lastWrite;

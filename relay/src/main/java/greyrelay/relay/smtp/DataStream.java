@@ -21,6 +21,7 @@ final class DataStream extends InputStream {
 
     private final InputStream in;
     private final byte[] block = new byte[BLOCK];
+    private final byte[] one = new byte[1];
     private State state = State.LINE_START;
     /** A byte decoded but not yet returned (a ".CR" line start followed by something else gives two bytes for one). */
     private int held = -1;
@@ -33,7 +34,6 @@ final class DataStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xff;
     }

@@ -86,7 +86,7 @@ public final class ConnectionsBench {
     /** {@code -Dbench.jvm}, with the parallel collector in front unless it names one, as {@code greyrelay run} does. */
     private static List<String> jvmArgs() {
         String opts = System.getProperty("bench.jvm", "").strip();
-        List<String> args = new java.util.ArrayList<>(opts.isEmpty() ? List.of() : Arrays.asList(opts.split("\\s+")));
+        List<String> args = new ArrayList<>(opts.isEmpty() ? List.of() : Arrays.asList(opts.split("\\s+")));
         if (args.stream().noneMatch(a -> a.startsWith("-XX:+Use") && a.endsWith("GC"))) args.addFirst("-XX:+UseParallelGC");
         return args;
     }
