@@ -437,6 +437,7 @@ class GreylistCheckTest {
     @Test
     void a_read_only_greylister_decides_as_the_real_one_and_writes_nothing() {
         Greylister live = new Greylister(store, new GreylistPolicy(Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 5), clock, metrics, true);
+        made.add(live);
         Greylister dry = live.readOnly(new SimpleMeterRegistry());
         Triplet.Keying keying = new Triplet.Keying(24, 64, true);
         Triplet t = keying.of(client("192.0.2.10").rcpt(JANE, JOHN));

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,11 @@ class NullSenderGreylistCheckTest {
     @AfterAll
     static void close() {
         db.close();
+    }
+
+    @AfterEach
+    void land() {
+        f.close();
     }
 
     @BeforeEach
