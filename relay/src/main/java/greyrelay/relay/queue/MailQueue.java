@@ -63,6 +63,8 @@ public final class MailQueue implements AutoCloseable {
     private final Condition wake = lock.newCondition();
     /** Set by {@link #signal()}, cleared by the scheduler before it looks: a signal while it is looking is not lost. */
     private boolean signalled;
+    /** How long the scheduler sleeps between looks when nobody signals it (a test lengthens it). */
+    private volatile Duration lookEvery = Duration.ofSeconds(1);
     /**
      * When each queued message is due, earliest first (guarded by {@link #lock}): dispatching takes from the top
      * instead of sorting the whole queue. A record is stale, and skipped, when the message has left the queue or its
@@ -110,6 +112,11 @@ public final class MailQueue implements AutoCloseable {
     /** One count per recipient settled or deferred by an attempt ({@code greyrelay_deliveries_total{status=…}}). */
     private void counted(String status) {
         deliveries.get(status).increment();
+    }
+
+    /** Sets how long the scheduler sleeps between unsignalled looks (tests: to show who started a delivery). */
+    void lookEvery(Duration interval) {
+        lookEvery = interval;
     }
 
     /** Loads what the spool holds (after a crash: everything acknowledged) and, if {@code background}, starts delivering. */
@@ -513,7 +520,7 @@ public final class MailQueue implements AutoCloseable {
                 lock.lock();
                 try {
                     // wake at least every second: the clock may be moved by an operator (or a test) at any time
-                    if (!signalled) wake.await(1, TimeUnit.SECONDS);
+                    if (!signalled) wake.await(lookEvery.toMillis(), TimeUnit.MILLISECONDS);
                     signalled = false;
                 } finally {
                     lock.unlock();

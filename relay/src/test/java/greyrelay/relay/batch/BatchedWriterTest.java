@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import greyrelay.relay.batch.BatchedWriter.Bound;
+import greyrelay.relay.testing.CapturedLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 class BatchedWriterTest {
     final Counter dropped = new SimpleMeterRegistry().counter("test.dropped");
     final GatedStore store = new GatedStore();
-    final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    final CapturedLog logs = new CapturedLog();
 
     @BeforeEach
     void captureLogs() {
@@ -138,7 +138,7 @@ class BatchedWriterTest {
     }
 
     private List<String> warnings() {
-        return logs.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+        return logs.events().stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     /** Records every batch; while the gate is shut, holds the writer inside its first write, as a slow database would. */

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import greyrelay.db.net.IpNetwork;
+import greyrelay.relay.testing.CapturedLog;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,7 +107,7 @@ class HardeningConfigTest {
     @CsvSource({"opportunistic, MAY, may", "required, ENCRYPT, encrypt"})
     void the_old_downstream_tls_names_still_work_with_a_warning_naming_the_new_one(String old, DownstreamConfig.TlsPolicy level,
             String renamed) {
-        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        CapturedLog captured = new CapturedLog();
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger logger = context.getLogger(DownstreamConfig.TlsPolicy.class);
         captured.setContext(context);
@@ -119,7 +119,7 @@ class HardeningConfigTest {
         } finally {
             logger.detachAppender(captured);
         }
-        assertThat(captured.list).extracting(ILoggingEvent::getFormattedMessage)
+        assertThat(captured.events()).extracting(ILoggingEvent::getFormattedMessage)
                 .contains("downstream.tls: \"" + old + "\" is the old name of \"" + renamed + "\"; please write " + renamed);
         assertThat(ConfigDump.effectiveYaml(yaml("downstream: {tls: " + old + "}"))).contains("tls: " + renamed);
     }

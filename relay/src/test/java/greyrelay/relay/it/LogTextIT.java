@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import greyrelay.relay.testing.CapturedLog;
 import greyrelay.relay.testing.Examples;
 import greyrelay.relay.testing.RelayHarness;
 import greyrelay.relay.testing.SmtpConversation;
@@ -34,7 +33,7 @@ class LogTextIT {
     Path dir;
 
     RelayHarness h;
-    final ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    final CapturedLog captured = new CapturedLog();
 
     @BeforeEach
     void start() throws Exception {
@@ -71,7 +70,7 @@ class LogTextIT {
             c.send("QUIT").expect(221);
         }
         h.relay.decisions().flush();
-        List<String> lines = captured.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        List<String> lines = captured.messages();
 
         assertThat(lines).filteredOn(l -> l.contains(": queued as ")).singleElement()
                 .satisfies(l -> assertThat(l).endsWith("helo=<" + SHOWN + ">"));

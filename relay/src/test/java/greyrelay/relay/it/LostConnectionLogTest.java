@@ -10,7 +10,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import greyrelay.relay.testing.CapturedLog;
 import greyrelay.relay.testing.Examples;
 import greyrelay.relay.testing.RelayHarness;
 import java.io.BufferedReader;
@@ -44,7 +44,7 @@ class LostConnectionLogTest {
 
     static RelayHarness h;
 
-    final ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    final CapturedLog captured = new CapturedLog();
 
     @BeforeAll
     static void start() throws Exception {
@@ -148,7 +148,7 @@ class LostConnectionLogTest {
     }
 
     List<ILoggingEvent> lostLines() {
-        return captured.list.stream().filter(e -> e.getFormattedMessage().contains("lost connection")).toList();
+        return captured.events().stream().filter(e -> e.getFormattedMessage().contains("lost connection")).toList();
     }
 
     void assertOneLostLine(String where) {
@@ -160,7 +160,7 @@ class LostConnectionLogTest {
             assertThat(e.getFormattedMessage()).isEqualTo(session + ": lost connection after " + where + " from [127.0.0.1]");
             assertThat(e.getThrowableProxy()).isNull();
         });
-        assertThat(captured.list).as("no warning, no stack trace").allSatisfy(e -> {
+        assertThat(captured.events()).as("no warning, no stack trace").allSatisfy(e -> {
             assertThat(e.getLevel().isGreaterOrEqual(Level.WARN)).as("%s", e).isFalse();
             assertThat(e.getThrowableProxy()).as("%s", e).isNull();
         });
@@ -200,11 +200,11 @@ class LostConnectionLogTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(messages())
                 .contains("connect from [127.0.0.1]")
                 .contains("disconnect from [127.0.0.1] ehlo=1 mail=1 rcpt=1 rset=1 noop=1 quit=1 commands=6"));
-        assertThat(captured.list).filteredOn(e -> e.getFormattedMessage().startsWith("connect from"))
+        assertThat(captured.events()).filteredOn(e -> e.getFormattedMessage().startsWith("connect from"))
                 .allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.INFO));
     }
 
     List<String> messages() {
-        return captured.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        return captured.messages();
     }
 }

@@ -7,11 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import greyrelay.db.decision.DecisionLog;
 import greyrelay.db.decision.DecisionQuery;
 import greyrelay.db.decision.DecisionRecord;
+import greyrelay.relay.testing.CapturedLog;
 import greyrelay.relay.testing.Examples;
 import greyrelay.relay.testing.RelayHarness;
 import greyrelay.relay.testing.SmtpConversation;
@@ -38,7 +37,7 @@ class ProxyProtocolIT {
     Path dir;
 
     RelayHarness h;
-    final ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    final CapturedLog captured = new CapturedLog();
 
     @BeforeEach
     void capture() {
@@ -89,7 +88,7 @@ class ProxyProtocolIT {
             c.expect("421 4.7.0 " + Examples.RELAY_HOSTNAME + " Error: PROXY header not accepted from [127.0.0.1]");
             assertThat(c.isClosedByServer()).isTrue();
         }
-        List<String> lines = captured.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        List<String> lines = captured.messages();
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("refused [127.0.0.1]:")
                 .endsWith(": a PROXY " + version + " header from a peer outside smtp.proxyProtocolTrusted"));
         assertThat(lines).noneMatch(l -> l.contains(Examples.CLIENT_IP));

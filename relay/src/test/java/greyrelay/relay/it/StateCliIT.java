@@ -63,13 +63,18 @@ class StateCliIT {
         }
     }
 
+    /** A RCPT, then the relay's written-behind greylist and decision rows landed, for the CLI to read. */
     private int rcpt(String to) throws Exception {
+        int code;
         try (SmtpConversation c = h.connect()) {
             c.expect(220);
             c.ehlo(HELO);
             c.send("MAIL FROM:<" + JANE + ">").expect(250);
-            return c.send("RCPT TO:<" + to + ">").read().code();
+            code = c.send("RCPT TO:<" + to + ">").read().code();
         }
+        h.relay.greylisting().flush();
+        h.relay.decisions().flush();
+        return code;
     }
 
     @Test
