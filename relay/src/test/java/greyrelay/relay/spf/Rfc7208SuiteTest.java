@@ -62,7 +62,7 @@ class Rfc7208SuiteTest {
     @BeforeAll
     static void start() {
         dns = FakeDnsServer.start();
-        DnsJavaResolver resolver = new DnsJavaResolver(List.of(dns.address()), Duration.ofMillis(250), 1);
+        DnsJavaResolver resolver = new DnsJavaResolver(List.of(dns.address()), Duration.ofSeconds(1), 1);
         Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
         evaluator = new SpfEvaluator(resolver, clock, new SpfEvaluator.Settings(Duration.ofSeconds(20), 2, "receiver.example.com",
                 "DEFAULT"));

@@ -61,7 +61,7 @@ public final class RelayHarness implements AutoCloseable {
                   retrySchedule: [1m, 5m, 15m]
                 dns:
                   servers: ["127.0.0.1:%d"]
-                  timeout: 500ms
+                  timeout: 1s
                   attempts: 1
                 admin:
                   port: 0
