@@ -77,10 +77,12 @@ class CheckTableTest {
         TestClock clock = new TestClock();
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         var resolver = new DnsJavaResolver(List.of(dns.address()), Duration.ofMillis(200), 1);
-        try (Verification verification = Verification.create(config, clock, resolver, db, metrics, ProbeRouting.port(25))) {
+        try (Verification verification = Verification.create(config, clock, resolver, db, metrics, ProbeRouting.port(25));
+                Greylisting greylisting = Greylisting.create(config.greylist(), db, clock, metrics, "mx.example.com", "test",
+                        GreylistCheck.FirstSight.NONE)) {
             var features = new CheckTable.Features(
                     Whitelisting.create(config.greylist(), new WhitelistStore(db), resolver, clock.instant(), metrics),
-                    Greylisting.create(config.greylist(), db, clock, metrics, "mx.example.com", "test", GreylistCheck.FirstSight.NONE),
+                    greylisting,
                     verification,
                     RateLimits.create(config.rateLimits(), db, clock, metrics));
             var table = new CheckTable(config, clock, resolver, metrics, new NoConnections(),
