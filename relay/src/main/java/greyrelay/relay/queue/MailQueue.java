@@ -519,7 +519,7 @@ public final class MailQueue implements AutoCloseable {
                 delivery.closeIdle();
                 lock.lock();
                 try {
-                    // wake at least every second: the clock may be moved by an operator (or a test) at any time
+                    // wake at least every lookEvery (a second): the clock may be moved by an operator (or a test) at any time
                     if (!signalled) wake.await(lookEvery.toMillis(), TimeUnit.MILLISECONDS);
                     signalled = false;
                 } finally {
