@@ -15,7 +15,8 @@
  *       {@code src/test/resources/transcripts/}.</li>
  *   <li>{@link greyrelay.relay.testing.TestClock} (time moves only when a test moves it),
  *       {@link greyrelay.relay.testing.SelfSignedTls}, {@link greyrelay.relay.testing.Examples} (names on RFC 2606
- *       domains and RFC 5737 addresses only).</li>
+ *       domains and RFC 5737 addresses only), {@link greyrelay.relay.testing.CapturedLog} (log events a test reads
+ *       while relay threads still log).</li>
  * </ul>
  *
  * <p>Must not: reach the network beyond loopback, or sleep to let time pass. Everything binds port 0, except a
