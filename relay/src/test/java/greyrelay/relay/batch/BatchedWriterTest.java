@@ -141,7 +141,6 @@ class BatchedWriterTest {
         return logs.events().stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
     }
 
-    /** Records every batch; while the gate is shut, holds the writer inside its first write, as a slow database would. */
     @Test
     void while_busy_rows_that_trickle_in_wait_for_the_linger_and_go_in_one_batch() throws Exception {
         List<List<String>> batches = new CopyOnWriteArrayList<>();
@@ -177,6 +176,7 @@ class BatchedWriterTest {
         assertThat(batches).as("close writes what lingers").containsExactly(List.of("a", "b", "c", "d"), List.of("e", "f"), List.of("g"));
     }
 
+    /** Records every batch; while the gate is shut, holds the writer inside its first write, as a slow database would. */
     static final class GatedStore implements Consumer<List<String>> {
         final List<List<String>> batches = new CopyOnWriteArrayList<>();
         final CountDownLatch entered = new CountDownLatch(1);

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -410,7 +411,7 @@ class SmtpClientTest {
             Transcript transcript = Transcript.recording();
             try (SmtpClient client = SmtpClient.connect(peer.address(), LIMITS, transcript)) {
                 assertThat(client.ehlo(HELO_NAME).supports("PIPELINING")).isTrue();
-                SmtpClient.Batch batch = client.batch(java.util.List.of("MAIL FROM:<sender@example.org>", "RCPT TO:<jane@example.com>",
+                SmtpClient.Batch batch = client.batch(List.of("MAIL FROM:<sender@example.org>", "RCPT TO:<jane@example.com>",
                         "RCPT TO:<john@example.com>", "DATA"), true);
                 assertThat(batch.next().code()).isEqualTo(250);
                 assertThat(batch.next().code()).isEqualTo(250);
@@ -435,7 +436,7 @@ class SmtpClientTest {
                 .expect("QUIT").line("221 2.0.0 Bye"))) {
             try (SmtpClient client = SmtpClient.connect(peer.address(), LIMITS, Transcript.none())) {
                 client.ehlo(HELO_NAME);
-                SmtpClient.Batch batch = client.batch(java.util.List.of("MAIL FROM:<sender@example.org>", "RCPT TO:<jane@example.com>", "DATA"), false);
+                SmtpClient.Batch batch = client.batch(List.of("MAIL FROM:<sender@example.org>", "RCPT TO:<jane@example.com>", "DATA"), false);
                 assertThat(batch.next().code()).isEqualTo(550);
                 assertThat(batch.drain()).as("nothing else was sent, so no reply is owed").isEmpty();
                 client.quit();
@@ -455,7 +456,7 @@ class SmtpClientTest {
                 .expect("NOOP").line("250 2.0.0 Ok"))) {
             try (SmtpClient client = SmtpClient.connect(peer.address(), LIMITS, Transcript.none())) {
                 client.ehlo(HELO_NAME);
-                SmtpClient.Batch batch = client.batch(java.util.List.of("MAIL FROM:<sender@example.org>", "RCPT TO:<jane@example.com>", "DATA"), true);
+                SmtpClient.Batch batch = client.batch(List.of("MAIL FROM:<sender@example.org>", "RCPT TO:<jane@example.com>", "DATA"), true);
                 assertThat(batch.next().code()).isEqualTo(550);
                 assertThat(batch.drain()).map(ServerReply::code).contains(503);
                 assertThat(client.command("NOOP").code()).as("in step again").isEqualTo(250);
